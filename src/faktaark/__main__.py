@@ -1,0 +1,5 @@
+"""`python -m faktaark` runs the command line."""
+
+from faktaark.cli import main
+
+main()

@@ -1,0 +1,284 @@
+"""The `faktaark` command: a thin Typer layer over `faktaark.api`.
+
+Each command parses its options, calls the API, prints the result (results on stdout,
+progress and errors on stderr) and maps errors to exit codes: 0 ok, 1 data/layout error,
+2 usage error, 130 interrupted. No traceback unless `--debug`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from faktaark import __version__, api
+from faktaark.errors import FaktaarkError, UsageError
+
+app = typer.Typer(
+    name="faktaark",
+    help="Print-ready PDF fact sheets about almene boliger for the 98 Danish municipalities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+layouts_app = typer.Typer(help="List and check layouts (layouts/<name>/).", no_args_is_help=True)
+data_app = typer.Typer(help="Data helpers: example data, Statbank import.", no_args_is_help=True)
+app.add_typer(layouts_app, name="layouts")
+app.add_typer(data_app, name="data")
+
+T = TypeVar("T")
+_state = {"debug": False}
+
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
+    ),
+]
+LayoutOpt = Annotated[
+    str | None,
+    typer.Option("--layout", "-l", help="Layout name (see `faktaark layouts list`) or folder."),
+]
+KommuneOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kommune", "-k", help="Municipality code or name (repeatable): 161, Glostrup."),
+]
+UdgaveOpt = Annotated[
+    int | None, typer.Option("--udgave", help="Edition (year) to use. Default: the newest.")
+]
+ColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option("--column", help="Map a column of your file to ours: --column ny=gammel."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result on stdout.")]
+
+
+def _err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _out_console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _fail(exc: FaktaarkError) -> typer.Exit:
+    """Print an error as one paragraph on stderr; return the Exit to raise."""
+    from rich.markup import escape
+
+    _err_console().print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Call the API; turn FaktaarkError into one clear paragraph and an exit code."""
+    try:
+        return fn()
+    except FaktaarkError as exc:
+        if _state["debug"]:
+            raise
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        _err_console().print("Interrupted.")
+        raise typer.Exit(130) from None
+
+
+def _columns(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out = {}
+    for p in pairs:
+        new, sep, old = p.partition("=")
+        if not sep or not new or not old:
+            raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
+        out[old.strip()] = new.strip()
+    return out
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"faktaark {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def build(
+    kommune: KommuneOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Build all 98 municipalities.")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")] = Path(
+        "faktaark"
+    ),
+    data: DataOpt = None,
+    layout: LayoutOpt = None,
+    udgave: UdgaveOpt = None,
+    print_: Annotated[
+        bool,
+        typer.Option(
+            "--print",
+            help="Also write the print variant (-tryk.pdf: CMYK, 3 mm bleed, crop marks).",
+        ),
+    ] = False,
+    column: ColumnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
+    if not kommune and not all_:
+        _run(
+            lambda: _raise(
+                UsageError("Say which sheets to build: --kommune NAME (repeatable) or --all.")
+            )
+        )
+    if kommune and all_:
+        _run(lambda: _raise(UsageError("Use either --kommune or --all, not both.")))
+    err = _err_console()
+    t0 = time.perf_counter()
+    targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
+    prep = _run(lambda: api.prepare(api.load(data, columns=_columns(column)), udgave=udgave))
+    lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
+    todo = targets if targets is not None else api.all_kommuner()
+    results = []
+    for k in todo:
+        res = _run(lambda k=k: api.build_one(k, prep, lay, out, print_))  # type: ignore[misc]
+        results.append(res)
+        if not as_json:
+            for f in res.files:
+                mark = "  (eksempeldata)" if res.eksempel else ""
+                err.print(f"{f.path}  {f.pages} sider  {f.bytes // 1024} KB{mark}")
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"sheets": [_result_json(r) for r in results], "seconds": round(elapsed, 3)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        err.print(f"{len(results)} sheet(s) in {elapsed:.2f} s -> {out}/")
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _result_json(r: api.BuildResult) -> dict[str, Any]:
+    return {
+        "kommunekode": r.kommunekode, "kommune": r.kommune, "layout": r.layout,
+        "eksempel": r.eksempel, "duration_ms": round(r.duration_ms, 1),
+        "files": [{"path": str(f.path), "variant": f.variant, "pages": f.pages,
+                   "bytes": f.bytes, "sha256": f.sha256} for f in r.files],
+    }  # fmt: skip
+
+
+@app.command("list")
+def list_(data: DataOpt = None, udgave: UdgaveOpt = None, as_json: JsonOpt = False) -> None:
+    """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
+    rows = _run(lambda: api.list_kommuner(data, udgave=udgave))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="Kommuner", show_lines=False)
+    for col in ("Kode", "Kommune", "Officielt navn", "Region", "Datakilde"):
+        table.add_column(col, justify="right" if col == "Kode" else "left")
+    for r in rows:
+        table.add_row(
+            str(r["kommunekode"]),
+            str(r["kommune"]),
+            str(r["officielt_navn"]),
+            str(r["region"]),
+            str(r["datakilde"]),
+        )
+    _out_console().print(table)
+
+
+@app.command()
+def validate(data: DataOpt = None, column: ColumnOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the data files (every row, every column) and build nothing."""
+    try:
+        ds = api.load(data, columns=_columns(column))
+    except FaktaarkError as exc:
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {"ok": False, "error": str(exc), "issues": [i.as_dict() for i in exc.issues]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            raise typer.Exit(exc.exit_code) from None
+        if _state["debug"]:
+            raise
+        raise _fail(exc) from None
+    n_eks = sum(1 for r in ds.records if r.eksempel)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": True,
+                    "rows": len(ds.records),
+                    "eksempel": n_eks,
+                    "udgaver": ds.udgaver,
+                    "files": list(ds.files),
+                    "warnings": [w.as_dict() for w in ds.warnings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    err = _err_console()
+    for w in ds.warnings:
+        err.print(f"[yellow]Warning:[/] {w}")
+    err.print(
+        f"OK: {len(ds.records)} rows in {', '.join(ds.files)}; udgave "
+        f"{', '.join(map(str, ds.udgaver))}; {n_eks} row(s) are example data (eksempel)."
+    )
+
+
+@layouts_app.command("list")
+def layouts_list() -> None:
+    """The shipped layouts."""
+    from faktaark.layout import available
+
+    for path in available():
+        desc = _run(lambda p=path: api.describe_layout(p))  # type: ignore[misc]
+        typer.echo(f"{path.name}\t{desc}")
+
+
+@data_app.command("eksempel")
+def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
+    """Regenerate the example figures (deterministic) to --out or stdout."""
+    from faktaark.eksempeldata import generate, to_csv
+
+    text = to_csv(generate())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from faktaark.pipeline import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,88 @@
+"""Validated input, as plain frozen data: what `api.load()` returns and later stages read.
+
+Nothing here imports a third-party library, so a `Dataset` can be passed between processes
+(pickled) and inspected in tests without Pydantic or Polars.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from faktaark.errors import Issue, UsageError
+
+__all__ = ["Dataset", "Fact", "Record"]
+
+Value = int | float | str | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One municipality's figures for one edition, with where they came from."""
+
+    kommunekode: int
+    udgave: int
+    values: Mapping[str, Value]  # column -> parsed value (None = missing)
+    file: str
+    line: int
+    # For each column, the column name as it stood in the source file (after mapping).
+    source_columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def eksempel(self) -> bool:
+        return self.values.get("datakilde") == "eksempel"
+
+    def digest(self) -> str:
+        """A hash of the values: the input-data part of a sheet's cache key."""
+        blob = json.dumps(dict(self.values), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    tekst: str
+    kilde: str
+    beskrivelse: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything a sheet is made from, validated: figures, population, national facts."""
+
+    records: tuple[Record, ...]
+    folketal: Mapping[int, int]
+    folketal_aar: int
+    fakta: Mapping[str, Fact]
+    files: tuple[str, ...]
+    warnings: tuple[Issue, ...] = ()
+
+    @property
+    def udgaver(self) -> list[int]:
+        return sorted({r.udgave for r in self.records})
+
+    def edition(self, udgave: int | None = None) -> tuple[Record, ...]:
+        """The records of one edition (the newest when `udgave` is None)."""
+        eds = self.udgaver
+        chosen = eds[-1] if udgave is None else udgave
+        if chosen not in eds:
+            raise UsageError(
+                f"No figures for udgave {chosen}; the data has {', '.join(map(str, eds))}."
+            )
+        return tuple(r for r in self.records if r.udgave == chosen)
+
+    def record(self, kode: int, udgave: int | None = None) -> Record:
+        for r in self.edition(udgave):
+            if r.kommunekode == kode:
+                return r
+        raise UsageError(f"No figures for kommune {kode} in udgave {udgave or self.udgaver[-1]}.")
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for r in sorted(self.records, key=lambda r: (r.udgave, r.kommunekode)):
+            h.update(f"{r.udgave}:{r.kommunekode}:{r.digest()};".encode())
+        h.update(json.dumps(sorted(self.folketal.items())).encode())
+        h.update(json.dumps(sorted((k, f.tekst, f.kilde) for k, f in self.fakta.items())).encode())
+        return h.hexdigest()[:16]

@@ -1,0 +1,104 @@
+"""The stages glued together: prepared data -> plan -> PDF bytes -> file on disk.
+
+`Prepared` computes the indicators of an edition once (all 98 at a time) and hands out the
+`SheetData` of any municipality. `make_pdf` renders a plan and post-processes it;
+`write_atomic` writes next to the target and renames, so no reader ever sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faktaark import __version__
+from faktaark.context import SheetData
+from faktaark.dataset import Dataset
+from faktaark.kommuner import Kommune, register
+from faktaark.plan import SheetPlan
+
+__all__ = ["Prepared", "make_pdf", "prepare", "write_atomic"]
+
+VARIANTS = ("screen", "print")
+TMP_PREFIX = ".faktaark-tmp-"
+
+
+@dataclass
+class Prepared:
+    """One edition of a data set with every indicator computed, ready to plan sheets."""
+
+    dataset: Dataset
+    udgave: int
+    rows: dict[int, dict[str, object]]
+    land: dict[str, float]
+    regions: dict[str, dict[str, float]]
+    _cache: dict[int, SheetData] = field(default_factory=dict, repr=False)
+
+    def sheet_data(self, kommune: Kommune) -> SheetData:
+        sd = self._cache.get(kommune.kode)
+        if sd is None:
+            sd = SheetData(
+                kommune=kommune, record=self.dataset.record(kommune.kode, self.udgave),
+                indicators=self.rows[kommune.kode], land=self.land,
+                region=self.regions[kommune.region], fakta=self.dataset.fakta,
+                folketal_aar=self.dataset.folketal_aar, all_indicators=self.rows,
+            )  # fmt: skip
+            self._cache[kommune.kode] = sd
+        return sd
+
+    def codes(self) -> list[int]:
+        return sorted(self.rows)
+
+
+def prepare(dataset: Dataset, udgave: int | None = None) -> Prepared:
+    from faktaark import derive
+
+    records = dataset.edition(udgave)
+    df = derive.compute(records, dataset.folketal, register())
+    rows = derive.rows(df)
+    regions = derive.regions(df)
+    return Prepared(dataset, records[0].udgave, rows, derive.national(df), regions)
+
+
+def make_pdf(plan: SheetPlan, variant: str = "screen") -> bytes:
+    """Render a plan to finished PDF bytes (screen: RGB; print: CMYK with bleed and marks)."""
+    from faktaark import render
+    from faktaark.printgeom import PrintGeometry
+
+    geometry = PrintGeometry(plan.width, plan.height) if variant == "print" else None
+    rendered = render.render_pdf(plan, geometry, creator=f"faktaark {__version__}")
+    return rendered.pdf
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def clean_leftovers(folder: Path) -> int:
+    """Remove temporary files an interrupted run left behind; returns how many."""
+    n = 0
+    if folder.is_dir():
+        for f in folder.glob(f"{TMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                f.unlink()
+                n += 1
+    return n

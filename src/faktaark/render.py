@@ -1,0 +1,205 @@
+"""Paint a `SheetPlan` with ReportLab: the only module that draws.
+
+No layout decision is made here. Every drawing operation of the plan becomes PDF operators;
+decoration is wrapped as `/Artifact` marked content and each structure node's operations as
+`/<Role> <</MCID n>> BDC ... EMC`, so `pdfa.py` can build the structure tree afterwards.
+The same function draws the screen variant (RGB) and the print variant (CMYK, on a larger
+page with bleed and crop marks; see `printgeom.py`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from faktaark.fonts import register_all
+from faktaark.plan import (
+    Color,
+    ImageOp,
+    LineOp,
+    LinkOp,
+    Node,
+    Op,
+    PathOp,
+    RectOp,
+    SheetPlan,
+    TextOp,
+)
+from faktaark.printgeom import PrintGeometry
+
+__all__ = ["Marked", "Rendered", "render_pdf"]
+
+BODY_FONT = "FaktaSans-Regular"
+
+
+@dataclass
+class Marked:
+    """One marked-content sequence: page index, MCID, and the node it belongs to."""
+
+    page: int
+    mcid: int
+    node: Node
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    marked: list[Marked] = field(default_factory=list)
+    links: list[tuple[int, LinkOp, Node]] = field(default_factory=list)  # page, link, node
+
+
+class _Painter:
+    def __init__(self, canvas: Any, cmyk: bool) -> None:
+        from reportlab.lib.colors import CMYKColor
+
+        self.c = canvas
+        self.cmyk = cmyk
+        self._cmyk_color = CMYKColor
+        self._cache: dict[str, Any] = {}
+
+    def color(self, col: Color) -> Any:
+        key = col.name + str(col.cmyk)
+        hit = self._cache.get(key)
+        if hit is None:
+            if self.cmyk:
+                hit = self._cmyk_color(*col.cmyk)
+            else:
+                from reportlab.lib.colors import Color as RLColor
+
+                hit = RLColor(*col.rgb)
+            self._cache[key] = hit
+        return hit
+
+    def text(self, op: TextOp) -> None:
+        # One text object per line, pieces written one after the other (their widths are the
+        # advances the planner measured), so extraction reads the line as one line.
+        t = self.c.beginText(op.x + op.pieces[0].dx, op.y)
+        for p in op.pieces:
+            t.setFont(p.font, p.size)
+            t.setFillColor(self.color(p.color))
+            t.textOut(p.text)
+        self.c.drawText(t)
+
+    def rect(self, op: RectOp, bleed: float) -> None:
+        c = self.c
+        x, y, w, h = op.x, op.y, op.w, op.h
+        left, bottom, right, top = op.bleed
+        if bleed:
+            x -= bleed if left else 0
+            y -= bleed if bottom else 0
+            w += (bleed if left else 0) + (bleed if right else 0)
+            h += (bleed if bottom else 0) + (bleed if top else 0)
+        if op.fill:
+            c.setFillColor(self.color(op.fill))
+        if op.stroke:
+            c.setStrokeColor(self.color(op.stroke))
+            c.setLineWidth(op.line_width)
+        c.rect(x, y, w, h, fill=1 if op.fill else 0, stroke=1 if op.stroke else 0)
+
+    def line(self, op: LineOp) -> None:
+        self.c.setStrokeColor(self.color(op.color))
+        self.c.setLineWidth(op.line_width)
+        self.c.line(op.x1, op.y1, op.x2, op.y2)
+
+    def path(self, op: PathOp) -> None:
+        c = self.c
+        p = c.beginPath()
+        for ring in op.rings:
+            p.moveTo(*ring[0])
+            for pt in ring[1:]:
+                p.lineTo(*pt)
+            p.close()
+        if op.fill:
+            c.setFillColor(self.color(op.fill))
+        if op.stroke:
+            c.setStrokeColor(self.color(op.stroke))
+            c.setLineWidth(op.line_width)
+            c.setLineJoin(1)
+        c.drawPath(p, fill=1 if op.fill else 0, stroke=1 if op.stroke else 0, fillMode=0)
+
+    def image(self, op: ImageOp) -> None:
+        self.c.drawImage(
+            op.path, op.x, op.y, op.w, op.h, preserveAspectRatio=True, anchor="c", mask="auto"
+        )
+
+    def op(self, op: Op, bleed: float = 0.0) -> None:
+        if isinstance(op, TextOp):
+            self.text(op)
+        elif isinstance(op, RectOp):
+            self.rect(op, bleed)
+        elif isinstance(op, LineOp):
+            self.line(op)
+        elif isinstance(op, PathOp):
+            self.path(op)
+        elif isinstance(op, ImageOp):
+            self.image(op)
+
+
+def render_pdf(
+    plan: SheetPlan, geometry: PrintGeometry | None = None, creator: str = "faktaark"
+) -> Rendered:
+    """Draw the plan. With `geometry` the print variant (CMYK, bleed, marks), else screen."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_all()
+    buf = io.BytesIO()
+    size = geometry.media_size if geometry else (plan.width, plan.height)
+    boxes: dict[str, Any] = geometry.boxes() if geometry else {}
+    canvas = Canvas(
+        buf,
+        pagesize=size,
+        invariant=1,
+        initialFontName=BODY_FONT,
+        lang=plan.lang,
+        pageCompression=1,
+        enforceColorSpace="cmyk" if geometry else None,
+        **boxes,
+    )
+    canvas.setTitle(plan.title)
+    canvas.setAuthor(plan.author)
+    canvas.setSubject(plan.subject)
+    canvas.setCreator(creator)
+    canvas.setKeywords(f"almene boliger, {plan.kommune}, faktaark")
+    painter = _Painter(canvas, cmyk=geometry is not None)
+    out = Rendered(b"")
+    bleed = geometry.bleed if geometry else 0.0
+    for page_index, page in enumerate(plan.pages):
+        canvas.saveState()
+        if geometry:
+            canvas.translate(geometry.offset, geometry.offset)
+        canvas.addLiteral("/Artifact BMC")
+        for op in page.artifacts:
+            painter.op(op, bleed)
+        canvas.addLiteral("EMC")
+        mcid = 0
+        stack = list(reversed(page.content))
+        while stack:
+            node = stack.pop()
+            drawn = [op for op in node.ops if not isinstance(op, LinkOp)]
+            if drawn:
+                canvas.addLiteral(f"/{_mc_tag(node.role)} <</MCID {mcid}>> BDC")
+                for op in drawn:
+                    painter.op(op)
+                canvas.addLiteral("EMC")
+                out.marked.append(Marked(page_index, mcid, node))
+                mcid += 1
+            for op in node.ops:
+                if isinstance(op, LinkOp):
+                    canvas.linkURL(op.url, (op.x1, op.y1, op.x2, op.y2), relative=1, thickness=0)
+                    out.links.append((page_index, op, node))
+            stack.extend(reversed(node.children))
+        canvas.restoreState()
+        if geometry:
+            canvas.addLiteral("/Artifact BMC")
+            for mark in geometry.marks():
+                painter.line(mark)
+            canvas.addLiteral("EMC")
+        canvas.showPage()
+    canvas.save()
+    out.pdf = buf.getvalue()
+    return out
+
+
+def _mc_tag(role: str) -> str:
+    return "Span" if role in ("L", "LI", "TR", "Table") else role

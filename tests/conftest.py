@@ -1,0 +1,78 @@
+"""Shared fixtures: sheets built once per session, and PDF inspection helpers (pip-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+import faktaark
+from faktaark import api
+
+ROOT = Path(__file__).resolve().parents[1]
+NBSP = "\u00a0"
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text (pypdf), with no-break spaces as plain spaces and lines joined."""
+    reader = pypdf.PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+def flat(text: str) -> str:
+    """Whitespace-normalised text: line breaks become spaces, hyphenated breaks are joined."""
+    return " ".join(text.replace("-\n", "").split())
+
+
+def fonts_of(path: Path) -> list[dict[str, object]]:
+    """Every font resource of every page: name, subtype, embedded?"""
+    out = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            res = page.obj.get("/Resources", {})
+            for _, font in (res.get("/Font") or {}).items():
+                desc = font.get("/FontDescriptor")
+                embedded = bool(
+                    desc is not None
+                    and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                )
+                out.append(
+                    {
+                        "name": str(font.get("/BaseFont")),
+                        "subtype": str(font.Subtype),
+                        "embedded": embedded,
+                    }
+                )
+    return out
+
+
+@pytest.fixture(scope="session")
+def prepared() -> api.Prepared:
+    return api.prepare()
+
+
+@pytest.fixture(scope="session")
+def sheets_dir(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepared) -> Path:
+    """Glostrup (real figures) and four example sheets, built once."""
+    out = tmp_path_factory.mktemp("sheets")
+    for k in ("Glostrup", "København", "Ringkøbing-Skjern", "Lyngby-Taarbæk", "Bornholm"):
+        faktaark.build(k, data=prepared.dataset, out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def glostrup_pdf(sheets_dir: Path) -> Path:
+    return sheets_dir / "161-glostrup.pdf"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the bundled figures file."""
+    src = ROOT / "data" / "almene.csv"
+    dst = tmp_path / "almene.csv"
+    dst.write_bytes(src.read_bytes())
+    return dst

@@ -1,0 +1,117 @@
+"""The command line: exit codes, messages, outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from faktaark.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_build_one(tmp_path: Path) -> None:
+    code, _, err = run("build", "--kommune", "Glostrup", "--out", str(tmp_path))
+    assert code == 0, err
+    assert (tmp_path / "161-glostrup.pdf").stat().st_size > 10_000
+    assert "161-glostrup.pdf" in err
+
+
+def test_build_several_by_code_and_name(tmp_path: Path) -> None:
+    code, _, err = run(
+        "build",
+        "-k",
+        "101",
+        "-k",
+        "lyngby taarbaek",
+        "-k",
+        "KØBENHAVN",
+        "--out",
+        str(tmp_path / "new" / "dir"),
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "new" / "dir").glob("*.pdf")) == [
+        "101-koebenhavn.pdf",
+        "173-lyngby-taarbaek.pdf",
+    ]
+
+
+def test_unknown_kommune_is_a_usage_error_with_suggestions(tmp_path: Path) -> None:
+    code, _, err = run("build", "--kommune", "Glostrupp", "--out", str(tmp_path))
+    assert code == 2
+    assert "Unknown kommune 'Glostrupp'" in err and "Did you mean: Glostrup?" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_build_needs_a_target() -> None:
+    code, _, err = run("build")
+    assert code == 2
+    assert "--kommune" in err
+
+
+def test_bad_data_exits_1_and_writes_nothing(tmp_path: Path, data_copy: Path) -> None:
+    text = data_copy.read_text(encoding="utf-8").replace(
+        "\n161,Glostrup,2025,officiel", "\n161,Glostrup,2025,officel"
+    )
+    data_copy.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("build", "-k", "Glostrup", "--data", str(data_copy), "--out", str(out))
+    assert code == 1
+    assert f"{data_copy}:9: Glostrup, datakilde:" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_validate_ok_and_failing(data_copy: Path) -> None:
+    code, _, err = run("validate")
+    assert code == 0 and "98 rows" in err and "97 row(s) are example data" in err
+    data_copy.write_text(
+        data_copy.read_text(encoding="utf-8").replace(",4451,", ",-4451,"), encoding="utf-8"
+    )
+    code, _, err = run("validate", "--data", str(data_copy))
+    assert code == 1
+    assert "Glostrup, familieboliger: must be ≥ 0, got -4451" in err
+
+
+def test_validate_json(data_copy: Path) -> None:
+    data_copy.write_text(
+        data_copy.read_text(encoding="utf-8").replace(",4451,", ",-1,"), encoding="utf-8"
+    )
+    code, out, _ = run("validate", "--json", "--data", str(data_copy))
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["ok"] is False
+    assert doc["issues"][0]["column"] == "familieboliger"
+    assert doc["issues"][0]["kommune"] == "Glostrup"
+
+
+def test_list_shows_98_and_the_data_source() -> None:
+    code, out, _ = run("list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 98
+    glostrup = next(r for r in rows if r["kommunekode"] == 161)
+    assert glostrup["datakilde"] == "officiel"
+    assert sum(r["datakilde"] == "eksempel" for r in rows) == 97
+
+
+def test_missing_data_file_is_a_data_error(tmp_path: Path) -> None:
+    code, _, err = run("validate", "--data", str(tmp_path / "nope.csv"))
+    assert code == 1 and "file not found" in err
+
+
+def test_help_runs_as_a_subprocess_quickly() -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "faktaark", "--help"], capture_output=True, text=True, check=False
+    )
+    assert res.returncode == 0
+    assert "build" in res.stdout and "validate" in res.stdout
