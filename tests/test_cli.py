@@ -48,7 +48,8 @@ def test_build_several_by_code_and_name(tmp_path: Path) -> None:
 def test_unknown_kommune_is_a_usage_error_with_suggestions(tmp_path: Path) -> None:
     code, _, err = run("build", "--kommune", "Glostrupp", "--out", str(tmp_path))
     assert code == 2
-    assert "Unknown kommune 'Glostrupp'" in err and "Did you mean: Glostrup?" in err
+    assert "Unknown kommune 'Glostrupp'" in err
+    assert "Did you mean: Glostrup?" in err
     assert "Traceback" not in err
     assert not list(tmp_path.iterdir())
 
@@ -74,7 +75,9 @@ def test_bad_data_exits_1_and_writes_nothing(tmp_path: Path, data_copy: Path) ->
 
 def test_validate_ok_and_failing(data_copy: Path) -> None:
     code, _, err = run("validate")
-    assert code == 0 and "98 rows" in err and "97 row(s) are example data" in err
+    assert code == 0
+    assert "98 rows" in err
+    assert "97 row(s) are example data" in err
     data_copy.write_text(
         data_copy.read_text(encoding="utf-8").replace(",4451,", ",-4451,"), encoding="utf-8"
     )
@@ -98,7 +101,8 @@ def test_validate_json(data_copy: Path) -> None:
 def test_list_shows_98_and_the_data_source() -> None:
     code, out, _ = run("list", "--json")
     rows = json.loads(out)
-    assert code == 0 and len(rows) == 98
+    assert code == 0
+    assert len(rows) == 98
     glostrup = next(r for r in rows if r["kommunekode"] == 161)
     assert glostrup["datakilde"] == "officiel"
     assert sum(r["datakilde"] == "eksempel" for r in rows) == 97
@@ -106,7 +110,8 @@ def test_list_shows_98_and_the_data_source() -> None:
 
 def test_missing_data_file_is_a_data_error(tmp_path: Path) -> None:
     code, _, err = run("validate", "--data", str(tmp_path / "nope.csv"))
-    assert code == 1 and "file not found" in err
+    assert code == 1
+    assert "file not found" in err
 
 
 def test_help_runs_as_a_subprocess_quickly() -> None:
@@ -114,4 +119,5 @@ def test_help_runs_as_a_subprocess_quickly() -> None:
         [sys.executable, "-m", "faktaark", "--help"], capture_output=True, text=True, check=False
     )
     assert res.returncode == 0
-    assert "build" in res.stdout and "validate" in res.stdout
+    assert "build" in res.stdout
+    assert "validate" in res.stdout

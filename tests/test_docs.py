@@ -30,7 +30,10 @@ def test_every_command_in_the_readme_exists() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    m = re.search(r"```sh\n(python3 -m venv .venv && .venv/bin/pip install -e '\.\[dev\]' && "
-                  r"sh tools/check\.sh)\n```", README)
+    m = re.search(
+        r"```sh\n(python3 -m venv .venv && .venv/bin/pip install -e '\.\[dev\]' && "
+        r"sh tools/check\.sh)\n```",
+        README,
+    )
     assert m, "README lost its test command"
     assert m.group(1).replace("pip install -e", "pip install -q -e") in ci
