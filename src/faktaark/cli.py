@@ -282,3 +282,8 @@ def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = Non
 
 def main() -> None:
     app()
+
+
+# Commands of other areas live in their own modules and register themselves on `app`,
+# `data_app` and `layouts_app` when imported (kept last: they import from this module).
+from faktaark import cli_data, cli_review  # noqa: E402, F401

@@ -1,0 +1,3 @@
+"""CLI commands for review and scripting: indicators, preview, contact sheet, compare."""
+
+from __future__ import annotations
