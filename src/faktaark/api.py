@@ -198,7 +198,7 @@ def build_one(
         k.navn,
         lay.name,
         tuple(files),
-        sd.record.eksempel,
+        sheet.eksempel,
         duration_ms=(time.perf_counter() - t0) * 1000,
     )
 
@@ -223,3 +223,13 @@ def describe_layout(layout: str | Path) -> str:
 
 def all_kommuner() -> list[Kommune]:
     return list(register())
+
+
+def check_layout(
+    layout: str | Path | Layout | None = None, *, data: DataLike = None, udgave: int | None = None
+) -> Any:
+    """Plan a layout for all 98 municipalities and synthetic worst cases -> `FitReport`."""
+    from faktaark.fitcheck import check_fit
+
+    ds = load(data)
+    return check_fit(_layout(layout, ds), ds, udgave)

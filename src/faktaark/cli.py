@@ -266,6 +266,46 @@ def layouts_list() -> None:
         typer.echo(f"{path.name}\t{desc}")
 
 
+@layouts_app.command("check")
+def layouts_check(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
+    ] = None,
+    data: DataOpt = None,
+    udgave: UdgaveOpt = None,
+) -> None:
+    """Plan each layout for all 98 and worst cases; list the tightest boxes; exit 1 on overflow."""
+    from rich.table import Table
+
+    from faktaark.layout import available
+
+    targets: list[str] = list(names or [str(p) for p in available()])
+    out, err = _out_console(), _err_console()
+    failed = False
+    for name in targets:
+        report = _run(lambda n=name: api.check_layout(n, data=data, udgave=udgave))  # type: ignore[misc]
+        table = Table(title=f"{report.layout}: {report.sheets} sheets, tightest boxes")
+        for col in ("Side", "Boks", "Plads tilbage", "Skala", "Strammest for"):
+            table.add_column(
+                col, justify="right" if col in ("Side", "Plads tilbage", "Skala") else "left"
+            )
+        for r in report.tightest():
+            table.add_row(
+                str(r.page), r.box, f"{r.room / 72 * 25.4:.1f} mm", f"{r.scale:.2f}", r.kommune
+            )
+        out.print(table)
+        for f in report.failures:
+            err.print(f"[bold red]Overflow:[/] {f}", markup=True)
+        if report.failures:
+            failed = True
+            err.print(f"{report.layout}: {len(report.failures)} sheet(s) do not fit.")
+        else:
+            err.print(f"{report.layout}: all {report.sheets} sheets fit.")
+    if failed:
+        raise typer.Exit(1)
+
+
 @data_app.command("eksempel")
 def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
     """Regenerate the example figures (deterministic) to --out or stdout."""

@@ -36,6 +36,7 @@ class SheetData:
     fakta: Mapping[str, Fact]
     folketal_aar: int
     all_indicators: Mapping[int, Mapping[str, object]]  # every municipality's row (charts)
+    peers_eksempel: bool = False  # some municipality of the edition has example figures
 
 
 def known_names(fakta_ids: Iterable[str]) -> set[str]:
@@ -72,9 +73,14 @@ def build_context(sd: SheetData) -> dict[str, Val]:
         "udgave.aar": Val(rec.udgave, "year", src),
         "kort.kilde": Val(MAP_ATTRIBUTION, "text", "data/geo/kommuner.json.SOURCE.txt"),
     }
+    own = rec.eksempel
+    across = sd.peers_eksempel
     for col in COLUMNS:
         kind = {"source": "text", "code": "code"}.get(col.kind, col.kind)
-        ctx[f"almene.{col.name}"] = Val(rec.values.get(col.name), kind, f"{src} {col.name}")
+        flag = own and col.kind not in ("code", "year")
+        ctx[f"almene.{col.name}"] = Val(
+            rec.values.get(col.name), kind, f"{src} {col.name}", eksempel=flag
+        )
     v = rec.values
     ctx["almene.igangsat_periode"] = Val(
         _period(v["igangsat_fra"], v["igangsat_til"]), "text", f"{src} igangsat_fra, igangsat_til"
@@ -84,17 +90,25 @@ def build_context(sd: SheetData) -> dict[str, Val]:
         "text",
         f"{src} lbf_renovering_fra, lbf_renovering_til",
     )
+    real = ("folketal", "antal_i_region", "antal_kommuner")  # from the register and FOLK1A
     for ind in INDICATORS:
+        flag = False if ind.name in real else (across if ind.across else own)
         ctx[f"indikator.{ind.name}"] = Val(
-            sd.indicators.get(ind.name), ind.kind, ind.formula, ind.decimals
+            sd.indicators.get(ind.name), ind.kind, ind.formula, ind.decimals, eksempel=flag
         )
     for ind in NATIONAL:
         ctx[f"land.{ind.name}"] = Val(
-            sd.land.get(ind.name), ind.kind, f"land: {ind.formula}", ind.decimals
+            sd.land.get(ind.name),
+            ind.kind,
+            f"land: {ind.formula}",
+            ind.decimals,
+            eksempel=across and ind.name not in real,
         )
     for name in REGION_FIELDS:
         kind = "pct" if name.startswith("andel") else "count"
-        ctx[f"region.{name}"] = Val(sd.region.get(name), kind, f"region {k.region}: sum")
+        ctx[f"region.{name}"] = Val(
+            sd.region.get(name), kind, f"region {k.region}: sum", eksempel=across
+        )
     for fid, fact in sd.fakta.items():
         ctx[f"fakta.{fid}"] = Val(fact.tekst, "text", f"data/landsfakta.toml fakta.{fid}")
         ctx[f"fodnote.{fid}"] = Val(fact.kilde, "mark", f"data/landsfakta.toml fakta.{fid}")

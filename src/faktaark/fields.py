@@ -193,6 +193,7 @@ class Indicator:
     decimals: int
     formula: str
     meaning: str
+    across: bool = False  # computed from other municipalities' figures too (ranks, totals)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -262,6 +263,7 @@ INDICATORS: tuple[Indicator, ...] = (
         0,
         "rank of andel_af_boligmassen among the 98 (1 = highest)",
         "Rank on the almene share",
+        across=True,
     ),
     Indicator(
         "rang_andel_region",
@@ -269,6 +271,7 @@ INDICATORS: tuple[Indicator, ...] = (
         0,
         "rank of andel_af_boligmassen within the region (1 = highest)",
         "Rank on the almene share within the region",
+        across=True,
     ),
     Indicator(
         "rang_anvisningsret_region",
@@ -276,6 +279,7 @@ INDICATORS: tuple[Indicator, ...] = (
         0,
         "rank of anvisningsret_pr_aar within the region (1 = highest)",
         "Rank on the allocation right within the region",
+        across=True,
     ),
     Indicator(
         "antal_i_region",
@@ -290,6 +294,7 @@ INDICATORS: tuple[Indicator, ...] = (
         1,
         "100 * almene_boliger_i_alt / land.almene_boliger_i_alt",
         "The municipality's share of all almene dwellings in Denmark",
+        across=True,
     ),
     Indicator(
         "forskel_andel_fra_landet",
@@ -297,6 +302,7 @@ INDICATORS: tuple[Indicator, ...] = (
         1,
         "andel_af_boligmassen - land.andel_af_boligmassen",
         "Difference from the national almene share, in procentpoint",
+        across=True,
     ),
     Indicator(
         "sammenligning_andel",
@@ -305,6 +311,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "'højere end' / 'lavere end' / 'på niveau med' (within 1 procentpoint) "
         "land.andel_af_boligmassen",
         "The almene share compared with the national one, as words",
+        across=True,
     ),
 )
 

@@ -142,6 +142,8 @@ def _numbers(c: Ctx, names: Sequence[str], box: Box) -> list[Val]:
         v = c.values.get(n)
         if v is None:
             raise LayoutError(f'{c.layout.name}: box "{box.id}": unknown value {n!r} in series')
+        if v.eksempel:
+            c.notes.eksempel = True
         if v.raw is not None and not isinstance(v.raw, (int, float)):
             raise LayoutError(f'{c.layout.name}: box "{box.id}": {n!r} is not a number')
         vals.append(v)
@@ -166,22 +168,23 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
     labels = [plain(c.fill(t, template=True)) for t in c.layout.text(f"{sec}.etiketter")]
     title = _text_op(c.fill(f"{sec}.titel"), title_st, x, y + h - title_st.size, w, c, box)
     plot_top = y + h - _height(title, title_st) - 3 * MM
-    axis_w = 11 * MM
+    nums = [float(v.raw) if isinstance(v.raw, (int, float)) else 0.0 for v in vals]
+    ticks = nice_ticks(max(nums))
+    tick_labels = [format_value(Val(t, "count")) for t in ticks]
+    axis_w = max(c.metrics.width(t, lab_st.font, lab_st.size) for t in tick_labels) + 3 * MM
     px, pw = x + axis_w, w - axis_w - 2 * MM
     py = y + lab_st.leading + 2 * MM
     ph = plot_top - py - lab_st.leading
     if ph < 15 * MM:
         raise FitError(*_where(box, c), f"{15 * MM - ph:.0f} pt for lav til et diagram")
-    nums = [float(v.raw) if isinstance(v.raw, (int, float)) else 0.0 for v in vals]
-    ticks = nice_ticks(max(nums))
     top = ticks[-1]
     ops: list[Op] = []
     grid = c.layout.colors.get("rule") or c.color(lab_st.color)
-    for t in ticks:
+    for t, tick_label in zip(ticks, tick_labels, strict=True):
         ty = py + ph * t / top
         ops.append(LineOp(px, ty, px + pw, ty, grid, 0.6 if t == 0 else 0.3))
         ops += _text_op(
-            [Seg(format_value(Val(t, "count")))],
+            [Seg(tick_label)],
             lab_st,
             x,
             ty - lab_st.size * 0.3,

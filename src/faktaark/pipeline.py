@@ -45,9 +45,14 @@ class Prepared:
                 indicators=self.rows[kommune.kode], land=self.land,
                 region=self.regions[kommune.region], fakta=self.dataset.fakta,
                 folketal_aar=self.dataset.folketal_aar, all_indicators=self.rows,
+                peers_eksempel=self.any_eksempel,
             )  # fmt: skip
             self._cache[kommune.kode] = sd
         return sd
+
+    @property
+    def any_eksempel(self) -> bool:
+        return any(r.eksempel for r in self.dataset.edition(self.udgave))
 
     def codes(self) -> list[int]:
         return sorted(self.rows)

@@ -37,36 +37,59 @@ def _peers(box: Box, sd: SheetData) -> list[tuple[int, str, object]]:
 
 
 def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
-    """Plan every page of `layout` for the municipality in `sd` (raises FitError, ...)."""
+    """Plan every page of `layout` for the municipality in `sd` (raises FitError, ...).
+
+    Boxes shown only on example data (`when = "eksempel"`) are planned last: the sheet is an
+    example sheet when its own figures are example data *or* when any printed value was made
+    from example data (a rank, a national total, a regional chart).
+    """
     values = build_context(sd)
     notes = Notes()
-    eksempel = sd.record.eksempel
-    c = flow.Ctx(layout, values, notes, metrics(), sd.kommune.navn, eksempel)
+    c = flow.Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)
+
+    def ranking(b: Box, cx: flow.Ctx, h: float) -> tuple[list[Node], list[Op], BoxFit]:
+        peers = _peers(b, sd)
+        if sd.peers_eksempel and any(
+            sd.all_indicators[k].get("datakilde") == "eksempel" for k, _, _ in peers
+        ):
+            cx.notes.eksempel = True
+        return figures.plan_ranking_chart(b, cx, h, peers, sd.kommune.kode)
+
     planners: dict[str, Planner] = {
         "text": flow.plan_text_box,
         "table": figures.plan_table,
         "bar_chart": figures.plan_bar_chart,
         "image": figures.plan_image,
-        "ranking_chart": lambda b, cx, h: figures.plan_ranking_chart(
-            b, cx, h, _peers(b, sd), sd.kommune.kode
-        ),
+        "ranking_chart": ranking,
     }
-    pages: list[PagePlan] = []
+    planned: dict[str, tuple[list[Node], list[Op]]] = {}
     fits: list[BoxFit] = []
+
+    def run(box: Box) -> None:
+        planner = planners.get(box.kind)
+        if planner is not None:
+            nodes, extra, fit = planner(box, c, layout.height)
+            planned[box.id] = (nodes, extra)
+            fits.append(fit)
+
+    for box in sorted(layout.boxes, key=lambda b: (b.page, b.order)):
+        if box.when is None:
+            run(box)
+    eksempel = sd.record.eksempel or notes.eksempel
+    shown = [b for b in layout.boxes if _shown(b, eksempel)]
+    for box in sorted(shown, key=lambda b: (b.page, b.order)):
+        if box.when is not None:
+            run(box)
+    pages: list[PagePlan] = []
     for number in range(1, layout.pages + 1):
-        boxes = [b for b in layout.boxes if b.page == number and _shown(b, eksempel)]
+        boxes = [b for b in shown if b.page == number]
         artifacts: list[Op] = []
         for box in boxes:  # decoration in file order (that is the drawing order)
             artifacts += figures.background(box, c, layout.width, layout.height)
+            artifacts += planned.get(box.id, ([], []))[1]
         content: list[Node] = []
         for box in sorted(boxes, key=lambda b: b.order):  # content in reading order
-            planner = planners.get(box.kind)
-            if planner is None:
-                continue
-            nodes, extra, fit = planner(box, c, layout.height)
-            artifacts += extra
-            content += nodes
-            fits.append(fit)
+            content += planned.get(box.id, ([], []))[0]
         pages.append(PagePlan(number, tuple(artifacts), tuple(content)))
     title = plain(c.fill(layout.title_key))
     subject = plain(c.fill(layout.subject_key))

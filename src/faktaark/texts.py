@@ -29,7 +29,7 @@ __all__ = [
     "placeholders",
 ]
 
-FORMATS = ("tal", "tal1", "pct1", "stort", "lille")
+FORMATS = ("tal", "tal1", "pct1", "stort", "lille", "start")
 _TOKEN = re.compile(
     r"(?P<ph>\{(?P<name>[a-z_][a-z0-9_.]*)(?::(?P<fmt>[a-z0-9]+))?"
     r"(?:\|(?P<one>[^|{}]*)\|(?P<many>[^|{}]*))?\})"
@@ -49,6 +49,7 @@ class Val:
     kind: str  # code | text | year | count | pct | mio_kr | rate | rank | decimal | mark
     source: str = ""  # e.g. "data/almene.csv:9 familieboliger" or a formula
     decimals: int = 0
+    eksempel: bool = False  # made from example data (the sheet must then say so)
 
     @property
     def missing(self) -> bool:
@@ -72,6 +73,7 @@ class Notes:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (fact id, source text)
     missing: bool = False  # a missing figure was printed as "–"
     used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
+    eksempel: bool = False  # a value made from example data was printed
 
     def mark(self, fact_id: str, source: str) -> str:
         ids = [i for i, _ in self.sources]
@@ -115,6 +117,8 @@ def format_value(val: Val, fmt: str | None = None) -> str:
         text = text.upper()
     elif fmt == "lille":
         text = text[:1].lower() + text[1:]
+    elif fmt == "start":
+        text = text[:1].upper() + text[1:]
     return text
 
 
@@ -161,6 +165,8 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
         notes.used.append(name)
         if val.missing:
             notes.missing = True
+        if val.eksempel:
+            notes.eksempel = True
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
         return notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
     if m["one"] is not None:
