@@ -43,6 +43,9 @@ def locate(text: str, loc: Sequence[str]) -> int | None:
                 for n in range(start, end)
                 if re.match(rf"^\s*\[\[\s*{re.escape(part)}\s*\]\]", lines[n])
             ]
+            if not hits:  # an index into an inline array: stay on the current line
+                i += 2
+                continue
             if int(nxt) >= len(hits):
                 return None
             start = hits[int(nxt)] + 1
@@ -245,7 +248,7 @@ def check_layout(
     for page in range(1, layout.pages + 1):
         if not any(b.page == page and b.when == "eksempel" for b in layout.boxes):
             pr.layout(
-                ["box"],
+                ["page", "pages"],
                 f'page {page} has no box with when = "eksempel": a sheet built '
                 "from example data must say so on every page",
             )
