@@ -18,7 +18,7 @@ from faktaark.dataset import Dataset, Fact
 from faktaark.errors import DataError, InputError, Issue
 from faktaark.kommuner import register
 from faktaark.resources import data_dir
-from faktaark.sources import Table, collect_files, read_table
+from faktaark.sources import Row, Table, collect_files, is_supplement, merge_supplements, read_table
 
 __all__ = ["assemble", "load_dataset"]
 
@@ -65,15 +65,15 @@ def _population(table: Table) -> tuple[dict[int, int], int]:
     issues = []
     for row in table.rows:
         code = row.cells.get("kommune_kode", row.cells.get("kommunekode"))
-        k = reg.find(str(code)) if code is not None else None
-        try:
-            n = int(str(row.cells.get("folketal")))
-            year = int(str(row.cells.get("aar")))
-        except ValueError:
-            issues.append(Issue("folketal and aar must be whole numbers", table.path, row.line))
-            continue
+        k = reg.find(str(code).removesuffix(".0")) if code is not None else None
         if k is None:
-            issues.append(Issue(f"unknown municipality code {code!r}", table.path, row.line))
+            msg = f"{code!r} is not one of the 98 municipalities"
+            issues.append(Issue(msg, table.path, row.line, "kommune_kode"))
+            continue
+        try:
+            n, year = (_whole(row.cells.get(c), c) for c in ("folketal", "aar"))
+        except ValueError as exc:
+            issues.append(Issue(str(exc), table.path, row.line, exc.args[1], k.navn))
             continue
         if n <= 0:
             issues.append(Issue(f"must be > 0, got {n}", table.path, row.line, "folketal", k.navn))
@@ -91,6 +91,18 @@ def _population(table: Table) -> tuple[dict[int, int], int]:
     return pop, years.pop()
 
 
+def _whole(cell: object, column: str) -> int:
+    from faktaark.numbers import parse_number
+
+    try:
+        value = parse_number(cell)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ValueError(str(exc), column) from exc
+    if value is None or not value.is_integer():
+        raise ValueError(f"must be a whole number, got {cell!r}", column)
+    return int(value)
+
+
 def _bundled_population() -> tuple[dict[int, int], int]:
     path = data_dir() / BUNDLED_POPULATION
     with path.open(encoding="utf-8") as fh:
@@ -103,6 +115,7 @@ def load_dataset(
     paths: Sequence[str | Path] | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    require_all: bool = True,
 ) -> Dataset:
     """Read and validate figures, population and facts (bundled data when `paths` is empty)."""
     files = collect_files(paths) if paths else [data_dir() / BUNDLED_FIGURES]
@@ -110,25 +123,46 @@ def load_dataset(
     population: tuple[dict[int, int], int] | None = None
     facts: dict[str, Fact] | None = None
     notes: list[Issue] = []
+    supplements: list[Table] = []
+    mapping = dict(columns or {})
+    seen_columns: set[str] = set()
     for f in files:
         if f.suffix.lower() == ".toml":
             facts = _load_facts(f)
             continue
         table = read_table(f, sheet=sheet)
         notes += [Issue(n, table.path, severity="warning") for n in table.notes]
-        cols = set(table.header)
+        seen_columns.update(table.header)
+        cols = {mapping.get(h, h) for h in table.header}
         if "folketal" in cols:
-            population = _population(table)
+            population = _population(_renamed(table, mapping))
         elif cols >= REGISTER_COLUMNS:
             continue  # the municipality register itself (a bundled data folder was given)
+        elif is_supplement(cols):
+            supplements.append(_renamed(table, mapping))
         else:
             figures.append(table)
+    unused = sorted(set(mapping) - seen_columns)
+    if unused:
+        raise InputError(
+            f"The column mapping names {', '.join(map(repr, unused))}, but no file has such a "
+            f"column (files: {', '.join(map(str, files))}). Check --column / --columns-file."
+        )
     if not figures:
         raise InputError(
             f"No figures file among {', '.join(map(str, files))}: expected a table "
             "with the columns of data/almene.csv (see README: The data columns)."
         )
-    return assemble(figures, columns, population, facts, notes)
+    if supplements:
+        notes += [Issue(n, severity="warning") for n in merge_supplements(figures, supplements)]
+    return assemble(figures, columns, population, facts, notes, require_all)
+
+
+def _renamed(table: Table, mapping: Mapping[str, str]) -> Table:
+    if not any(h in mapping for h in table.header):
+        return table
+    rows = [Row(r.line, {mapping.get(h, h): v for h, v in r.cells.items()}) for r in table.rows]
+    return Table(table.path, [mapping.get(h, h) for h in table.header], rows, table.notes)
 
 
 def assemble(
@@ -137,13 +171,14 @@ def assemble(
     population: tuple[dict[int, int], int] | None = None,
     facts: dict[str, Fact] | None = None,
     notes: Sequence[Issue] = (),
+    require_all: bool = True,
 ) -> Dataset:
     """Validate figure tables; population and facts default to the bundled ones."""
     from faktaark import schema
 
     pop, pop_year = population or _bundled_population()
     fakta = facts if facts is not None else _load_facts(data_dir() / BUNDLED_FACTS)
-    records, warnings = schema.validate_tables(figures, register(), pop, columns)
+    records, warnings = schema.validate_tables(figures, register(), pop, columns, require_all)
     return Dataset(
         tuple(records),
         pop,

@@ -18,11 +18,13 @@ from faktaark.errors import DataError, Issue
 from faktaark.fields import CHECK_COLUMNS, COLUMN_NAMES, COLUMNS, by_name
 from faktaark.kommuner import REGION_CODES, Kommune, Register, normalise
 from faktaark.numbers import parse_number
-from faktaark.sources import Cell, Table
+from faktaark.sources import Cell, Row, Table
 
 __all__ = ["FigureRow", "validate_tables"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# control characters, and the invisible/bidirectional ones that make text display as
+# something else than it is (zero-width, RTL override, isolates)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MAX_MIO_KR = 1_000_000.0  # 1.000 mia. kr. for one municipality is not a plausible figure
 _MAX_COUNT = 10_000_000
 
@@ -243,17 +245,23 @@ def _header_issues(table: Table, mapping: Mapping[str, str]) -> list[Issue]:
             issues.append(Issue(f"unknown column {h!r}{hint}", table.path, 1, h))
     for col in COLUMNS:
         if col.required and col.name not in cols:
+            if col.name == "kommunekode" and "kommune" in cols:
+                continue  # municipalities by name only
             issues.append(Issue("missing column", table.path, 1, col.name))
+    for c in sorted({c for c in cols if cols.count(c) > 1}):
+        theirs = [h for h, m in zip(table.header, cols, strict=True) if m == c]
+        issues.append(Issue(f"columns {theirs} all map to {c!r}", table.path, 1, c))
     return issues
 
 
-def _issue_from(err: Any, table: Table, line: int, kommune: str) -> Issue:
+def _issue_from(err: Any, table: Table, row: Row, kommune: str) -> Issue:
     col = str(err["loc"][0]) if err.get("loc") else None
     msg = str(err.get("msg", "invalid"))
     msg = msg.removeprefix("Value error, ")
     if err.get("type") == "literal_error":
         msg = f'must be "officiel" or "eksempel", got {err.get("input")!r}'
-    return Issue(msg, table.path, line, col, kommune)
+    file, line = row.origin.get(col or "", (table.path, row.line))  # merged from a supplement
+    return Issue(msg, file, line, col, kommune)
 
 
 def validate_tables(
@@ -287,7 +295,7 @@ def validate_tables(
             try:
                 fig = FigureRow.model_validate(cells)
             except ValidationError as exc:
-                issues.extend(_issue_from(e, table, row.line, kommune.navn) for e in exc.errors())
+                issues.extend(_issue_from(e, table, row, kommune.navn) for e in exc.errors())
                 continue
             for col, msg in _cross_checks(fig, folketal):
                 issues.append(Issue(msg, table.path, row.line, col, kommune.navn))
