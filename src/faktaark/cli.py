@@ -56,6 +56,16 @@ ColumnOpt = Annotated[
     list[str] | None,
     typer.Option("--column", help="Map a column of your file to ours: --column ny=gammel."),
 ]
+ColumnsFileOpt = Annotated[
+    Path | None,
+    typer.Option("--columns-file", help='Column mapping file (TOML): [kolonner] ny = "gammel".'),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="XLSX: the sheet to read (name, or number from 1). Default: first."
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result on stdout.")]
 
 
@@ -92,16 +102,18 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(130) from None
 
 
-def _columns(pairs: list[str] | None) -> dict[str, str] | None:
-    if not pairs:
-        return None
-    out = {}
-    for p in pairs:
+def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:
+    out: dict[str, str] = {}
+    if file is not None:
+        from faktaark.sources import read_column_map
+
+        out.update(read_column_map(file))
+    for p in pairs or []:
         new, sep, old = p.partition("=")
         if not sep or not new or not old:
             raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
         out[old.strip()] = new.strip()
-    return out
+    return out or None
 
 
 def _version(value: bool) -> None:
@@ -138,6 +150,8 @@ def build(
         ),
     ] = False,
     column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
@@ -152,7 +166,13 @@ def build(
     err = _err_console()
     t0 = time.perf_counter()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
-    prep = _run(lambda: api.prepare(api.load(data, columns=_columns(column)), udgave=udgave))
+    prep = _run(
+        lambda: api.prepare(
+            api.load(data, columns=_columns(column, columns_file), sheet=sheet), udgave=udgave
+        )
+    )
+    for w in [] if as_json else prep.dataset.warnings:
+        err.print(f"Warning: {w}", markup=False)
     lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
     todo = targets if targets is not None else api.all_kommuner()
     results = []
@@ -190,9 +210,17 @@ def _result_json(r: api.BuildResult) -> dict[str, Any]:
 
 
 @app.command("list")
-def list_(data: DataOpt = None, udgave: UdgaveOpt = None, as_json: JsonOpt = False) -> None:
+def list_(
+    data: DataOpt = None,
+    udgave: UdgaveOpt = None,
+    sheet: SheetOpt = None,
+    column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
-    rows = _run(lambda: api.list_kommuner(data, udgave=udgave))
+    cols = _run(lambda: _columns(column, columns_file))
+    rows = _run(lambda: api.list_kommuner(api.load(data, columns=cols, sheet=sheet), udgave=udgave))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -213,10 +241,34 @@ def list_(data: DataOpt = None, udgave: UdgaveOpt = None, as_json: JsonOpt = Fal
 
 
 @app.command()
-def validate(data: DataOpt = None, column: ColumnOpt = None, as_json: JsonOpt = False) -> None:
+def validate(
+    data: DataOpt = None,
+    column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="The previous edition (file or folder): warn on implausible changes since.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when there are warnings (e.g. flags).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Check the data files (every row, every column) and build nothing."""
     try:
-        ds = api.load(data, columns=_columns(column))
+        cols = _columns(column, columns_file)
+        ds = api.load(data, columns=cols, sheet=sheet)
+        if previous:
+            from dataclasses import replace
+
+            from faktaark.diff import against_previous
+
+            flags = against_previous(previous, ds, cols, sheet)
+            ds = replace(ds, warnings=(*ds.warnings, *flags))
     except FaktaarkError as exc:
         if as_json:
             typer.echo(
@@ -246,14 +298,19 @@ def validate(data: DataOpt = None, column: ColumnOpt = None, as_json: JsonOpt = 
                 indent=2,
             )
         )
+        if strict and ds.warnings:
+            raise typer.Exit(1)
         return
     err = _err_console()
     for w in ds.warnings:
-        err.print(f"[yellow]Warning:[/] {w}")
+        err.print(f"Warning: {w}", markup=False, style="yellow")
     err.print(
         f"OK: {len(ds.records)} rows in {', '.join(ds.files)}; udgave "
         f"{', '.join(map(str, ds.udgaver))}; {n_eks} row(s) are example data (eksempel)."
     )
+    if strict and ds.warnings:
+        err.print(f"--strict: {len(ds.warnings)} warning(s); exit 1.", markup=False)
+        raise typer.Exit(1)
 
 
 @layouts_app.command("list")

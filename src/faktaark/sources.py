@@ -117,8 +117,13 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 # --- column mapping -----------------------------------------------------------------------
 
 
-def read_column_map(path: str | Path, known: Iterable[str]) -> dict[str, str]:
+def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dict[str, str]:
     """A mapping file `[kolonner]  ny = "gammel"` -> {their column: our column}."""
+    from faktaark.fields import CHECK_COLUMNS, COLUMN_NAMES
+
+    if known is None:
+        population = ("kommune_kode", "kommune_navn", "folketal", "aar")
+        known = (*COLUMN_NAMES, *CHECK_COLUMNS, *population, *INFO_COLUMNS)
     p = Path(path)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
