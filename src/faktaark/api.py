@@ -8,7 +8,7 @@ None (the bundled data), a path or list of paths (files or folders), an already 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,8 @@ from faktaark.kommuner import Kommune, register
 from faktaark.layout import Layout, load_layout
 from faktaark.pipeline import Prepared, make_pdf, sha256, write_atomic
 from faktaark.plan import SheetPlan
+from faktaark.preview import compare, contact_sheet
+from faktaark.provenance import Provenance, collect, sidecar_path
 
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
@@ -27,16 +29,23 @@ __all__ = [
     "BuildResult",
     "OutputFile",
     "build",
+    "build_many",
+    "compare",
+    "contact_sheet",
     "indicators",
     "list_kommuner",
     "load",
     "plan_sheet",
     "prepare",
+    "preview_pages",
     "validate",
+    "write_indicators",
 ]
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
+INDICATOR_ID_COLUMNS = ("kommunekode", "kommune", "region", "udgave", "datakilde")
+INDICATOR_FORMATS = ("csv", "json", "parquet")
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,8 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """One municipality's sheet(s): files written, warnings, timing."""
+    """One municipality's sheet(s): files written, warnings, timing, and the provenance of
+    every printed value (also written next to the PDF as `161-glostrup.json`)."""
 
     kommunekode: int
     kommune: str
@@ -60,6 +70,8 @@ class BuildResult:
     warnings: tuple[Issue, ...] = ()
     duration_ms: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance | None = None
+    provenance_path: Path | None = None  # the sidecar JSON
 
     @property
     def path(self) -> Path:
@@ -106,12 +118,54 @@ def prepare(data: DataLike = None, *, udgave: int | None = None) -> Prepared:
     return _prepare(load(data), udgave)
 
 
-def indicators(data: DataLike = None, *, udgave: int | None = None) -> pl.DataFrame:
-    """The derived indicators of every municipality as a Polars DataFrame."""
-    from faktaark import derive as ind
+def indicators(
+    data: DataLike = None,
+    *,
+    kommune: str | int | Sequence[str | int] | None = None,
+    udgave: int | None = None,
+) -> pl.DataFrame:
+    """The derived indicators (`fields.INDICATORS`) as a Polars DataFrame, one row per
+    municipality (all, or `kommune`: a code or name, or a list of them), by code. Columns:
+    kommunekode, kommune, region, udgave, datakilde, then one per indicator."""
+    from faktaark import derive
+    from faktaark.fields import INDICATOR_NAMES
 
-    ds = load(data)
-    return ind.compute(ds.edition(udgave), ds.folketal, register())
+    ds = data.dataset if isinstance(data, Prepared) else load(data)
+    udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
+    df = derive.compute(ds.edition(udgave), ds.folketal, register())
+    names = {k.kode: k.navn for k in register()}
+    df = df.with_columns(df["kommunekode"].replace_strict(names).alias("kommune"))
+    if kommune is not None:
+        queries = [kommune] if isinstance(kommune, (str, int)) else list(kommune)
+        df = df.filter(df["kommunekode"].is_in([k.kode for k in resolve_kommuner(queries)]))
+    return df.select(*INDICATOR_ID_COLUMNS, *INDICATOR_NAMES)
+
+
+def write_indicators(
+    frame: pl.DataFrame, fmt: str | None = None, out: str | Path | None = None
+) -> str | None:
+    """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, with
+    every number at full precision: to the file `out` (atomically; `fmt` defaults to its
+    suffix) or, for CSV and JSON, returned as text when `out` is None."""
+    import io
+
+    fmt = fmt or (Path(out).suffix.lstrip(".").lower() if out is not None else "csv")
+    fmt = {"pq": "parquet"}.get(fmt, fmt)
+    if fmt not in INDICATOR_FORMATS:
+        raise UsageError(f"Unknown format {fmt!r}: use {', '.join(INDICATOR_FORMATS)}.")
+    if fmt == "parquet":
+        if out is None:
+            raise UsageError("Parquet is a binary format: give a file to write (--out x.parquet).")
+        buf = io.BytesIO()
+        frame.write_parquet(buf)
+        data = buf.getvalue()
+    else:
+        text = frame.write_csv() if fmt == "csv" else frame.write_json() + "\n"
+        if out is None:
+            return text
+        data = text.encode("utf-8")
+    write_atomic(Path(out), data)
+    return None
 
 
 def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:
@@ -170,15 +224,24 @@ def build(
     out: str | Path = DEFAULT_OUT,
     print_variant: bool = False,
     udgave: int | None = None,
+    validate: str = "full",
 ) -> BuildResult:
-    """Build one municipality's sheet into `out/` (created if missing) and return the result."""
+    """Build one municipality's sheet into `out/` (created if missing) and return the result.
+
+    `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
+    check only) or "none"."""
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
-    return build_one(register().get(kommune), prep, lay, Path(out), print_variant)
+    return build_one(register().get(kommune), prep, lay, Path(out), print_variant, validate)
 
 
 def build_one(
-    k: Kommune, prep: Prepared, lay: Layout, out: Path, print_variant: bool = False
+    k: Kommune,
+    prep: Prepared,
+    lay: Layout,
+    out: Path,
+    print_variant: bool = False,
+    validate: str = "full",
 ) -> BuildResult:
     from faktaark.planner import plan_sheet
 
@@ -187,19 +250,72 @@ def build_one(
     sheet = plan_sheet(lay, sd)
     files = []
     for variant in ("screen", "print") if print_variant else ("screen",):
-        pdf = make_pdf(sheet, variant)
+        pdf = make_pdf(sheet, variant, validate)
         path = output_path(out, k, variant, lay.name)
         write_atomic(path, pdf)
         files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
     if not files:
         raise UsageError("nothing to build")
+    prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+    write_atomic(sidecar_path(files[0].path), prov.to_json())
     return BuildResult(
         k.kode,
         k.navn,
         lay.name,
         tuple(files),
         sheet.eksempel,
+        warnings=tuple(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
         duration_ms=(time.perf_counter() - t0) * 1000,
+        provenance=prov,
+        provenance_path=sidecar_path(files[0].path),
+    )
+
+
+def build_many(
+    kommuner: Sequence[str | int] | None = None,
+    *,
+    data: DataLike = None,
+    layout: str | Path | Layout | None = None,
+    out: str | Path = DEFAULT_OUT,
+    print_variant: bool = False,
+    udgave: int | None = None,
+    on_result: Callable[[BuildResult], None] | None = None,
+) -> list[BuildResult]:
+    """Build several sheets (all 98 when `kommuner` is None) one after the other, loading the
+    data, computing the indicators and checking the layout once. `on_result` is called after
+    each sheet (progress). Stops at the first error."""
+    prep = prepare(data, udgave=udgave)
+    lay = _layout(layout, prep.dataset)
+    todo = resolve_kommuner(kommuner) if kommuner is not None else all_kommuner()
+    results = []
+    for k in todo:
+        res = build_one(k, prep, lay, Path(out), print_variant)
+        results.append(res)
+        if on_result is not None:
+            on_result(res)
+    return results
+
+
+def preview_pages(
+    kommune: str | int,
+    *,
+    data: DataLike = None,
+    layout: str | Path | Layout | None = None,
+    udgave: int | None = None,
+    out: str | Path = DEFAULT_OUT,
+    dpi: float = 100,
+) -> list[Path]:
+    """Render a sheet (without writing its PDF) to one PNG per page in `out/`:
+    `161-glostrup-side1.png`, `161-glostrup-side2.png`. Returns their paths."""
+    from faktaark import preview
+    from faktaark.planner import plan_sheet as _plan
+
+    prep = prepare(data, udgave=udgave)
+    lay = _layout(layout, prep.dataset)
+    k = register().get(kommune)
+    pdf = make_pdf(_plan(lay, prep.sheet_data(k)))
+    return preview.write_pngs(
+        pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi
     )
 
 
@@ -233,3 +349,10 @@ def check_layout(
 
     ds = load(data)
     return check_fit(_layout(layout, ds), ds, udgave)
+
+
+def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[Any]:
+    """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
+    from faktaark.check import inspect_pdf
+
+    return [inspect_pdf(p, validate=validate) for p in paths]

@@ -152,6 +152,10 @@ def build(
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
+    no_validate: Annotated[
+        bool,
+        typer.Option("--no-validate", help="Skip PDF/A and PDF/UA validation (quick drafts)."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
@@ -177,7 +181,11 @@ def build(
     todo = targets if targets is not None else api.all_kommuner()
     results = []
     for k in todo:
-        res = _run(lambda k=k: api.build_one(k, prep, lay, out, print_))  # type: ignore[misc]
+        res = _run(
+            lambda k=k: api.build_one(  # type: ignore[misc]
+                k, prep, lay, out, print_, "none" if no_validate else "full"
+            )
+        )
         results.append(res)
         if not as_json:
             for f in res.files:
@@ -194,6 +202,8 @@ def build(
         )
     else:
         err.print(f"{len(results)} sheet(s) in {elapsed:.2f} s -> {out}/")
+        if no_validate:
+            err.print("Not validated (--no-validate): drafts, not for publishing.")
 
 
 def _raise(exc: Exception) -> None:
@@ -310,6 +320,41 @@ def validate(
     )
     if strict and ds.warnings:
         err.print(f"--strict: {len(ds.warnings)} warning(s); exit 1.", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="PDF files to inspect.")],
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the PDF/A and PDF/UA validators.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
+    reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        out = _out_console()
+        for r in reports:
+            sizes = ", ".join(f"{w:g} × {h:g} mm" for w, h in dict.fromkeys(r.page_size_mm))
+            out.print(f"[bold]{r.path}[/]: {r.pages} sider, {sizes}", markup=True)
+            for name, box in r.boxes.items():
+                out.print(f"  {name}: {box}")
+            fonts = ", ".join(
+                f"{f['name'].lstrip('/')}{'' if f['embedded'] else ' (NOT embedded)'}"
+                for f in r.fonts
+            )
+            out.print(f"  fonts: {fonts}")
+            out.print(f"  colour spaces: {', '.join(r.color_spaces) or '-'}")
+            out.print(f"  tagged: {'yes' if r.tagged else 'no'}")
+            for name, verdict in r.verdicts.items():
+                out.print(f"  {name}: {verdict}")
+            for problem in r.problems:
+                out.print(f"  [red]problem:[/] {problem}", markup=True)
+            out.print("  OK" if r.ok else "  NOT OK")
+    if not all(r.ok for r in reports):
         raise typer.Exit(1)
 
 

@@ -68,14 +68,26 @@ def prepare(dataset: Dataset, udgave: int | None = None) -> Prepared:
     return Prepared(dataset, records[0].udgave, rows, derive.national(df), regions)
 
 
-def make_pdf(plan: SheetPlan, variant: str = "screen") -> bytes:
-    """Render a plan to finished PDF bytes (screen: RGB; print: CMYK with bleed and marks)."""
-    from faktaark import render
+def make_pdf(plan: SheetPlan, variant: str = "screen", validate: str = "full") -> bytes:
+    """Render a plan to finished PDF bytes.
+
+    screen: RGB, tagged PDF/UA-1 + PDF/A-2a; print: CMYK with 3 mm bleed and crop marks,
+    PDF/A-2b with a FOGRA39 output intent. `validate` is "full", "fast" or "none" (see
+    `pdfa.finish`); a failure raises `ValidationFailed` and nothing is written.
+    """
+    from faktaark import pdfa, render
     from faktaark.printgeom import PrintGeometry
 
     geometry = PrintGeometry(plan.width, plan.height) if variant == "print" else None
-    rendered = render.render_pdf(plan, geometry, creator=f"faktaark {__version__}")
-    return rendered.pdf
+    creator = f"faktaark {__version__}"
+    rendered = render.render_pdf(plan, geometry, creator=creator)
+    meta = pdfa.DocMeta(
+        title=plan.title, author=plan.author, subject=plan.subject,
+        keywords=f"almene boliger, {plan.kommune}, faktaark", creator_tool=creator,
+        date=pdfa.meta_date(plan.udgave), lang=plan.lang,
+    )  # fmt: skip
+    pages = [page.content for page in plan.pages]
+    return pdfa.finish(rendered, pages, meta, variant=variant, validate=validate)
 
 
 def sha256(data: bytes) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from faktaark.texts import Printed
+
 __all__ = [
     "BoxFit",
     "Color",
@@ -177,7 +179,9 @@ class SheetPlan:
     lang: str = "da-DK"
     eksempel: bool = False
     fits: tuple[BoxFit, ...] = ()
+    udgave: int = 2000  # the data edition: the document date comes from it
     used: tuple[str, ...] = field(default=())  # placeholders printed, for provenance
+    printed: tuple[Printed, ...] = ()  # each printed value, its text and box (provenance.py)
 
     def all_text(self) -> str:
         return "\n".join(t for p in self.pages for t in p.texts())

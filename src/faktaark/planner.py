@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from faktaark import figures, flow
+from faktaark import figures, flow, geo_plan
 from faktaark.context import SheetData, build_context
 from faktaark.fonts import metrics
 from faktaark.kommuner import register
 from faktaark.layout import Box, Layout
 from faktaark.plan import BoxFit, Node, Op, PagePlan, SheetPlan
-from faktaark.texts import Notes, plain
+from faktaark.texts import Notes, Printed, Val, format_value, plain
 
 __all__ = ["plan_sheet"]
 
@@ -61,6 +61,7 @@ def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
         "bar_chart": figures.plan_bar_chart,
         "image": figures.plan_image,
         "ranking_chart": ranking,
+        "map": lambda b, cx, h: geo_plan.plan_map(b, cx, h, sd.kommune),
     }
     planned: dict[str, tuple[list[Node], list[Op]]] = {}
     fits: list[BoxFit] = []
@@ -68,7 +69,9 @@ def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
     def run(box: Box) -> None:
         planner = planners.get(box.kind)
         if planner is not None:
+            notes.where = (box.page, box.id)
             nodes, extra, fit = planner(box, c, layout.height)
+            notes.printed.extend(_chart_values(box, values, notes.where))
             planned[box.id] = (nodes, extra)
             fits.append(fit)
 
@@ -91,11 +94,22 @@ def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
         for box in sorted(boxes, key=lambda b: b.order):  # content in reading order
             content += planned.get(box.id, ([], []))[0]
         pages.append(PagePlan(number, tuple(artifacts), tuple(content)))
+    printed = tuple(dict.fromkeys(notes.printed))  # the pages' values, before the metadata's
+    notes.where = (0, "")
     title = plain(c.fill(layout.title_key))
     subject = plain(c.fill(layout.subject_key))
     return SheetPlan(
         layout=layout.name, kommunekode=sd.kommune.kode, kommune=sd.kommune.navn,
         width=layout.width, height=layout.height, pages=tuple(pages), title=title,
         subject=subject, author=layout.author, eksempel=eksempel, fits=tuple(fits),
-        used=tuple(dict.fromkeys(notes.used)),
+        udgave=sd.record.udgave,
+        used=tuple(dict.fromkeys(notes.used)), printed=printed,
     )  # fmt: skip
+
+
+def _chart_values(box: Box, values: Mapping[str, Val], where: tuple[int, str]) -> list[Printed]:
+    """Values a chart prints as labels without a template (bars; the chart's own municipality)."""
+    names = list(box.series) if box.kind == "bar_chart" else []
+    if box.kind == "ranking_chart" and values[str(box.value)].raw is not None:
+        names.append(str(box.value))
+    return [Printed(n, format_value(values[n]), values[n], *where) for n in names]

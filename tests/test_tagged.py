@@ -1,0 +1,203 @@
+"""Accessible sheets: the structure tree of Glostrup's sheet, as a screen reader walks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pypdf
+import pytest
+
+NBSP = "\u00a0"
+
+
+def elements(node: Any) -> list[Any]:
+    """Structure elements in document (reading) order, depth first."""
+    out = []
+    kids = node.get("/K")
+    if kids is None:
+        return out
+    if not isinstance(kids, pikepdf.Array):
+        kids = [kids]
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            out.append(kid)
+            out += elements(kid)
+    return out
+
+
+def mcid_texts(path: Path) -> dict[tuple[int, int], str]:
+    """(page, MCID) -> the text drawn inside that marked-content sequence (pypdf visitor)."""
+    reader = pypdf.PdfReader(str(path))
+    found: dict[tuple[int, int], str] = {}
+    for page_index, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(
+            op: bytes, args: list[Any], cm: Any, tm: Any, stack: list[int | None] = stack
+        ) -> None:
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 else {}
+                stack.append(props.get("/MCID") if isinstance(props, dict) else None)
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(
+            t: str,
+            cm: Any,
+            tm: Any,
+            font: Any,
+            size: Any,
+            stack: list[int | None] = stack,
+            page_index: int = page_index,
+        ) -> None:
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None and t:
+                key = (page_index, int(mcid))
+                found[key] = found.get(key, "") + t
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return found
+
+
+def reading_order_text(path: Path) -> list[tuple[str, str]]:
+    """(role, text) of each structure element with content, following the tags."""
+    texts = mcid_texts(path)
+    out = []
+    with pikepdf.open(path) as pdf:
+        page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        for el in elements(pdf.Root.StructTreeRoot):
+            kids = el.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            parts = []
+            for k in kids:
+                if isinstance(k, int):
+                    parts.append(texts.get((page_index[el.Pg.objgen], k), ""))
+                elif isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR":
+                    parts.append(texts.get((page_index[k.Pg.objgen], int(k.MCID)), ""))
+            text = " ".join(p.strip() for p in parts if p.strip()).replace(NBSP, " ")
+            text = " ".join(text.replace("-\n", "").split())  # lines joined, hyphens healed
+            out.append((str(el.S).lstrip("/"), text))
+    return out
+
+
+@pytest.fixture(scope="module")
+def tree(glostrup_pdf: Path) -> list[tuple[str, str]]:
+    return reading_order_text(glostrup_pdf)
+
+
+def test_document_language_title_and_marks(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        assert str(pdf.Root.Lang) == "da-DK"
+        assert pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.Root.StructTreeRoot.K[0].S) == "/Document"
+        meta = pdf.open_metadata()
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["pdfaid:conformance"] == "A"
+        for page in pdf.pages:
+            assert page.obj.Tabs == "/S"
+
+
+def test_headings_in_the_order_of_the_seed(tree: list[tuple[str, str]]) -> None:
+    heads = [(r, t) for r, t in tree if r.startswith("H")]
+    assert heads[0] == ("H1", "ALMENE BOLIGER GØR GLOSTRUP KOMMUNE BEDRE")
+    assert [t for r, t in heads if r == "H2"] == [
+        "Vi understøtter et varieret boligudbud med plads til alle",
+        "Vidste du, at ...",
+        "Samfundsansvar er en del af vores DNA",
+        "Vi bidrager til et inkluderende samfund og gør en forskel ude lokalt",
+    ]
+
+
+def test_sections_read_in_the_order_of_seed_004(tree: list[tuple[str, str]]) -> None:
+    text = " ".join(t for _, t in tree)
+    order = [
+        "ALMENE BOLIGER GØR GLOSTRUP",
+        "1 million mennesker",
+        "beboerdemokratiet",
+        "Almene boliger, 2024",
+        "Igangsatte byggerier",
+        "tilpasser boligmassen",
+        "Vi understøtter et varieret",
+        "Når familiesituationen",
+        "seniorboliger",
+        "socialt ansvar",
+        "Fraflytningsprocenten i almene familieboliger var på 8 pct.",
+        "udgør 40 pct.",
+        "huslejeomsætning på 333 mio. kr.",
+        "Kilde: BL's egne beregninger",
+        "Vidste du, at",
+        "kvadratmeterhuslejen",
+        "Note: Tal for hele landet",
+        "Samfundsansvar er en del",
+        "Vi bidrager til et inkluderende",
+        "87 mio. kr.",
+        "222 mio. kr.",
+        "faciliteter",
+        "grønne omstilling",
+        "uden profit",
+        "Få meget mere at vide",
+    ]
+    positions = [text.find(s) for s in order]
+    assert all(p >= 0 for p in positions), [s for s, p in zip(order, positions) if p < 0]
+    assert positions == sorted(positions)
+
+
+def test_tables_have_header_cells_with_scope(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        els = elements(pdf.Root.StructTreeRoot)
+        tables = [e for e in els if e.S == "/Table"]
+        assert len(tables) == 2
+        for t in tables:
+            cells = [e for e in elements(t) if e.S in ("/TH", "/TD")]
+            ths = [c for c in cells if c.S == "/TH"]
+            assert len(ths) >= 2 and all(str(c.A.Scope) in ("/Column", "/Row") for c in ths)
+            assert any(c.S == "/TD" for c in cells)
+
+
+def test_every_figure_has_generated_alt_text(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        figures = [e for e in elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
+        assert figures
+        alts = [str(f.get("/Alt", "")) for f in figures]
+    assert all(alts)
+    assert (
+        "Søjlediagram: almene boliger i Glostrup Kommune 2024: 73 ungdomsboliger, "
+        "4.451 familieboliger, 90 ældreboliger."
+    ) in alts
+
+
+def test_lists_and_the_link(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        els = elements(pdf.Root.StructTreeRoot)
+        lists = [e for e in els if e.S == "/L"]
+        assert len(lists) == 2  # the three bullets and "Vidste du, at ..."
+        assert all(all(li.S == "/LI" for li in e.K) for e in lists)
+        links = [e for e in els if e.S == "/Link"]
+        assert len(links) == 1
+        objr = links[0].K[0]
+        assert objr.Type == "/OBJR" and str(objr.Obj.A.URI) == "https://bl.dk"
+        assert "StructParent" in str(objr.Obj.keys())
+
+
+def test_all_text_is_tagged_or_an_artifact(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        for page in pdf.pages:
+            depth: list[str] = []
+            for operands, op in pikepdf.parse_content_stream(page):
+                name = str(op)
+                if name == "BDC":
+                    depth.append(str(operands[0]))
+                elif name == "BMC":
+                    depth.append(str(operands[0]))
+                elif name == "EMC":
+                    depth.pop()
+                elif name in ("Tj", "TJ", "'", '"'):
+                    assert depth, "text outside any marked content"
+                elif name in ("re", "l", "c") and not depth:
+                    raise AssertionError("drawing outside marked content")
+            assert not depth
