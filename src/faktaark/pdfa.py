@@ -31,6 +31,7 @@ __all__ = ["DocMeta", "cmyk_profile", "finish", "meta_date"]
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 CMYK_PROFILE = "icc/FaktaCMYK-FOGRA39L.icc"
+SRGB_PROFILE = "icc/sRGB-lcms.icc"
 CMYK_CONDITION = "FOGRA39"
 
 
@@ -67,10 +68,7 @@ def _deflate(data: bytes) -> bytes:
 
 @cache
 def _srgb_profile() -> bytes:
-    from PIL import ImageCms
-
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return bytes(profile.tobytes())
+    return (package_dir() / SRGB_PROFILE).read_bytes()
 
 
 # ----------------------------------------------------------------------------- structure
