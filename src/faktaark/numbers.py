@@ -145,7 +145,7 @@ def parse_number(cell: str | int | float | None, *, thousands_dot: bool = True) 
         if text.count(",") > 1:
             raise ValueError(f"expected a number, got {str(cell)[:40]!r}")
         text = text.replace(",", ".")
-    elif "." in text and thousands_dot and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+    elif "." in text and thousands_dot and re.fullmatch(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", text):
         text = text.replace(".", "")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
         raise ValueError(f"expected a number, got {str(cell)[:40]!r}")

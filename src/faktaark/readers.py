@@ -211,8 +211,12 @@ def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> int:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    import logging
+
     import fastexcel
 
+    # "Could not determine dtype for column N": an empty column, which is fine here
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
     try:
         book = fastexcel.read_excel(path)
         names = list(book.sheet_names)
