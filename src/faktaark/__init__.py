@@ -1,11 +1,18 @@
 """faktaark: print-ready PDF fact sheets about almene boliger for the 98 Danish municipalities.
 
     import faktaark
-    result = faktaark.build("Glostrup", out="ark/")      # -> BuildResult (path, pages, sha256 ...)
-    data = faktaark.load()                               # validated figures (bundled or your own)
+    result = faktaark.build("Glostrup", out="ark/")      # -> BuildResult (path, pages, sha256,
+                                                         #    warnings, provenance)
+    data = faktaark.load()                               # validated figures: bundled, your files,
+                                                         #    or a Polars/pandas DataFrame
     frame = faktaark.indicators(data)                    # Polars DataFrame, one row per kommune
+    faktaark.build_many(data=data, out="ark/")           # all 98, one after the other
+    faktaark.contact_sheet("ark/", "oversigt.pdf")       # review: thumbnails of every sheet
+    faktaark.compare("ark-old/", "ark/")                 # review: which sheets changed
 
-Everything the CLI does goes through these functions; errors are `FaktaarkError` subclasses.
+Everything the CLI does goes through these functions (`faktaark.api`); they return result
+objects and never print. Errors are `FaktaarkError` subclasses carrying the file, row, column
+and municipality the CLI prints.
 """
 
 from __future__ import annotations
@@ -16,13 +23,19 @@ from faktaark.api import (
     BuildResult,
     OutputFile,
     build,
+    build_many,
+    compare,
+    contact_sheet,
     indicators,
     list_kommuner,
     load,
     plan_sheet,
     prepare,
+    preview_pages,
     validate,
+    write_indicators,
 )
+from faktaark.dataset import Dataset
 from faktaark.errors import (
     DataError,
     FaktaarkError,
@@ -36,10 +49,12 @@ from faktaark.errors import (
     UsageError,
     ValidationFailed,
 )
+from faktaark.provenance import Provenance
 
 __all__ = [
     "BuildResult",
     "DataError",
+    "Dataset",
     "FaktaarkError",
     "FitError",
     "GlyphError",
@@ -47,16 +62,22 @@ __all__ = [
     "Issue",
     "LayoutError",
     "OutputFile",
+    "Provenance",
     "RenderError",
     "UnknownKommune",
     "UsageError",
     "ValidationFailed",
     "__version__",
     "build",
+    "build_many",
+    "compare",
+    "contact_sheet",
     "indicators",
     "list_kommuner",
     "load",
     "plan_sheet",
     "prepare",
+    "preview_pages",
     "validate",
+    "write_indicators",
 ]

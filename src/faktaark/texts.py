@@ -22,6 +22,7 @@ from faktaark import numbers
 __all__ = [
     "FORMATS",
     "Notes",
+    "Printed",
     "Seg",
     "Val",
     "fill",
@@ -57,6 +58,17 @@ class Val:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """A value as the sheet prints it, and where: what provenance is made from."""
+
+    name: str  # placeholder, e.g. "almene.familieboliger"
+    text: str  # as printed (before typography), e.g. "4.451"
+    value: Val  # the very value the text was filled from
+    page: int = 0  # 0 = not on a page (document metadata)
+    box: str = ""
+
+
+@dataclass(frozen=True)
 class Seg:
     """A piece of filled text: `value` marks text that came from a placeholder."""
 
@@ -74,6 +86,8 @@ class Notes:
     missing: bool = False  # a missing figure was printed as "–"
     used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
     eksempel: bool = False  # a value made from example data was printed
+    printed: list[Printed] = field(default_factory=list)  # each value with its printed text
+    where: tuple[int, str] = (0, "")  # (page, box) being planned: recorded with `printed`
 
     def mark(self, fact_id: str, source: str) -> str:
         ids = [i for i, _ in self.sources]
@@ -168,10 +182,14 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
         if val.eksempel:
             notes.eksempel = True
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
-        return notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
-    if m["one"] is not None:
-        return _plural(val, m["one"], m["many"])
-    return format_value(val, m["fmt"])
+        text = notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
+    elif m["one"] is not None:
+        text = _plural(val, m["one"], m["many"])
+    else:
+        text = format_value(val, m["fmt"])
+    if notes is not None:
+        notes.printed.append(Printed(name, text, val, *notes.where))
+    return text
 
 
 def _typography(segs: list[Seg]) -> list[Seg]:

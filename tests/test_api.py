@@ -1,0 +1,180 @@
+"""The Python API: its public names, the README's example, results instead of printing."""
+
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import faktaark
+from faktaark import api
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PUBLIC = [
+    "BuildResult",
+    "DataError",
+    "Dataset",
+    "FaktaarkError",
+    "FitError",
+    "GlyphError",
+    "InputError",
+    "Issue",
+    "LayoutError",
+    "OutputFile",
+    "Provenance",
+    "RenderError",
+    "UnknownKommune",
+    "UsageError",
+    "ValidationFailed",
+    "__version__",
+    "build",
+    "build_many",
+    "compare",
+    "contact_sheet",
+    "indicators",
+    "list_kommuner",
+    "load",
+    "plan_sheet",
+    "prepare",
+    "preview_pages",
+    "validate",
+    "write_indicators",
+]
+
+
+def test_public_names_are_exactly_these() -> None:
+    assert faktaark.__all__ == PUBLIC
+    assert faktaark.__all__ == sorted(faktaark.__all__)
+
+
+def test_every_public_attribute_is_in_all() -> None:
+    """Nothing public slips in unlisted (submodules such as `faktaark.api` aside)."""
+    public = {
+        name
+        for name, value in vars(faktaark).items()
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and name != "annotations"  # the `from __future__ import annotations` feature
+    }
+    assert public == set(PUBLIC) - {"__version__"}
+    for name in PUBLIC:
+        assert getattr(faktaark, name) is not None, name
+
+
+def test_public_functions_are_documented_and_typed() -> None:
+    for name in PUBLIC:
+        obj = getattr(faktaark, name)
+        if callable(obj) and not isinstance(obj, type):
+            assert obj.__doc__, f"faktaark.{name} has no docstring"
+            assert "return" in obj.__annotations__, f"faktaark.{name} has no return type"
+    assert (ROOT / "src" / "faktaark" / "py.typed").exists()
+
+
+def test_import_is_light() -> None:
+    """`import faktaark` loads none of the heavy libraries (they load when used)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, faktaark; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'polars', 'reportlab', 'pypdfium2', 'PIL', 'pydantic', 'pikepdf', 'typer', 'rich'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_readme_use_from_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"^## Use from Python\n.*?```python\n(.*?)```", readme, flags=re.S | re.M)
+    assert m, 'README lost its "Use from Python" example'
+    monkeypatch.chdir(tmp_path)
+    exec(compile(m.group(1), "README.md", "exec"), {"__name__": "readme"})
+    assert sorted(p.name for p in (tmp_path / "ark").iterdir()) == [
+        "161-glostrup.json",
+        "161-glostrup.pdf",
+        "173-lyngby-taarbaek.json",
+        "173-lyngby-taarbaek.pdf",
+        "400-bornholm.json",
+        "400-bornholm.pdf",
+    ]
+
+
+def test_build_returns_a_result(tmp_path: Path, prepared: api.Prepared) -> None:
+    res = faktaark.build(kommune="glostrup", data=prepared, layout="almene-boliger", out=tmp_path)
+    assert res.path == tmp_path / "161-glostrup.pdf"
+    assert res.pages == 2
+    assert re.fullmatch(r"[0-9a-f]{64}", res.sha256)
+    assert res.warnings == ()
+    assert res.provenance is not None
+    assert res.provenance_path == tmp_path / "161-glostrup.json"
+    assert res.provenance.kommune == "Glostrup"
+    assert res.provenance.pdf_sha256 == res.sha256
+
+
+def test_a_dataframe_goes_straight_in(tmp_path: Path) -> None:
+    frame = pl.read_csv(ROOT / "data" / "almene.csv")
+    frame = frame.with_columns(
+        pl.when(pl.col("kommunekode") == 161)
+        .then(4500)
+        .otherwise(pl.col("familieboliger"))
+        .alias("familieboliger")
+    )
+    res = faktaark.build("Glostrup", data=frame, out=tmp_path)
+    assert res.provenance is not None
+    fig = res.provenance.figure("almene.familieboliger")
+    assert fig.raw == 4500
+    assert fig.printed == ("4.500",)
+    assert fig.source.file == "<DataFrame>"
+
+
+def test_errors_carry_their_location(tmp_path: Path) -> None:
+    frame = pl.read_csv(ROOT / "data" / "almene.csv").with_columns(
+        pl.col("datakilde").replace("officiel", "officel")
+    )
+    with pytest.raises(faktaark.DataError) as info:
+        faktaark.load(frame)
+    issue = info.value.issues[0]
+    assert (issue.file, issue.row, issue.column, issue.kommune) == (
+        "<DataFrame>",
+        8,
+        "datakilde",
+        "Glostrup",
+    )
+    assert isinstance(info.value, faktaark.FaktaarkError)
+    with pytest.raises(faktaark.UnknownKommune) as unknown:
+        faktaark.build("Glostrupp", out=tmp_path / "never")
+    assert unknown.value.suggestions == ("Glostrup",)
+    assert not (tmp_path / "never").exists()
+
+
+def test_build_many_in_order_with_progress(tmp_path: Path, prepared: api.Prepared) -> None:
+    seen: list[str] = []
+    results = faktaark.build_many(
+        ["Bornholm", 101], data=prepared, out=tmp_path, on_result=lambda r: seen.append(r.kommune)
+    )
+    assert [r.kommune for r in results] == seen == ["Bornholm", "København"]
+    assert all(r.path.exists() and r.provenance_path for r in results)
+
+
+def test_indicators_for_chosen_municipalities(prepared: api.Prepared) -> None:
+    frame = faktaark.indicators(prepared, kommune=["København", "161"])
+    assert frame["kommune"].to_list() == ["København", "Glostrup"]  # by code
+    assert frame.columns[:5] == ["kommunekode", "kommune", "region", "udgave", "datakilde"]
+    assert frame.filter(pl.col("kommunekode") == 161)["andel_af_boligmassen"].item() == 40.0
+    assert faktaark.indicators(prepared).height == 98
+
+
+def test_write_indicators_refuses_parquet_on_stdout(prepared: api.Prepared) -> None:
+    frame = faktaark.indicators(prepared, kommune="Glostrup")
+    with pytest.raises(faktaark.UsageError, match="Parquet"):
+        faktaark.write_indicators(frame, "parquet")
+    with pytest.raises(faktaark.UsageError, match="Unknown format"):
+        faktaark.write_indicators(frame, "xlsx")
+    text = faktaark.write_indicators(frame, "csv")
+    assert text is not None
+    assert text.splitlines()[1].startswith("161,Glostrup,Region Hovedstaden,2025,officiel,4614")
