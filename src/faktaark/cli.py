@@ -72,13 +72,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable 
 def _err_console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    # emoji=False: "almene.csv:100:" must not become an emoji
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _out_console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def _fail(exc: FaktaarkError) -> typer.Exit:

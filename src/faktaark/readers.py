@@ -140,9 +140,10 @@ def _read_csv(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     header: list[str] | None = None
     rows: list[Row] = []
+    last = 0
     try:
         for record in reader:
-            line = reader.line_num
+            line, last = last + 1, reader.line_num  # a quoted line break: the record's 1st line
             if not any(c.strip() for c in record):
                 continue
             if header is None:
@@ -222,6 +223,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         names = list(book.sheet_names)
         idx = _pick_sheet(names, sheet, path)
         data = book.load_sheet(idx, schema_sample_rows=None).to_polars()
+        texts = book.load_sheet(idx, schema_sample_rows=None, dtypes="string").to_polars()
         text_cols = [c for c, t in data.schema.items() if t == _string_type()]
         # In a column that mixes numbers and text, calamine turns the numbers into text
         # ("7.125"), which a Danish reader would take for 7125. A boolean read is non-null
@@ -246,18 +248,26 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     header = ["" if c.startswith("__UNNAMED__") else c.strip() for c in keep]
     _check_header(header, path, 1)
     rows = []
-    for i, rec in enumerate(data.select(keep).iter_rows(), start=2):
+    for n, rec in enumerate(data.select(keep).iter_rows()):
         cells: dict[str, Cell] = {}
-        for j, (h, v) in enumerate(zip(header, rec, strict=True)):
-            cell = _cell(v)
-            if isinstance(cell, str):
-                cell = cell.strip() or None
-                if cell and probe is not None and keep[j] in text_cols:
-                    cell = _numeric_text(cell, probe[keep[j]][i - 2])
-            cells[h] = cell
+        for col, h, v in zip(keep, header, rec, strict=True):
+            flag = probe[col][n] if probe is not None and col in text_cols else None
+            cells[h] = _xlsx_cell(v, texts[col][n], flag, col in text_cols)
         if any(v is not None for v in cells.values()):
-            rows.append(Row(i, cells))
+            rows.append(Row(n + 2, cells))  # Excel's row number: the header is row 1
     return Table(str(path), header, rows, [], "xlsx")
+
+
+def _xlsx_cell(value: object, text: str | None, is_number: object, text_col: bool) -> Cell:
+    """One Excel cell from its typed read, its text read and (text columns) the number probe."""
+    cell = _cell(value)
+    if isinstance(cell, (int, float)) and text:
+        return _numeric_text(text, True)  # in a number column TRUE and dates read as numbers
+    if isinstance(cell, str):
+        cell = cell.strip() or None
+        if cell and text_col:
+            return _numeric_text(cell, is_number)
+    return cell
 
 
 def _string_type() -> Any:

@@ -146,7 +146,7 @@ def _check_number(number: float, kind: str, name: str, data: Mapping[str, Any]) 
 
 
 _SPECIAL_NAMES = {"hele landet": "the national total (Hele landet)", "danmark": "the whole country",
-                  "christianso": "Christiansø (411), which is not a municipality"}  # fmt: skip
+                  "christianso": "Christiansø (411), run by the state"}  # fmt: skip
 
 
 def _resolve(cells: Mapping[str, Cell], reg: Register) -> tuple[Kommune | None, str | None]:
@@ -178,7 +178,7 @@ def _resolve(cells: Mapping[str, Cell], reg: Register) -> tuple[Kommune | None, 
     if hit is None:
         return None, f"{text} is not the code of one of the 98 municipalities"
     if name is not None and reg.find(name) is not hit:
-        return None, f"code {code} is {hit.navn}, but the row names {name!r}"
+        return hit, f"code {code} is {hit.navn}, but the row names {name!r}"
     return hit, None
 
 
@@ -238,13 +238,17 @@ def _header_issues(table: Table, mapping: Mapping[str, str]) -> list[Issue]:
     cols = [mapping.get(h, h) for h in table.header]
     known = set(COLUMN_NAMES) | set(CHECK_COLUMNS)
     issues = []
+    explained: set[str] = set()
     for h, c in zip(table.header, cols, strict=False):
         if c not in known:
             near = difflib.get_close_matches(c, sorted(known), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else " (see README: The data columns)"
+            if near and near[0] not in cols:
+                hint += f" ({near[0]} is missing)"
+                explained.add(near[0])
             issues.append(Issue(f"unknown column {h!r}{hint}", table.path, 1, h))
     for col in COLUMNS:
-        if col.required and col.name not in cols:
+        if col.required and col.name not in cols and col.name not in explained:
             if col.name == "kommunekode" and "kommune" in cols:
                 continue  # municipalities by name only
             issues.append(Issue("missing column", table.path, 1, col.name))
@@ -288,7 +292,9 @@ def validate_tables(
             kommune, problem = _resolve(cells, reg)
             label = kommune.navn if kommune else str(cells.get("kommune") or "")
             if problem:
-                issues.append(Issue(problem, table.path, row.line, "kommunekode", label or None))
+                col = "kommunekode" if cells.get("kommunekode") not in (None, "") else "kommune"
+                col = "kommune" if problem.startswith("code ") else col  # the name disagrees
+                issues.append(Issue(problem, table.path, row.line, col, label or None))
                 continue
             assert kommune is not None
             cells["kommunekode"] = kommune.kode
