@@ -22,7 +22,7 @@ from faktaark import geo, textflow
 from faktaark.errors import FitError
 from faktaark.flow import Ctx
 from faktaark.fonts import ensure_glyphs
-from faktaark.kommuner import Kommune, register
+from faktaark.kommuner import Kommune, collation_key, register
 from faktaark.layout import Box
 from faktaark.plan import BoxFit, Color, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.texts import plain
@@ -245,8 +245,9 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     ops.append(PathOp(mine, hi, None if tiny else line, prep.border))
     if tiny:
         ops.append(PathOp((_marker(mine, TINY),), None, hi, 0.7))
-    naboer = geo.atlas().shape(k.kode).naboer
-    names_out = [register().get(n).navn for n in naboer]
+    reg = register()
+    naboer = sorted(geo.atlas().shape(k.kode).naboer, key=lambda n: collation_key(reg.get(n).navn))
+    names_out = [reg.get(n).navn for n in naboer]
     note = ""
     if box.view == "region":
         avoid = [(prep.frame)] if prep.frame else []

@@ -1,0 +1,331 @@
+"""The locator map (issue 10): shapes, the highlighted municipality, the PDF, the looks.
+
+Golden images live in tests/golden/; regenerate them after an intended visual change with
+`FAKTAARK_REGEN_GOLDEN=1 .venv/bin/pytest tests/test_map.py` (and look at them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageChops
+
+from conftest import ROOT, pdf_text
+from faktaark import api, geo, geo_plan
+from faktaark.context import MAP_ATTRIBUTION
+from faktaark.kommuner import register
+from faktaark.layout import Box, Layout, load_layout
+from faktaark.plan import Node, PathOp, RectOp, SheetPlan, TextOp
+
+GOLDEN = Path(__file__).parent / "golden"
+REGEN = os.environ.get("FAKTAARK_REGEN_GOLDEN") == "1"
+ISLANDS = {825: "Læsø", 563: "Fanø", 741: "Samsø", 492: "Ærø", 400: "Bornholm"}
+LOOK_AT = ("Glostrup", "København", "Bornholm", "Læsø", "Fanø", "Ringkøbing-Skjern")
+
+
+def _map_box(lay: Layout) -> Box:
+    return next(b for b in lay.boxes if b.kind == "map")
+
+
+def _figure(plan: SheetPlan, box_id: str) -> Node:
+    return next(n for p in plan.pages for n in p.content if n.box == box_id)
+
+
+def _highlight(fig: Node, lay: Layout) -> PathOp:
+    brand = lay.colors["brand"]
+    (op,) = [o for o in fig.ops if isinstance(o, PathOp) and o.fill == brand]
+    return op
+
+
+def _extent(rings: tuple[geo.Ring, ...]) -> geo.BBox:
+    return geo.bbox(rings)
+
+
+@pytest.fixture(scope="module")
+def layout(prepared: api.Prepared) -> Layout:
+    return api.load_layout_for(None, prepared.dataset)
+
+
+def test_every_municipality_has_a_shape() -> None:
+    at = geo.atlas()
+    assert sorted(at.shapes) == sorted(k.kode for k in register())
+    for kode, sh in at.shapes.items():
+        for level in geo.LEVELS:
+            assert sh.rings[level], (kode, level)
+            assert all(len(r) >= 3 for r in sh.rings[level]), (kode, level)
+        assert sh.naboer, kode
+    assert 411 not in at.shapes  # Christiansø is not a municipality
+
+
+def test_neighbours_still_meet() -> None:
+    """Coverage simplification keeps shared borders shared: neighbours have common vertices."""
+    at = geo.atlas()
+    for a, b in ((161, 165), (101, 147), (760, 657), (851, 849)):
+        assert b in at.shape(a).naboer
+        for level in geo.LEVELS:
+            pa = {p for r in at.shape(a).rings[level] for p in r}
+            pb = {p for r in at.shape(b).rings[level] for p in r}
+            assert len(pa & pb) >= 2, (a, b, level)
+
+
+def test_projection_is_not_stretched() -> None:
+    """UTM metres both ways: Denmark without Bornholm is about 300 km wide and 370 km tall."""
+    at = geo.atlas()
+    rings = [r for k, s in at.shapes.items() if k != geo.BORNHOLM for r in s.rings["grov"]]
+    x0, y0, x1, y1 = geo.bbox(rings)
+    assert 280_000 < x1 - x0 < 320_000
+    assert 350_000 < y1 - y0 < 380_000
+
+
+def test_islands_stay_visible_on_the_denmark_map(layout: Layout) -> None:
+    box = _map_box(layout)
+    prep = geo_plan.prepare("danmark", "", box.rect_pt(layout.height))
+    for kode, name in ISLANDS.items():
+        x0, y0, x1, y1 = _extent(prep.shapes[kode])
+        assert max(x1 - x0, y1 - y0) >= 2.5, name  # at least ~1 mm on paper
+    assert prep.frame is not None  # Bornholm's inset
+    fx, fy, fw, fh = prep.frame
+    bx0, by0, bx1, by1 = _extent(prep.shapes[geo.BORNHOLM])
+    assert fx < bx0 < bx1 < fx + fw
+    assert fy < by0 < by1 < fy + fh
+    rest = [r for k, rs in prep.shapes.items() if k != geo.BORNHOLM for r in rs]
+    assert not any(fx < x < fx + fw and fy < y < fy + fh for r in rest for x, y in r)
+
+
+def test_paths_are_prepared_once_per_process(prepared: api.Prepared, layout: Layout) -> None:
+    api.plan_sheet("Glostrup", data=prepared, layout=layout)
+    before = geo_plan.prepare.cache_info()
+    api.plan_sheet("Aarhus", data=prepared, layout=layout)
+    after = geo_plan.prepare.cache_info()
+    assert after.misses == before.misses
+    assert after.hits > before.hits
+
+
+@pytest.mark.parametrize("name", LOOK_AT)
+def test_the_highlight_is_the_municipality(
+    name: str, prepared: api.Prepared, layout: Layout
+) -> None:
+    k = register().get(name)
+    plan = api.plan_sheet(name, data=prepared, layout=layout)
+    box = _map_box(layout)
+    fig = _figure(plan, box.id)
+    assert fig.role == "Figure"
+    assert fig.alt == f"Kort: {k.officielt_navn} i {k.region}"
+    prep = geo_plan.prepare("danmark", "", box.rect_pt(layout.height))
+    hi = _highlight(fig, layout)
+    assert hi.rings == prep.shapes[k.kode]
+    others = [o for o in fig.ops if isinstance(o, PathOp) and o.fill == layout.colors["rule"]]
+    assert len(others) == 1
+    total = sum(len(rs) for rs in prep.shapes.values())
+    assert len(others[0].rings) == total - len(prep.shapes[k.kode])
+    x, y, w, h = box.rect_pt(layout.height)
+    x0, y0, x1, y1 = _extent(hi.rings)
+    assert x - 0.1 <= x0 < x1 <= x + w + 0.1
+    assert y - 0.1 <= y0 < y1 <= y + h + 0.1
+    assert "kort.kilde" in plan.used  # the attribution is printed wherever the map is
+
+
+def test_glostrup_alt_text(prepared: api.Prepared, layout: Layout) -> None:
+    plan = api.plan_sheet("Glostrup", data=prepared, layout=layout)
+    assert _figure(plan, _map_box(layout).id).alt == "Kort: Glostrup Kommune i Region Hovedstaden"
+
+
+def _filled_paths(pdf_path: Path, rgb: tuple[float, float, float]) -> list[tuple[int, geo.BBox]]:
+    """Page 1's filled paths in one colour: (number of subpaths, extent) per paint."""
+    out = []
+    with pikepdf.open(pdf_path) as pdf:
+        fill: tuple[float, ...] = ()
+        subpaths, pts = 0, []
+        for operands, op in pikepdf.parse_content_stream(pdf.pages[0]):
+            name = str(op)
+            if name == "rg":
+                fill = tuple(round(float(v), 3) for v in operands)
+            elif name in ("m", "l"):
+                subpaths += name == "m"
+                pts.append((float(operands[0]), float(operands[1])))
+            elif name in ("f", "f*", "B", "B*", "b", "b*", "S", "s", "n"):
+                if subpaths and name not in ("S", "s", "n") and fill == rgb:
+                    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                    out.append((subpaths, (min(xs), min(ys), max(xs), max(ys))))
+                subpaths, pts = 0, []
+    return out
+
+
+@pytest.mark.parametrize("name", ["Glostrup", "Bornholm", "Ringkøbing-Skjern"])
+def test_the_pdf_fills_the_municipality_in_the_brand_colour(
+    name: str, sheets_dir: Path, prepared: api.Prepared, layout: Layout
+) -> None:
+    k = register().get(name)
+    brand = tuple(round(v, 3) for v in layout.colors["brand"].rgb)
+    paths = _filled_paths(sheets_dir / f"{k.filnavn}.pdf", brand)
+    hi = _highlight(_figure(api.plan_sheet(name, data=prepared, layout=layout), "kort"), layout)
+    assert len(paths) == 1  # exactly one brand-coloured shape: the municipality
+    n, (x0, y0, x1, y1) = paths[0]
+    e = _extent(hi.rings)
+    assert n == len(hi.rings)
+    assert (x0, y0, x1, y1) == pytest.approx(e, abs=0.06)
+
+
+def test_the_attribution_is_printed(glostrup_pdf: Path) -> None:
+    assert MAP_ATTRIBUTION in pdf_text(glostrup_pdf).replace("\n", " ")
+
+
+def test_the_alt_text_is_in_the_tagged_pdf(glostrup_pdf: Path) -> None:
+    with pikepdf.open(glostrup_pdf) as pdf:
+        alts = [
+            str(o.get("/Alt"))
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure" and "/Alt" in o
+        ]
+    assert "Kort: Glostrup Kommune i Region Hovedstaden" in alts
+
+
+def test_the_geo_file_is_small_and_has_its_provenance() -> None:
+    f = ROOT / "data" / "geo" / "kommuner.json"
+    assert f.stat().st_size < 400 * 1024
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    assert doc["format"] == "faktaark-geo/1"
+    source = f.with_name("kommuner.json.SOURCE.txt").read_text(encoding="utf-8")
+    assert MAP_ATTRIBUTION.split(": ", 1)[1] in source
+    assert "411" in source
+    assert "tolerance" in source
+
+
+def test_the_package_stays_under_5_mb() -> None:
+    shipped = [ROOT / "src" / "faktaark", ROOT / "data", ROOT / "layouts"]
+    size = sum(
+        p.stat().st_size
+        for d in shipped
+        for p in d.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    assert size < 5 * 1024 * 1024
+
+
+def test_no_shapely_and_no_shared_folder_at_run_time(tmp_path: Path) -> None:
+    code = (
+        "import sys, faktaark\n"
+        "from faktaark import geo\n"
+        "faktaark.build('Læsø', out=sys.argv[1])\n"
+        "assert 'shapely' not in sys.modules, 'shapely imported'\n"
+        "assert 'shared' not in geo.atlas().source, geo.atlas().source\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=tmp_path)
+    assert (tmp_path / "825-laesoe.pdf").is_file()
+
+
+# ---------------------------------------------------------------- the region view
+
+
+@pytest.fixture(scope="module")
+def region_layout(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepared) -> Layout:
+    """The default layout with its map switched to the region view (and small labels)."""
+    folder = tmp_path_factory.mktemp("layouts") / "region"
+    shutil.copytree(ROOT / "layouts" / "almene-boliger", folder)
+    toml = folder / "layout.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('view = "danmark"', 'view = "region"\nlabel_style = "kortnavn"')
+    text += "\n[styles.kortnavn]\nsize = 5\nleading = 5.6\nhyphenate = false\n"
+    toml.write_text(text, encoding="utf-8")
+    from faktaark.context import known_names
+
+    return load_layout(folder, known_names(prepared.dataset.fakta))
+
+
+@pytest.mark.slow
+def test_region_view_fits_for_all_98(prepared: api.Prepared, region_layout: Layout) -> None:
+    box = _map_box(region_layout)
+    x, y, w, h = box.rect_pt(region_layout.height)
+    for k in register():
+        plan = api.plan_sheet(k.kode, data=prepared, layout=region_layout)
+        fig = _figure(plan, box.id)
+        assert _highlight(fig, region_layout).rings, k.navn
+        labels = [o for o in fig.ops if isinstance(o, TextOp)]
+        for t in labels:  # names stay inside the map box
+            assert x - 0.01 <= t.x <= t.x + t.width <= x + w + 0.01, (k.navn, t.text)
+            assert y - 0.01 <= t.y <= y + h + 0.01, (k.navn, t.text)
+        assert labels or k.kode == geo.BORNHOLM, k.navn
+        for o in fig.ops:
+            if isinstance(o, PathOp) and o.fill is not None:
+                ex = _extent(o.rings)
+                assert x - 0.2 <= ex[0] <= ex[2] <= x + w + 0.2, k.navn
+                assert y - 0.2 <= ex[1] <= ex[3] <= y + h + 0.2, k.navn
+        assert fig.alt is not None
+        assert fig.alt.startswith(f"Kort: {k.officielt_navn} i {k.region}. Nabokommuner: ")
+
+
+def test_region_view_of_the_capital_region_has_bornholm_in_an_inset(
+    prepared: api.Prepared, region_layout: Layout
+) -> None:
+    plan = api.plan_sheet("Glostrup", data=prepared, layout=region_layout)
+    fig = _figure(plan, "kort")
+    frames = [o for o in fig.ops if isinstance(o, RectOp)]
+    assert len(frames) == 1
+    names = {o.text for o in fig.ops if isinstance(o, TextOp)}
+    assert names & {"Albertslund", "Ballerup", "Brøndby", "Herlev", "Rødovre"}
+    assert fig.alt is not None
+    assert "Nabokommuner: Albertslund, " in fig.alt
+
+
+# ---------------------------------------------------------------- golden images
+
+
+def render_map(pdf_path: Path, layout: Layout, dpi: float = 120) -> Image.Image:
+    """Page 1's map card (the rect under the map box) as an RGB image."""
+    under = [b for b in layout.boxes if b.id in _map_box(layout).overlaps and b.kind == "rect"]
+    card = min(under, key=lambda b: b.w * b.h)
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = doc[0]
+        pw, ph = page.get_size()
+        x, y, w, h = card.rect_pt(layout.height)
+        crop = (x, y, pw - (x + w), ph - (y + h))  # left, bottom, right, top
+        image = page.render(scale=dpi / 72, crop=crop).to_pil().convert("RGB")
+        page.close()
+    finally:
+        doc.close()
+    return image
+
+
+def compare_golden(image: Image.Image, name: str, max_share: float = 0.002) -> None:
+    """Compare with tests/golden/<name>.png: at most `max_share` of the pixels may differ
+    by more than a little (anti-aliasing differs between renderer versions)."""
+    path = GOLDEN / f"{name}.png"
+    if REGEN or not path.exists():
+        if not REGEN:
+            pytest.fail(f"{path} is missing: run with FAKTAARK_REGEN_GOLDEN=1 and look at it")
+        GOLDEN.mkdir(exist_ok=True)
+        image.save(path, optimize=True)
+        return
+    golden = Image.open(path).convert("RGB")
+    assert golden.size == image.size, f"{name}: size {image.size}, golden {golden.size}"
+    diff = ImageChops.difference(golden, image).convert("L")
+    hist = diff.histogram()
+    off = sum(hist[40:]) / (image.width * image.height)
+    assert off <= max_share, f"{name}: {off:.1%} of the pixels differ from {path}"
+
+
+@pytest.mark.parametrize("name", ["Glostrup", "Bornholm"])
+def test_map_looks_like_the_golden_image(name: str, sheets_dir: Path, layout: Layout) -> None:
+    k = register().get(name)
+    image = render_map(sheets_dir / f"{k.filnavn}.pdf", layout)
+    compare_golden(image, f"map-{k.filnavn}")
+
+
+def test_golden_comparison_catches_a_different_municipality(
+    sheets_dir: Path, layout: Layout
+) -> None:
+    """The tolerance is not so loose that Glostrup's map passes for Bornholm's."""
+    if REGEN:
+        pytest.skip("regenerating")
+    image = render_map(sheets_dir / "161-glostrup.pdf", layout)
+    with pytest.raises(AssertionError, match="differ"):
+        compare_golden(image, "map-400-bornholm")
