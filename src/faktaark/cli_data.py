@@ -114,19 +114,14 @@ def _print_table(report: DiffReport, rows: list[Change], flagged: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from faktaark.diff import NATIONAL
+    from faktaark.diff import NATIONAL, display
     from faktaark.numbers import tal
 
     shown = [c for c in rows if c.flags or c.aendring]
     table = Table(title=f"udgave {report.old_udgave} → {report.new_udgave}", show_lines=False)
     for col in ("Kode", "Kommune", "Figur", "Gammel", "Ny", "Ændring", "%", "Flag", "Besked"):
         right = col in ("Kode", "Gammel", "Ny", "Ændring", "%")
-        table.add_column(col, justify="right" if right else "left")
-
-    def num(v: float | None, dec: int = 0) -> str:
-        if v is None:
-            return "–"
-        return tal(v, 1 if isinstance(v, float) and not v.is_integer() else dec)
+        table.add_column(col, justify="right" if right else "left", no_wrap=col != "Besked")
 
     for c in shown:
         style = "bold red" if c.flags else ""
@@ -134,14 +129,17 @@ def _print_table(report: DiffReport, rows: list[Change], flagged: bool) -> None:
             "" if c.kommune == NATIONAL else str(c.kommunekode),
             Text(c.kommune),
             c.figur,
-            num(c.gammel),
-            num(c.ny),
-            num(c.aendring),
-            "" if c.aendring_pct is None else num(round(c.aendring_pct, 1), 1),
+            display(c.gammel, c.figur, "–"),
+            display(c.ny, c.figur, "–"),
+            display(c.aendring, c.figur if c.figur in ("udgave", "*") else "", "–"),
+            "" if c.aendring_pct is None else tal(c.aendring_pct, 1),
             Text(", ".join(c.flags), style=style),
             Text(c.besked),
         )
-    _out_console().print(table)
+    console = _out_console()
+    if not console.is_terminal:
+        console.width = 220  # a file or a pipe: no need to squeeze the table into 80 columns
+    console.print(table)
     hidden = len(rows) - len(shown)
     if hidden and not flagged:
         _err_console().print(

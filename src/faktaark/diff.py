@@ -32,7 +32,17 @@ from faktaark.fields import COLUMNS
 from faktaark.kommuner import register
 from faktaark.numbers import tal
 
-__all__ = ["FLAGS", "THRESHOLDS", "Change", "DiffReport", "Threshold", "compare", "load_pair"]
+__all__ = [
+    "FLAGS",
+    "THRESHOLDS",
+    "Change",
+    "DiffReport",
+    "Threshold",
+    "against_previous",
+    "compare",
+    "display",
+    "load_pair",
+]
 
 FLAGS = ("jump", "sign", "sum", "missing", "year", "new", "gone")
 NATIONAL = "Hele landet"
@@ -93,7 +103,7 @@ class Change:
     line: int | None = None
 
     def issue(self, old_udgave: int) -> Issue:
-        msg = f"{'/'.join(self.flags)}: {self.besked} (udgave {old_udgave} → this file)"
+        msg = f"{'/'.join(self.flags)}: {self.besked} (since udgave {old_udgave})"
         col = None if self.figur == "*" else self.figur
         return Issue(msg, self.file, self.line, col, self.kommune, severity="warning")
 
@@ -121,12 +131,13 @@ class DiffReport:
         return [c.issue(self.old_udgave) for c in self.flagged]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{k} {v}" for k, v in self.counts().items())
+        counts = self.counts()
+        detail = ", ".join(f"{k} {v}" for k, v in counts.items())
         kommuner = len({c.kommunekode for c in self.changes if c.kommunekode})
         return (
             f"udgave {self.old_udgave} → {self.new_udgave}: {kommuner} municipalities, "
-            f"{len(self.changes)} figures compared, {len(self.flagged)} flagged"
-            + (f" ({counts})" if counts else "")
+            f"{len(self.changes)} figures compared; {sum(counts.values())} flag(s) on "
+            f"{len(self.flagged)} figure(s)" + (f": {detail}" if detail else "")
         )
 
     def to_csv(self, changes: Sequence[Change] | None = None) -> str:
@@ -178,19 +189,21 @@ def _figures(record: Record) -> dict[str, Number | None]:
     return out
 
 
-def _fmt(value: Number | None, figur: str) -> str:
+def display(value: Number | None, figur: str, missing: str = "missing") -> str:
+    """A figure as the analyst reads it: `4.451`, `7,7`, `40,0` (shares), `2024` (years)."""
     if value is None:
-        return "missing"
-    if figur in _YEARS:
-        return str(value)
-    return tal(value, 1 if isinstance(value, float) and not value.is_integer() else 0)
+        return missing
+    if figur in _YEARS or figur == "udgave":
+        return str(int(value))
+    pct = figur in ("fraflytningsprocent", "andel_af_boligmassen")
+    return tal(value, 1 if pct or (isinstance(value, float) and not value.is_integer()) else 0)
 
 
 def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[str, ...], str]:
     """The flags of one figure's change, and the message that explains them."""
     if old is None or new is None:
         if old is not None:
-            return ("missing",), f"was {_fmt(old, figur)}, now missing"
+            return ("missing",), f"was {display(old, figur)}, now missing"
         return (), ""
     if figur in _YEARS:
         if new < old:
@@ -204,19 +217,20 @@ def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[st
     notes: list[str] = []
     if (th.zero_flip and (old > 0) != (new > 0)) or (old < 0) != (new < 0):
         flags.append("sign")
-        notes.append(f"changed sign: {_fmt(old, figur)} → {_fmt(new, figur)}")
+        notes.append(f"changed sign: {display(old, figur)} → {display(new, figur)}")
     elif abs(delta) >= th.min_abs:
         if th.pp is not None and abs(delta) > th.pp:
             flags.append("jump")
-            notes.append(f"moved {tal(delta, 1)} procentpoint (more than ±{tal(th.pp, 0)})")
+            sign = "+" if delta > 0 else ""
+            notes.append(f"moved {sign}{tal(delta, 1)} procentpoint (more than ±{tal(th.pp, 0)})")
         if th.rel is not None and old and abs(delta) / abs(old) > th.rel:
             flags.append("jump")
             notes.append(
                 f"moved {'+' if delta > 0 else ''}{tal(100 * delta / old, 1)} % "
                 f"(more than ±{tal(100 * th.rel, 0)} %)"
             )
-    if flags:
-        notes[-1] += f": {_fmt(old, figur)} → {_fmt(new, figur)}"
+    if "jump" in flags:
+        notes[-1] += f": {display(old, figur)} → {display(new, figur)}"
     return tuple(flags), "; ".join(notes)
 
 
@@ -253,7 +267,7 @@ def _rows(
         if figur == "almene_boliger_i_alt" and sum_msg:
             flags, msg = (*flags, "sum"), "; ".join(m for m in (msg, sum_msg) if m)
         delta = b - a if a is not None and b is not None else None
-        pct = 100 * delta / a if delta is not None and a else None
+        pct = 100 * delta / a if delta is not None and a and figur not in _YEARS else None
         out.append(Change(kode, navn, figur, a, b, delta, pct, flags, msg, *where))
     return out
 
