@@ -43,13 +43,13 @@ class PdfReport:
         return not self.problems
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()} | {"ok": self.ok}
+        return dict(self.__dict__) | {"ok": self.ok}
 
 
 def _fonts(pdf: pikepdf.Pdf) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for page in pdf.pages:
-        res = page.obj.get("/Resources") or {}
+        res: Any = page.obj.get("/Resources") or {}
         fonts = dict(res.get("/Font") or {})
         for xobj in (res.get("/XObject") or {}).values():
             fonts.update(dict((xobj.get("/Resources") or {}).get("/Font") or {}))
@@ -72,11 +72,13 @@ def _fonts(pdf: pikepdf.Pdf) -> list[dict[str, Any]]:
 def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
     spaces: set[str] = set()
     for number, page in enumerate(pdf.pages, 1):
-        xobjects = (page.obj.get("/Resources") or {}).get("/XObject") or {}
+        resources: Any = page.obj.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
         ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         stack: list[list[float]] = []
-        for operands, op in pikepdf.parse_content_stream(page):
-            name = str(op)
+        for instr in pikepdf.parse_content_stream(page):
+            operands: list[Any] = list(getattr(instr, "operands", ()))
+            name = str(instr.operator)
             if name in _COLOR_OPS:
                 spaces.add(_COLOR_OPS[name])
             elif name in ("cs", "CS"):
@@ -199,9 +201,8 @@ def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:
                 report.boxes[key.lstrip("/")] = [round(float(v), 2) for v in first[key]]
         report.fonts = _fonts(pdf)
         _content_scan(pdf, report)
-        report.tagged = "/StructTreeRoot" in pdf.Root and bool(
-            pdf.Root.get("/MarkInfo", {}).get("/Marked", False)
-        )
+        mark: Any = pdf.Root.get("/MarkInfo")
+        report.tagged = "/StructTreeRoot" in pdf.Root and bool(mark and mark.get("/Marked"))
         cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
         report.problems += quick_check(pdf, cmyk)
     variant = "print" if cmyk else "screen"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -157,6 +156,31 @@ def build(
         bool,
         typer.Option("--no-validate", help="Skip PDF/A and PDF/UA validation (quick drafts)."),
     ] = False,
+    validate: Annotated[
+        str,
+        typer.Option(
+            "--validate",
+            help="full: the PDF/A + PDF/UA validator on every sheet; sample (default): a "
+            "structural check of every sheet and the full validator on the first sheet of "
+            "each worker; fast: the structural check only.",
+        ),
+    ] = "sample",
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: cores).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild unchanged sheets too.")] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first error.")
+    ] = False,
+    combine: Annotated[
+        Path | None, typer.Option("--combine", help="Also write one PDF with all sheets.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")
+    ] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Record durations in the manifest.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
@@ -169,7 +193,6 @@ def build(
     if kommune and all_:
         _run(lambda: _raise(UsageError("Use either --kommune or --all, not both.")))
     err = _err_console()
-    t0 = time.perf_counter()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
     prep = _run(
         lambda: api.prepare(
@@ -180,44 +203,21 @@ def build(
         err.print(f"Warning: {w}", markup=False)
     lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
     todo = targets if targets is not None else api.all_kommuner()
-    results = []
-    for k in todo:
-        res = _run(
-            lambda k=k: api.build_one(  # type: ignore[misc]
-                k, prep, lay, out, print_, "none" if no_validate else "full"
-            )
+    if validate not in ("full", "sample", "fast"):
+        _run(
+            lambda: _raise(UsageError(f"--validate must be full, sample or fast, got {validate!r}"))
         )
-        results.append(res)
-        if not as_json:
-            for f in res.files:
-                mark = "  (eksempeldata)" if res.eksempel else ""
-                err.print(f"{f.path}  {f.pages} sider  {f.bytes // 1024} KB{mark}")
-    elapsed = time.perf_counter() - t0
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {"sheets": [_result_json(r) for r in results], "seconds": round(elapsed, 3)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        err.print(f"{len(results)} sheet(s) in {elapsed:.2f} s -> {out}/")
-        if no_validate:
-            err.print("Not validated (--no-validate): drafts, not for publishing.")
+    from faktaark.cli_batch import build_and_report
+
+    build_and_report(
+        todo, prep, lay, out, variants=("screen", "print") if print_ else ("screen",), jobs=jobs,
+        validate="none" if no_validate else validate, force=force, fail_fast=fail_fast,
+        timings=timings, quiet=quiet, as_json=as_json, combine=combine, err=err,
+    )  # fmt: skip
 
 
 def _raise(exc: Exception) -> None:
     raise exc
-
-
-def _result_json(r: api.BuildResult) -> dict[str, Any]:
-    return {
-        "kommunekode": r.kommunekode, "kommune": r.kommune, "layout": r.layout,
-        "eksempel": r.eksempel, "duration_ms": round(r.duration_ms, 1),
-        "files": [{"path": str(f.path), "variant": f.variant, "pages": f.pages,
-                   "bytes": f.bytes, "sha256": f.sha256} for f in r.files],
-    }  # fmt: skip
 
 
 @app.command("list")

@@ -197,7 +197,8 @@ _UA = """
    <pdfaProperty:name>part</pdfaProperty:name>
    <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
    <pdfaProperty:category>internal</pdfaProperty:category>
-   <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+   <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed\
+</pdfaProperty:description>
   </rdf:li></rdf:Seq></pdfaSchema:property>
  </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
 
@@ -321,3 +322,18 @@ def finish(
             rules = "; ".join(f"{k}: {v}" for k, v in failed.items())
             raise ValidationFailed(f"{meta.title} ({variant}): {rules}")
     return data
+
+
+def combine(paths: Sequence[Any], dest: Any) -> None:
+    """One PDF with the pages of `paths` in order (for review or print), written atomically."""
+    from pathlib import Path
+
+    from faktaark.pipeline import write_atomic
+
+    out = pikepdf.new()
+    for p in paths:
+        with pikepdf.open(p) as src:
+            out.pages.extend(src.pages)
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True)
+    write_atomic(Path(dest), buf.getvalue())

@@ -1,0 +1,352 @@
+"""Many sheets at once: worker processes, an incremental manifest, safe interruption.
+
+`run_batch` plans and renders the requested sheets in `jobs` worker processes (started once,
+fed many sheets; data, indicators, layout and fonts are prepared once per worker), keeps going
+when one sheet fails (unless `fail_fast`), skips sheets whose inputs are unchanged since the
+manifest was written, and writes `manifest.json` atomically: sorted, without timestamps, so
+two identical runs give identical manifests. The output does not depend on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from faktaark import __version__
+from faktaark.errors import FaktaarkError
+from faktaark.kommuner import Kommune
+from faktaark.layout import Layout
+from faktaark.pipeline import Prepared, clean_leftovers, write_atomic
+from faktaark.resources import data_file, fonts_dir
+
+__all__ = ["BatchReport", "SheetOutcome", "run_batch"]
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class SheetOutcome:
+    kommunekode: int
+    kommune: str
+    key: str  # hash of every input of this sheet
+    status: str = "built"  # built | skipped | failed
+    files: list[dict[str, Any]] = field(default_factory=list)
+    eksempel: bool = False
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    exit_code: int = 0
+    duration_ms: float = 0.0
+    validation: str = ""
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[SheetOutcome]
+    seconds: float
+    manifest: Path | None
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[SheetOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def built(self) -> list[SheetOutcome]:
+        return [o for o in self.outcomes if o.status == "built"]
+
+    @property
+    def skipped(self) -> list[SheetOutcome]:
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+
+# ----------------------------------------------------------------------------- keys
+
+
+def _fonts_digest() -> str:
+    h = hashlib.sha256()
+    for f in sorted(fonts_dir().glob("*.ttf")):
+        h.update(f.read_bytes())
+    h.update(data_file("kommuner.csv").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def layout_uses_peers(layout: Layout) -> bool:
+    """Does any sheet of this layout print values computed from other municipalities?"""
+    from faktaark.fields import INDICATORS
+    from faktaark.texts import placeholders
+
+    across = {f"indikator.{i.name}" for i in INDICATORS if i.across}
+
+    def walk(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            for v in node.values():
+                yield from walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v)
+        elif isinstance(node, str):
+            yield from (name for name, _, _ in placeholders(node))
+
+    names = set(walk(dict(layout.texts)))
+    if any(b.kind == "ranking_chart" for b in layout.boxes):
+        return True
+    return bool(names & across) or any(n.startswith(("land.", "region.")) for n in names)
+
+
+def sheet_key(
+    prep: Prepared,
+    layout: Layout,
+    k: Kommune,
+    variants: Sequence[str],
+    validate: str,
+    peers: bool,
+    fonts: str,
+) -> str:
+    rec = prep.dataset.record(k.kode, prep.udgave)
+    parts = [
+        __version__,
+        fonts,
+        layout.digest,
+        ",".join(variants),
+        validate,
+        rec.digest(),
+        str(prep.dataset.folketal.get(k.kode)),
+        str(prep.dataset.folketal_aar),
+        json.dumps(
+            sorted((f.id, f.tekst, f.kilde) for f in prep.dataset.fakta.values()),
+            ensure_ascii=False,
+        ),
+    ]
+    if peers:
+        parts.append(prep.dataset.digest())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+# ----------------------------------------------------------------------------- workers
+
+_WORKER: dict[str, Any] = {}
+PRELOAD = ["faktaark.api", "faktaark.planner", "faktaark.render", "faktaark.pdfa",
+           "faktaark.check", "faktaark.batch"]  # fmt: skip
+
+
+def _init(
+    prep: Prepared, layout: Layout, out: Path, variants: tuple[str, ...], validate: str
+) -> None:
+    from faktaark.fonts import metrics
+
+    metrics()  # parse the fonts once per worker
+    _WORKER.update(
+        prep=prep, layout=layout, out=out, variants=variants, validate=validate, validated=set()
+    )
+
+
+SAMPLE_EVERY = 32  # "sample" validation: the full validator on sheet 1, 33, 65, ... of a run
+
+
+def _init_worker(*args: Any) -> None:
+    """Initializer of a worker process: Ctrl-C is the parent's to handle."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init(*args)
+
+
+def _build(job: tuple[int, str, str]) -> SheetOutcome:
+    from faktaark.api import build_one
+    from faktaark.kommuner import register
+
+    kode, key, mode = job
+    w = _WORKER
+    k = register().get(kode)
+    t0 = time.perf_counter()
+    outcome = SheetOutcome(kode, k.navn, key)
+    try:
+        res = build_one(k, w["prep"], w["layout"], w["out"], "print" in w["variants"], mode)
+    except FaktaarkError as exc:
+        outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
+    else:
+        outcome.files = [
+            {
+                "file": f.path.name,
+                "variant": f.variant,
+                "sha256": f.sha256,
+                "pages": f.pages,
+                "bytes": f.bytes,
+            }
+            for f in res.files
+        ]
+        outcome.eksempel = res.eksempel
+        outcome.warnings = [str(x) for x in res.warnings]
+        outcome.validation = mode
+    outcome.duration_ms = (time.perf_counter() - t0) * 1000
+    return outcome
+
+
+# ----------------------------------------------------------------------------- manifest
+
+
+def _read_manifest(path: Path) -> dict[int, dict[str, Any]]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {int(s["kommunekode"]): s for s in doc.get("sheets", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _manifest_doc(
+    outcomes: Sequence[SheetOutcome], layout: Layout, prep: Prepared, timings: bool
+) -> dict[str, Any]:
+    sheets = []
+    for o in sorted(outcomes, key=lambda o: o.kommunekode):
+        if o.status == "failed":
+            continue
+        entry: dict[str, Any] = {
+            "kommunekode": o.kommunekode, "kommune": o.kommune, "layout": layout.name,
+            "input_key": o.key, "eksempel": o.eksempel, "files": o.files,
+            "warnings": o.warnings, "validation": o.validation,
+        }  # fmt: skip
+        if timings:
+            entry["duration_ms"] = round(o.duration_ms, 1)
+        sheets.append(entry)
+    return {
+        "faktaark": __version__, "layout": layout.name, "layout_hash": layout.digest,
+        "data_hash": prep.dataset.digest(), "udgave": prep.udgave,
+        "totals": {"sheets": len(sheets), "files": sum(len(s["files"]) for s in sheets),
+                   "bytes": sum(f["bytes"] for s in sheets for f in s["files"])},
+        "sheets": sheets,
+    }  # fmt: skip
+
+
+def _files_present(out: Path, entry: dict[str, Any]) -> bool:
+    return all(
+        (out / f["file"]).is_file() and (out / f["file"]).stat().st_size == f["bytes"]
+        for f in entry.get("files", [])
+    )
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def run_batch(
+    kommuner: Sequence[Kommune],
+    prep: Prepared,
+    layout: Layout,
+    out: Path,
+    *,
+    variants: tuple[str, ...] = ("screen",),
+    jobs: int | None = None,
+    validate: str = "sample",
+    force: bool = False,
+    fail_fast: bool = False,
+    timings: bool = False,
+    progress: Callable[[SheetOutcome], None] | None = None,
+) -> BatchReport:
+    """Build `kommuner` into `out/` and write `out/manifest.json`."""
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    manifest_path = out / (
+        MANIFEST if layout.name == "almene-boliger" else f"manifest-{layout.name}.json"
+    )
+    old = {} if force else _read_manifest(manifest_path)
+    fonts = _fonts_digest()
+    peers = layout_uses_peers(layout)
+    outcomes: dict[int, SheetOutcome] = {}
+    todo: list[tuple[int, str, str]] = []
+    for k in kommuner:
+        key = sheet_key(prep, layout, k, variants, validate, peers, fonts)
+        prev = old.get(k.kode)
+        if prev is not None and prev.get("input_key") == key and _files_present(out, prev):
+            o = SheetOutcome(
+                k.kode,
+                k.navn,
+                key,
+                "skipped",
+                prev["files"],
+                bool(prev.get("eksempel")),
+                list(prev.get("warnings", [])),
+                validation=str(prev.get("validation", "")),
+            )
+            outcomes[k.kode] = o
+            if progress:
+                progress(o)
+        else:
+            mode = validate
+            if validate == "sample":  # which sheets get the full validator: by position
+                mode = "full" if len(todo) % SAMPLE_EVERY == 0 else "fast"
+            todo.append((k.kode, key, mode))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    interrupted = False
+    try:
+        for o in _execute(todo, prep, layout, out, variants, validate, jobs, fail_fast):
+            outcomes[o.kommunekode] = o
+            if progress:
+                progress(o)
+    except KeyboardInterrupt:
+        interrupted = True
+        clean_leftovers(out)
+    report_outcomes = sorted(outcomes.values(), key=lambda o: o.kommunekode)
+    kept = [o for o in report_outcomes if o.status != "failed"]
+    # keep entries of sheets not part of this run (e.g. `--kommune 101` after `--all`)
+    doc = _manifest_doc(kept, layout, prep, timings)
+    requested = {k.kode for k in kommuner}
+    carried = [s for c, s in old.items() if c not in requested and _files_present(out, s)]
+    if carried:
+        doc["sheets"] = sorted(doc["sheets"] + carried, key=lambda s: s["kommunekode"])
+        doc["totals"] = {
+            "sheets": len(doc["sheets"]),
+            "files": sum(len(s["files"]) for s in doc["sheets"]),
+            "bytes": sum(f["bytes"] for s in doc["sheets"] for f in s["files"]),
+        }
+    write_atomic(manifest_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode())
+    return BatchReport(report_outcomes, time.perf_counter() - t0, manifest_path, interrupted)
+
+
+def _execute(
+    todo: Sequence[tuple[int, str, str]],
+    prep: Prepared,
+    layout: Layout,
+    out: Path,
+    variants: tuple[str, ...],
+    validate: str,
+    jobs: int,
+    fail_fast: bool,
+) -> Iterator[SheetOutcome]:
+    if not todo:
+        return
+    if jobs == 1:
+        _init(prep, layout, out, variants, validate)
+        for job in todo:
+            o = _build(job)
+            yield o
+            if fail_fast and o.status == "failed":
+                return
+        return
+    # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
+    # validator's), and a forked child of a threaded process can deadlock on their locks. The
+    # server preloads the heavy modules once; each worker is forked from that clean process.
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    pool = ctx.Pool(
+        jobs, initializer=_init_worker, initargs=(prep, layout, out, variants, validate)
+    )
+    try:
+        # one sheet per task: a Ctrl-C leaves at most one unrecorded sheet per worker
+        for o in pool.imap_unordered(_build, todo, chunksize=1):
+            yield o
+            if fail_fast and o.status == "failed":
+                pool.terminate()
+                return
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
