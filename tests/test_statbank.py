@@ -410,3 +410,13 @@ def test_unknown_table_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2
     assert "faktaark imports FOLK1A, BOL101" in err
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", ["folketal.xlsx", "folder"])
+def test_out_must_be_a_csv_file(fake: FakeStatbank, tmp_path: Path, name: str) -> None:
+    (tmp_path / "folder").mkdir()
+    code, err = run("data", "statbank", "FOLK1A", "--out", str(tmp_path / name))
+    assert code == 2
+    assert "ending in .csv" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["folder"]
+    assert not fake.calls  # refused before asking Statbank anything

@@ -48,6 +48,8 @@ def data_statbank(
     from faktaark.pipeline import write_atomic
 
     def go() -> statbank.Fetched:
+        if out.is_dir() or out.suffix.lower() != ".csv":
+            raise UsageError(f"--out {out}: give a file name ending in .csv (the import is CSV).")
         saved = None
         if response is not None:
             if not response.is_file():
@@ -59,8 +61,15 @@ def data_statbank(
 
     fetched = _run(go)
     note = out.with_name(out.name + ".SOURCE.txt")
-    write_atomic(out, fetched.csv_bytes())
-    write_atomic(note, statbank.provenance_text(fetched, out.name).encode("utf-8"))
+
+    def write() -> None:
+        try:
+            write_atomic(out, fetched.csv_bytes())
+            write_atomic(note, statbank.provenance_text(fetched, out.name).encode("utf-8"))
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write the file: {exc}") from exc
+
+    _run(write)
     err = _err_console()
     for n in fetched.notes:
         err.print(f"Note: {n}", markup=False)

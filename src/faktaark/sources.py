@@ -167,7 +167,8 @@ def is_supplement(header: Iterable[str]) -> bool:
 
     cols = set(header)
     figures = cols & (set(COLUMN_NAMES) - {*KEY_COLUMNS, "udgave", "datakilde", "kilde"})
-    return bool(cols & set(KEY_COLUMNS)) and bool(figures) and not cols & {"udgave", "datakilde"}
+    edition = {"udgave", "datakilde", "kilde"}  # a figures table, even with columns missing
+    return bool(cols & set(KEY_COLUMNS)) and bool(figures) and not cols & edition
 
 
 def _int(cell: Cell) -> int | None:
