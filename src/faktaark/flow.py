@@ -77,13 +77,31 @@ def _scaled(style: Style, s: float) -> Style:
 
 
 def _paragraph(segs: Sequence[Seg], style: Style, width: float, c: Ctx, where: str) -> _Block:
+    lines = _lines(tuple(segs), style, round(width, 3), c.metrics, where)
+    return _Block("para", style, lines, len(lines) * style.leading, text=plain(segs))
+
+
+_LINES: dict[tuple[tuple[Seg, ...], Style, float], tuple[textflow.Line, ...]] = {}
+
+
+def _lines(
+    segs: tuple[Seg, ...], style: Style, width: float, m: Metrics, where: str
+) -> tuple[textflow.Line, ...]:
+    """Line breaking, done once per process for a text that is the same on many sheets."""
+    key = (segs, style, width)
+    hit = _LINES.get(key)
+    if hit is not None:
+        return hit
     spans = segments_to_spans(segs, style)
     for sp in spans:
         ensure_glyphs(sp.text, sp.font, where)
-    lines = textflow.break_lines(
-        spans, style.size, width - style.indent, c.metrics, hyphenate=style.hyphenate
+    lines = tuple(
+        textflow.break_lines(spans, style.size, width - style.indent, m, hyphenate=style.hyphenate)
     )
-    return _Block("para", style, lines, len(lines) * style.leading, text=plain(segs))
+    if len(_LINES) > 20_000:
+        _LINES.clear()
+    _LINES[key] = lines
+    return lines
 
 
 def _notes_segs(c: Ctx) -> list[Seg]:

@@ -52,11 +52,16 @@ class Rendered:
 class _Painter:
     def __init__(self, canvas: Any, cmyk: bool) -> None:
         from reportlab.lib.colors import CMYKColor
+        from reportlab.lib.rl_accel import fp_str
+        from reportlab.pdfbase import pdfmetrics
 
         self.c = canvas
         self.cmyk = cmyk
         self._cmyk_color = CMYKColor
         self._cache: dict[str, Any] = {}
+        self._ops: dict[tuple[str, bool], str] = {}
+        self._fp = fp_str
+        self._fonts = {name: pdfmetrics.getFont(name) for name in register_all()}
 
     def color(self, col: Color) -> Any:
         key = col.name + str(col.cmyk)
@@ -71,15 +76,34 @@ class _Painter:
             self._cache[key] = hit
         return hit
 
+    def color_op(self, col: Color, fill: bool = True) -> str:
+        """The PDF operator that sets a colour: `r g b rg` (screen) or `c m y k k` (print)."""
+        key = (col.name + str(col.cmyk), fill)
+        hit = self._ops.get(key)
+        if hit is None:
+            values = col.cmyk if self.cmyk else col.rgb
+            op = ("k" if self.cmyk else "rg") if fill else ("K" if self.cmyk else "RG")
+            hit = f"{self._fp(*values)} {op}"
+            self._ops[key] = hit
+        return hit
+
     def text(self, op: TextOp) -> None:
-        # One text object per line, pieces written one after the other (their widths are the
-        # advances the planner measured), so extraction reads the line as one line.
-        t = self.c.beginText(op.x + op.pieces[0].dx, op.y)
+        """One text object per line: the pieces one after the other (their widths are the
+        advances the planner measured), so extraction reads the line as one line. Written as
+        PDF operators directly; ReportLab still does the font subsetting and encoding."""
+        c = self.c
+        doc = c._doc
+        fp = self._fp
+        out = [f"BT 1 0 0 1 {fp(op.x + op.pieces[0].dx)} {fp(op.y)} Tm"]
         for p in op.pieces:
-            t.setFont(p.font, p.size)
-            t.setFillColor(self.color(p.color))
-            t.textOut(p.text)
-        self.c.drawText(t)
+            font = self._fonts[p.font]
+            out.append(self.color_op(p.color))
+            size = fp(p.size)
+            for subset, chunk in font.splitString(p.text, doc):
+                name = font.getSubsetInternalName(subset, doc)
+                out.append(f"{name} {size} Tf ({c._escape(chunk)}) Tj")
+        out.append("ET")
+        c.addLiteral(" ".join(out))
 
     def rect(self, op: RectOp, bleed: float) -> None:
         c = self.c
@@ -103,20 +127,17 @@ class _Painter:
         self.c.line(op.x1, op.y1, op.x2, op.y2)
 
     def path(self, op: PathOp) -> None:
-        c = self.c
-        p = c.beginPath()
-        for ring in op.rings:
-            p.moveTo(*ring[0])
-            for pt in ring[1:]:
-                p.lineTo(*pt)
-            p.close()
+        """Filled polygons (map shapes: many points) as PDF path operators, each ring's
+        operators formatted once per process and reused."""
+        parts = []
         if op.fill:
-            c.setFillColor(self.color(op.fill))
+            parts.append(self.color_op(op.fill))
         if op.stroke:
-            c.setStrokeColor(self.color(op.stroke))
-            c.setLineWidth(op.line_width)
-            c.setLineJoin(1)
-        c.drawPath(p, fill=1 if op.fill else 0, stroke=1 if op.stroke else 0, fillMode=0)
+            parts.append(self.color_op(op.stroke, fill=False))
+            parts.append(f"{self._fp(op.line_width)} w 1 j")
+        parts += [_ring_ops(r) for r in op.rings]
+        parts.append("B*" if op.fill and op.stroke else "f*" if op.fill else "S")
+        self.c.addLiteral(" ".join(parts))
 
     def image(self, op: ImageOp) -> None:
         self.c.drawImage(
@@ -134,6 +155,20 @@ class _Painter:
             self.path(op)
         elif isinstance(op, ImageOp):
             self.image(op)
+
+
+_RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
+
+
+def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
+    """`x y m x y l ... h` for one ring (cached by identity: rings are shared, immutable)."""
+    hit = _RINGS.get(id(ring))
+    if hit is not None and hit[0] is ring:
+        return hit[1]
+    (x0, y0), rest = ring[0], ring[1:]
+    text = f"{x0:.2f} {y0:.2f} m " + " ".join(f"{x:.2f} {y:.2f} l" for x, y in rest) + " h"
+    _RINGS[id(ring)] = (ring, text)
+    return text
 
 
 def render_pdf(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from faktaark import numbers
 
@@ -152,6 +153,17 @@ def _plural(val: Val, one: str, many: str) -> str:
 
 def fill(template: str, ctx: Mapping[str, Val], notes: Notes | None = None) -> list[Seg]:
     """Fill a template's placeholders and markup into segments (see module docstring)."""
+    if "{" not in template:  # the same on every sheet: parse once per process
+        return list(_static(template))
+    return _fill(template, ctx, notes)
+
+
+@lru_cache(maxsize=4096)
+def _static(template: str) -> tuple[Seg, ...]:
+    return tuple(_fill(template, {}, None))
+
+
+def _fill(template: str, ctx: Mapping[str, Val], notes: Notes | None) -> list[Seg]:
     segs: list[Seg] = []
     bold = False
     pos = 0
