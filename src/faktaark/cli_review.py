@@ -96,11 +96,19 @@ def indicators(
         for name in frame.columns:
             if name not in ("kommune", "udgave"):
                 table.add_row(name, *(_number(r[name]) for r in rows))
-    else:
-        for name in frame.columns:
-            table.add_column(name, justify="left" if name in ("kommune", "region") else "right")
-        for r in rows:
-            table.add_row(*(_number(r[name]) for name in frame.columns))
+    else:  # one row per municipality; numbers are never cut, headers fold
+        names = [c for c in frame.columns if c not in ("region", "udgave", "datakilde")]
+        cells = [[_number(r[name]) for name in names] for r in rows]
+        widths = [max(4, *(len(row[i]) for row in cells)) for i in range(len(names))]
+        for name, width in zip(names, widths, strict=True):
+            table.add_column(name, justify="left" if name == "kommune" else "right",
+                             min_width=width, overflow="fold")  # fmt: skip
+        for row in cells:
+            table.add_row(*row)
+        console = _out_console()
+        console.width = max(console.width, sum(widths) + 3 * len(widths) + 1)
+        console.print(table)
+        return
     _out_console().print(table)
 
 

@@ -81,9 +81,13 @@ def write_pngs(pdf: Path | bytes, out: Path, stem: str, dpi: float) -> list[Path
 
 
 def _pdfs(folder: Path) -> list[Path]:
+    """The screen sheets of a folder: `161-glostrup.pdf` ..., not print variants (`-tryk`),
+    nor other PDFs there (a combined PDF, an overview), unless it holds no sheets at all."""
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder.")
-    return sorted(p for p in folder.glob("*.pdf") if not p.stem.endswith("-tryk"))
+    pdfs = sorted(p for p in folder.glob("*.pdf") if not p.stem.endswith("-tryk"))
+    sheets = [p for p in pdfs if re.match(r"\d{3}-", p.name)]
+    return sheets or pdfs
 
 
 def _label(pdf: Path) -> tuple[int, str]:
