@@ -10,12 +10,13 @@ simplifies the whole coverage at once with GEOS coverage simplification (Visvali
 so shared borders are simplified once and neighbours still meet; no ring is dropped (at worst
 an islet becomes a triangle), so Læsø, Fanø, Samsø, Ærø, Anholt ... stay on the map.
 
-Two levels are written: `grov` for the whole of Denmark (a map a few centimetres tall) and
-`fin` for a region. Coordinates are quantised to whole multiples of `quantum` metres from
-`origin` and delta-encoded per ring. Each municipality also gets a label point (pole of
-inaccessibility of its largest part) and its neighbours (touching on land, or for islands
-the nearest municipalities), for the region view. Output: data/geo/kommuner.json plus its
-provenance note data/geo/kommuner.json.SOURCE.txt.
+Three levels are written: `grov` for the whole of Denmark on a map a few centimetres tall,
+`mellem` and `fin` for regions and larger maps (the planner takes the coarsest level whose
+tolerance stays below about a point on paper). Coordinates are quantised to whole multiples
+of `quantum` metres from `origin` and delta-encoded per ring. Each municipality also gets a
+label point (pole of inaccessibility of its largest part) and its neighbours (touching on
+land, or for islands the nearest municipalities), for the region view. Output:
+data/geo/kommuner.json plus its provenance note data/geo/kommuner.json.SOURCE.txt.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ OUT = ROOT / "data" / "geo" / "kommuner.json"
 # level -> VW tolerances in metres (about the square root of the triangle areas removed): the
 # coast and every border first, then the borders between municipalities once more (they are
 # drawn twice, once per side, and matter least on a small map)
-LEVELS = {"grov": (2500.0, 6000.0), "fin": (120.0, 120.0)}
+LEVELS = {"grov": (3000.0, 10000.0), "mellem": (600.0, 1500.0), "fin": (120.0, 120.0)}
 QUANTUM = 10  # metres per stored unit
 DROP = {"411": "Christiansø (not a municipality; an islet group 18 km north-east of Bornholm)"}
 NEAREST_FOR_ISLANDS = 3  # neighbours named for a municipality with no land border

@@ -2,7 +2,8 @@
 
 `data/geo/kommuner.json` (made once by `tools/simplify_map.py`; provenance in its
 `.SOURCE.txt`) holds every municipality's rings, projected to ETRS89 / UTM 32N, quantised and
-delta-encoded, at two levels of detail (`grov` for all of Denmark, `fin` for a region), plus a
+delta-encoded, at three levels of detail (`grov` for all of Denmark on a small map, `mellem`
+and `fin` for regions and larger maps; coarsest first), plus a
 label point and the neighbours. This module decodes it once per process into metres and
 answers geometric questions: rings, bounding boxes, which municipalities a view shows, and
 where Bornholm's inset goes. Standard library only: no shapely, no network, no `../shared`.
@@ -36,7 +37,6 @@ __all__ = [
 
 GEO_FILE = "geo/kommuner.json"
 BORNHOLM = 400  # far east of the rest: drawn in an inset, as Danish maps do
-LEVELS = ("grov", "fin")
 
 Ring = tuple[tuple[float, float], ...]
 BBox = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
@@ -56,7 +56,7 @@ class Shape:
 @dataclass(frozen=True)
 class Atlas:
     shapes: dict[int, Shape]
-    levels: dict[str, float]  # level -> simplification tolerance in metres
+    levels: dict[str, float]  # level -> simplification tolerance in metres, coarsest first
     source: str
 
     def shape(self, kode: int) -> Shape:
@@ -112,16 +112,18 @@ def atlas() -> Atlas:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         origin, q = doc["origin"], float(doc["quantum"])
+        levels = dict(
+            sorted(((str(k), float(v)) for k, v in doc["levels"].items()), key=lambda kv: -kv[1])
+        )
         shapes = {}
         for code, k in doc["kommuner"].items():
             kode = int(code)
             shapes[kode] = Shape(
                 kode=kode,
-                rings={lv: _decode(k[lv], origin, q) for lv in LEVELS},
+                rings={lv: _decode(k[lv], origin, q) for lv in levels},
                 label=(origin[0] + q * k["label"][0], origin[1] + q * k["label"][1]),
                 naboer=tuple(int(n) for n in k["naboer"]),
             )
-        levels = {str(k): float(v) for k, v in doc["levels"].items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise InputError(f"{path}: cannot read the map shapes: {exc!r}") from exc
     missing = [k.kode for k in register() if k.kode not in shapes]

@@ -37,7 +37,7 @@ GRAENSE = Color("kort_graense", (0.0, 0.0, 0.0, 0.0))
 OMEGN = Color("kort_omegn", (0.0, 0.0, 0.0, 0.08))
 SPECK = 0.8  # pt: rings smaller than this are invisible at the map's scale (not drawn)
 TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring around it
-COARSE = 1.2  # pt: the coarse level is used while its tolerance is at most this on paper
+COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def prepare(view: str, region: str, rect: Rect) -> Prepared:
     at = geo.atlas()
     x, y, w, h = rect
     main, inset = geo.view_codes(view, region)
-    level = "grov"
+    level = next(iter(at.levels))
     for _ in range(2):  # pick the level of detail from the scale it will be drawn at
         main_rings = [r for c in main for r in at.shape(c).rings[level]]
         ext = geo.bbox(main_rings)
@@ -107,7 +107,8 @@ def prepare(view: str, region: str, rect: Rect) -> Prepared:
             ins = geo.place_inset(main_rings, ib, w, h)
             ext = geo.union((ext, ins.frame))
         tr = geo.fit(ext, x, y, w, h)
-        want = "grov" if tr.s * at.levels["grov"] <= COARSE else "fin"
+        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= COARSE]
+        want = fine_enough[0] if fine_enough else list(at.levels)[-1]
         if want == level:
             break
         level = want
