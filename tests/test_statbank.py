@@ -328,7 +328,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if b"slow" in body:
-            time.sleep(1.0)
+            time.sleep(1.0)  # longer than the client waits: it has hung up by now
+            return
         if b"bad" in body:
             msg = json.dumps(
                 {"errorTypeCode": "EXTRACT-NOTFOUND", "message": "Tabel BAD findes ikke"}
