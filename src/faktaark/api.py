@@ -109,13 +109,36 @@ def load(
 validate = load  # `faktaark validate` is loading without building
 
 
-def prepare(data: DataLike = None, *, udgave: int | None = None) -> Prepared:
-    """Load (if needed) and compute every indicator once for one edition."""
+def prepare(
+    data: DataLike = None,
+    *,
+    udgave: int | None = None,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+) -> Prepared:
+    """Load (if needed) and compute every indicator once for one edition.
+
+    For data given as files (or the bundled data) the result is cached per user, keyed by
+    the files' bytes, the options and the faktaark version (see `faktaark.cache`)."""
     from faktaark.pipeline import prepare as _prepare
 
     if isinstance(data, Prepared):
         return data
-    return _prepare(load(data), udgave)
+    if (
+        data is None
+        or isinstance(data, (str, Path))
+        or (isinstance(data, Sequence) and all(isinstance(p, (str, Path)) for p in data))
+    ):
+        from faktaark.cache import cached_prepare
+        from faktaark.loader import input_files
+
+        paths = None if data is None else [data] if isinstance(data, (str, Path)) else list(data)
+        files = input_files(paths)
+        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}"
+        return cached_prepare(
+            files, options, lambda: _prepare(load(paths, columns=columns, sheet=sheet), udgave)
+        )
+    return _prepare(load(data, columns=columns, sheet=sheet), udgave)
 
 
 def indicators(
@@ -183,9 +206,13 @@ def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[d
 def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
     if isinstance(layout, Layout):
         return layout
+    from faktaark.cache import cached_layout
     from faktaark.context import known_names
+    from faktaark.layout import resolve
 
-    return load_layout(layout, known_names(ds.fakta))
+    known = known_names(ds.fakta)
+    folder = resolve(layout)
+    return cached_layout(folder, sorted(known), lambda: load_layout(folder, known))
 
 
 def resolve_kommuner(queries: Sequence[str | int]) -> list[Kommune]:

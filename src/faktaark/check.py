@@ -138,7 +138,6 @@ def full_verdicts(data: bytes, variant: str, second_opinion: bool = False) -> di
     screen variant on a copy whose XMP omits the PDF/UA extension schema, which that
     checker does not support)."""
     import page as page_validation
-    import pikepdf.pdfa
 
     profiles = page_validation.ValidationProfile
     out: dict[str, str] = {}
@@ -155,6 +154,8 @@ def full_verdicts(data: bytes, variant: str, second_opinion: bool = False) -> di
             else "fail: " + "; ".join(str(f) for f in list(rep.failures)[:3])
         )
     if variant == "print" or second_opinion:
+        import pikepdf.pdfa
+
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if variant == "screen":
                 _declare_2b(pdf)

@@ -196,7 +196,7 @@ def build(
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
     prep = _run(
         lambda: api.prepare(
-            api.load(data, columns=_columns(column, columns_file), sheet=sheet), udgave=udgave
+            data, columns=_columns(column, columns_file), sheet=sheet, udgave=udgave
         )
     )
     for w in [] if as_json else prep.dataset.warnings:

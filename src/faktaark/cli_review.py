@@ -128,7 +128,7 @@ def preview(
     if not kommune:
         _usage("Say which sheet to preview: --kommune NAME (repeatable).")
     t0 = time.perf_counter()
-    prep = _run(lambda: api.prepare(api.load(data, columns=_columns(column)), udgave=udgave))
+    prep = _run(lambda: api.prepare(data, columns=_columns(column), udgave=udgave))
     lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
     for k in kommune or []:
         paths = _run(

@@ -111,6 +111,16 @@ def _bundled_population() -> tuple[dict[int, int], int]:
     return pop, int(rows[0]["aar"])
 
 
+def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
+    """Every file a data set is made from (the bundled ones included): a cache key's input."""
+    bundled = [
+        data_dir() / n for n in (BUNDLED_FIGURES, BUNDLED_POPULATION, BUNDLED_FACTS, "kommuner.csv")
+    ]
+    if not paths:
+        return bundled
+    return [*collect_files(paths), *bundled[1:]]
+
+
 def load_dataset(
     paths: Sequence[str | Path] | None = None,
     columns: Mapping[str, str] | None = None,

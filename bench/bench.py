@@ -1,0 +1,287 @@
+"""Benchmark faktaark against the typst peer (../shared/peers), in one interleaved run.
+
+    .venv/bin/python bench/bench.py [--cold 7] [--reps 3] [--peers-dir ../shared/peers]
+
+Measures, for faktaark and for typst on the same machine in the same run, alternating:
+  (a) a cold single sheet: a new process (`faktaark build --kommune Glostrup` into an empty
+      folder; typst: `peer_typst.py one 161 DIR`), wall ms and peak RSS;
+  (b) warm ms per sheet inside one process (all 98 after setup; faktaark: the full pipeline of
+      `build --all` with one worker: plan, render, PDF/A, checks, manifest);
+  (c) all 98 sheets with 2 workers as a new process (`faktaark build --all --jobs 2`), wall and
+      CPU seconds, peak RSS of the largest process;
+  (d) 1.000 faktaark sheets in one process (98 x 10 + 20), ms per sheet per block and RSS,
+      to show time linear in sheets and memory flat.
+Medians with min-max over the runs. Peak RSS is the largest VmHWM of any process of the run
+(sampled from /proc every 10 ms, so pool workers count too). Prints a Markdown table and writes
+bench/results/results.json.
+
+The typst peer is set up like its run.sh: a venv in /tmp/peers_venv with typst==0.15.2, a copy
+of the peers folder (it writes data/, fonts/ and out/), DejaVu Sans from fontconfig.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FAKTAARK = ROOT / ".venv" / "bin" / "faktaark"
+PY = ROOT / ".venv" / "bin" / "python"
+RESULTS = ROOT / "bench" / "results"
+PEERS_VENV = Path(os.environ.get("PEERS_VENV", "/tmp/peers_venv"))
+
+WARM = """
+import json, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from faktaark import api
+from faktaark.batch import run_batch
+prep = api.prepare()
+lay = api.load_layout_for(None, prep.dataset)
+todo = api.all_kommuner()
+t1 = time.perf_counter()
+report = run_batch(todo, prep, lay, Path(sys.argv[1]), jobs=1, force=True)
+t2 = time.perf_counter()
+assert len(report.built) == 98, report.failed
+print(json.dumps({"setup_s": t1 - t0, "per_sheet_ms": (t2 - t1) / 98 * 1000}))
+"""
+
+THOUSAND = """
+import json, resource, sys, time
+from pathlib import Path
+from faktaark import api
+from faktaark.batch import run_batch
+prep = api.prepare()
+lay = api.load_layout_for(None, prep.dataset)
+todo = api.all_kommuner()
+blocks = []
+done = 0
+while done < 1000:
+    n = min(98, 1000 - done)
+    t = time.perf_counter()
+    report = run_batch(todo[:n], prep, lay, Path(sys.argv[1]) / f"b{done}", jobs=1, force=True)
+    assert len(report.built) == n
+    rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+    blocks.append({"sheets": n, "ms_per_sheet": (time.perf_counter() - t) / n * 1000,
+                   "rss_mib": rss})
+    done += n
+print(json.dumps(blocks))
+"""
+
+
+class PeakRSS:
+    """The largest VmHWM of a process tree, sampled from /proc while it runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0.0, False
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _tree(self) -> set[int]:
+        kids: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    stat = Path(f"/proc/{d}/stat").read_text()
+                    ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                kids.setdefault(ppid, []).append(int(d))
+        out, todo = set(), [self.pid]
+        while todo:
+            p = todo.pop()
+            out.add(p)
+            todo += kids.get(p, [])
+        return out
+
+    def _run(self) -> None:
+        while not self._stop:
+            for p in self._tree():
+                try:
+                    for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.peak = max(self.peak, int(line.split()[1]) / 1024)
+                except OSError:
+                    pass
+            time.sleep(0.01)
+
+    def stop(self) -> float:
+        self._stop = True
+        self._t.join()
+        return self.peak
+
+
+def run(args: list[str], cwd: Path | None = None) -> dict[str, object]:
+    t0 = time.perf_counter()
+    p = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watch = PeakRSS(p.pid)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    peak = watch.stop()
+    if p.returncode:
+        raise SystemExit(f"{' '.join(map(str, args))} failed:\n{err.decode()[-2000:]}")
+    return {"wall": wall, "rss": peak, "stdout": out.decode()}
+
+
+def cpu_run(args: list[str], cwd: Path | None = None) -> dict[str, object]:
+    """Like run, with CPU seconds of the process and its waited-for children."""
+    before = os.times()
+    r = run(args, cwd)
+    after = os.times()
+    r["cpu"] = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return r
+
+
+def setup_typst(peers_dir: Path, work: Path) -> Path:
+    if not (PEERS_VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+    if subprocess.run(
+        [str(PEERS_VENV / "bin" / "python"), "-c", "import typst"], capture_output=True
+    ).returncode:
+        subprocess.run(
+            [str(PEERS_VENV / "bin" / "pip"), "install", "-q", "typst==0.15.2"], check=True
+        )
+    dst = work / "peers"
+    shutil.copytree(peers_dir, dst)
+    for p in dst.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    (dst / "fonts").mkdir(exist_ok=True)
+    for style, name in (("Book", "DejaVuSans.ttf"), ("Bold", "DejaVuSans-Bold.ttf")):
+        src = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"DejaVu Sans:style={style}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        shutil.copy(src, dst / "fonts" / name)
+    subprocess.run(
+        [str(PEERS_VENV / "bin" / "python"), "gen_data.py"],
+        cwd=dst,
+        check=True,
+        capture_output=True,
+    )
+    return dst
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def span(xs: list[float], scale: float = 1, fmt: str = ".0f") -> str:
+    return f"{med(xs) * scale:{fmt}} ({min(xs) * scale:{fmt}}–{max(xs) * scale:{fmt}})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cold", type=int, default=7)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--peers-dir", default=str(ROOT.parent / "shared" / "peers"))
+    ap.add_argument("--no-typst", action="store_true")
+    a = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="faktaark-bench-"))
+    peers = None if a.no_typst else setup_typst(Path(a.peers_dir), work)
+    tpy = str(PEERS_VENV / "bin" / "python")
+    R: dict[str, dict[str, list[float]]] = {"faktaark": {}, "typst": {}}
+
+    def add(tool: str, key: str, value: float) -> None:
+        R[tool].setdefault(key, []).append(value)
+
+    run([str(FAKTAARK), "build", "-k", "161", "--out", str(work / "warmup")])  # .pyc, caches
+    if peers:
+        run([tpy, "peer_typst.py", "one", "161", str(work / "tw")], cwd=peers)
+    for i in range(a.cold):  # (a) cold single sheet, interleaved
+        r = run([str(FAKTAARK), "build", "--kommune", "Glostrup", "--out", str(work / f"c{i}")])
+        add("faktaark", "cold_ms", r["wall"] * 1000)
+        add("faktaark", "cold_rss", r["rss"])
+        if peers:
+            r = run([tpy, "peer_typst.py", "one", "161", str(work / f"tc{i}")], cwd=peers)
+            add("typst", "cold_ms", r["wall"] * 1000)
+            add("typst", "cold_rss", r["rss"])
+        print(f"cold {i + 1}/{a.cold}", file=sys.stderr)
+    for i in range(a.reps):  # (b) warm, (c) 98 with 2 workers, interleaved
+        r = run([str(PY), "-c", WARM, str(work / f"w{i}")])
+        add("faktaark", "warm_ms", json.loads(str(r["stdout"]).splitlines()[-1])["per_sheet_ms"])
+        add("faktaark", "warm_rss", r["rss"])
+        r = cpu_run(
+            [
+                str(FAKTAARK),
+                "build",
+                "--all",
+                "--jobs",
+                "2",
+                "--quiet",
+                "--out",
+                str(work / f"a{i}"),
+            ]
+        )
+        add("faktaark", "all_s", r["wall"])
+        add("faktaark", "all_cpu", r["cpu"])
+        add("faktaark", "all_rss", r["rss"])
+        if peers:
+            r = run([tpy, "peer_typst.py", "batch", str(work / f"tw{i}"), "1"], cwd=peers)
+            add("typst", "warm_ms", json.loads(str(r["stdout"]).splitlines()[-1])["per_sheet_ms"])
+            add("typst", "warm_rss", r["rss"])
+            r = cpu_run([tpy, "peer_typst.py", "batch", str(work / f"ta{i}"), "2"], cwd=peers)
+            add("typst", "all_s", r["wall"])
+            add("typst", "all_cpu", r["cpu"])
+            add("typst", "all_rss", r["rss"])
+        print(f"batch rep {i + 1}/{a.reps}", file=sys.stderr)
+    r = run([str(PY), "-c", THOUSAND, str(work / "k")])  # (d) 1.000 sheets, one process
+    blocks = json.loads(str(r["stdout"]).splitlines()[-1])
+    f, t = R["faktaark"], R["typst"]
+
+    def ratio(key: str) -> str:
+        return f"{med(f[key]) / med(t[key]):.2f}×" if t.get(key) else "–"
+
+    lines = [
+        "| figure | faktaark | typst | faktaark / typst |",
+        "|---|---|---|---|",
+        f"| cold `build --kommune Glostrup`, ms (min–max) | {span(f['cold_ms'])} | "
+        f"{span(t['cold_ms']) if t else '–'} | {ratio('cold_ms')} |",
+        f"| warm ms/sheet, one process | {span(f['warm_ms'], fmt='.1f')} | "
+        f"{span(t['warm_ms'], fmt='.1f') if t else '–'} | {ratio('warm_ms')} |",
+        f"| 98 sheets, 2 workers, wall s | {span(f['all_s'], fmt='.2f')} | "
+        f"{span(t['all_s'], fmt='.2f') if t else '–'} | {ratio('all_s')} |",
+        f"| 98 sheets, 2 workers, CPU s | {med(f['all_cpu']):.2f} | "
+        f"{med(t['all_cpu']) if t else 0:.2f} | {ratio('all_cpu')} |",
+        f"| peak RSS of any process, MiB (cold / warm / 98 sheets) | "
+        f"{max(f['cold_rss']):.0f} / {max(f['warm_rss']):.0f} / {max(f['all_rss']):.0f} | "
+        + (
+            f"{max(t['cold_rss']):.0f} / {max(t['warm_rss']):.0f} / {max(t['all_rss']):.0f}"
+            if t
+            else "–"
+        )
+        + " | |",
+        f"| 1.000 sheets in one process: ms/sheet per block of 98 (first–last), RSS MiB "
+        f"(first–last) | {blocks[0]['ms_per_sheet']:.1f}–{blocks[-1]['ms_per_sheet']:.1f} ms, "
+        f"{blocks[0]['rss_mib']:.0f}–{blocks[-1]['rss_mib']:.0f} MiB | | |",
+    ]
+    table = "\n".join(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "when_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "cold_runs": a.cold,
+        "reps": a.reps,
+    }
+    (RESULTS / "results.json").write_text(
+        json.dumps({"meta": meta, "raw": R, "thousand": blocks}, indent=1), encoding="utf-8"
+    )
+    print(json.dumps(meta))
+    print(table)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
