@@ -143,7 +143,9 @@ def test_sections_read_in_the_order_of_seed_004(tree: list[tuple[str, str]]) -> 
         "Få meget mere at vide",
     ]
     positions = [text.find(s) for s in order]
-    assert all(p >= 0 for p in positions), [s for s, p in zip(order, positions) if p < 0]
+    assert all(p >= 0 for p in positions), [
+        s for s, p in zip(order, positions, strict=False) if p < 0
+    ]
     assert positions == sorted(positions)
 
 
@@ -155,7 +157,8 @@ def test_tables_have_header_cells_with_scope(glostrup_pdf: Path) -> None:
         for t in tables:
             cells = [e for e in elements(t) if e.S in ("/TH", "/TD")]
             ths = [c for c in cells if c.S == "/TH"]
-            assert len(ths) >= 2 and all(str(c.A.Scope) in ("/Column", "/Row") for c in ths)
+            assert len(ths) >= 2
+            assert all(str(c.A.Scope) in ("/Column", "/Row") for c in ths)
             assert any(c.S == "/TD" for c in cells)
 
 
@@ -180,7 +183,8 @@ def test_lists_and_the_link(glostrup_pdf: Path) -> None:
         links = [e for e in els if e.S == "/Link"]
         assert len(links) == 1
         objr = links[0].K[0]
-        assert objr.Type == "/OBJR" and str(objr.Obj.A.URI) == "https://bl.dk"
+        assert objr.Type == "/OBJR"
+        assert str(objr.Obj.A.URI) == "https://bl.dk"
         assert "StructParent" in str(objr.Obj.keys())
 
 
@@ -190,9 +194,7 @@ def test_all_text_is_tagged_or_an_artifact(glostrup_pdf: Path) -> None:
             depth: list[str] = []
             for operands, op in pikepdf.parse_content_stream(page):
                 name = str(op)
-                if name == "BDC":
-                    depth.append(str(operands[0]))
-                elif name == "BMC":
+                if name == "BDC" or name == "BMC":
                     depth.append(str(operands[0]))
                 elif name == "EMC":
                     depth.pop()
