@@ -31,7 +31,9 @@ __all__ = [
     "Transform",
     "atlas",
     "bbox",
+    "fit",
     "place_inset",
+    "union",
     "view_codes",
 ]
 
@@ -155,9 +157,8 @@ def union(boxes: Iterable[BBox]) -> BBox:
 def view_codes(view: str, region: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(main, inset) municipality codes a view shows: Denmark, or one region. Bornholm goes
     into the inset whenever anything else is on the map."""
-    codes = [k.kode for k in register()] if view == "danmark" else [
-        k.kode for k in register().region(region)
-    ]  # fmt: skip
+    kommuner = list(register()) if view == "danmark" else register().region(region)
+    codes = [k.kode for k in kommuner]
     if not codes:
         raise InputError(f"the municipality register has no municipality in {region!r}")
     inset = tuple(c for c in codes if c == BORNHOLM and len(codes) > 1)

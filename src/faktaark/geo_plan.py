@@ -27,7 +27,7 @@ from faktaark.layout import Box
 from faktaark.plan import BoxFit, Color, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.texts import plain
 
-__all__ = ["LAND", "OMEGN", "map_alt", "plan_map"]
+__all__ = ["GRAENSE", "LAND", "OMEGN", "Prepared", "map_alt", "plan_map", "prepare"]
 
 Result = tuple[list[Node], list[Op], BoxFit]
 Rect = tuple[float, float, float, float]  # x, y, w, h in points
