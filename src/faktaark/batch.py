@@ -151,11 +151,20 @@ SAMPLE_EVERY = 32  # "sample" validation: the full validator on sheet 1, 33, 65,
 
 
 def _init_worker(*args: Any) -> None:
-    """Initializer of a worker process: Ctrl-C is the parent's to handle."""
+    """Initializer of a worker process: Ctrl-C is the parent's to handle; the data, layout and
+    fonts prepared once are frozen out of the garbage collector's way."""
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init(*args)
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+# A sheet allocates many small objects that die young; the default thresholds make the cyclic
+# collector run every few hundred allocations (about 4 ms of 25 per sheet, measured).
+GC_THRESHOLDS = (50_000, 50, 50)
 
 
 def _build(job: tuple[int, str, str]) -> SheetOutcome:
@@ -322,12 +331,19 @@ def _execute(
     if not todo:
         return
     if jobs == 1:
+        import gc
+
         _init(prep, layout, out, variants, validate)
-        for job in todo:
-            o = _build(job)
-            yield o
-            if fail_fast and o.status == "failed":
-                return
+        before = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLDS)
+        try:
+            for job in todo:
+                o = _build(job)
+                yield o
+                if fail_fast and o.status == "failed":
+                    return
+        finally:
+            gc.set_threshold(*before)
         return
     # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
     # validator's), and a forked child of a threaded process can deadlock on their locks. The

@@ -102,8 +102,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        # rename after a complete write: a killed process (Ctrl-C, kill -9) never leaves a
+        # truncated file under the final name. No fsync: that guards against power loss only,
+        # and costs more than drawing a page.
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
