@@ -12,9 +12,10 @@ where Bornholm's inset goes. Standard library only: no shapely, no network, no `
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from faktaark import resources
 from faktaark.errors import InputError
@@ -47,7 +48,7 @@ BBox = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
 @dataclass(frozen=True)
 class Shape:
     kode: int
-    rings: dict[str, tuple[Ring, ...]]  # level -> rings in metres (UTM 32N)
+    rings: Mapping[str, tuple[Ring, ...]]  # level -> rings in metres (UTM 32N)
     label: tuple[float, float]  # a point well inside the largest part (metres)
     naboer: tuple[int, ...]  # neighbouring municipalities (across the water for islands)
 
@@ -107,6 +108,27 @@ def _decode(rings: Sequence[Sequence[int]], origin: Sequence[float], q: float) -
     return tuple(out)
 
 
+class _Levels(Mapping[str, tuple[Ring, ...]]):
+    """A shape's rings per level, decoded when a level is first asked for: a sheet draws one
+    level, so a single sheet does not pay for decoding the others."""
+
+    def __init__(self, encoded: dict[str, Any], origin: Sequence[float], q: float) -> None:
+        self._enc, self._origin, self._q = encoded, origin, q
+        self._dec: dict[str, tuple[Ring, ...]] = {}
+
+    def __getitem__(self, level: str) -> tuple[Ring, ...]:
+        hit = self._dec.get(level)
+        if hit is None:
+            hit = self._dec[level] = _decode(self._enc[level], self._origin, self._q)
+        return hit
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._enc)
+
+    def __len__(self) -> int:
+        return len(self._enc)
+
+
 @cache
 def atlas() -> Atlas:
     """The shipped shapes, decoded once per process."""
@@ -122,7 +144,7 @@ def atlas() -> Atlas:
             kode = int(code)
             shapes[kode] = Shape(
                 kode=kode,
-                rings={lv: _decode(k[lv], origin, q) for lv in levels},
+                rings=_Levels({lv: k[lv] for lv in levels}, origin, q),
                 label=(origin[0] + q * k["label"][0], origin[1] + q * k["label"][1]),
                 naboer=tuple(int(n) for n in k["naboer"]),
             )
