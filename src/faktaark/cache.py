@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -38,6 +39,19 @@ def _enabled() -> bool:
     return os.environ.get("FAKTAARK_CACHE", "1") not in ("0", "no", "false")
 
 
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """Name, size and modification time of every module of faktaark: a cached object made by
+    other code (an edited checkout, not just another version) is never read back."""
+    from faktaark.resources import package_dir
+
+    h = hashlib.sha256()
+    for f in sorted(package_dir().glob("*.py")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
 class _TooBig(Exception):
     pass
 
@@ -45,7 +59,7 @@ class _TooBig(Exception):
 def _key(files: Sequence[Path], options: str) -> str:
     from faktaark.sources import MAX_BYTES
 
-    h = hashlib.sha256(f"{__version__}\x1f{options}".encode())
+    h = hashlib.sha256(f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode())
     for f in files:
         if f.stat().st_size > MAX_BYTES:
             raise _TooBig(str(f))  # never read it: loading refuses it with a clear message

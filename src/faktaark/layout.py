@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from faktaark.fonts import FONT_FILES
 from faktaark.layout_check import check_layout, locate
 from faktaark.plan import MM, Color
 from faktaark.resources import layouts_dir
+from faktaark.textflow import hyphenate_words
 
 __all__ = ["Box", "Item", "Layout", "Style", "available", "load_layout", "resolve"]
 
@@ -118,6 +119,7 @@ class Layout:
     subject_key: str
     author: str
     digest: str  # hash of every file in the folder: part of a sheet's cache key
+    hyphenation: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # its words
 
     @property
     def width(self) -> float:
@@ -255,4 +257,18 @@ def load_layout(
         author=model.layout.author, digest=_digest(folder),
     )  # fmt: skip
     check_layout(layout, model, text, ttext, lpath, tpath, known_placeholders)
-    return layout
+    return replace(layout, hyphenation=hyphenate_words(_strings(texts)))
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """Every text of a texts file, placeholders and markup removed."""
+    import re
+
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+    elif isinstance(node, str):
+        yield re.sub(r"\{[^}]*\}|\*\*|\]\([^)]*\)|\[", " ", node)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from faktaark import figures, flow, geo_plan
+from faktaark import figures, flow, geo_plan, textflow
 from faktaark.context import SheetData, build_context
 from faktaark.fonts import metrics
 from faktaark.kommuner import register
@@ -43,6 +43,7 @@ def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
     example sheet when its own figures are example data *or* when any printed value was made
     from example data (a rank, a national total, a regional chart).
     """
+    textflow.seed(dict(layout.hyphenation))
     values = build_context(sd)
     notes = Notes()
     c = flow.Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)

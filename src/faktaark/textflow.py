@@ -9,7 +9,8 @@ from a placeholder value such as a municipality name. Pure Python: widths come f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -89,14 +90,36 @@ def _pyphen() -> Callable[[str], list[int]]:
     return lambda word: list(dic.positions(word))
 
 
+_KNOWN: dict[str, tuple[int, ...]] = {}  # hyphenation points computed in advance (seed())
+_PUNCT = ".,;:!?()«»\"'”“„"
+
+
+def seed(points: dict[str, tuple[int, ...]]) -> None:
+    """Hyphenation points worked out in advance (a layout's words: `layout.hyphenation`), so
+    a sheet whose words are all known never loads the hyphenation dictionary."""
+    _KNOWN.update(points)
+
+
+def hyphenate_words(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """The hyphenation points of every hyphenatable word in `texts`."""
+    out: dict[str, tuple[int, ...]] = {}
+    for text in texts:
+        for word in re.split(r"[\s\u00a0]+", text):
+            core = word.strip(_PUNCT)
+            if len(core) >= MIN_HYPHENATE and core.isalpha() and core not in out:
+                out[core] = tuple(_pyphen()(core))
+    return out
+
+
 @cache
 def hyphenation_points(word: str) -> tuple[int, ...]:
     """Where `word` may break (index of the first character after the break)."""
-    core = word.strip(".,;:!?()«»\"'”“„")
+    core = word.strip(_PUNCT)
     if len(core) < MIN_HYPHENATE or not core.isalpha():
         return ()
     offset = word.find(core)
-    return tuple(offset + p for p in _pyphen()(core))
+    known = _KNOWN.get(core)
+    return tuple(offset + p for p in (known if known is not None else _pyphen()(core)))
 
 
 def _frag_width(frags: Sequence[_Frag], size: float, m: Measure) -> float:
