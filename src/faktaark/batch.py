@@ -318,6 +318,17 @@ def run_batch(
     return BatchReport(report_outcomes, time.perf_counter() - t0, manifest_path, interrupted)
 
 
+def start_workers_early() -> Any:
+    """Start the fork server (it imports the heavy modules once) so that it does so while
+    this process is still loading data; returns the multiprocessing context to use."""
+    import multiprocessing.forkserver
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+    return ctx
+
+
 def _execute(
     todo: Sequence[tuple[int, str, str]],
     prep: Prepared,
@@ -348,8 +359,7 @@ def _execute(
     # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
     # validator's), and a forked child of a threaded process can deadlock on their locks. The
     # server preloads the heavy modules once; each worker is forked from that clean process.
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx = start_workers_early()
     pool = ctx.Pool(
         jobs, initializer=_init_worker, initargs=(prep, layout, out, variants, validate)
     )

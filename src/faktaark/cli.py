@@ -214,6 +214,10 @@ def build(
         _run(lambda: _raise(UsageError("Use either --kommune or --all, not both.")))
     err = _err_console()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
+    if (targets is None or len(targets) > 1) and jobs != 1:
+        from faktaark.batch import start_workers_early
+
+        start_workers_early()  # its imports overlap with loading the data below
     prep = _run(
         lambda: api.prepare(
             data, columns=_columns(column, columns_file), sheet=sheet, udgave=udgave
