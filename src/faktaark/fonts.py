@@ -35,16 +35,15 @@ def _patch_tounicode(ttfonts: object) -> None:
     """ReportLab maps unused codes of a subset (0 and the 0x01-0x1F padding) to U+0000 in the
     ToUnicode CMap, which PDF/A-2a and PDF/UA forbid. Drop those entries; such codes are never
     drawn (every text is glyph-checked first). See notes/pdf-with-reportlab.md section 5."""
-    import re
-
     original = ttfonts.makeToUnicodeCMap  # type: ignore[attr-defined]
     if getattr(original, "_faktaark", False):
         return
 
     def make(fontname: str, subset: list[int]) -> str:
+        # entries look like "<41> <0041>"; drop those mapping to U+0000 and recount
         lines = original(fontname, subset).split("\n")
-        keep = [ln for ln in lines if not re.fullmatch(r"<[0-9A-F]{2}> <0000>", ln)]
-        n = sum(1 for ln in keep if re.fullmatch(r"<[0-9A-F]{2}> <[0-9A-F]{4,}>", ln))
+        keep = [ln for ln in lines if not (len(ln) == 11 and ln.endswith("> <0000>"))]
+        n = sum(1 for ln in keep if len(ln) >= 11 and ln[0] == "<" and ln[3:6] == "> <")
         return "\n".join(f"{n} beginbfchar" if ln.endswith("beginbfchar") else ln for ln in keep)
 
     make._faktaark = True  # type: ignore[attr-defined]
