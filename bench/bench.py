@@ -205,6 +205,10 @@ def main() -> None:
         r = run([str(FAKTAARK), "build", "--kommune", "Glostrup", "--out", str(work / f"c{i}")])
         add("faktaark", "cold_ms", r["wall"] * 1000)
         add("faktaark", "cold_rss", r["rss"])
+        r = run(
+            [str(FAKTAARK), "build", "-k", "161", "--no-validate", "--out", str(work / f"n{i}")]
+        )
+        add("faktaark", "cold_nv_ms", r["wall"] * 1000)
         if peers:
             r = run([tpy, "peer_typst.py", "one", "161", str(work / f"tc{i}")], cwd=peers)
             add("typst", "cold_ms", r["wall"] * 1000)
@@ -229,6 +233,20 @@ def main() -> None:
         add("faktaark", "all_s", r["wall"])
         add("faktaark", "all_cpu", r["cpu"])
         add("faktaark", "all_rss", r["rss"])
+        r = run(
+            [
+                str(FAKTAARK),
+                "build",
+                "--all",
+                "--jobs",
+                "2",
+                "--quiet",
+                "--no-validate",
+                "--out",
+                str(work / f"an{i}"),
+            ]
+        )
+        add("faktaark", "all_nv_s", r["wall"])
         if peers:
             r = run([tpy, "peer_typst.py", "batch", str(work / f"tw{i}"), "1"], cwd=peers)
             add("typst", "warm_ms", json.loads(str(r["stdout"]).splitlines()[-1])["per_sheet_ms"])
@@ -250,10 +268,18 @@ def main() -> None:
         "|---|---|---|---|",
         f"| cold `build --kommune Glostrup`, ms (min–max) | {span(f['cold_ms'])} | "
         f"{span(t['cold_ms']) if t else '–'} | {ratio('cold_ms')} |",
+        f"| cold, `--no-validate` | {span(f['cold_nv_ms'])} | | "
+        f"{med(f['cold_nv_ms']) / med(t['cold_ms']):.2f}× |"
+        if t
+        else "",
         f"| warm ms/sheet, one process | {span(f['warm_ms'], fmt='.1f')} | "
         f"{span(t['warm_ms'], fmt='.1f') if t else '–'} | {ratio('warm_ms')} |",
         f"| 98 sheets, 2 workers, wall s | {span(f['all_s'], fmt='.2f')} | "
         f"{span(t['all_s'], fmt='.2f') if t else '–'} | {ratio('all_s')} |",
+        f"| 98 sheets, 2 workers, `--no-validate`, wall s | {span(f['all_nv_s'], fmt='.2f')} | | "
+        f"{med(f['all_nv_s']) / med(t['all_s']):.2f}× |"
+        if t
+        else "",
         f"| 98 sheets, 2 workers, CPU s | {med(f['all_cpu']):.2f} | "
         f"{med(t['all_cpu']) if t else 0:.2f} | {ratio('all_cpu')} |",
         f"| peak RSS of any process, MiB (cold / warm / 98 sheets) | "
