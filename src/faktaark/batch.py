@@ -80,21 +80,11 @@ def _fonts_digest() -> str:
 def layout_uses_peers(layout: Layout) -> bool:
     """Does any sheet of this layout print values computed from other municipalities?"""
     from faktaark.fields import INDICATORS
+    from faktaark.layout import strings
     from faktaark.texts import placeholders
 
     across = {f"indikator.{i.name}" for i in INDICATORS if i.across}
-
-    def walk(node: object) -> Iterator[str]:
-        if isinstance(node, dict):
-            for v in node.values():
-                yield from walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                yield from walk(v)
-        elif isinstance(node, str):
-            yield from (name for name, _, _ in placeholders(node))
-
-    names = set(walk(dict(layout.texts)))
+    names = {name for text in strings(dict(layout.texts)) for name, _, _ in placeholders(text)}
     if any(b.kind == "ranking_chart" for b in layout.boxes):
         return True
     return bool(names & across) or any(n.startswith(("land.", "region.")) for n in names)

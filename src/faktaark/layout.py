@@ -9,6 +9,7 @@ and the line. Layout files are data: nothing in them is executed.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from faktaark.plan import MM, Color
 from faktaark.resources import layouts_dir
 from faktaark.textflow import hyphenate_words
 
-__all__ = ["Box", "Item", "Layout", "Style", "available", "load_layout", "resolve"]
+__all__ = ["Box", "Item", "Layout", "Style", "available", "load_layout", "resolve", "strings"]
 
 PAGE_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A3": (297.0, 420.0),
               "Letter": (215.9, 279.4)}  # fmt: skip
@@ -257,18 +258,18 @@ def load_layout(
         author=model.layout.author, digest=_digest(folder),
     )  # fmt: skip
     check_layout(layout, model, text, ttext, lpath, tpath, known_placeholders)
-    return replace(layout, hyphenation=hyphenate_words(_strings(texts)))
+    markup = re.compile(r"\{[^}]*\}|\*\*|\]\([^)]*\)|\[")  # placeholders and markup
+    words = (markup.sub(" ", t) for t in strings(texts))
+    return replace(layout, hyphenation=hyphenate_words(words))
 
 
-def _strings(node: Any) -> Iterator[str]:
-    """Every text of a texts file, placeholders and markup removed."""
-    import re
-
+def strings(node: Any) -> Iterator[str]:
+    """Every text of a (part of a) texts file, in file order."""
     if isinstance(node, dict):
         for v in node.values():
-            yield from _strings(v)
+            yield from strings(v)
     elif isinstance(node, list):
         for v in node:
-            yield from _strings(v)
+            yield from strings(v)
     elif isinstance(node, str):
-        yield re.sub(r"\{[^}]*\}|\*\*|\]\([^)]*\)|\[", " ", node)
+        yield node
