@@ -10,7 +10,7 @@ step by step; if it still does not fit, `FitError` says by how much.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from faktaark import textflow
@@ -355,6 +355,3 @@ def plan_text_box(box: Box, c: Ctx, page_h: float) -> tuple[list[Node], list[Op]
     background: list[Op] = []
     fit = BoxFit(box.page, box.id, room, s)
     return nodes, background, fit
-
-
-Planner = Callable[[Box, Ctx, float], tuple[list[Node], list[Op], BoxFit]]

@@ -79,9 +79,6 @@ class Metrics:
         cmap = self._cmaps[font]
         return {c for c in text if ord(c) not in cmap and c not in _ZERO_WIDTH_OK}
 
-    def has_font(self, font: str) -> bool:
-        return font in self._cmaps
-
 
 @cache
 def metrics() -> Metrics:

@@ -138,9 +138,6 @@ class Layout:
             node = node[part]
         return node
 
-    def page_boxes(self, page: int) -> list[Box]:
-        return sorted((b for b in self.boxes if b.page == page), key=lambda b: b.order)
-
 
 def available() -> list[Path]:
     """The layout folders shipped with faktaark."""

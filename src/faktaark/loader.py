@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +197,3 @@ def assemble(
         tuple(t.path for t in figures),
         (*notes, *warnings),
     )
-
-
-def iter_codes(dataset: Dataset, udgave: int | None = None) -> Iterable[int]:
-    return (r.kommunekode for r in dataset.edition(udgave))

@@ -22,7 +22,6 @@ from faktaark.plan import SheetPlan
 
 __all__ = ["Prepared", "make_pdf", "prepare", "write_atomic"]
 
-VARIANTS = ("screen", "print")
 TMP_PREFIX = ".faktaark-tmp-"
 
 

@@ -43,7 +43,7 @@ def plan_sheet(layout: Layout, sd: SheetData) -> SheetPlan:
     example sheet when its own figures are example data *or* when any printed value was made
     from example data (a rank, a national total, a regional chart).
     """
-    textflow.seed(dict(layout.hyphenation))
+    textflow.seed(layout.hyphenation)
     values = build_context(sd)
     notes = Notes()
     c = flow.Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)

@@ -10,7 +10,7 @@ from a placeholder value such as a municipality name. Pure Python: widths come f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -94,7 +94,7 @@ _KNOWN: dict[str, tuple[int, ...]] = {}  # hyphenation points computed in advanc
 _PUNCT = ".,;:!?()«»\"'”“„"
 
 
-def seed(points: dict[str, tuple[int, ...]]) -> None:
+def seed(points: Mapping[str, tuple[int, ...]]) -> None:
     """Hyphenation points worked out in advance (a layout's words: `layout.hyphenation`), so
     a sheet whose words are all known never loads the hyphenation dictionary."""
     _KNOWN.update(points)
