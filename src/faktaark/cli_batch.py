@@ -88,7 +88,7 @@ def build_and_report(
         if bar is not None:
             bar.stop()
     if combine is not None and not report.interrupted:
-        from faktaark.pdfa import combine as combine_pdfs
+        from faktaark.combine import combine as combine_pdfs
 
         paths = [
             out / f["file"]

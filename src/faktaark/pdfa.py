@@ -1,25 +1,35 @@
-"""Finishing a rendered PDF with pikepdf: structure tree, PDF/A + PDF/UA metadata, fixed IDs.
+"""Finishing a drawn sheet as PDF/A: structure tree, PDF/A + PDF/UA metadata, fixed IDs.
 
 The screen variant becomes tagged PDF/UA-1 and PDF/A-2a (sRGB output intent); the print
-variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged. Everything is
-deterministic: dates come from the data edition (or SOURCE_DATE_EPOCH), the document ID is
-derived from the content, and the subset tags are fixed by ReportLab. pikepdf is used here
-and in `check.py` only.
+variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged. The objects are
+added to ReportLab's own document before it is written, so the file is written once and never
+parsed again. Everything is deterministic: dates come from the data edition (or
+SOURCE_DATE_EPOCH), the document ID is derived from the page content, and ReportLab fixes the
+subset tags. `check.py` validates the written bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import logging
+import hashlib
 import os
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+from reportlab import Version as REPORTLAB_VERSION
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFInfo,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
 
 from faktaark.errors import ValidationFailed
 from faktaark.plan import Node
@@ -28,7 +38,6 @@ from faktaark.resources import package_dir
 
 __all__ = ["DocMeta", "cmyk_profile", "finish", "meta_date"]
 
-logging.getLogger("fontTools").setLevel(logging.ERROR)
 CMYK_PROFILE = "icc/FaktaCMYK-FOGRA39L.icc"
 SRGB_PROFILE = "icc/sRGB-lcms.icc"
 CMYK_CONDITION = "FOGRA39"
@@ -59,102 +68,157 @@ def cmyk_profile() -> bytes:
 
 
 @cache
-def _deflate(data: bytes) -> bytes:
-    import zlib
-
-    return zlib.compress(data, 9)
-
-
-@cache
 def _srgb_profile() -> bytes:
     return (package_dir() / SRGB_PROFILE).read_bytes()
+
+
+def flate(data: bytes) -> bytes:
+    """zlib data whose last byte is not CR or LF. Such data is legal, but the EOL before
+    `endstream` then becomes ambiguous and validators may count it into /Length. The last
+    bytes are the Adler-32 checksum of `data`, so no compression level changes them: the data
+    is padded with spaces (harmless in content streams and CMaps) until they end well."""
+    packed = zlib.compress(data)
+    while packed[-1:] in _EOL:
+        data += b" "
+        packed = zlib.compress(data)
+    return packed
+
+
+_EOL = (b"\r", b"\n")
+
+
+# ----------------------------------------------------------------------------- streams
+
+_rl_stream_format = PDFStream.format
+
+
+def _stream_format(self: PDFStream, document: Any) -> bytes:
+    """ReportLab's `PDFStream.format` with the two things PDF/A requires of every stream:
+    an EOL before `endstream` that /Length does not count, and Flate data that does not end
+    in an EOL itself. Only for documents `finish` writes; others keep ReportLab's format."""
+    if not getattr(document, "_faktaark_pdfa", False):
+        out: bytes = _rl_stream_format(self, document)
+        return out
+    dictionary = PDFDictionary(self.dictionary.dict.copy())
+    content = self.content
+    if content is None:
+        raise ValueError("stream content not set")
+    filters = self.filters if self.filters is not None else document.defaultStreamFilters
+    if filters and "Filter" not in dictionary.dict:
+        # Flate only: ReportLab adds ASCII85 to page streams by default, which only adds size
+        if "FlateDecode" not in [f.pdfname for f in filters]:
+            raise ValueError(f"unexpected stream filters {filters!r}")
+        raw = content.encode("utf8") if isinstance(content, str) else content
+        if "Length1" not in dictionary.dict:
+            content = flate(raw)
+            dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        elif (packed := zlib.compress(raw))[-1:] not in _EOL or raw[-1:] in _EOL:
+            # a font file cannot be padded like a content stream: on the rare bad checksum
+            # (2 in 256) it is embedded uncompressed, since it ends in zero padding
+            content = packed
+            dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        else:
+            content = raw
+    elif isinstance(content, str):
+        content = content.encode("latin-1")
+    dictionary["Length"] = len(content)
+    head = bytes(pdfdoc.format(dictionary, document))
+    return head + b"\nstream\n" + bytes(content) + b"\nendstream\n"
+
+
+PDFStream.format = _stream_format
 
 
 # ----------------------------------------------------------------------------- structure
 
 
-def _struct_tree(pdf: pikepdf.Pdf, rendered: Rendered, pages: Sequence[Sequence[Node]]) -> None:
+def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) -> None:
     """Document > (H1, P, L/LI, Table/TR/TH/TD, Figure ...) with MCIDs, ParentTree, links."""
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    doc = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([doc])
+    ref = doc.Reference
+    page_objs = doc.Pages.pages
+    page_refs = [PDFObjectReference(p.__InternalName__) for p in page_objs]
     mcids: dict[int, list[tuple[int, int]]] = {}  # id(node) -> [(page, mcid)]
     for m in rendered.marked:
         mcids.setdefault(id(m.node), []).append((m.page, m.mcid))
-    links: dict[int, list[Any]] = {}  # id(node) -> [annotation objects]
-    annots_by_page: dict[int, list[Any]] = {}
-    for i, page in enumerate(pdf.pages):
-        annots_by_page[i] = [a for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
-    for page_index, op_index in _link_order(rendered):
-        node_id, annot_pos = op_index
-        links.setdefault(node_id, []).append(annots_by_page[page_index][annot_pos])
+    links: dict[int, list[tuple[int, str]]] = {}  # id(node) -> [(key, annotation name)]
+    for i, (_page, name, node) in enumerate(rendered.links):
+        links.setdefault(id(node), []).append((len(page_objs) + i, name))
     parents: dict[int, dict[int, Any]] = {}  # page -> mcid -> element
-    next_key = len(pdf.pages)
     nums: list[Any] = []
+    root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+    root_ref = ref(root)
+    document = PDFDictionary(
+        {"Type": PDFName("StructElem"), "S": PDFName("Document"), "P": root_ref}
+    )
+    document_ref = ref(document)
 
     def build(node: Node, parent: Any, page_index: int) -> Any:
-        nonlocal next_key
-        el = pdf.make_indirect(
-            Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent, K=Array())
+        page_ref = page_refs[page_index]
+        el = PDFDictionary(
+            {"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent, "Pg": page_ref}
         )
-        page_obj = pdf.pages[page_index].obj
-        el.Pg = page_obj
+        el_ref = ref(el)
         if node.alt:
-            el.Alt = pikepdf.String(node.alt)
+            el["Alt"] = PDFString(node.alt)
         attrs = dict(node.attrs)
         if "Scope" in attrs:
-            el.A = Dictionary(O=Name.Table, Scope=Name("/" + attrs["Scope"]))
+            el["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(attrs["Scope"])})
         if "ListNumbering" in attrs:
-            el.A = Dictionary(O=Name.List, ListNumbering=Name("/" + attrs["ListNumbering"]))
+            el["A"] = PDFDictionary(
+                {"O": PDFName("List"), "ListNumbering": PDFName(attrs["ListNumbering"])}
+            )
+        kids: list[Any] = []
         for pg, mcid in mcids.get(id(node), []):
             if pg == page_index:
-                el.K.append(mcid)
+                kids.append(mcid)
             else:
-                el.K.append(Dictionary(Type=Name.MCR, Pg=pdf.pages[pg].obj, MCID=mcid))
-            parents.setdefault(pg, {})[mcid] = el
-        for annot in links.get(id(node), []):
-            link = pdf.make_indirect(
-                Dictionary(Type=Name.StructElem, S=Name.Link, P=el, Pg=page_obj, K=Array())
+                kids.append(
+                    PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[pg], "MCID": mcid})
+                )
+            parents.setdefault(pg, {})[mcid] = el_ref
+        for key, name in links.get(id(node), []):
+            objr = PDFDictionary(
+                {"Type": PDFName("OBJR"), "Obj": PDFObjectReference(name), "Pg": page_ref}
             )
-            link.K.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page_obj))
-            uri = str(annot.A.URI)
-            annot.Contents = pikepdf.String(f"Link: {uri}")
-            annot.StructParent = next_key
-            nums.extend([next_key, link])
-            next_key += 1
-            el.K.append(link)
+            link = PDFDictionary(
+                {"Type": PDFName("StructElem"), "S": PDFName("Link"), "P": el_ref,
+                 "Pg": page_ref, "K": PDFArray([objr])}
+            )  # fmt: skip
+            link_ref = ref(link)
+            nums.extend([key, link_ref])
+            kids.append(link_ref)
         for child in node.children:
-            el.K.append(build(child, el, page_index))
-        return el
+            kids.append(build(child, el_ref, page_index))
+        el["K"] = PDFArray(kids)
+        return el_ref
 
-    for page_index, content in enumerate(pages):
-        for node in content:
-            doc.K.append(build(node, doc, page_index))
+    document["K"] = PDFArray(
+        [build(node, document_ref, i) for i, content in enumerate(pages) for node in content]
+    )
+    root["K"] = PDFArray([document_ref])
     page_nums: list[Any] = []
-    for page_index, page in enumerate(pdf.pages):
-        page.obj.StructParents = page_index
-        page.obj.Tabs = Name.S
+    for page_index, page in enumerate(page_objs):
+        _page_entries(page, StructParents=page_index, Tabs=PDFName("S"))
         by_mcid = parents.get(page_index, {})
-        arr = Array([by_mcid[m] for m in sorted(by_mcid)])
-        page_nums.extend([page_index, pdf.make_indirect(arr)])
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(page_nums + nums)))
-    root.ParentTreeNextKey = next_key
-    role_map = Dictionary()
-    root.RoleMap = role_map
-    pdf.Root.StructTreeRoot = root
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        page_nums += [page_index, ref(PDFArray([by_mcid[m] for m in sorted(by_mcid)]))]
+    root["ParentTree"] = ref(PDFDictionary({"Nums": PDFArray(page_nums + nums)}))
+    root["ParentTreeNextKey"] = len(page_objs) + len(rendered.links)
+    root["RoleMap"] = PDFDictionary({})
+    cat = doc.Catalog
+    cat.StructTreeRoot = root
+    cat.MarkInfo = PDFDictionary({"Marked": "true"})
+    cat.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
 
 
-def _link_order(rendered: Rendered) -> list[tuple[int, tuple[int, int]]]:
-    """(page, (id(node), position among the page's link annotations)) in drawing order."""
-    out = []
-    count: dict[int, int] = {}
-    for page_index, _op, node in rendered.links:
-        pos = count.get(page_index, 0)
-        count[page_index] = pos + 1
-        out.append((page_index, (id(node), pos)))
-    return out
+def _page_entries(page: Any, **entries: Any) -> None:
+    """Add entries ReportLab's page dictionary does not know (it writes only the keys
+    listed in its class attribute `__NoDefault__`)."""
+    names = list(page.__NoDefault__)
+    for key, value in entries.items():
+        if key not in names:
+            names.append(key)
+        setattr(page, key, value)
+    page.__NoDefault__ = names
 
 
 # ----------------------------------------------------------------------------- metadata
@@ -209,7 +273,7 @@ _UA = """
 
 
 def _producer(meta: DocMeta) -> str:
-    return f"{meta.creator_tool} (ReportLab, pikepdf {pikepdf.__version__})"
+    return f"{meta.creator_tool} (ReportLab {REPORTLAB_VERSION})"
 
 
 def _xmp(meta: DocMeta, tagged: bool) -> bytes:
@@ -224,55 +288,70 @@ def _xmp(meta: DocMeta, tagged: bool) -> bytes:
     return xmp.encode("utf-8")
 
 
-def _metadata(pdf: pikepdf.Pdf, meta: DocMeta, tagged: bool) -> None:
-    pdf.Root.Metadata = pdf.make_stream(_xmp(meta, tagged), Type=Name.Metadata, Subtype=Name.XML)
-    producer = _producer(meta)
-    pdf_date = meta.date.strftime("D:%Y%m%d%H%M%SZ")
-    info = pdf.docinfo
-    for key in list(info.keys()):
-        del info[key]
-    info.Title = pikepdf.String(meta.title)
-    info.Author = pikepdf.String(meta.author)
-    info.Subject = pikepdf.String(meta.subject)
-    info.Keywords = pikepdf.String(meta.keywords)
-    info.Creator = pikepdf.String(meta.creator_tool)
-    info.Producer = pikepdf.String(producer)
-    info.CreationDate = pikepdf.String(pdf_date)
-    info.ModDate = pikepdf.String(pdf_date)
-    pdf.Root.Lang = pikepdf.String(meta.lang)
+class _Info(PDFInfo):  # type: ignore[misc]
+    """The document information dictionary, matching the XMP: no /Trapped, dates from the
+    data edition."""
+
+    def __init__(self, meta: DocMeta) -> None:
+        super().__init__()
+        self.meta = meta
+        self.title, self.author, self.subject = meta.title, meta.author, meta.subject
+        self.keywords = meta.keywords
+
+    def format(self, document: Any) -> bytes:
+        meta = self.meta
+        date = PDFString(meta.date.strftime("D:%Y%m%d%H%M%SZ"))
+        info = PDFDictionary(
+            {"Title": PDFString(meta.title), "Author": PDFString(meta.author),
+             "Subject": PDFString(meta.subject), "Keywords": PDFString(meta.keywords),
+             "Creator": PDFString(meta.creator_tool), "Producer": PDFString(_producer(meta)),
+             "CreationDate": date, "ModDate": date}
+        )  # fmt: skip
+        out: bytes = info.format(document)
+        return out
 
 
-def _output_intent(pdf: pikepdf.Pdf, cmyk: bool) -> None:
-    data = cmyk_profile() if cmyk else _srgb_profile()
-    icc = pdf.make_stream(_deflate(data), Filter=Name.FlateDecode, N=4 if cmyk else 3)
-    intent = Dictionary(
-        Type=Name.OutputIntent, S=Name.GTS_PDFA1, DestOutputProfile=icc,
-        OutputConditionIdentifier=pikepdf.String(CMYK_CONDITION if cmyk else "sRGB"),
-        Info=pikepdf.String("FOGRA39L (coated), generated with ArgyllCMS" if cmyk
-                            else "sRGB IEC61966-2.1"),
+def _metadata(doc: Any, meta: DocMeta, tagged: bool) -> None:
+    xmp = PDFStream(
+        PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+        _xmp(meta, tagged),
+    )
+    doc.Catalog.Metadata = xmp
+    doc.info = _Info(meta)
+
+
+def _output_intent(doc: Any, cmyk: bool) -> None:
+    icc = PDFStream(
+        PDFDictionary({"N": 4 if cmyk else 3, "Filter": PDFName("FlateDecode")}),
+        _packed_profile(cmyk),
+    )
+    intent = PDFDictionary(
+        {"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+         "DestOutputProfile": doc.Reference(icc),
+         "OutputConditionIdentifier": PDFString(CMYK_CONDITION if cmyk else "sRGB"),
+         "Info": PDFString("FOGRA39L (coated), generated with ArgyllCMS" if cmyk
+                           else "sRGB IEC61966-2.1")}
     )  # fmt: skip
-    pdf.Root.OutputIntents = Array([intent])
+    _page_entries(doc.Catalog, OutputIntents=PDFArray([intent]))
+
+
+@cache
+def _packed_profile(cmyk: bool) -> bytes:
+    return flate(cmyk_profile() if cmyk else _srgb_profile())
+
+
+def _document_id(doc: Any, meta: DocMeta, variant: str) -> bytes:
+    """The trailer /ID, derived from what the pages draw and the metadata (ReportLab's own
+    ID in invariant mode is the same for different documents)."""
+    h = hashlib.md5(usedforsecurity=False)
+    for page in doc.Pages.pages:
+        h.update(page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream)
+    h.update(f"{meta.title}\x1f{meta.date.isoformat()}\x1f{variant}".encode())
+    hexed = h.hexdigest().upper().encode()
+    return b"[<" + hexed + b"><" + hexed + b">]"
 
 
 # ----------------------------------------------------------------------------- finishing
-
-
-def _no_trailing_eol(pdf: pikepdf.Pdf) -> None:
-    """Recompress any Flate stream whose data ends in CR or LF. Such data is legal, but the
-    EOL before `endstream` then becomes ambiguous and validators report a wrong /Length
-    (seen with page-validation on 1 sheet in 98)."""
-    import zlib
-
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") == Name.FlateDecode:
-            if obj.read_raw_bytes()[-1:] not in (b"\r", b"\n"):
-                continue
-            data = obj.read_bytes()
-            for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
-                packed = zlib.compress(data, level)
-                if packed[-1:] not in (b"\r", b"\n"):
-                    break
-            obj.write(packed, filter=Name.FlateDecode)
 
 
 def finish(
@@ -283,62 +362,35 @@ def finish(
     variant: str = "screen",
     validate: str = "full",
 ) -> bytes:
-    """The finished PDF bytes.
+    """The finished PDF bytes of a drawn sheet (`render.draw`).
 
-    `validate`: "full" runs the cheap structural check and the full validator on the written
-    bytes (page-validation: PDF/A-2a + PDF/UA-1 for the screen variant, PDF/A-2b for print);
+    `validate`: "full" runs the structural check of the written bytes and the full validator
+    (page-validation: PDF/A-2a + PDF/UA-1 for the screen variant, PDF/A-2b for print);
     "fast" the structural check only; "none" nothing. A failure raises `ValidationFailed`
     naming the rules, before anything is written to disk.
     """
-    from faktaark.check import full_verdicts, quick_check
-
     tagged = variant == "screen"
-    pdf = pikepdf.open(io.BytesIO(rendered.pdf))
-    for page in pdf.pages:  # ReportLab writes an empty /Trans on every page
-        if "/Trans" in page.obj and len(page.obj.Trans.keys()) == 0:
-            del page.obj["/Trans"]
-        for annot in page.obj.get("/Annots", []):
-            annot.F = 4  # printable (PDF/A)
+    canvas = rendered.canvas
+    doc = canvas._doc
+    doc._faktaark_pdfa = True
+    doc._pdfVersion = (1, 7)
+    for page in doc.Pages.pages:
+        page.Trans = None  # ReportLab writes an empty /Trans on every page
     if tagged:
-        _struct_tree(pdf, rendered, pages)
-    _output_intent(pdf, cmyk=variant == "print")
-    _metadata(pdf, meta, tagged)
+        _struct_tree(doc, rendered, pages)
+    _output_intent(doc, cmyk=variant == "print")
+    _metadata(doc, meta, tagged)
+    doc._ID = _document_id(doc, meta, variant)
+    data: bytes = canvas.getpdfdata()
     if validate != "none":
-        problems = quick_check(pdf, cmyk=variant == "print")
+        from faktaark.check import full_verdicts, scan_written
+
+        problems = scan_written(data, cmyk=variant == "print", tagged=tagged)
         if problems:
-            raise ValidationFailed(f"{meta.title}: {'; '.join(problems)}")
-    _no_trailing_eol(pdf)
-    buf = io.BytesIO()
-    # keep ReportLab's compressed streams as they are (no decode and recompress): faster, and
-    # the bytes checked by _no_trailing_eol are the bytes written
-    pdf.save(
-        buf,
-        deterministic_id=True,
-        fix_metadata_version=False,
-        compress_streams=False,
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,
-        object_stream_mode=pikepdf.ObjectStreamMode.disable,
-        linearize=False,
-    )
-    data = buf.getvalue()
-    if validate == "full":
-        failed = {k: v for k, v in full_verdicts(data, variant).items() if v != "pass"}
-        if failed:
-            rules = "; ".join(f"{k}: {v}" for k, v in failed.items())
-            raise ValidationFailed(f"{meta.title} ({variant}): {rules}")
+            raise ValidationFailed(f"{meta.title} ({variant}): {'; '.join(problems)}")
+        if validate == "full":
+            failed = {k: v for k, v in full_verdicts(data, variant).items() if v != "pass"}
+            if failed:
+                rules = "; ".join(f"{k}: {v}" for k, v in failed.items())
+                raise ValidationFailed(f"{meta.title} ({variant}): {rules}")
     return data
-
-
-def combine(paths: Sequence[Any], dest: Any) -> None:
-    """One PDF with the pages of `paths` in order (for review or print), written atomically."""
-    from pathlib import Path
-
-    from faktaark.pipeline import write_atomic
-
-    out = pikepdf.new()
-    for p in paths:
-        with pikepdf.open(p) as src:
-            out.pages.extend(src.pages)
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True)
-    write_atomic(Path(dest), buf.getvalue())

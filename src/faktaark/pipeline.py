@@ -79,7 +79,7 @@ def make_pdf(plan: SheetPlan, variant: str = "screen", validate: str = "full") -
 
     geometry = PrintGeometry(plan.width, plan.height) if variant == "print" else None
     creator = f"faktaark {__version__}"
-    rendered = render.render_pdf(plan, geometry, creator=creator)
+    rendered = render.draw(plan, geometry, creator=creator, tagged=variant == "screen")
     meta = pdfa.DocMeta(
         title=plan.title, author=plan.author, subject=plan.subject,
         keywords=f"almene boliger, {plan.kommune}, faktaark", creator_tool=creator,

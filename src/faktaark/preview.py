@@ -156,7 +156,7 @@ def contact_sheet(
                 pages.append((str(path), img.height / img.width))
             thumbs.append(pages)
         plan = _contact_plan(folder, sheets, thumbs, columns, rows)
-        data = render.render_pdf(plan, None, creator=f"faktaark {__version__}").pdf
+        data = render.render_pdf(plan, creator=f"faktaark {__version__}")
     write_atomic(out, data)
     pngs: list[Path] = []
     if png:

@@ -44,9 +44,13 @@ class Marked:
 
 @dataclass
 class Rendered:
-    pdf: bytes
+    """A drawn document: the ReportLab canvas with every page shown but not yet saved (see
+    `pdfa.finish`), the marked-content sequences, and the link annotations as (page, the
+    annotation's internal name, node)."""
+
+    canvas: Any
     marked: list[Marked] = field(default_factory=list)
-    links: list[tuple[int, LinkOp, Node]] = field(default_factory=list)  # page, link, node
+    links: list[tuple[int, str, Node]] = field(default_factory=list)
 
 
 class _Painter:
@@ -171,18 +175,29 @@ def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
     return text
 
 
-def render_pdf(
-    plan: SheetPlan, geometry: PrintGeometry | None = None, creator: str = "faktaark"
+def render_pdf(plan: SheetPlan, creator: str = "faktaark") -> bytes:
+    """A plain (untagged, not PDF/A) PDF of the plan: the contact sheet of `preview.py`."""
+    data: bytes = draw(plan, creator=creator).canvas.getpdfdata()
+    return data
+
+
+def draw(
+    plan: SheetPlan,
+    geometry: PrintGeometry | None = None,
+    creator: str = "faktaark",
+    tagged: bool = False,
 ) -> Rendered:
-    """Draw the plan. With `geometry` the print variant (CMYK, bleed, marks), else screen."""
+    """Draw the plan. With `geometry` the print variant (CMYK, bleed, marks), else screen.
+    With `tagged`, link annotations get the /StructParent keys the structure tree uses
+    (pages take keys 0..n-1, links n, n+1, ...) and a /Contents description."""
+    from reportlab.pdfbase.pdfdoc import PDFString
     from reportlab.pdfgen.canvas import Canvas
 
     register_all()
-    buf = io.BytesIO()
     size = geometry.media_size if geometry else (plan.width, plan.height)
     boxes: dict[str, Any] = geometry.boxes() if geometry else {}
     canvas = Canvas(
-        buf,
+        io.BytesIO(),
         pagesize=size,
         invariant=1,
         initialFontName=BODY_FONT,
@@ -197,7 +212,7 @@ def render_pdf(
     canvas.setCreator(creator)
     canvas.setKeywords(f"almene boliger, {plan.kommune}, faktaark")
     painter = _Painter(canvas, cmyk=geometry is not None)
-    out = Rendered(b"")
+    out = Rendered(canvas)
     bleed = geometry.bleed if geometry else 0.0
     for page_index, page in enumerate(plan.pages):
         canvas.saveState()
@@ -221,8 +236,14 @@ def render_pdf(
                 mcid += 1
             for op in node.ops:
                 if isinstance(op, LinkOp):
-                    canvas.linkURL(op.url, (op.x1, op.y1, op.x2, op.y2), relative=1, thickness=0)
-                    out.links.append((page_index, op, node))
+                    extra: dict[str, Any] = {"F": 4}  # printable (PDF/A)
+                    if tagged:
+                        extra["StructParent"] = len(plan.pages) + len(out.links)
+                        extra["Contents"] = PDFString(f"Link: {op.url}")
+                    rect = (op.x1, op.y1, op.x2, op.y2)
+                    canvas.linkURL(op.url, rect, relative=1, thickness=0, **extra)
+                    name = canvas._doc.annotationName(f"NUMBER{canvas._annotationCount}")
+                    out.links.append((page_index, name, node))
             stack.extend(reversed(node.children))
         canvas.restoreState()
         if geometry:
@@ -231,8 +252,6 @@ def render_pdf(
                 painter.line(mark)
             canvas.addLiteral("EMC")
         canvas.showPage()
-    canvas.save()
-    out.pdf = buf.getvalue()
     return out
 
 

@@ -1,0 +1,126 @@
+"""The PDF as written: the structural scan every sheet gets, and the stream rules of PDF/A."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import faktaark
+from faktaark import api
+from faktaark.check import scan_written
+from faktaark.pdfa import flate
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepared) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("scan")
+    res = faktaark.build("Bornholm", data=prepared, out=out, print_variant=True)
+    return {f.variant: f.path.read_bytes() for f in res.files}
+
+
+def test_written_sheets_pass_the_scan(written: dict[str, bytes]) -> None:
+    assert scan_written(written["screen"], cmyk=False, tagged=True) == []
+    assert scan_written(written["print"], cmyk=True, tagged=False) == []
+    # the print variant is not tagged and carries a CMYK intent: the scan tells them apart
+    assert any("StructTreeRoot" in p for p in scan_written(written["print"], False, True))
+    assert any("4 components" in p for p in scan_written(written["screen"], True, True))
+
+
+def _shift_xref_entry(data: bytes, n: int) -> bytes:
+    """Point object n's cross-reference entry one byte too far (same width)."""
+    at = data.rindex(b"xref\n0 ") + len(b"xref\n")
+    at = data.index(b"\n", at) + 1 + 20 * n  # entries are 20 bytes each
+    offset = int(data[at : at + 10]) + 1
+    return data[:at] + b"%010d" % offset + data[at + 10 :]
+
+
+def _first_stream_length(data: bytes) -> re.Match[bytes]:
+    m = re.search(rb"/Length (\d+)", data)
+    assert m is not None
+    return m
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "message"),
+    [
+        (lambda d: d.replace(b"/Metadata ", b"/Metadatx ", 1), "the catalog has no /Metadata"),
+        (lambda d: d.replace(b"/F 4", b"/F 0", 1), "link annotation is not printable"),
+        (lambda d: d.replace(b"/Type /Page\n", b"/Trans << >> /Type /Page\n", 1), "/Trans"),
+        (lambda d: d.replace(b"/FontFile2 ", b"/FontFilex ", 1), "a font is not embedded"),
+        (lambda d: d.replace(b"FaktaSans-Bold", b"Helvetica-Bold", 1), "Helvetica"),
+        (lambda d: d.replace(b"endobj\n", b"endobj\n\n", 1), "cross-reference"),
+        (lambda d: _shift_xref_entry(d, 1), "object 1: the cross-reference offset is wrong"),
+        (lambda d: d.replace(b"startxref\n", b"startxref\n1", 1), "no readable cross-reference"),
+        (lambda d: d[:-6], "%%EOF"),
+    ],
+)
+def test_the_scan_finds_a_corrupted_file(
+    written: dict[str, bytes], corrupt: object, message: str
+) -> None:
+    data = written["screen"]
+    bad = corrupt(data)  # type: ignore[operator]
+    assert bad != data
+    problems = scan_written(bad, cmyk=False, tagged=True)
+    assert any(message in p for p in problems), problems
+
+
+def test_the_scan_finds_a_wrong_stream_length(written: dict[str, bytes]) -> None:
+    data = written["screen"]
+    m = _first_stream_length(data)
+    n = int(m[1])
+    bad = data[: m.start(1)] + str(n - 1).encode() + data[m.end(1) :]
+    # same number of digits keeps the xref offsets right: only the length is wrong
+    assert len(str(n - 1)) == len(str(n))
+    assert any("/Length" in p for p in scan_written(bad, cmyk=False, tagged=True))
+
+
+def test_every_stream_ends_with_an_eol_before_endstream(written: dict[str, bytes]) -> None:
+    for data in written.values():
+        for m in re.finditer(rb"/Length (\d+)[^\n]*\n>>\nstream\n", data):
+            end = m.end() + int(m[1])
+            assert data[end : end + 11] == b"\nendstream\n"
+
+
+def test_flate_data_never_ends_in_an_eol() -> None:
+    # the last four bytes of zlib data are the Adler-32 of the input: find inputs whose
+    # checksum ends in LF or CR, which recompressing at another level cannot change
+    found = [
+        data
+        for i in range(5000)
+        if zlib.compress(data := b"%d " % i * (i % 7 + 1))[-1:] in (b"\r", b"\n")
+    ]
+    assert found
+    for data in found:
+        packed = flate(data)
+        assert packed[-1:] not in (b"\r", b"\n")
+        back = zlib.decompress(packed)
+        assert back[: len(data)] == data
+        assert not back[len(data) :].strip(b" ")
+
+
+@given(st.binary(max_size=2000))
+def test_flate_round_trips(data: bytes) -> None:
+    packed = flate(data)
+    assert packed[-1:] not in (b"\r", b"\n")
+    back = zlib.decompress(packed)
+    assert back[: len(data)] == data
+    assert set(back[len(data) :]) <= {ord(" ")}
+
+
+def test_building_a_sheet_does_not_import_pikepdf(tmp_path: Path) -> None:
+    code = (
+        "import sys; from faktaark import api; "
+        f"api.build('Glostrup', out={str(tmp_path)!r}); "
+        "print(sorted(m for m in ('pikepdf', 'page') if m in sys.modules))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # the full validator (page-validation) runs; pikepdf is for `check` and `--combine` only
+    assert res.stdout.strip() == "['page']"
+    assert (tmp_path / "161-glostrup.pdf").stat().st_size > 10_000
