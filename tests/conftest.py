@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,9 @@ import faktaark
 from faktaark import api
 
 ROOT = Path(__file__).resolve().parents[1]
+# the per-user cache (prepared data, layouts, validator verdicts) of the test run is its own,
+# empty at the start: no test depends on what earlier runs on this machine left behind
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-cache-")
 NBSP = "\u00a0"
 
 

@@ -383,14 +383,26 @@ def finish(
     doc._ID = _document_id(doc, meta, variant)
     data: bytes = canvas.getpdfdata()
     if validate != "none":
-        from faktaark.check import full_verdicts, scan_written
+        from faktaark.check import scan_written
 
         problems = scan_written(data, cmyk=variant == "print", tagged=tagged)
         if problems:
             raise ValidationFailed(f"{meta.title} ({variant}): {'; '.join(problems)}")
         if validate == "full":
-            failed = {k: v for k, v in full_verdicts(data, variant).items() if v != "pass"}
-            if failed:
-                rules = "; ".join(f"{k}: {v}" for k, v in failed.items())
-                raise ValidationFailed(f"{meta.title} ({variant}): {rules}")
+            _validate(data, variant, meta.title)
     return data
+
+
+def _validate(data: bytes, variant: str, title: str) -> None:
+    """The full validator on the bytes, unless exactly these bytes passed it before."""
+    from faktaark.cache import known_verdicts, remember_verdicts
+    from faktaark.check import full_verdicts
+
+    if known_verdicts(data, variant) is not None:
+        return
+    verdicts = full_verdicts(data, variant)
+    failed = {k: v for k, v in verdicts.items() if v != "pass"}
+    if failed:
+        rules = "; ".join(f"{k}: {v}" for k, v in failed.items())
+        raise ValidationFailed(f"{title} ({variant}): {rules}")
+    remember_verdicts(data, variant, verdicts)
