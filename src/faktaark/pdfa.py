@@ -26,7 +26,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFDictionary,
     PDFInfo,
     PDFName,
-    PDFObjectReference,
+    PDFObject,
     PDFStream,
     PDFString,
 )
@@ -72,16 +72,34 @@ def _srgb_profile() -> bytes:
     return (package_dir() / SRGB_PROFILE).read_bytes()
 
 
-def flate(data: bytes) -> bytes:
+def flate(data: bytes, level: int = 6) -> bytes:
     """zlib data whose last byte is not CR or LF. Such data is legal, but the EOL before
     `endstream` then becomes ambiguous and validators may count it into /Length. The last
     bytes are the Adler-32 checksum of `data`, so no compression level changes them: the data
     is padded with spaces (harmless in content streams and CMaps) until they end well."""
-    packed = zlib.compress(data)
+    packed = zlib.compress(data, level)
     while packed[-1:] in _EOL:
         data += b" "
-        packed = zlib.compress(data)
+        packed = zlib.compress(data, level)
     return packed
+
+
+# Page content is different on every sheet: compressed fast (level 3: a third of the time of
+# the default level for 4 % more bytes). Font files and their CMaps repeat from sheet to sheet
+# (9 distinct subsets in 98 sheets): compressed once, as small as zlib makes them.
+CONTENT_LEVEL = 3
+_PACKED: dict[bytes, bytes] = {}
+
+
+def _packed_once(raw: bytes, font_file: bool) -> bytes:
+    hit = _PACKED.get(raw)
+    if hit is None:
+        # a font cannot be padded like a content stream (see _stream_format)
+        hit = zlib.compress(raw, 9) if font_file else flate(raw, 9)
+        if len(_PACKED) >= 128:
+            _PACKED.pop(next(iter(_PACKED)))
+        _PACKED[raw] = hit
+    return hit
 
 
 _EOL = (b"\r", b"\n")
@@ -110,9 +128,10 @@ def _stream_format(self: PDFStream, document: Any) -> bytes:
             raise ValueError(f"unexpected stream filters {filters!r}")
         raw = content.encode("utf8") if isinstance(content, str) else content
         if "Length1" not in dictionary.dict:
-            content = flate(raw)
+            small = len(raw) < 8192  # a CMap, not page content
+            content = _packed_once(raw, False) if small else flate(raw, CONTENT_LEVEL)
             dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
-        elif (packed := zlib.compress(raw))[-1:] not in _EOL or raw[-1:] in _EOL:
+        elif (packed := _packed_once(raw, True))[-1:] not in _EOL or raw[-1:] in _EOL:
             # a font file cannot be padded like a content stream: on the rare bad checksum
             # (2 in 256) it is embedded uncompressed, since it ends in zero padding
             content = packed
@@ -132,78 +151,92 @@ PDFStream.format = _stream_format
 # ----------------------------------------------------------------------------- structure
 
 
+class _Raw(PDFObject):  # type: ignore[misc]
+    """An object written as given: the structure tree has a hundred small dictionaries per
+    sheet, and formatting them through ReportLab's generic objects cost more than drawing."""
+
+    def __init__(self) -> None:
+        self.text = b""
+
+    def format(self, document: Any) -> bytes:
+        return self.text
+
+
 def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) -> None:
-    """Document > (H1, P, L/LI, Table/TR/TH/TD, Figure ...) with MCIDs, ParentTree, links."""
-    ref = doc.Reference
+    """Document > (H1, P, L/LI, Table/TR/TH/TD, Figure ...) with MCIDs, ParentTree, links.
+    Each element is registered first (which fixes its object number), then written."""
+    numbers = doc.idToObjectNumberAndVersion
+
+    def new() -> tuple[_Raw, bytes]:
+        obj = _Raw()
+        return obj, b"%d 0 R" % numbers[doc.Reference(obj).name][0]
+
+    def string(text: str) -> bytes:
+        return bytes(PDFString(text).format(doc))
+
     page_objs = doc.Pages.pages
-    page_refs = [PDFObjectReference(p.__InternalName__) for p in page_objs]
+    page_refs = [b"%d 0 R" % numbers[p.__InternalName__][0] for p in page_objs]
     mcids: dict[int, list[tuple[int, int]]] = {}  # id(node) -> [(page, mcid)]
     for m in rendered.marked:
         mcids.setdefault(id(m.node), []).append((m.page, m.mcid))
     links: dict[int, list[tuple[int, str]]] = {}  # id(node) -> [(key, annotation name)]
     for i, (_page, name, node) in enumerate(rendered.links):
         links.setdefault(id(node), []).append((len(page_objs) + i, name))
-    parents: dict[int, dict[int, Any]] = {}  # page -> mcid -> element
-    nums: list[Any] = []
-    root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-    root_ref = ref(root)
-    document = PDFDictionary(
-        {"Type": PDFName("StructElem"), "S": PDFName("Document"), "P": root_ref}
-    )
-    document_ref = ref(document)
+    parents: dict[int, dict[int, bytes]] = {}  # page -> mcid -> element
+    nums: list[bytes] = []
+    root, root_ref = new()
+    document, document_ref = new()
 
-    def build(node: Node, parent: Any, page_index: int) -> Any:
+    def build(node: Node, parent: bytes, page_index: int) -> bytes:
         page_ref = page_refs[page_index]
-        el = PDFDictionary(
-            {"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent, "Pg": page_ref}
-        )
-        el_ref = ref(el)
+        el, el_ref = new()
+        head = b"<< /Type /StructElem /S /%s /P %s /Pg %s" % (node.role.encode(), parent, page_ref)
         if node.alt:
-            el["Alt"] = PDFString(node.alt)
+            head += b" /Alt " + string(node.alt)
         attrs = dict(node.attrs)
         if "Scope" in attrs:
-            el["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(attrs["Scope"])})
+            head += b" /A << /O /Table /Scope /%s >>" % attrs["Scope"].encode()
         if "ListNumbering" in attrs:
-            el["A"] = PDFDictionary(
-                {"O": PDFName("List"), "ListNumbering": PDFName(attrs["ListNumbering"])}
-            )
-        kids: list[Any] = []
+            head += b" /A << /O /List /ListNumbering /%s >>" % attrs["ListNumbering"].encode()
+        kids: list[bytes] = []
         for pg, mcid in mcids.get(id(node), []):
             if pg == page_index:
-                kids.append(mcid)
+                kids.append(b"%d" % mcid)
             else:
-                kids.append(
-                    PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[pg], "MCID": mcid})
-                )
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[pg], mcid))
             parents.setdefault(pg, {})[mcid] = el_ref
         for key, name in links.get(id(node), []):
-            objr = PDFDictionary(
-                {"Type": PDFName("OBJR"), "Obj": PDFObjectReference(name), "Pg": page_ref}
+            link, link_ref = new()
+            annot = b"%d 0 R" % numbers[name][0]
+            link.text = (
+                b"<< /Type /StructElem /S /Link /P %s /Pg %s /K [ << /Type /OBJR /Obj %s "
+                b"/Pg %s >> ] >>" % (el_ref, page_ref, annot, page_ref)
             )
-            link = PDFDictionary(
-                {"Type": PDFName("StructElem"), "S": PDFName("Link"), "P": el_ref,
-                 "Pg": page_ref, "K": PDFArray([objr])}
-            )  # fmt: skip
-            link_ref = ref(link)
-            nums.extend([key, link_ref])
+            nums.append(b"%d %s" % (key, link_ref))
             kids.append(link_ref)
         for child in node.children:
             kids.append(build(child, el_ref, page_index))
-        el["K"] = PDFArray(kids)
+        el.text = head + b" /K [ " + b" ".join(kids) + b" ] >>"
         return el_ref
 
-    document["K"] = PDFArray(
-        [build(node, document_ref, i) for i, content in enumerate(pages) for node in content]
+    top = [build(node, document_ref, i) for i, content in enumerate(pages) for node in content]
+    document.text = b"<< /Type /StructElem /S /Document /P %s /K [ %s ] >>" % (
+        root_ref,
+        b" ".join(top),
     )
-    root["K"] = PDFArray([document_ref])
-    page_nums: list[Any] = []
+    page_nums: list[bytes] = []
     for page_index, page in enumerate(page_objs):
         _page_entries(page, StructParents=page_index, Tabs=PDFName("S"))
         by_mcid = parents.get(page_index, {})
-        page_nums += [page_index, ref(PDFArray([by_mcid[m] for m in sorted(by_mcid)]))]
-    root["ParentTree"] = ref(PDFDictionary({"Nums": PDFArray(page_nums + nums)}))
-    root["ParentTreeNextKey"] = len(page_objs) + len(rendered.links)
-    root["RoleMap"] = PDFDictionary({})
+        arr, arr_ref = new()
+        arr.text = b"[ " + b" ".join(by_mcid[m] for m in sorted(by_mcid)) + b" ]"
+        page_nums.append(b"%d %s" % (page_index, arr_ref))
+    tree, tree_ref = new()
+    tree.text = b"<< /Nums [ " + b" ".join(page_nums + nums) + b" ] >>"
+    root.text = (
+        b"<< /Type /StructTreeRoot /K [ %s ] /ParentTree %s /ParentTreeNextKey %d "
+        b"/RoleMap << >> >>" % (document_ref, tree_ref, len(page_objs) + len(rendered.links))
+    )
     cat = doc.Catalog
     cat.StructTreeRoot = root
     cat.MarkInfo = PDFDictionary({"Marked": "true"})
