@@ -16,7 +16,7 @@ import os
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reportlab import Version as REPORTLAB_VERSION
@@ -243,6 +243,26 @@ def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) 
     cat.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
 
 
+def _realize_fonts(doc: Any) -> None:
+    """Add the font subsets to the document now rather than when ReportLab writes it (it
+    skips this when its list is empty), so each subset's /Widths array (up to 256 numbers,
+    the same on most sheets) is formatted once per process instead of once per sheet."""
+    for font in doc.delayedFonts:
+        font.addObjects(doc)
+    doc.delayedFonts = []
+    for obj in list(doc.idToObject.values()):
+        widths = getattr(obj, "Widths", None)
+        if isinstance(widths, PDFArray):
+            obj.Widths = _formatted_array(tuple(widths.sequence))
+
+
+@lru_cache(maxsize=256)
+def _formatted_array(numbers: tuple[float, ...]) -> _Raw:
+    arr = _Raw()
+    arr.text = bytes(PDFArray(list(numbers)).format(None))
+    return arr
+
+
 def _page_entries(page: Any, **entries: Any) -> None:
     """Add entries ReportLab's page dictionary does not know (it writes only the keys
     listed in its class attribute `__NoDefault__`)."""
@@ -414,6 +434,7 @@ def finish(
     _output_intent(doc, cmyk=variant == "print")
     _metadata(doc, meta, tagged)
     doc._ID = _document_id(doc, meta, variant)
+    _realize_fonts(doc)
     data: bytes = canvas.getpdfdata()
     if validate != "none":
         from faktaark.check import scan_written
