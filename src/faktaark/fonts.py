@@ -59,12 +59,22 @@ def _patch_tounicode(ttfonts: object) -> None:
     if getattr(original, "_faktaark", False):
         return
 
+    made: dict[tuple[str, tuple[int, ...]], str] = {}  # the same few subsets on every sheet
+
     def make(fontname: str, subset: list[int]) -> str:
+        key = (fontname, tuple(subset))
+        hit = made.get(key)
+        if hit is not None:
+            return hit
         # entries look like "<41> <0041>"; drop those mapping to U+0000 and recount
         lines = original(fontname, subset).split("\n")
         keep = [ln for ln in lines if not (len(ln) == 11 and ln.endswith("> <0000>"))]
         n = sum(1 for ln in keep if len(ln) >= 11 and ln[0] == "<" and ln[3:6] == "> <")
-        return "\n".join(f"{n} beginbfchar" if ln.endswith("beginbfchar") else ln for ln in keep)
+        text = "\n".join(f"{n} beginbfchar" if ln.endswith("beginbfchar") else ln for ln in keep)
+        if len(made) >= 256:
+            made.pop(next(iter(made)))
+        made[key] = text
+        return text
 
     make._faktaark = True  # type: ignore[attr-defined]
     ttfonts.makeToUnicodeCMap = make  # type: ignore[attr-defined]
