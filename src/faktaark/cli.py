@@ -7,6 +7,7 @@ progress and errors on stderr) and maps errors to exit codes: 0 ok, 1 data/layou
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sys
@@ -19,7 +20,10 @@ import typer
 from faktaark import __version__, api
 from faktaark.errors import FaktaarkError, UsageError
 
-app = typer.Typer(
+# The root command with the commands of this module. `app` (see `__getattr__`) is the complete
+# command line: cli_checks, cli_data and cli_review register their commands on `root`,
+# `data_app` and `layouts_app` when imported, which `main` does only when they are asked for.
+root = typer.Typer(
     name="faktaark",
     help="Print-ready PDF fact sheets about almene boliger for the 98 Danish municipalities.",
     no_args_is_help=True,
@@ -29,8 +33,8 @@ app = typer.Typer(
 )
 layouts_app = typer.Typer(help="List and check layouts (layouts/<name>/).", no_args_is_help=True)
 data_app = typer.Typer(help="Data helpers: example data, Statbank import.", no_args_is_help=True)
-app.add_typer(layouts_app, name="layouts")
-app.add_typer(data_app, name="data")
+root.add_typer(layouts_app, name="layouts")
+root.add_typer(data_app, name="data")
 
 T = TypeVar("T")
 _state = {"debug": False}
@@ -142,7 +146,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root.callback()
 def main_callback(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[
@@ -152,7 +156,7 @@ def main_callback(
     _state["debug"] = debug
 
 
-@app.command()
+@root.command()
 def build(
     kommune: KommuneOpt = None,
     all_: Annotated[bool, typer.Option("--all", help="Build all 98 municipalities.")] = False,
@@ -244,7 +248,7 @@ def _raise(exc: Exception) -> None:
     raise exc
 
 
-@app.command("list")
+@root.command("list")
 def list_(
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
@@ -275,7 +279,7 @@ def list_(
     _out_console().print(table)
 
 
-@app.command()
+@root.command()
 def validate(
     data: DataOpt = None,
     column: ColumnOpt = None,
@@ -362,10 +366,51 @@ def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = Non
         write_atomic(out, text.encode("utf-8"))
 
 
+def _complete() -> typer.Typer:
+    """The root command with every command registered (the modules below register on it)."""
+    from faktaark import cli_checks, cli_data, cli_review  # noqa: F401
+
+    return root
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`faktaark.cli.app`: the complete command line, with the commands of every module."""
+    if name == "app":
+        return _complete()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _own_command(args: list[str]) -> typer.Typer | None:
+    """The root with just the command `args` name, when this module defines it and nothing
+    before it asks the root for anything but --debug: building the click command of every
+    command costs a single sheet ~10 ms. None for --help, no command, a group, a command of
+    another module or an unknown one: those get the complete command line, so that help and
+    error messages list and suggest every command."""
+    i = 0
+    while i < len(args) and args[i] == "--debug":
+        i += 1
+    if i == len(args) or args[i].startswith("-"):
+        return None
+    mine = [c for c in root.registered_commands if _name(c) == args[i]]
+    if not mine:
+        return None
+    one = copy.copy(root)  # shallow: the original keeps all its commands and groups
+    one.registered_commands = mine
+    one.registered_groups = []
+    return one
+
+
+def _name(command: Any) -> str | None:
+    """A registered command's name, as Typer derives it (`list_` needs an explicit name)."""
+    if command.name:
+        return str(command.name)
+    fn = command.callback
+    return None if fn is None else fn.__name__.lower().replace("_", "-")
+
+
 def main() -> None:
-    app()
-
-
-# Commands of other areas live in their own modules and register themselves on `app`,
-# `data_app` and `layouts_app` when imported (kept last: they import from this module).
-from faktaark import cli_checks, cli_data, cli_review  # noqa: E402, F401
+    one = _own_command(sys.argv[1:])
+    if one is not None:
+        one()
+    else:
+        _complete()()

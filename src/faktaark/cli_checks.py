@@ -1,6 +1,6 @@
 """CLI commands that check things: PDFs (`check`) and layouts (`layouts list`, `layouts check`).
 
-Registered on `cli.app` and `cli.layouts_app` when `cli` imports this module."""
+Registered on `cli.root` and `cli.layouts_app` when imported (see `cli.app`, `cli.main`)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from faktaark.cli import (
     _err_console,
     _out_console,
     _run,
-    app,
     layouts_app,
+    root,
 )
 
 
-@app.command()
+@root.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="PDF files to inspect.")],
     no_validate: Annotated[

@@ -1,4 +1,5 @@
-"""CLI commands about data: import (Statbank), editions (diff). Registered on `cli.app`."""
+"""CLI commands about data: import (Statbank), editions (diff). Registered on `cli.root`
+(when imported: see `cli.app`, `cli.main`)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from faktaark.cli import (
     _err_console,
     _out_console,
     _run,
-    app,
     data_app,
+    root,
 )
 from faktaark.errors import InputError, UsageError
 
@@ -81,7 +82,7 @@ def data_statbank(
     )
 
 
-@app.command("diff")
+@root.command("diff")
 def diff(
     data: DataOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table (terminal), csv or json.")] = "table",

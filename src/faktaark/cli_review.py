@@ -1,6 +1,6 @@
 """CLI commands for review and scripting: indicators, preview, contact sheet, compare.
 
-Registered on `faktaark.cli.app` when `cli.py` imports this module. Like every command they
+Registered on `faktaark.cli.root` when imported (see `cli.app`, `cli.main`). Like every command they
 only parse options, call `faktaark.api` and print: results on stdout, progress on stderr.
 """
 
@@ -26,7 +26,7 @@ from faktaark.cli import (
     _err_console,
     _out_console,
     _run,
-    app,
+    root,
 )
 from faktaark.errors import UsageError
 
@@ -50,7 +50,7 @@ def _number(value: object) -> str:
     return str(value)
 
 
-@app.command()
+@root.command()
 def indicators(
     kommune: KommuneOpt = None,
     fmt: Annotated[
@@ -112,7 +112,7 @@ def indicators(
     _out_console().print(table)
 
 
-@app.command()
+@root.command()
 def preview(
     kommune: KommuneOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PNGs (created).")] = Path(
@@ -141,7 +141,7 @@ def preview(
     _err_console().print(f"{len(kommune or [])} sheet(s) in {time.perf_counter() - t0:.2f} s")
 
 
-@app.command("contact-sheet")
+@root.command("contact-sheet")
 def contact_sheet(
     folder: Annotated[Path, typer.Argument(help="A batch's folder of sheets (faktaark/).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The overview PDF.")] = Path(
@@ -161,7 +161,7 @@ def contact_sheet(
     )
 
 
-@app.command()
+@root.command()
 def compare(
     old: Annotated[Path, typer.Argument(help="Folder of the old edition's sheets.")],
     new: Annotated[Path, typer.Argument(help="Folder of the new edition's sheets.")],
