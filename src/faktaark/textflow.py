@@ -87,7 +87,9 @@ def _pyphen() -> Callable[[str], list[int]]:
     import pyphen
 
     dic = pyphen.Pyphen(lang="da_DK", left=2, right=3)
-    return lambda word: list(dic.positions(word))
+    # plain ints, not pyphen's `DataInt`s: a cached layout's hyphenation points would
+    # otherwise import pyphen (and its dictionaries' resource machinery) when unpickled
+    return lambda word: [int(p) for p in dic.positions(word)]
 
 
 _KNOWN: dict[str, tuple[int, ...]] = {}  # hyphenation points computed in advance (seed())
