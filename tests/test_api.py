@@ -74,6 +74,19 @@ def test_public_functions_are_documented_and_typed() -> None:
     assert (ROOT / "src" / "faktaark" / "py.typed").exists()
 
 
+def test_review_functions_are_previews_own() -> None:
+    """`api.compare` and `api.contact_sheet` import `faktaark.preview` when called; they keep
+    its signatures and docstrings."""
+    import inspect
+
+    from faktaark import preview
+
+    for name in ("compare", "contact_sheet"):
+        ours, theirs = getattr(api, name), getattr(preview, name)
+        assert inspect.signature(ours) == inspect.signature(theirs), name
+        assert ours.__doc__ == theirs.__doc__, name
+
+
 def test_import_is_light() -> None:
     """`import faktaark` loads none of the heavy libraries (they load when used)."""
     import subprocess

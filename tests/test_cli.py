@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,30 @@ def test_missing_data_file_is_a_data_error(tmp_path: Path) -> None:
     code, _, err = run("validate", "--data", str(tmp_path / "nope.csv"))
     assert code == 1
     assert "file not found" in err
+
+
+def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """A single sheet from cached data loads no other command's module, no worker processes,
+    no hyphenation dictionary, no TOML parser, no preview and no layout checks."""
+    code = (
+        "import sys\n"
+        "from faktaark.cli import main\n"
+        "sys.argv = ['faktaark', 'build', '-k', 'Glostrup', '-o', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "FAKTAARK_CACHE": "1"}
+    for out in ("first", "second"):  # the first run fills the cache
+        cmd = [sys.executable, "-c", code, str(tmp_path / out)]
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        assert res.returncode == 0, res.stderr
+    loaded = set(res.stdout.split())
+    assert "faktaark.planner" in loaded
+    unwanted = {
+        *("faktaark.cli_checks", "faktaark.cli_data", "faktaark.cli_review"),
+        *("faktaark.preview", "faktaark.layout_check", "multiprocessing", "pyphen", "tomllib"),
+    }
+    assert not loaded & unwanted, loaded & unwanted
 
 
 def test_help_runs_as_a_subprocess_quickly() -> None:

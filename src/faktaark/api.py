@@ -19,28 +19,16 @@ from faktaark.kommuner import Kommune, register
 from faktaark.layout import Layout, load_layout
 from faktaark.pipeline import Prepared, make_pdf, sha256, write_atomic
 from faktaark.plan import SheetPlan
-from faktaark.preview import compare, contact_sheet
 from faktaark.provenance import Provenance, collect, sidecar_path
 
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
-__all__ = [
-    "BuildResult",
-    "OutputFile",
-    "build",
-    "build_many",
-    "compare",
-    "contact_sheet",
-    "indicators",
-    "list_kommuner",
-    "load",
-    "plan_sheet",
-    "prepare",
-    "preview_pages",
-    "validate",
-    "write_indicators",
-]
+    from faktaark.preview import CompareReport, ContactSheet
+
+__all__ = ["BuildResult", "OutputFile", "build", "build_many", "compare", "contact_sheet",
+           "indicators", "list_kommuner", "load", "plan_sheet", "prepare", "preview_pages",
+           "validate", "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
@@ -344,6 +332,31 @@ def preview_pages(
     return preview.write_pngs(
         pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi
     )
+
+
+def contact_sheet(
+    folder: str | Path, out: str | Path = "oversigt.pdf", *, png: bool = False, columns: int = 5,
+    rows: int = 4, thumb_dpi: float = 40, png_dpi: float = 100,
+) -> ContactSheet:  # fmt: skip
+    """One overview of every sheet in `folder`: all pages of each side by side, labelled with
+    code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
+    (`oversigt.png`, or `oversigt-1.png` ... when several)."""
+    from faktaark import preview  # imported when used: building a sheet needs none of it
+
+    return preview.contact_sheet(
+        folder, out, png=png, columns=columns, rows=rows, thumb_dpi=thumb_dpi, png_dpi=png_dpi
+    )
+
+
+def compare(
+    old: str | Path, new: str | Path, out: str | Path = "sammenligning", *, dpi: float = 72
+) -> CompareReport:
+    """Compare two batches page by page: render the sheets in `old` and `new` (matched by file
+    name) at `dpi` and report those whose pages differ, with a difference image per changed
+    page in `out/` and the printed values that changed (from the provenance sidecars)."""
+    from faktaark import preview
+
+    return preview.compare(old, new, out, dpi=dpi)
 
 
 def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -> Layout:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -314,9 +313,9 @@ def run_batch(
 def start_workers_early() -> Any:
     """Start the fork server (it imports the heavy modules once) so that it does so while
     this process is still loading data; returns the multiprocessing context to use."""
-    import multiprocessing.forkserver
+    import multiprocessing.forkserver  # here, not at the top: one sheet needs no workers
 
-    ctx = mp.get_context("forkserver")
+    ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     multiprocessing.forkserver.ensure_running()
     return ctx

@@ -8,7 +8,6 @@ raises `UnknownKommune` with the closest names. Standard library only.
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -132,6 +131,8 @@ class Register:
         return hit
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
+        import difflib  # only for a name that is not found
+
         keys = {normalise(k.navn): k.navn for k in self.kommuner}
         for k in self.kommuner:
             for alt in k.andre_navne:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 from faktaark.errors import LayoutError, UsageError
 from faktaark.fonts import FONT_FILES
-from faktaark.layout_check import check_layout, locate
 from faktaark.plan import MM, Color
 from faktaark.resources import layouts_dir
 from faktaark.textflow import hyphenate_words
@@ -163,6 +161,8 @@ def resolve(name_or_path: str | Path | None) -> Path:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    import tomllib  # loading a layout only: a cached one is read back without it
+
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -186,6 +186,7 @@ def _digest(folder: Path) -> str:
 
 def _model(raw: dict[str, Any], text: str, path: Path) -> Any:
     from faktaark import layout_schema as ls
+    from faktaark.layout_check import locate
 
     try:
         return ls.parse_layout(raw)
@@ -231,6 +232,8 @@ def load_layout(
     name_or_path: str | Path | None = None, known_placeholders: Iterable[str] | None = None
 ) -> Layout:
     """Load and validate a layout folder (by name or path)."""
+    from faktaark.layout_check import check_layout, locate  # not needed for a cached layout
+
     folder = resolve(name_or_path)
     lpath, tpath = folder / "layout.toml", folder / "texts.da.toml"
     raw, text = _read_toml(lpath)

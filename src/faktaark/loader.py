@@ -9,7 +9,6 @@ the bundled data (population, facts), so a user's own figures file is enough.
 from __future__ import annotations
 
 import csv
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ REGISTER_COLUMNS = {"officielt_navn", "region_fra_2027"}
 
 
 def _load_facts(path: Path) -> dict[str, Fact]:
+    import tomllib  # here: a cached run reads no TOML
+
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

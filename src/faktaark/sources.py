@@ -10,7 +10,6 @@ merging of supplement tables (e.g. BOL101's housing stock) into the figures.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +118,8 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dict[str, str]:
     """A mapping file `[kolonner]  ny = "gammel"` -> {their column: our column}."""
+    import tomllib
+
     from faktaark.fields import CHECK_COLUMNS, COLUMN_NAMES
 
     if known is None:
