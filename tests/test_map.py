@@ -65,6 +65,21 @@ def test_every_municipality_has_a_shape() -> None:
     assert 411 not in at.shapes  # Christiansø is not a municipality
 
 
+def test_a_shapes_bbox_needs_no_decoding() -> None:
+    """`Shape.bbox` (from the encoded units) is exactly the bounding box of the decoded rings,
+    and the bounding box of points is their extremes."""
+    at = geo.atlas()
+    for kode, sh in at.shapes.items():
+        for level in at.levels:
+            rings = sh.rings[level]
+            xs = [x for r in rings for x, _ in r]
+            ys = [y for r in rings for _, y in r]
+            assert sh.bbox(level) == geo.bbox(rings) == (min(xs), min(ys), max(xs), max(ys)), kode
+    assert (
+        geo.bbox([]) == geo.bbox([()]) == (float("inf"), float("inf"), -float("inf"), -float("inf"))
+    )
+
+
 def test_neighbours_still_meet() -> None:
     """Coverage simplification keeps shared borders shared: neighbours have common vertices."""
     at = geo.atlas()

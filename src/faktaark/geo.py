@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from faktaark import resources
@@ -53,7 +54,8 @@ class Shape:
     naboer: tuple[int, ...]  # neighbouring municipalities (across the water for islands)
 
     def bbox(self, level: str) -> BBox:
-        return bbox(self.rings[level])
+        rings = self.rings
+        return rings.bbox(level) if isinstance(rings, _Levels) else bbox(rings[level])
 
 
 @dataclass(frozen=True)
@@ -96,16 +98,14 @@ class Inset:
 
 
 def _decode(rings: Sequence[Sequence[int]], origin: Sequence[float], q: float) -> tuple[Ring, ...]:
-    out = []
     ox, oy = float(origin[0]), float(origin[1])
-    for enc in rings:
-        x = y = 0
-        pts = []
-        for i in range(0, len(enc), 2):
-            x, y = (enc[0], enc[1]) if i == 0 else (x + enc[i], y + enc[i + 1])
-            pts.append((ox + q * x, oy + q * y))
-        out.append(tuple(pts))
-    return tuple(out)
+    return tuple(
+        tuple(
+            (ox + q * x, oy + q * y)
+            for x, y in zip(accumulate(enc[::2]), accumulate(enc[1::2]), strict=True)
+        )
+        for enc in rings
+    )
 
 
 class _Levels(Mapping[str, tuple[Ring, ...]]):
@@ -115,6 +115,23 @@ class _Levels(Mapping[str, tuple[Ring, ...]]):
     def __init__(self, encoded: dict[str, Any], origin: Sequence[float], q: float) -> None:
         self._enc, self._origin, self._q = encoded, origin, q
         self._dec: dict[str, tuple[Ring, ...]] = {}
+        self._box: dict[str, BBox] = {}
+
+    def bbox(self, level: str) -> BBox:
+        """`bbox(self[level])` without decoding the level: the decoded extremes of the encoded
+        units (origin + quantum * units keeps their order, and is exact in floats)."""
+        hit = self._box.get(level)
+        if hit is None:
+            ox, oy, q = float(self._origin[0]), float(self._origin[1]), self._q
+            xmin = ymin = float("inf")
+            xmax = ymax = float("-inf")
+            for enc in self._enc[level]:
+                if enc:
+                    xs, ys = list(accumulate(enc[::2])), list(accumulate(enc[1::2]))
+                    xmin, xmax = min(xmin, ox + q * min(xs)), max(xmax, ox + q * max(xs))
+                    ymin, ymax = min(ymin, oy + q * min(ys)), max(ymax, oy + q * max(ys))
+            hit = self._box[level] = (xmin, ymin, xmax, ymax)
+        return hit
 
     def __getitem__(self, level: str) -> tuple[Ring, ...]:
         hit = self._dec.get(level)
@@ -160,9 +177,10 @@ def bbox(rings: Iterable[Ring]) -> BBox:
     xmin = ymin = float("inf")
     xmax = ymax = float("-inf")
     for ring in rings:
-        for x, y in ring:
-            xmin, xmax = min(xmin, x), max(xmax, x)
-            ymin, ymax = min(ymin, y), max(ymax, y)
+        if ring:
+            xs, ys = zip(*ring, strict=True)
+            xmin, xmax = min(xmin, min(xs)), max(xmax, max(xs))
+            ymin, ymax = min(ymin, min(ys)), max(ymax, max(ys))
     return (xmin, ymin, xmax, ymax)
 
 

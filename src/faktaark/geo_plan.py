@@ -99,11 +99,11 @@ def prepare(view: str, region: str, rect: Rect) -> Prepared:
     main, inset = geo.view_codes(view, region)
     level = next(iter(at.levels))
     for _ in range(2):  # pick the level of detail from the scale it will be drawn at
-        main_rings = [r for c in main for r in at.shape(c).rings[level]]
-        ext = geo.bbox(main_rings)
+        ext = geo.union(at.shape(c).bbox(level) for c in main)
         ins: geo.Inset | None = None
         if inset:
-            ib = geo.bbox(r for c in inset for r in at.shape(c).rings[level])
+            main_rings = [r for c in main for r in at.shape(c).rings[level]]
+            ib = geo.union(at.shape(c).bbox(level) for c in inset)
             ins = geo.place_inset(main_rings, ib, w, h)
             ext = geo.union((ext, ins.frame))
         tr = geo.fit(ext, x, y, w, h)
@@ -131,7 +131,7 @@ def prepare(view: str, region: str, rect: Rect) -> Prepared:
         for c, sh in at.shapes.items():
             if c in shapes:
                 continue
-            b = geo.bbox(sh.rings[level])
+            b = sh.bbox(level)  # without decoding the shapes the box does not show
             (bx0, by0), (bx1, by1) = tr.point(b[0], b[1]), tr.point(b[2], b[3])
             if bx1 < x or bx0 > x + w or by1 < y or by0 > y + h:
                 continue
