@@ -117,20 +117,24 @@ def test_missing_data_file_is_a_data_error(tmp_path: Path) -> None:
 
 def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
     """A single sheet from cached data loads no other command's module, no worker processes,
-    no hyphenation dictionary, no TOML parser, no preview and no layout checks."""
+    no hyphenation dictionary, no TOML parser, no preview and no layout checks, and decodes
+    no map shapes (the projected map is cached too)."""
     code = (
         "import sys\n"
         "from faktaark.cli import main\n"
         "sys.argv = ['faktaark', 'build', '-k', 'Glostrup', '-o', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(' '.join(sorted(sys.modules)))\n"
+        "from faktaark import geo\n"
+        "print(geo.atlas.cache_info().currsize, ' '.join(sorted(sys.modules)))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "FAKTAARK_CACHE": "1"}
     for out in ("first", "second"):  # the first run fills the cache
         cmd = [sys.executable, "-c", code, str(tmp_path / out)]
         res = subprocess.run(cmd, capture_output=True, text=True, env=env)
         assert res.returncode == 0, res.stderr
-    loaded = set(res.stdout.split())
+    atlas, *modules = res.stdout.split()
+    assert atlas == "0"
+    loaded = set(modules)
     assert "faktaark.planner" in loaded
     unwanted = {
         *("faktaark.cli_checks", "faktaark.cli_data", "faktaark.cli_review"),

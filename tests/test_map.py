@@ -115,6 +115,20 @@ def test_islands_stay_visible_on_the_denmark_map(layout: Layout) -> None:
     assert not any(fx < x < fx + fw and fy < y < fy + fh for r in rest for x, y in r)
 
 
+def test_a_cached_map_is_the_map(
+    layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the per-user cache gives back is exactly what projecting the shapes gives."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("FAKTAARK_CACHE", "1")
+    rect = tuple(round(v, 3) for v in _map_box(layout).rect_pt(layout.height))
+    for view, region in (("danmark", ""), ("region", "Region Hovedstaden")):
+        fresh = geo_plan._project(view, region, rect)
+        assert geo_plan.prepare.__wrapped__(view, region, rect) == fresh  # computed, stored
+        assert geo_plan.prepare.__wrapped__(view, region, rect) == fresh  # read back
+    assert len(list((tmp_path / "faktaark").glob("map-*.pickle"))) == 2
+
+
 def test_paths_are_prepared_once_per_process(prepared: api.Prepared, layout: Layout) -> None:
     api.plan_sheet("Glostrup", data=prepared, layout=layout)
     before = geo_plan.prepare.cache_info()

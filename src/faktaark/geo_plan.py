@@ -8,7 +8,8 @@ grey (`colors[2]`, clipped to the box) and its neighbours named (`label_style`).
 municipality too small to see at the map's scale gets a ring around it.
 
 Everything that depends only on the view and the box (projected, scaled, rounded rings,
-label points, the inset frame) is prepared once per process; a sheet only picks its shapes.
+label points, the inset frame, the neighbours) is prepared once per process and kept in the
+per-user cache; a sheet only picks its shapes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from faktaark import geo, textflow
+from faktaark import geo, resources, textflow
 from faktaark.errors import FitError
 from faktaark.flow import Ctx
 from faktaark.fonts import ensure_glyphs
@@ -50,6 +51,7 @@ class Prepared:
     labels: dict[int, tuple[float, float]]
     border: float  # border line width (pt)
     level: str
+    naboer: dict[int, tuple[int, ...]]  # the neighbours of the view's municipalities
 
 
 def _clip(ring: geo.Ring, r: Rect) -> geo.Ring:
@@ -93,7 +95,18 @@ def _visible(rings: Sequence[geo.Ring]) -> tuple[geo.Ring, ...]:
 
 @cache
 def prepare(view: str, region: str, rect: Rect) -> Prepared:
-    """Project, place and scale a view into a box (once per process per view and box)."""
+    """Project, place and scale a view into a box: once per process per view and box, and
+    kept in the per-user cache (`faktaark.cache`, keyed by the shapes, the municipality
+    register and the code), so that a single sheet reads it back instead of decoding,
+    projecting and clipping the shapes."""
+    from faktaark.cache import cached
+
+    files = [resources.data_file(geo.GEO_FILE), resources.data_file("kommuner.csv")]
+    options = f"{view}\x1f{region}\x1f{rect!r}"
+    return cached("map", files, options, lambda: _project(view, region, rect), Prepared)
+
+
+def _project(view: str, region: str, rect: Rect) -> Prepared:
     at = geo.atlas()
     x, y, w, h = rect
     main, inset = geo.view_codes(view, region)
@@ -140,7 +153,8 @@ def prepare(view: str, region: str, rect: Rect) -> Prepared:
             if x <= lx <= x + w and y <= ly <= y + h:
                 labels[c] = (lx, ly)
     border = 0.25 if view == "danmark" else 0.4
-    return Prepared(shapes, tuple(context), frame, labels, border, level)
+    naboer = {c: at.shape(c).naboer for c in shapes}
+    return Prepared(shapes, tuple(context), frame, labels, border, level, naboer)
 
 
 def _marker(rings: Sequence[geo.Ring], radius: float) -> geo.Ring:
@@ -247,7 +261,7 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     if tiny:
         ops.append(PathOp((_marker(mine, TINY),), None, hi, 0.7))
     reg = register()
-    naboer = sorted(geo.atlas().shape(k.kode).naboer, key=lambda n: collation_key(reg.get(n).navn))
+    naboer = sorted(prep.naboer[k.kode], key=lambda n: collation_key(reg.get(n).navn))
     names_out = [reg.get(n).navn for n in naboer]
     note = ""
     if box.view == "region":
