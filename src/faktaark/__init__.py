@@ -19,23 +19,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from faktaark.api import (
-    BuildResult,
-    OutputFile,
-    build,
-    build_many,
-    compare,
-    contact_sheet,
-    indicators,
-    list_kommuner,
-    load,
-    plan_sheet,
-    prepare,
-    preview_pages,
-    validate,
-    write_indicators,
-)
-from faktaark.dataset import Dataset
+import typing as _typing
+
 from faktaark.errors import (
     DataError,
     FaktaarkError,
@@ -49,7 +34,45 @@ from faktaark.errors import (
     UsageError,
     ValidationFailed,
 )
-from faktaark.provenance import Provenance
+
+if _typing.TYPE_CHECKING:
+    from faktaark.api import (
+        BuildResult,
+        OutputFile,
+        build,
+        build_many,
+        compare,
+        contact_sheet,
+        indicators,
+        list_kommuner,
+        load,
+        plan_sheet,
+        prepare,
+        preview_pages,
+        validate,
+        write_indicators,
+    )
+    from faktaark.dataset import Dataset
+    from faktaark.provenance import Provenance
+
+# The API is imported when first used: `import faktaark` (and the command line, which starts
+# worker processes before it needs the API) stays cheap.
+_LAZY = {"Dataset": "faktaark.dataset", "Provenance": "faktaark.provenance"}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name not in __all__ or name == "__version__":
+        raise AttributeError(f"module 'faktaark' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY.get(name, "faktaark.api")), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "BuildResult",

@@ -121,11 +121,6 @@ def sheet_key(
 # ----------------------------------------------------------------------------- workers
 
 _WORKER: dict[str, Any] = {}
-# what the fork server imports once for all workers (render and fonts import these ReportLab
-# modules only when they first draw: without them here, each worker paid ~15 ms on its first sheet)
-PRELOAD = ["faktaark.api", "faktaark.planner", "faktaark.render", "faktaark.pdfa",
-           "faktaark.check", "faktaark.batch", "reportlab.pdfgen.canvas",
-           "reportlab.pdfbase.ttfonts", "reportlab.lib.colors"]  # fmt: skip
 
 
 def _init(
@@ -310,17 +305,6 @@ def run_batch(
     return BatchReport(report_outcomes, time.perf_counter() - t0, manifest_path, interrupted)
 
 
-def start_workers_early() -> Any:
-    """Start the fork server (it imports the heavy modules once) so that it does so while
-    this process is still loading data; returns the multiprocessing context to use."""
-    import multiprocessing.forkserver  # here, not at the top: one sheet needs no workers
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    multiprocessing.forkserver.ensure_running()
-    return ctx
-
-
 def _execute(
     todo: Sequence[tuple[int, str, str]],
     prep: Prepared,
@@ -351,6 +335,8 @@ def _execute(
     # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
     # validator's), and a forked child of a threaded process can deadlock on their locks. The
     # server preloads the heavy modules once; each worker is forked from that clean process.
+    from faktaark.workers import start_workers_early
+
     ctx = start_workers_early()
     pool = ctx.Pool(
         jobs, initializer=_init_worker, initargs=(prep, layout, out, variants, validate)

@@ -13,12 +13,15 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from faktaark import __version__, api
+from faktaark import __version__
 from faktaark.errors import FaktaarkError, UsageError
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # The root command with the commands of this module. `app` (see `__getattr__`) is the complete
 # command line: cli_checks, cli_data and cli_review register their commands on `root`,
@@ -38,6 +41,15 @@ root.add_typer(data_app, name="data")
 
 T = TypeVar("T")
 _state = {"debug": False}
+
+
+def _api() -> ModuleType:
+    """`faktaark.api`, imported when a command needs it: `build --all` first starts its
+    worker processes, whose imports then overlap with this one."""
+    from faktaark import api
+
+    return api
+
 
 DataOpt = Annotated[
     list[Path] | None,
@@ -216,12 +228,13 @@ def build(
         )
     if kommune and all_:
         _run(lambda: _raise(UsageError("Use either --kommune or --all, not both.")))
+    if (all_ or len(set(kommune or [])) > 1) and jobs != 1:
+        from faktaark.workers import start_workers_early
+
+        start_workers_early()  # its imports overlap with loading the API and the data below
+    api = _api()
     err = _err_console()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
-    if (targets is None or len(targets) > 1) and jobs != 1:
-        from faktaark.batch import start_workers_early
-
-        start_workers_early()  # its imports overlap with loading the data below
     prep = _run(
         lambda: api.prepare(
             data, columns=_columns(column, columns_file), sheet=sheet, udgave=udgave
@@ -259,6 +272,7 @@ def list_(
 ) -> None:
     """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
     cols = _run(lambda: _columns(column, columns_file))
+    api = _api()
     rows = _run(lambda: api.list_kommuner(api.load(data, columns=cols, sheet=sheet), udgave=udgave))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -300,7 +314,7 @@ def validate(
     """Check the data files (every row, every column) and build nothing."""
     try:
         cols = _columns(column, columns_file)
-        ds = api.load(data, columns=cols, sheet=sheet)
+        ds = _api().load(data, columns=cols, sheet=sheet)
         if previous:
             from dataclasses import replace
 
