@@ -1,5 +1,5 @@
-"""A per-user cache of prepared data (validated figures, indicators), checked layouts, and the
-verdicts of the full PDF/A validator.
+"""A per-user cache of prepared data (validated figures, indicators), checked layouts, projected
+maps, and the verdicts of the full PDF/A validator.
 
 Validating the figures (Pydantic) and computing the indicators (Polars) costs far more than
 drawing one sheet, mostly in imports. Their result depends only on the bytes of the input files,
