@@ -128,3 +128,20 @@ def test_building_a_sheet_does_not_import_pikepdf(tmp_path: Path) -> None:
     # the full validator (page-validation) runs; pikepdf is for `check` and `--combine` only
     assert res.stdout.strip() == "['page']"
     assert (tmp_path / "161-glostrup.pdf").stat().st_size > 10_000
+
+
+def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: api.Prepared) -> None:
+    """The renderer remembers the operators of the maps' shared rings; building the same
+    sheets again (a marked small municipality among them) adds nothing to that memory."""
+    from faktaark import render
+    from faktaark.kommuner import register
+
+    lay = api.load_layout_for(None, prepared.dataset)
+    sheets = [register().get(n) for n in ("Læsø", "Fanø", "Glostrup", "København")]
+    sizes = []
+    for _ in range(3):
+        for k in sheets:
+            api.build_one(k, prepared, lay, tmp_path, validate="none")
+        sizes.append(len(render._RINGS))
+    assert sizes[0] > 0
+    assert sizes[1] == sizes[2] == sizes[0]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from faktaark import geo, resources, textflow
 from faktaark.errors import FitError
@@ -157,7 +157,10 @@ def _project(view: str, region: str, rect: Rect) -> Prepared:
     return Prepared(shapes, tuple(context), frame, labels, border, level, naboer)
 
 
-def _marker(rings: Sequence[geo.Ring], radius: float) -> geo.Ring:
+@lru_cache(maxsize=256)
+def _marker(rings: tuple[geo.Ring, ...], radius: float) -> geo.Ring:
+    """The ring drawn around a municipality too small to see (the same object for the same
+    municipality, so the renderer's cache of ring operators does not grow per sheet)."""
     b = geo.bbox(rings)
     cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
     r = max(radius, max(b[2] - b[0], b[3] - b[1]) / 2 + 1.5)
@@ -259,7 +262,7 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     tiny = max(mb[2] - mb[0], mb[3] - mb[1]) < TINY
     ops.append(PathOp(mine, hi, None if tiny else line, prep.border))
     if tiny:
-        ops.append(PathOp((_marker(mine, TINY),), None, hi, 0.7))
+        ops.append(PathOp((_marker(tuple(mine), TINY),), None, hi, 0.7))
     reg = register()
     naboer = sorted(prep.naboer[k.kode], key=lambda n: collation_key(reg.get(n).navn))
     names_out = [reg.get(n).navn for n in naboer]

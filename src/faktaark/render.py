@@ -162,15 +162,20 @@ class _Painter:
 
 
 _RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
+_RINGS_MAX = 8192  # the maps use about 500 shared rings; a safety net, not a working size
 
 
 def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
-    """`x y m x y l ... h` for one ring (cached by identity: rings are shared, immutable)."""
+    """`x y m x y l ... h` for one ring (cached by identity: the maps' rings are shared and
+    immutable). The cache is emptied when it grows past `_RINGS_MAX`, so the rings made anew
+    for each sheet (the marker around a small municipality) do not pile up in a long batch."""
     hit = _RINGS.get(id(ring))
     if hit is not None and hit[0] is ring:
         return hit[1]
     (x0, y0), rest = ring[0], ring[1:]
     text = f"{x0:.2f} {y0:.2f} m " + " ".join(f"{x:.2f} {y:.2f} l" for x, y in rest) + " h"
+    if len(_RINGS) >= _RINGS_MAX:
+        _RINGS.clear()
     _RINGS[id(ring)] = (ring, text)
     return text
 
