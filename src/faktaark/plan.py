@@ -1,16 +1,19 @@
-"""The sheet plan: what is drawn where, as plain frozen data ("plan, then paint").
+"""The sheet plan: what is drawn where, as plain immutable data ("plan, then paint").
 
 A `SheetPlan` holds, per page, the decorations (artifacts, drawn first, in layout order) and
 the content as a tree of structure nodes in reading order (H1, P, L/LI, Table/TR/TH/TD,
 Figure ...), each with the drawing operations it owns. Coordinates are PDF points with the
 origin in the lower-left corner of the trimmed page. `render.py` paints a plan without making
 a single layout decision; tests read plans without drawing.
+
+The records are named tuples, not frozen dataclasses: a sheet makes a few hundred of them,
+and both defining the classes (a cold start) and making them are several times cheaper.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from faktaark.texts import Printed
 
@@ -33,8 +36,7 @@ __all__ = [
 MM = 72 / 25.4
 
 
-@dataclass(frozen=True)
-class Color:
+class Color(NamedTuple):
     name: str
     cmyk: tuple[float, float, float, float]  # 0-1, the colour's definition
 
@@ -45,8 +47,7 @@ class Color:
         return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
 
 
-@dataclass(frozen=True)
-class TextPiece:
+class TextPiece(NamedTuple):
     text: str
     font: str
     size: float
@@ -54,8 +55,7 @@ class TextPiece:
     dx: float  # offset from the line's x
 
 
-@dataclass(frozen=True)
-class TextOp:
+class TextOp(NamedTuple):
     x: float
     y: float  # baseline
     pieces: tuple[TextPiece, ...]
@@ -66,8 +66,7 @@ class TextOp:
         return "".join(p.text for p in self.pieces)
 
 
-@dataclass(frozen=True)
-class RectOp:
+class RectOp(NamedTuple):
     x: float
     y: float
     w: float
@@ -79,8 +78,7 @@ class RectOp:
     bleed: tuple[bool, bool, bool, bool] = (False, False, False, False)  # left, bottom, right, top
 
 
-@dataclass(frozen=True)
-class LineOp:
+class LineOp(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -89,8 +87,7 @@ class LineOp:
     line_width: float = 0.5
 
 
-@dataclass(frozen=True)
-class PathOp:
+class PathOp(NamedTuple):
     """Filled polygons (a map shape): rings of (x, y) points; even-odd fill."""
 
     rings: tuple[tuple[tuple[float, float], ...], ...]
@@ -99,8 +96,7 @@ class PathOp:
     line_width: float = 0.3
 
 
-@dataclass(frozen=True)
-class ImageOp:
+class ImageOp(NamedTuple):
     path: str
     x: float
     y: float
@@ -108,8 +104,7 @@ class ImageOp:
     h: float
 
 
-@dataclass(frozen=True)
-class LinkOp:
+class LinkOp(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -120,8 +115,7 @@ class LinkOp:
 Op = TextOp | RectOp | LineOp | PathOp | ImageOp | LinkOp
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A structure element and what it draws. `role` is a PDF standard structure type."""
 
     role: str
@@ -144,8 +138,7 @@ class Node:
         return " ".join(p for p in parts if p)
 
 
-@dataclass(frozen=True)
-class BoxFit:
+class BoxFit(NamedTuple):
     """How tightly a box's content fits: `room` is the spare height in points."""
 
     page: int
@@ -155,8 +148,7 @@ class BoxFit:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class PagePlan:
+class PagePlan(NamedTuple):
     number: int
     artifacts: tuple[Op, ...]
     content: tuple[Node, ...]
@@ -165,8 +157,7 @@ class PagePlan:
         return [n.text for n in self.content if n.text]
 
 
-@dataclass(frozen=True)
-class SheetPlan:
+class SheetPlan(NamedTuple):
     layout: str
     kommunekode: int
     kommune: str
@@ -180,7 +171,7 @@ class SheetPlan:
     eksempel: bool = False
     fits: tuple[BoxFit, ...] = ()
     udgave: int = 2000  # the data edition: the document date comes from it
-    used: tuple[str, ...] = field(default=())  # placeholders printed, for provenance
+    used: tuple[str, ...] = ()  # placeholders printed, for provenance
     printed: tuple[Printed, ...] = ()  # each printed value, its text and box (provenance.py)
 
     def all_text(self) -> str:
