@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from faktaark import textflow
 from faktaark.errors import FitError
@@ -138,8 +139,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float) -> list[_Block]:
     return blocks
 
 
-@dataclass(frozen=True)
-class _Placed:
+class _Placed(NamedTuple):
     block: int
     line: int
     col: int

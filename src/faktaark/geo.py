@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from faktaark import resources
 from faktaark.errors import InputError
@@ -71,8 +71,7 @@ class Atlas:
             raise InputError(f"{self.source}: no map shape for municipality {kode}") from None
 
 
-@dataclass(frozen=True)
-class Transform:
+class Transform(NamedTuple):
     """Metres -> points: (x, y) -> (dx + s * x, dy + s * y)."""
 
     s: float
@@ -87,8 +86,7 @@ class Transform:
         return (self.dx + self.s * x, self.dy + self.s * y)
 
 
-@dataclass(frozen=True)
-class Inset:
+class Inset(NamedTuple):
     """Where the inset shapes go, in the main map's metres: (x, y) -> k * (x, y) + shift,
     and the frame around them."""
 

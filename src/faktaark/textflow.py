@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = ["Line", "Measure", "Piece", "Span", "break_lines", "hyphenation_points"]
 
@@ -25,8 +24,7 @@ class Measure(Protocol):
     def width(self, text: str, font: str, size: float) -> float: ...
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A run of text in one font. `hyphenate=False` for values such as names."""
 
     text: str
@@ -36,8 +34,7 @@ class Span:
     color: str | None = None  # a colour name; None = the style's colour
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A positioned run on a line: `x` is the offset from the line's start."""
 
     text: str
@@ -48,8 +45,7 @@ class Piece:
     color: str | None = None
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     pieces: tuple[Piece, ...]
     width: float
 

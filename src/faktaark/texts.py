@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from faktaark import numbers
 
@@ -43,8 +44,7 @@ _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
 NBSP = numbers.NBSP
 
 
-@dataclass(frozen=True)
-class Val:
+class Val(NamedTuple):
     """A value a placeholder can print: the raw value, how to format it, where it is from."""
 
     raw: object
@@ -58,8 +58,7 @@ class Val:
         return self.raw is None
 
 
-@dataclass(frozen=True)
-class Printed:
+class Printed(NamedTuple):
     """A value as the sheet prints it, and where: what provenance is made from."""
 
     name: str  # placeholder, e.g. "almene.familieboliger"
@@ -69,8 +68,7 @@ class Printed:
     box: str = ""
 
 
-@dataclass(frozen=True)
-class Seg:
+class Seg(NamedTuple):
     """A piece of filled text: `value` marks text that came from a placeholder."""
 
     text: str
