@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import faktaark
 from faktaark import api
-from faktaark.check import scan_written
+from faktaark.scan import scan_written
 from faktaark.pdfa import flate
 
 

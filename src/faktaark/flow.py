@@ -26,8 +26,7 @@ __all__ = ["Ctx", "plan_text_box", "segments_to_spans"]
 EPS = 0.01
 
 
-@dataclass(frozen=True)
-class Ctx:
+class Ctx(NamedTuple):
     """What every box planner needs for one sheet."""
 
     layout: Layout

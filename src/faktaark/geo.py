@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 from typing import Any, NamedTuple
@@ -46,8 +45,7 @@ Ring = tuple[tuple[float, float], ...]
 BBox = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     kode: int
     rings: Mapping[str, tuple[Ring, ...]]  # level -> rings in metres (UTM 32N)
     label: tuple[float, float]  # a point well inside the largest part (metres)
@@ -58,8 +56,7 @@ class Shape:
         return rings.bbox(level) if isinstance(rings, _Levels) else bbox(rings[level])
 
 
-@dataclass(frozen=True)
-class Atlas:
+class Atlas(NamedTuple):
     shapes: dict[int, Shape]
     levels: dict[str, float]  # level -> simplification tolerance in metres, coarsest first
     source: str

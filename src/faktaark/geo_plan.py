@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from faktaark import geo, resources, textflow
 from faktaark.errors import FitError
@@ -41,8 +41,7 @@ TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring 
 COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """One view in one box, in points: every shape it shows, and where labels go."""
 
     shapes: dict[int, tuple[geo.Ring, ...]]  # the view's municipalities (inset ones shifted)

@@ -15,9 +15,8 @@ import hashlib
 import os
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab import Version as REPORTLAB_VERSION
 from reportlab.pdfbase import pdfdoc
@@ -43,8 +42,7 @@ SRGB_PROFILE = "icc/sRGB-lcms.icc"
 CMYK_CONDITION = "FOGRA39"
 
 
-@dataclass(frozen=True)
-class DocMeta:
+class DocMeta(NamedTuple):
     title: str
     author: str
     subject: str
@@ -437,7 +435,7 @@ def finish(
     _realize_fonts(doc)
     data: bytes = canvas.getpdfdata()
     if validate != "none":
-        from faktaark.check import scan_written
+        from faktaark.scan import scan_written
 
         problems = scan_written(data, cmyk=variant == "print", tagged=tagged)
         if problems:

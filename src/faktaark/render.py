@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from faktaark.fonts import register_all
 from faktaark.plan import (
@@ -26,15 +26,16 @@ from faktaark.plan import (
     SheetPlan,
     TextOp,
 )
-from faktaark.printgeom import PrintGeometry
 
-__all__ = ["Marked", "Rendered", "render_pdf"]
+if TYPE_CHECKING:
+    from faktaark.printgeom import PrintGeometry
+
+__all__ = ["Marked", "Rendered", "draw", "render_pdf"]
 
 BODY_FONT = "FaktaSans-Regular"
 
 
-@dataclass
-class Marked:
+class Marked(NamedTuple):
     """One marked-content sequence: page index, MCID, and the node it belongs to."""
 
     page: int

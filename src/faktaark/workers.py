@@ -15,7 +15,7 @@ __all__ = ["PRELOAD", "start_workers_early"]
 # what the fork server imports once for all workers (render and fonts import these ReportLab
 # modules only when they first draw: without them here, each worker paid ~15 ms on its first sheet)
 PRELOAD = ["faktaark.api", "faktaark.planner", "faktaark.render", "faktaark.pdfa",
-           "faktaark.check", "faktaark.batch", "reportlab.pdfgen.canvas",
+           "faktaark.check", "faktaark.scan", "faktaark.batch", "reportlab.pdfgen.canvas",
            "reportlab.pdfbase.ttfonts", "reportlab.lib.colors"]  # fmt: skip
 
 
