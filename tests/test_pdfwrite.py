@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import faktaark
 from faktaark import api
-from faktaark.scan import scan_written
 from faktaark.pdfa import flate
+from faktaark.scan import scan_written
 
 
 @pytest.fixture(scope="module")
