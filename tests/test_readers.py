@@ -267,3 +267,16 @@ def test_a_data_folder_skips_provenance_notes_and_lock_files(tmp_path: Path) -> 
     assert res.exit_code == 0, res.stderr
     res = runner.invoke(app, ["validate", "--data", str(ROOT / "data")])  # the bundled folder
     assert res.exit_code == 0, res.stderr
+
+
+def test_indicators_read_a_chosen_xlsx_sheet(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "a.xlsx")
+    args = ["indicators", "--data", str(path), "-k", "Glostrup", "--format", "json"]
+    res = runner.invoke(app, [*args, "--sheet", "Tal"])
+    assert res.exit_code == 0, res.stderr
+    (row,) = json.loads(res.stdout)
+    assert row["kommune"] == "Glostrup"
+    assert row["anvisningsret_pr_aar"] == pytest.approx(4451 * 0.08 / 4)
+    res = runner.invoke(app, args)  # the first sheet holds only a note
+    assert res.exit_code == 1
+    assert "header but no data rows" in res.stderr

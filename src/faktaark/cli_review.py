@@ -17,10 +17,12 @@ import typer
 from faktaark import api
 from faktaark.cli import (
     ColumnOpt,
+    ColumnsFileOpt,
     DataOpt,
     JsonOpt,
     KommuneOpt,
     LayoutOpt,
+    SheetOpt,
     UdgaveOpt,
     _columns,
     _err_console,
@@ -68,11 +70,15 @@ def indicators(
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
     column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """The derived indicators of every municipality (or of --kommune ...)."""
     frame = _run(
         lambda: api.indicators(
-            api.load(data, columns=_columns(column)), kommune=kommune or None, udgave=udgave
+            api.load(data, columns=_columns(column, columns_file), sheet=sheet),
+            kommune=kommune or None,
+            udgave=udgave,
         )
     )
     chosen = fmt or (None if out else ("table" if sys.stdout.isatty() else "csv"))
