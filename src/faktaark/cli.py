@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from faktaark import __version__
-from faktaark.errors import FaktaarkError, UsageError
-
-if TYPE_CHECKING:
-    from types import ModuleType
+from faktaark.cli_common import (
+    ColumnOpt,
+    ColumnsFileOpt,
+    DataOpt,
+    JsonOpt,
+    KommuneOpt,
+    LayoutOpt,
+    SheetOpt,
+    UdgaveOpt,
+    _api,
+    _columns,
+    _err_console,
+    _fail,
+    _out_console,
+    _run,
+    _state,
+    _usage,
+)
+from faktaark.errors import FaktaarkError
 
 # The root command with the commands of this module. `app` (see `__getattr__`) is the complete
 # command line: cli_checks, cli_data and cli_review register their commands on `root`,
@@ -38,118 +51,6 @@ layouts_app = typer.Typer(help="List and check layouts (layouts/<name>/).", no_a
 data_app = typer.Typer(help="Data helpers: example data, Statbank import.", no_args_is_help=True)
 root.add_typer(layouts_app, name="layouts")
 root.add_typer(data_app, name="data")
-
-T = TypeVar("T")
-_state = {"debug": False}
-
-
-def _api() -> ModuleType:
-    """`faktaark.api`, imported when a command needs it: `build --all` first starts its
-    worker processes, whose imports then overlap with this one."""
-    from faktaark import api
-
-    return api
-
-
-DataOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
-    ),
-]
-LayoutOpt = Annotated[
-    str | None,
-    typer.Option("--layout", "-l", help="Layout name (see `faktaark layouts list`) or folder."),
-]
-KommuneOpt = Annotated[
-    list[str] | None,
-    typer.Option("--kommune", "-k", help="Municipality code or name (repeatable): 161, Glostrup."),
-]
-UdgaveOpt = Annotated[
-    int | None, typer.Option("--udgave", help="Edition (year) to use. Default: the newest.")
-]
-ColumnOpt = Annotated[
-    list[str] | None,
-    typer.Option("--column", help="Map a column of your file to ours: --column ny=gammel."),
-]
-ColumnsFileOpt = Annotated[
-    Path | None,
-    typer.Option("--columns-file", help='Column mapping file (TOML): [kolonner] ny = "gammel".'),
-]
-SheetOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sheet", help="XLSX: the sheet to read (name, or number from 1). Default: first."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result on stdout.")]
-
-
-class _PlainStderr:
-    """What rich's Console prints when stderr is not a terminal (CI logs, pipes), without
-    importing rich (40 ms of a single sheet's start-up): markup tags are dropped."""
-
-    _TAG = re.compile(r"\[/?[a-z ]*\]")
-
-    def print(self, text: object = "", *, markup: bool = True, **_: object) -> None:
-        line = str(text)
-        if markup:
-            line = self._TAG.sub("", line).replace("\\[", "[")
-        sys.stderr.write(line + "\n")
-
-
-def _err_console() -> Any:
-    if not sys.stderr.isatty():
-        return _PlainStderr()
-    from rich.console import Console
-
-    # emoji=False: "almene.csv:100:" must not become an emoji
-    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-
-
-def _out_console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True, emoji=False)
-
-
-def _fail(exc: FaktaarkError) -> typer.Exit:
-    """Print an error as one paragraph on stderr; return the Exit to raise."""
-    err = _err_console()
-    if isinstance(err, _PlainStderr):
-        err.print(f"Error: {exc}", markup=False)
-    else:
-        from rich.markup import escape
-
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
-    return typer.Exit(exc.exit_code)
-
-
-def _run(fn: Callable[[], T]) -> T:
-    """Call the API; turn FaktaarkError into one clear paragraph and an exit code."""
-    try:
-        return fn()
-    except FaktaarkError as exc:
-        if _state["debug"]:
-            raise
-        raise _fail(exc) from None
-    except KeyboardInterrupt:
-        _err_console().print("Interrupted.")
-        raise typer.Exit(130) from None
-
-
-def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:
-    out: dict[str, str] = {}
-    if file is not None:
-        from faktaark.sources import read_column_map
-
-        out.update(read_column_map(file))
-    for p in pairs or []:
-        new, sep, old = p.partition("=")
-        if not sep or not new or not old:
-            raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
-        out[old.strip()] = new.strip()
-    return out or None
 
 
 def _version(value: bool) -> None:
@@ -221,13 +122,9 @@ def build(
 ) -> None:
     """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
     if not kommune and not all_:
-        _run(
-            lambda: _raise(
-                UsageError("Say which sheets to build: --kommune NAME (repeatable) or --all.")
-            )
-        )
+        _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
     if kommune and all_:
-        _run(lambda: _raise(UsageError("Use either --kommune or --all, not both.")))
+        _usage("Use either --kommune or --all, not both.")
     if (all_ or len(set(kommune or [])) > 1) and jobs != 1:
         from faktaark.workers import start_workers_early
 
@@ -245,9 +142,7 @@ def build(
     lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
     todo = targets if targets is not None else api.all_kommuner()
     if validate not in ("full", "sample", "fast"):
-        _run(
-            lambda: _raise(UsageError(f"--validate must be full, sample or fast, got {validate!r}"))
-        )
+        _usage(f"--validate must be full, sample or fast, got {validate!r}")
     from faktaark.cli_batch import build_and_report
 
     build_and_report(
@@ -255,10 +150,6 @@ def build(
         validate="none" if no_validate else validate, force=force, fail_fast=fail_fast,
         timings=timings, quiet=quiet, as_json=as_json, combine=combine, err=err,
     )  # fmt: skip
-
-
-def _raise(exc: Exception) -> None:
-    raise exc
 
 
 @root.command("list")
@@ -364,20 +255,6 @@ def validate(
     if strict and ds.warnings:
         err.print(f"--strict: {len(ds.warnings)} warning(s); exit 1.", markup=False)
         raise typer.Exit(1)
-
-
-@data_app.command("eksempel")
-def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
-    """Regenerate the example figures (deterministic) to --out or stdout."""
-    from faktaark.eksempeldata import generate, to_csv
-
-    text = to_csv(generate())
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        from faktaark.pipeline import write_atomic
-
-        write_atomic(out, text.encode("utf-8"))
 
 
 def _complete() -> typer.Typer:

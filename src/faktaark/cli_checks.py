@@ -11,15 +11,14 @@ from typing import Annotated
 import typer
 
 from faktaark import api
-from faktaark.cli import (
+from faktaark.cli import layouts_app, root
+from faktaark.cli_common import (
     DataOpt,
     JsonOpt,
     UdgaveOpt,
     _err_console,
     _out_console,
     _run,
-    layouts_app,
-    root,
 )
 
 

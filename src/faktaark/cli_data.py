@@ -1,14 +1,16 @@
-"""CLI commands about data: import (Statbank), editions (diff). Registered on `cli.root`
-(when imported: see `cli.app`, `cli.main`)."""
+"""CLI commands about data: example data, import (Statbank), editions (diff). Registered on
+`cli.root` (when imported: see `cli.app`, `cli.main`)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from faktaark.cli import (
+from faktaark.cli import data_app, root
+from faktaark.cli_common import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
@@ -17,8 +19,6 @@ from faktaark.cli import (
     _err_console,
     _out_console,
     _run,
-    data_app,
-    root,
 )
 from faktaark.errors import InputError, UsageError
 
@@ -26,6 +26,20 @@ if TYPE_CHECKING:
     from faktaark.diff import Change, DiffReport
 
 FORMATS = ("table", "csv", "json")
+
+
+@data_app.command("eksempel")
+def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
+    """Regenerate the example figures (deterministic) to --out or stdout."""
+    from faktaark.eksempeldata import generate, to_csv
+
+    text = to_csv(generate())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from faktaark.pipeline import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
 
 
 @data_app.command("statbank")

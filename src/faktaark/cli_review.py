@@ -15,7 +15,8 @@ from typing import Annotated
 import typer
 
 from faktaark import api
-from faktaark.cli import (
+from faktaark.cli import root
+from faktaark.cli_common import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
@@ -28,18 +29,10 @@ from faktaark.cli import (
     _err_console,
     _out_console,
     _run,
-    root,
+    _usage,
 )
-from faktaark.errors import UsageError
 
 TRANSPOSE_UP_TO = 5  # municipalities: up to this many, the table has one column per kommune
-
-
-def _usage(message: str) -> None:
-    def fail() -> None:
-        raise UsageError(message)
-
-    _run(fail)
 
 
 def _number(value: object) -> str:
