@@ -3,9 +3,9 @@
 `inspect_pdf(path)` reports pages, page size, page boxes, fonts (embedded?), the colour spaces
 the page content uses, images below 300 dpi at their placed size, and the PDF/A and PDF/UA
 verdicts of two independent validators (pikepdf's PDF/A allow-list checker and
-page-validation). `scan_written(data)` is the cheap structural check every sheet gets as it is
-written: it reads the bytes as written (xref offsets, stream lengths, fonts, metadata), without
-a PDF library, so building a sheet does not import pikepdf.
+page-validation). Its structural rules are those of `scan.scan_written` (the check every sheet
+gets as it is written, on its bytes), here read through pikepdf so that any PDF can be checked,
+whatever way it was written.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faktaark.errors import InputError
-from faktaark.scan import scan_written
 
 if TYPE_CHECKING:
     import pikepdf
 
-__all__ = ["PdfReport", "full_verdicts", "inspect_pdf", "quick_check", "scan_written"]
+__all__ = ["PdfReport", "full_verdicts", "inspect_pdf"]
 
 MIN_DPI = 300
 _COLOR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
@@ -112,8 +111,9 @@ def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
     report.color_spaces = sorted(spaces)
 
 
-def quick_check(pdf: pikepdf.Pdf, cmyk: bool) -> list[str]:
-    """Cheap structural checks of a finished sheet (no parse of the page content)."""
+def _structure(pdf: pikepdf.Pdf, cmyk: bool) -> list[str]:
+    """Fonts embedded, no Helvetica, XMP, the output intent, no /Trans, printable annotations
+    (the rules of `scan.scan_written`, on parsed objects; the page content is not parsed)."""
     problems = []
     for f in _fonts(pdf):
         if not f["embedded"]:
@@ -213,7 +213,7 @@ def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:
         mark: Any = pdf.Root.get("/MarkInfo")
         report.tagged = "/StructTreeRoot" in pdf.Root and bool(mark and mark.get("/Marked"))
         cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
-        report.problems += quick_check(pdf, cmyk)
+        report.problems += _structure(pdf, cmyk)
     variant = "print" if cmyk else "screen"
     if variant == "print" and "DeviceRGB" in report.color_spaces:
         report.problems.append("the print variant uses RGB colour")

@@ -8,7 +8,7 @@ exactly what the renderer draws. A character the font lacks is a `GlyphError`, n
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from faktaark.errors import GlyphError
 from faktaark.resources import fonts_dir
@@ -36,17 +36,15 @@ def register_all() -> tuple[str, ...]:
 def _reuse_subsets(face: object) -> None:
     """Remember the subset font files this font made: sheets mostly use the same characters
     (98 sheets need 9 distinct subsets of 3 fonts), and subsetting costs a millisecond."""
-    original = face.makeSubset  # type: ignore[attr-defined]
-    made: dict[tuple[int, ...], bytes] = {}
+    subset_file = face.makeSubset  # type: ignore[attr-defined]
+
+    @lru_cache(maxsize=64)
+    def made(key: tuple[int, ...]) -> bytes:
+        out: bytes = subset_file(list(key))
+        return out
 
     def make(subset: list[int]) -> bytes:
-        key = tuple(subset)
-        hit = made.get(key)
-        if hit is None:
-            if len(made) >= 64:
-                made.pop(next(iter(made)))
-            hit = made[key] = original(subset)
-        return hit
+        return made(tuple(subset))
 
     face.makeSubset = make  # type: ignore[attr-defined]
 
@@ -59,22 +57,16 @@ def _patch_tounicode(ttfonts: object) -> None:
     if getattr(original, "_faktaark", False):
         return
 
-    made: dict[tuple[str, tuple[int, ...]], str] = {}  # the same few subsets on every sheet
-
-    def make(fontname: str, subset: list[int]) -> str:
-        key = (fontname, tuple(subset))
-        hit = made.get(key)
-        if hit is not None:
-            return hit
+    @lru_cache(maxsize=256)  # the same few subsets on every sheet
+    def cmap(fontname: str, subset: tuple[int, ...]) -> str:
         # entries look like "<41> <0041>"; drop those mapping to U+0000 and recount
-        lines = original(fontname, subset).split("\n")
+        lines = original(fontname, list(subset)).split("\n")
         keep = [ln for ln in lines if not (len(ln) == 11 and ln.endswith("> <0000>"))]
         n = sum(1 for ln in keep if len(ln) >= 11 and ln[0] == "<" and ln[3:6] == "> <")
-        text = "\n".join(f"{n} beginbfchar" if ln.endswith("beginbfchar") else ln for ln in keep)
-        if len(made) >= 256:
-            made.pop(next(iter(made)))
-        made[key] = text
-        return text
+        return "\n".join(f"{n} beginbfchar" if ln.endswith("beginbfchar") else ln for ln in keep)
+
+    def make(fontname: str, subset: list[int]) -> str:
+        return cmap(fontname, tuple(subset))
 
     make._faktaark = True  # type: ignore[attr-defined]
     ttfonts.makeToUnicodeCMap = make  # type: ignore[attr-defined]

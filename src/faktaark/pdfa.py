@@ -10,13 +10,11 @@ subset tags. `check.py` validates the written bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import os
 import zlib
 from collections.abc import Sequence
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from reportlab import Version as REPORTLAB_VERSION
 from reportlab.pdfbase import pdfdoc
@@ -30,34 +28,17 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from faktaark.docmeta import DocMeta, xmp_packet
 from faktaark.errors import ValidationFailed
 from faktaark.plan import Node
 from faktaark.render import Rendered
 from faktaark.resources import package_dir
 
-__all__ = ["DocMeta", "cmyk_profile", "finish", "meta_date"]
+__all__ = ["cmyk_profile", "finish"]
 
 CMYK_PROFILE = "icc/FaktaCMYK-FOGRA39L.icc"
 SRGB_PROFILE = "icc/sRGB-lcms.icc"
 CMYK_CONDITION = "FOGRA39"
-
-
-class DocMeta(NamedTuple):
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    creator_tool: str  # "faktaark 0.1.0"
-    date: dt.datetime
-    lang: str = "da-DK"
-
-
-def meta_date(udgave: int) -> dt.datetime:
-    """The document date: SOURCE_DATE_EPOCH when set, else 1 January of the edition."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime(udgave, 1, 1, tzinfo=dt.UTC)
 
 
 @cache
@@ -86,18 +67,12 @@ def flate(data: bytes, level: int = 6) -> bytes:
 # the default level for 4 % more bytes). Font files and their CMaps repeat from sheet to sheet
 # (9 distinct subsets in 98 sheets): compressed once, as small as zlib makes them.
 CONTENT_LEVEL = 3
-_PACKED: dict[bytes, bytes] = {}
 
 
+@lru_cache(maxsize=128)
 def _packed_once(raw: bytes, font_file: bool) -> bytes:
-    hit = _PACKED.get(raw)
-    if hit is None:
-        # a font cannot be padded like a content stream (see _stream_format)
-        hit = zlib.compress(raw, 9) if font_file else flate(raw, 9)
-        if len(_PACKED) >= 128:
-            _PACKED.pop(next(iter(_PACKED)))
-        _PACKED[raw] = hit
-    return hit
+    # a font cannot be padded like a content stream (see _stream_format)
+    return zlib.compress(raw, 9) if font_file else flate(raw, 9)
 
 
 _EOL = (b"\r", b"\n")
@@ -275,68 +250,8 @@ def _page_entries(page: Any, **entries: Any) -> None:
 # ----------------------------------------------------------------------------- metadata
 
 
-def escape(text: str) -> str:
-    """XML text escaping (xml.sax.saxutils pulls in urllib and http: 20 ms of imports)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" \
-xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" \
-xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"{ua_ns}>
- <dc:format>application/pdf</dc:format>
- <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
- <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
- <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
- <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
- <pdf:Keywords>{keywords}</pdf:Keywords>
- <pdf:Producer>{producer}</pdf:Producer>
- <xmp:CreatorTool>{creator}</xmp:CreatorTool>
- <xmp:CreateDate>{date}</xmp:CreateDate>
- <xmp:ModifyDate>{date}</xmp:ModifyDate>
- <xmp:MetadataDate>{date}</xmp:MetadataDate>
- <pdfaid:part>2</pdfaid:part>
- <pdfaid:conformance>{conformance}</pdfaid:conformance>{ua}
-</rdf:Description></rdf:RDF></x:xmpmeta>
-<?xpacket end="w"?>"""
-
-_UA_NS = (
-    ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"'
-    ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
-    ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
-    ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"'
-)
-_UA = """
- <pdfuaid:part>1</pdfuaid:part>
- <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
-  <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-  <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
-  <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
-   <pdfaProperty:name>part</pdfaProperty:name>
-   <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-   <pdfaProperty:category>internal</pdfaProperty:category>
-   <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed\
-</pdfaProperty:description>
-  </rdf:li></rdf:Seq></pdfaSchema:property>
- </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
-
-
 def _producer(meta: DocMeta) -> str:
     return f"{meta.creator_tool} (ReportLab {REPORTLAB_VERSION})"
-
-
-def _xmp(meta: DocMeta, tagged: bool) -> bytes:
-    date = meta.date.strftime("%Y-%m-%dT%H:%M:%SZ")
-    producer = _producer(meta)
-    xmp = _XMP.format(
-        title=escape(meta.title), author=escape(meta.author), subject=escape(meta.subject),
-        lang=meta.lang, keywords=escape(meta.keywords), producer=escape(producer),
-        creator=escape(meta.creator_tool), date=date, conformance="A" if tagged else "B",
-        ua_ns=_UA_NS if tagged else "", ua=_UA if tagged else "",
-    )  # fmt: skip
-    return xmp.encode("utf-8")
 
 
 class _Info(PDFInfo):  # type: ignore[misc]
@@ -346,8 +261,6 @@ class _Info(PDFInfo):  # type: ignore[misc]
     def __init__(self, meta: DocMeta) -> None:
         super().__init__()
         self.meta = meta
-        self.title, self.author, self.subject = meta.title, meta.author, meta.subject
-        self.keywords = meta.keywords
 
     def format(self, document: Any) -> bytes:
         meta = self.meta
@@ -365,7 +278,7 @@ class _Info(PDFInfo):  # type: ignore[misc]
 def _metadata(doc: Any, meta: DocMeta, tagged: bool) -> None:
     xmp = PDFStream(
         PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-        _xmp(meta, tagged),
+        xmp_packet(meta, tagged, _producer(meta)),
     )
     doc.Catalog.Metadata = xmp
     doc.info = _Info(meta)

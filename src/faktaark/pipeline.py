@@ -74,15 +74,16 @@ def make_pdf(plan: SheetPlan, variant: str = "screen", validate: str = "full") -
     `pdfa.finish`); a failure raises `ValidationFailed` and nothing is written.
     """
     from faktaark import pdfa, render
+    from faktaark.docmeta import DocMeta, meta_date
     from faktaark.printgeom import PrintGeometry
 
     geometry = PrintGeometry(plan.width, plan.height) if variant == "print" else None
     creator = f"faktaark {__version__}"
     rendered = render.draw(plan, geometry, creator=creator, tagged=variant == "screen")
-    meta = pdfa.DocMeta(
+    meta = DocMeta(
         title=plan.title, author=plan.author, subject=plan.subject,
         keywords=f"almene boliger, {plan.kommune}, faktaark", creator_tool=creator,
-        date=pdfa.meta_date(plan.udgave), lang=plan.lang,
+        date=meta_date(plan.udgave), lang=plan.lang,
     )  # fmt: skip
     pages = [page.content for page in plan.pages]
     return pdfa.finish(rendered, pages, meta, variant=variant, validate=validate)
