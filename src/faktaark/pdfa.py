@@ -153,8 +153,8 @@ def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) 
     for m in rendered.marked:
         mcids.setdefault(id(m.node), []).append((m.page, m.mcid))
     links: dict[int, list[tuple[int, str]]] = {}  # id(node) -> [(key, annotation name)]
-    for i, (_page, name, node) in enumerate(rendered.links):
-        links.setdefault(id(node), []).append((len(page_objs) + i, name))
+    for link in rendered.links:
+        links.setdefault(id(link.node), []).append((link.key, link.name))
     parents: dict[int, dict[int, bytes]] = {}  # page -> mcid -> element
     nums: list[bytes] = []
     root, root_ref = new()

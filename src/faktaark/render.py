@@ -30,7 +30,7 @@ from faktaark.plan import (
 if TYPE_CHECKING:
     from faktaark.printgeom import PrintGeometry
 
-__all__ = ["Marked", "Rendered", "draw", "render_pdf"]
+__all__ = ["Link", "Marked", "Rendered", "draw", "render_pdf"]
 
 BODY_FONT = "FaktaSans-Regular"
 
@@ -43,15 +43,24 @@ class Marked(NamedTuple):
     node: Node
 
 
+class Link(NamedTuple):
+    """A link annotation: its page, ReportLab's internal name for it, the node it belongs to,
+    and its /StructParent key (pages take keys 0..n-1, links n, n+1, ...)."""
+
+    page: int
+    name: str
+    node: Node
+    key: int
+
+
 @dataclass
 class Rendered:
     """A drawn document: the ReportLab canvas with every page shown but not yet saved (see
-    `pdfa.finish`), the marked-content sequences, and the link annotations as (page, the
-    annotation's internal name, node)."""
+    `pdfa.finish`), the marked-content sequences, and the link annotations."""
 
     canvas: Any
     marked: list[Marked] = field(default_factory=list)
-    links: list[tuple[int, str, Node]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
 
 class _Painter:
@@ -194,8 +203,8 @@ def draw(
     tagged: bool = False,
 ) -> Rendered:
     """Draw the plan. With `geometry` the print variant (CMYK, bleed, marks), else screen.
-    With `tagged`, link annotations get the /StructParent keys the structure tree uses
-    (pages take keys 0..n-1, links n, n+1, ...) and a /Contents description."""
+    With `tagged`, link annotations get the /StructParent keys the structure tree uses and a
+    /Contents description."""
     from reportlab.pdfbase.pdfdoc import PDFString
     from reportlab.pdfgen.canvas import Canvas
 
@@ -242,14 +251,15 @@ def draw(
                 mcid += 1
             for op in node.ops:
                 if isinstance(op, LinkOp):
+                    key = len(plan.pages) + len(out.links)  # the structure tree's key
                     extra: dict[str, Any] = {"F": 4}  # printable (PDF/A)
                     if tagged:
-                        extra["StructParent"] = len(plan.pages) + len(out.links)
+                        extra["StructParent"] = key
                         extra["Contents"] = PDFString(f"Link: {op.url}")
                     rect = (op.x1, op.y1, op.x2, op.y2)
                     canvas.linkURL(op.url, rect, relative=1, thickness=0, **extra)
                     name = canvas._doc.annotationName(f"NUMBER{canvas._annotationCount}")
-                    out.links.append((page_index, name, node))
+                    out.links.append(Link(page_index, name, node, key))
             stack.extend(reversed(node.children))
         canvas.restoreState()
         if geometry:
