@@ -89,33 +89,33 @@ def layout_uses_peers(layout: Layout) -> bool:
     return bool(names & across) or any(n.startswith(("land.", "region.")) for n in names)
 
 
-def sheet_key(
-    prep: Prepared,
-    layout: Layout,
-    k: Kommune,
-    variants: Sequence[str],
-    validate: str,
-    peers: bool,
-    fonts: str,
+def shared_key(
+    prep: Prepared, layout: Layout, variants: Sequence[str], validate: str, fonts: str
 ) -> str:
-    rec = prep.dataset.record(k.kode, prep.udgave)
+    """The inputs every sheet of a run shares: version, fonts, layout, options, the facts
+    and, for a layout that prints comparisons with other municipalities, the whole edition."""
     parts = [
         __version__,
         fonts,
         layout.digest,
         ",".join(variants),
         validate,
-        rec.digest(),
-        str(prep.dataset.folketal.get(k.kode)),
         str(prep.dataset.folketal_aar),
         json.dumps(
             sorted((f.id, f.tekst, f.kilde) for f in prep.dataset.fakta.values()),
             ensure_ascii=False,
         ),
     ]
-    if peers:
+    if layout_uses_peers(layout):
         parts.append(prep.dataset.digest())
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return "\x1f".join(parts)
+
+
+def sheet_key(prep: Prepared, k: Kommune, shared: str) -> str:
+    """The hash of every input of one sheet: the shared part, its row and its population."""
+    rec = prep.dataset.record(k.kode, prep.udgave)
+    own = f"{rec.digest()}\x1f{prep.dataset.folketal.get(k.kode)}"
+    return hashlib.sha256(f"{shared}\x1f{own}".encode()).hexdigest()[:24]
 
 
 # ----------------------------------------------------------------------------- workers
@@ -252,12 +252,11 @@ def run_batch(
         MANIFEST if layout.name == "almene-boliger" else f"manifest-{layout.name}.json"
     )
     old = {} if force else _read_manifest(manifest_path)
-    fonts = _fonts_digest()
-    peers = layout_uses_peers(layout)
+    shared = shared_key(prep, layout, variants, validate, _fonts_digest())
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
     for k in kommuner:
-        key = sheet_key(prep, layout, k, variants, validate, peers, fonts)
+        key = sheet_key(prep, k, shared)
         prev = old.get(k.kode)
         if prev is not None and prev.get("input_key") == key and _files_present(out, prev):
             o = SheetOutcome(
