@@ -47,7 +47,7 @@ import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from faktaark import api
-from faktaark.batch import run_batch
+from faktaark.builder.batch import run_batch
 prep = api.prepare()
 lay = api.load_layout_for(None, prep.dataset)
 todo = api.all_kommuner()
@@ -62,7 +62,7 @@ THOUSAND = """
 import json, resource, sys, time
 from pathlib import Path
 from faktaark import api
-from faktaark.batch import run_batch
+from faktaark.builder.batch import run_batch
 prep = api.prepare()
 lay = api.load_layout_for(None, prep.dataset)
 todo = api.all_kommuner()

@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 
 from faktaark import api
-from faktaark.kommuner import register
-from faktaark.layout import resolve
+from faktaark.core.kommuner import register
+from faktaark.layout.load import resolve
 
 MAP_CARD = "kort_felt"  # the white card under the map in the default layout
 

@@ -9,7 +9,8 @@ import pytest
 
 import faktaark
 from faktaark import api
-from faktaark.kommuner import register
+from faktaark.builder.sheet import build_sheet
+from faktaark.core.kommuner import register
 
 
 @pytest.mark.slow
@@ -17,7 +18,7 @@ def test_all_98_build_with_two_pages(tmp_path: Path, prepared: api.Prepared) -> 
     lay = api.load_layout_for(None, prepared.dataset)
     names = []
     for k in register():
-        res = api.build_one(k, prepared, lay, tmp_path)
+        res = build_sheet(k, prepared, lay, tmp_path)
         reader = pypdf.PdfReader(str(res.path))
         assert len(reader.pages) == 2, k.navn
         first = (reader.pages[0].extract_text() or "").replace("\n", " ")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import types
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 import faktaark
+import faktaark.errors
 from faktaark import api
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,11 +79,11 @@ def test_public_functions_are_documented_and_typed() -> None:
 
 
 def test_review_functions_are_previews_own() -> None:
-    """`api.compare` and `api.contact_sheet` import `faktaark.preview` when called; they keep
+    """`api.compare` and `api.contact_sheet` import `faktaark.review.preview` when called; they keep
     its signatures and docstrings."""
     import inspect
 
-    from faktaark import preview
+    from faktaark.review import preview
 
     for name in ("compare", "contact_sheet"):
         ours, theirs = getattr(api, name), getattr(preview, name)
@@ -172,8 +174,62 @@ def test_build_many_in_order_with_progress(tmp_path: Path, prepared: api.Prepare
     results = faktaark.build_many(
         ["Bornholm", 101], data=prepared, out=tmp_path, on_result=lambda r: seen.append(r.kommune)
     )
-    assert [r.kommune for r in results] == seen == ["Bornholm", "København"]
+    assert [r.kommune for r in results] == ["Bornholm", "København"]  # the order asked for
+    assert sorted(seen) == ["Bornholm", "København"]  # progress: as they finish
     assert all(r.path.exists() and r.provenance_path for r in results)
+    assert all(r.provenance is not None and not r.skipped for r in results)
+
+
+def test_build_many_runs_the_batch_engine_in_parallel(tmp_path: Path) -> None:
+    """The same engine as `build --all`: workers, and the bytes do not depend on how many."""
+    one = faktaark.build_many(["Glostrup", "Læsø", "Fanø"], out=tmp_path / "a", jobs=1)
+    two = faktaark.build_many(["Glostrup", "Læsø", "Fanø"], out=tmp_path / "b", jobs=2)
+    assert [r.sha256 for r in one] == [r.sha256 for r in two]
+    assert not (tmp_path / "a" / "manifest.json").exists()  # no manifest unless asked for
+
+
+def test_build_many_manifest_makes_it_incremental(tmp_path: Path) -> None:
+    first = faktaark.build_many(["Glostrup", "Fanø"], out=tmp_path, manifest=True, jobs=1)
+    assert (tmp_path / "manifest.json").is_file()
+    again = faktaark.build_many(["Glostrup", "Fanø"], out=tmp_path, manifest=True, jobs=1)
+    assert [r.skipped for r in again] == [True, True]
+    assert [r.sha256 for r in again] == [r.sha256 for r in first]
+    forced = faktaark.build_many(["Glostrup"], out=tmp_path, manifest=True, force=True, jobs=1)
+    assert not forced[0].skipped
+
+
+def test_build_many_collects_every_failure(
+    tmp_path: Path, prepared: api.Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faktaark.plan.planner
+
+    real = faktaark.plan.planner.make_plan
+
+    def fails_on_islands(layout: Any, sd: Any) -> Any:
+        if sd.kommune.navn in ("Læsø", "Fanø"):
+            raise faktaark.FitError("test", sd.kommune.navn, 1, "titel", "planted")
+        return real(layout, sd)
+
+    monkeypatch.setattr(faktaark.plan.planner, "make_plan", fails_on_islands)
+    with pytest.raises(faktaark.errors.BatchError) as info:
+        faktaark.build_many(["Læsø", "Glostrup", "Fanø"], data=prepared, out=tmp_path, jobs=1)
+    err = info.value
+    assert isinstance(err, faktaark.FaktaarkError)
+    assert "2 of 3 sheets failed" in str(err)
+    assert sorted(i.kommune or "" for i in err.issues) == ["Fanø", "Læsø"]
+    assert [r.kommune for r in err.results] == ["Glostrup"]  # the others were still built
+    assert (tmp_path / "161-glostrup.pdf").is_file()
+
+
+def test_build_many_takes_the_validate_setting(tmp_path: Path, prepared: api.Prepared) -> None:
+    for mode in ("none", "fast", "sample", "full"):
+        out = tmp_path / mode
+        (res,) = faktaark.build_many(["Glostrup"], data=prepared, out=out, validate=mode)
+        assert res.path.is_file()
+    with pytest.raises(faktaark.UsageError, match="validate"):
+        faktaark.build_many(["Glostrup"], data=prepared, out=tmp_path, validate="bogus")
+    with pytest.raises(faktaark.UsageError, match="validate"):
+        faktaark.build("Glostrup", data=prepared, out=tmp_path, validate="bogus")
 
 
 def test_indicators_for_chosen_municipalities(prepared: api.Prepared) -> None:

@@ -13,11 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 import faktaark
-import faktaark.cli
+import faktaark.cli.app
 from faktaark import api
-from faktaark.check import full_verdicts, inspect_pdf
-from faktaark.kommuner import register
-from faktaark.printgeom import PrintGeometry
+from faktaark.builder.sheet import build_sheet
+from faktaark.core.kommuner import register
+from faktaark.pdf.inspect import inspect_pdf
+from faktaark.pdf.printgeom import PrintGeometry
+from faktaark.pdf.validate import full_verdicts
 
 MM = 72 / 25.4
 runner = CliRunner()
@@ -185,7 +187,7 @@ def test_print_variant_validates_as_pdfa_2b(both: api.BuildResult) -> None:
 def test_check_command_reports_and_fails_on_helvetica(
     tmp_path: Path, both: api.BuildResult
 ) -> None:
-    res = runner.invoke(faktaark.cli.app, ["check", str(both.files[0].path)])
+    res = runner.invoke(faktaark.cli.app.app, ["check", str(both.files[0].path)])
     assert res.exit_code == 0, res.output
     assert "PDF/UA-1 (page-validation): pass" in res.stdout
     from reportlab.pdfgen.canvas import Canvas
@@ -194,7 +196,7 @@ def test_check_command_reports_and_fails_on_helvetica(
     c = Canvas(str(bad))
     c.drawString(100, 100, "Hej")
     c.save()
-    res = runner.invoke(faktaark.cli.app, ["check", "--no-validate", str(bad)])
+    res = runner.invoke(faktaark.cli.app.app, ["check", "--no-validate", str(bad)])
     assert res.exit_code == 1
     assert re.search(r"font .*Helvetica is not embedded", res.stdout)
 
@@ -202,17 +204,17 @@ def test_check_command_reports_and_fails_on_helvetica(
 def test_a_sheet_that_fails_validation_is_not_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import faktaark.check
+    import faktaark.pdf.validate
 
     monkeypatch.setenv("FAKTAARK_CACHE", "0")  # a verdict remembered for these bytes is not used
     monkeypatch.setattr(
-        faktaark.check,
+        faktaark.pdf.validate,
         "full_verdicts",
         lambda data, variant, second_opinion=False: {
             "PDF/A-2a (page-validation)": "fail: [6.2.4.3] planted"
         },
     )
-    res = runner.invoke(faktaark.cli.app, ["build", "-k", "Glostrup", "--out", str(tmp_path)])
+    res = runner.invoke(faktaark.cli.app.app, ["build", "-k", "Glostrup", "--out", str(tmp_path)])
     assert res.exit_code == 1
     assert "6.2.4.3" in res.stderr
     assert "Traceback" not in res.stderr
@@ -221,7 +223,7 @@ def test_a_sheet_that_fails_validation_is_not_written(
 
 def test_no_validate_says_so(tmp_path: Path) -> None:
     res = runner.invoke(
-        faktaark.cli.app, ["build", "-k", "161", "--no-validate", "--out", str(tmp_path)]
+        faktaark.cli.app.app, ["build", "-k", "161", "--no-validate", "--out", str(tmp_path)]
     )
     assert res.exit_code == 0
     assert "Not validated" in res.stderr
@@ -235,7 +237,7 @@ def test_every_sheet_passes_both_validators(
     lay = api.load_layout_for(layout, prepared.dataset)
     failures = []
     for k in register():
-        res = api.build_one(k, prepared, lay, tmp_path, validate="none")
+        res = build_sheet(k, prepared, lay, tmp_path, validate="none")
         verdicts = full_verdicts(res.path.read_bytes(), "screen", second_opinion=True)
         failures += [f"{k.navn}: {n} {v}" for n, v in verdicts.items() if v != "pass"]
     assert not failures

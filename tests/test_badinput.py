@@ -25,8 +25,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from faktaark.cli import app
-from faktaark.sources import MAX_ROWS
+from faktaark.cli.app import app
+from faktaark.core.limits import MAX_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 ALMENE = ROOT / "data" / "almene.csv"

@@ -16,10 +16,10 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-import faktaark.cli
+import faktaark.cli.app
 from faktaark import api
-from faktaark.batch import run_batch
-from faktaark.kommuner import register
+from faktaark.builder.batch import run_batch
+from faktaark.core.kommuner import register
 
 ROOT = Path(__file__).resolve().parents[1]
 SOME = ["Glostrup", "København", "Ringkøbing-Skjern", "Lyngby-Taarbæk", "Bornholm", "Læsø"]
@@ -27,7 +27,7 @@ runner = CliRunner()
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    res = runner.invoke(faktaark.cli.app, list(args))
+    res = runner.invoke(faktaark.cli.app.app, list(args))
     return res.exit_code, res.stdout, res.stderr
 
 

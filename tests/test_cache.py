@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 import faktaark
-import faktaark.check
+import faktaark.pdf.validate
 from faktaark import api
-from faktaark.cache import cache_dir, known_verdicts, remember_verdicts
+from faktaark.builder.verdicts import known_verdicts, remember_verdicts
+from faktaark.core.cache import cache_dir
 from faktaark.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,13 +27,13 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def validator_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = faktaark.check.full_verdicts
+    real = faktaark.pdf.validate.full_verdicts
 
     def counting(data: bytes, variant: str, second_opinion: bool = False) -> dict[str, str]:
         calls.append(variant)
         return real(data, variant, second_opinion)
 
-    monkeypatch.setattr(faktaark.check, "full_verdicts", counting)
+    monkeypatch.setattr(faktaark.pdf.validate, "full_verdicts", counting)
     return calls
 
 
@@ -91,7 +92,7 @@ def test_failures_are_never_stored(
     remember_verdicts(b"%PDF-1.7 x", "screen", {"PDF/A-2a (page-validation)": "fail: planted"})
     assert known_verdicts(b"%PDF-1.7 x", "screen") is None
     monkeypatch.setattr(
-        faktaark.check,
+        faktaark.pdf.validate,
         "full_verdicts",
         lambda data, variant, second_opinion=False: {"PDF/UA-1 (page-validation)": "fail: x"},
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from faktaark.cli import app
+from faktaark.cli.app import app
 
 runner = CliRunner()
 
@@ -121,11 +121,11 @@ def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
     no map shapes (the projected map is cached too)."""
     code = (
         "import sys\n"
-        "from faktaark.cli import main\n"
+        "from faktaark.cli.app import main\n"
         "sys.argv = ['faktaark', 'build', '-k', 'Glostrup', '-o', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "from faktaark import geo\n"
-        "print(geo.atlas.cache_info().currsize, ' '.join(sorted(sys.modules)))\n"
+        "from faktaark.plan import geodata\n"
+        "print(geodata.atlas.cache_info().currsize, ' '.join(sorted(sys.modules)))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "FAKTAARK_CACHE": "1"}
     for out in ("first", "second"):  # the first run fills the cache
@@ -135,10 +135,16 @@ def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
     atlas, *modules = res.stdout.split()
     assert atlas == "0"
     loaded = set(modules)
-    assert "faktaark.planner" in loaded
+    assert "faktaark.plan.planner" in loaded
     unwanted = {
-        *("faktaark.cli_checks", "faktaark.cli_data", "faktaark.cli_review"),
-        *("faktaark.preview", "faktaark.layout_check", "multiprocessing", "pyphen", "tomllib"),
+        *("faktaark.cli.checks", "faktaark.cli.data", "faktaark.cli.review"),
+        *(
+            "faktaark.review.preview",
+            "faktaark.layout.checks",
+            "multiprocessing",
+            "pyphen",
+            "tomllib",
+        ),
     }
     assert not loaded & unwanted, loaded & unwanted
 

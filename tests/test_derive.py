@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from faktaark import api, derive
-from faktaark.kommuner import register
+from faktaark import api
+from faktaark.core.kommuner import register
+from faktaark.values import indicators
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_missing_move_out_rate_gives_missing_allocation(prepared: api.Prepared) 
     recs = list(prepared.dataset.edition())
     i = next(i for i, r in enumerate(recs) if r.kommunekode == 101)
     recs[i] = replace(recs[i], values={**recs[i].values, "fraflytningsprocent": None})
-    df = derive.compute(recs, prepared.dataset.folketal, register())
-    row = derive.rows(df)[101]
+    df = indicators.compute(recs, prepared.dataset.folketal, register())
+    row = indicators.rows(df)[101]
     assert row["anvisningsret_pr_aar"] is None
     assert row["ledige_familieboliger_pr_aar"] is None

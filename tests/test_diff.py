@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from faktaark import diff
-from faktaark.cli import app
+from faktaark.cli.app import app
+from faktaark.data import editions as ed
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -83,13 +83,13 @@ def editions(tmp_path: Path) -> tuple[Path, Path]:
     )
 
 
-def flags(changes: list[diff.Change]) -> set[tuple[int, str, str]]:
+def flags(changes: list[ed.Change]) -> set[tuple[int, str, str]]:
     return {(c.kommunekode, c.figur, f) for c in changes for f in c.flags}
 
 
 def test_diff_finds_exactly_the_planted_changes(tmp_path: Path) -> None:
     old, new = editions(tmp_path)
-    report = diff.compare(*diff.load_pair([old, new]))
+    report = ed.compare_editions(*ed.load_pair([old, new]))
     assert (report.old_udgave, report.new_udgave) == (2024, 2025)
     assert flags(report.flagged) == PLANTED
     glostrup = {c.figur: c for c in report.changes if c.kommunekode == 161}
@@ -112,7 +112,7 @@ def test_same_figures_next_edition_flag_nothing(tmp_path: Path) -> None:
     for r in rows:
         r["udgave"] = "2024"
     old = write(tmp_path / "old.csv", rows)
-    report = diff.compare(*diff.load_pair([old, ROOT / "data" / "almene.csv"]))
+    report = ed.compare_editions(*ed.load_pair([old, ROOT / "data" / "almene.csv"]))
     assert report.flagged == []
     assert all(c.aendring in (0, None) for c in report.changes)
 
@@ -124,7 +124,7 @@ def test_one_file_with_two_editions(tmp_path: Path) -> None:
         old.read_text(encoding="utf-8") + new.read_text(encoding="utf-8").split("\n", 1)[1],
         encoding="utf-8",
     )
-    report = diff.compare(*diff.load_pair([both]))
+    report = ed.compare_editions(*ed.load_pair([both]))
     assert flags(report.flagged) == PLANTED
 
 
@@ -136,7 +136,7 @@ def test_one_edition_is_a_usage_error() -> None:
 
 def test_swapped_editions_are_flagged(tmp_path: Path) -> None:
     old, new = editions(tmp_path)
-    report = diff.compare(*diff.load_pair([new, old]))
+    report = ed.compare_editions(*ed.load_pair([new, old]))
     assert (0, "udgave", "year") in flags(report.flagged)
 
 
@@ -160,7 +160,7 @@ def test_swapped_editions_are_flagged(tmp_path: Path) -> None:
 def test_thresholds(
     figur: str, old: float | None, new: float | None, expected: tuple[str, ...]
 ) -> None:
-    got, message = diff._judge(figur, old, new)
+    got, message = ed._judge(figur, old, new)
     assert got == expected
     assert bool(message) == bool(expected)
 

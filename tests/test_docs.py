@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from faktaark.cli import app
-from faktaark.fields import COLUMNS
+from faktaark.cli.app import app
+from faktaark.core.fields import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faktaark.eksempeldata import GLOSTRUP, generate, to_csv
+from faktaark.data.eksempeldata import GLOSTRUP, generate, to_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 

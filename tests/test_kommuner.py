@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from faktaark.core.kommuner import collation_key, register, slugify
 from faktaark.errors import UnknownKommune
-from faktaark.kommuner import collation_key, register, slugify
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 import faktaark
-import faktaark.cli
+import faktaark.cli.app
 from conftest import pdf_text
 from faktaark import api
-from faktaark.context import known_names
 from faktaark.errors import LayoutError
-from faktaark.layout import available, load_layout
-from faktaark.plan import TextOp
+from faktaark.layout.load import available, load_layout
+from faktaark.plan.model import TextOp
+from faktaark.values.sheet import known_names
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -43,7 +43,7 @@ def line_of(path: Path, needle: str) -> int:
 
 @pytest.mark.parametrize("name", [p.name for p in available()])
 def test_shipped_layouts_fit_all_98_and_the_worst_cases(name: str) -> None:
-    report = api.check_layout(name)
+    report = api.fit_check(name)
     assert report.sheets == 98 + 5
     assert report.ok, report.failures
     assert all(r.room >= -0.01 for r in report.rooms)
@@ -62,7 +62,7 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
         "borgere i alle livets faser hver eneste dag, hele året rundt, i by og på land, "
         'for unge og gamle, for familier og for enlige"\nside2',
     )
-    res = runner.invoke(faktaark.cli.app, ["layouts", "check", str(folder)])
+    res = runner.invoke(faktaark.cli.app.app, ["layouts", "check", str(folder)])
     assert res.exit_code == 1
     assert re.search(
         r'almene-boliger, Glostrup, side 1, boks "titel": \d+ pt for højt ved '
@@ -71,7 +71,8 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
     )
     out = tmp_path / "out"
     res = runner.invoke(
-        faktaark.cli.app, ["build", "-k", "Glostrup", "--layout", str(folder), "--out", str(out)]
+        faktaark.cli.app.app,
+        ["build", "-k", "Glostrup", "--layout", str(folder), "--out", str(out)],
     )
     assert res.exit_code == 1
     assert 'boks "titel"' in res.stderr
@@ -208,7 +209,7 @@ def test_layout_errors_name_file_key_and_line(
 
 
 def test_unknown_layout_is_a_usage_error() -> None:
-    res = runner.invoke(faktaark.cli.app, ["build", "-k", "161", "--layout", "nope"])
+    res = runner.invoke(faktaark.cli.app.app, ["build", "-k", "161", "--layout", "nope"])
     assert res.exit_code == 2
     assert "Unknown layout 'nope'" in res.stderr
 

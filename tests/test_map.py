@@ -19,11 +19,13 @@ import pytest
 from PIL import Image, ImageChops
 
 from conftest import ROOT, pdf_text
-from faktaark import api, geo, geo_plan
-from faktaark.context import MAP_ATTRIBUTION
-from faktaark.kommuner import register
-from faktaark.layout import Box, Layout, load_layout
-from faktaark.plan import Node, PathOp, RectOp, SheetPlan, TextOp
+from faktaark import api
+from faktaark.core.kommuner import register
+from faktaark.layout.load import load_layout
+from faktaark.layout.model import Box, Layout
+from faktaark.plan import geodata, maps
+from faktaark.plan.model import Node, PathOp, RectOp, SheetPlan, TextOp
+from faktaark.values.sheet import MAP_ATTRIBUTION
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("FAKTAARK_REGEN_GOLDEN") == "1"
@@ -45,8 +47,8 @@ def _highlight(fig: Node, lay: Layout) -> PathOp:
     return op
 
 
-def _extent(rings: tuple[geo.Ring, ...]) -> geo.BBox:
-    return geo.bbox(rings)
+def _extent(rings: tuple[geodata.Ring, ...]) -> geodata.BBox:
+    return geodata.bbox(rings)
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +57,10 @@ def layout(prepared: api.Prepared) -> Layout:
 
 
 def test_every_municipality_has_a_shape() -> None:
-    at = geo.atlas()
+    at = geodata.atlas()
     assert sorted(at.shapes) == sorted(k.kode for k in register())
     for kode, sh in at.shapes.items():
-        for level in geo.atlas().levels:
+        for level in geodata.atlas().levels:
             assert sh.rings[level], (kode, level)
             assert all(len(r) >= 3 for r in sh.rings[level]), (kode, level)
         assert sh.naboer, kode
@@ -68,24 +70,28 @@ def test_every_municipality_has_a_shape() -> None:
 def test_a_shapes_bbox_needs_no_decoding() -> None:
     """`Shape.bbox` (from the encoded units) is exactly the bounding box of the decoded rings,
     and the bounding box of points is their extremes."""
-    at = geo.atlas()
+    at = geodata.atlas()
     for kode, sh in at.shapes.items():
         for level in at.levels:
             rings = sh.rings[level]
             xs = [x for r in rings for x, _ in r]
             ys = [y for r in rings for _, y in r]
-            assert sh.bbox(level) == geo.bbox(rings) == (min(xs), min(ys), max(xs), max(ys)), kode
+            assert sh.bbox(level) == geodata.bbox(rings) == (min(xs), min(ys), max(xs), max(ys)), (
+                kode
+            )
     assert (
-        geo.bbox([]) == geo.bbox([()]) == (float("inf"), float("inf"), -float("inf"), -float("inf"))
+        geodata.bbox([])
+        == geodata.bbox([()])
+        == (float("inf"), float("inf"), -float("inf"), -float("inf"))
     )
 
 
 def test_neighbours_still_meet() -> None:
     """Coverage simplification keeps shared borders shared: neighbours have common vertices."""
-    at = geo.atlas()
+    at = geodata.atlas()
     for a, b in ((161, 165), (101, 147), (760, 657), (851, 849)):
         assert b in at.shape(a).naboer
-        for level in geo.atlas().levels:
+        for level in geodata.atlas().levels:
             pa = {p for r in at.shape(a).rings[level] for p in r}
             pb = {p for r in at.shape(b).rings[level] for p in r}
             assert len(pa & pb) >= 2, (a, b, level)
@@ -93,25 +99,25 @@ def test_neighbours_still_meet() -> None:
 
 def test_projection_is_not_stretched() -> None:
     """UTM metres both ways: Denmark without Bornholm is about 300 km wide and 370 km tall."""
-    at = geo.atlas()
-    rings = [r for k, s in at.shapes.items() if k != geo.BORNHOLM for r in s.rings["grov"]]
-    x0, y0, x1, y1 = geo.bbox(rings)
+    at = geodata.atlas()
+    rings = [r for k, s in at.shapes.items() if k != geodata.BORNHOLM for r in s.rings["grov"]]
+    x0, y0, x1, y1 = geodata.bbox(rings)
     assert 280_000 < x1 - x0 < 320_000
     assert 350_000 < y1 - y0 < 380_000
 
 
 def test_islands_stay_visible_on_the_denmark_map(layout: Layout) -> None:
     box = _map_box(layout)
-    prep = geo_plan.prepare("danmark", "", box.rect_pt(layout.height))
+    prep = maps.project_map("danmark", "", box.rect_pt(layout.height))
     for kode, name in ISLANDS.items():
         x0, y0, x1, y1 = _extent(prep.shapes[kode])
         assert max(x1 - x0, y1 - y0) >= 2.5, name  # at least ~1 mm on paper
     assert prep.frame is not None  # Bornholm's inset
     fx, fy, fw, fh = prep.frame
-    bx0, by0, bx1, by1 = _extent(prep.shapes[geo.BORNHOLM])
+    bx0, by0, bx1, by1 = _extent(prep.shapes[geodata.BORNHOLM])
     assert fx < bx0 < bx1 < fx + fw
     assert fy < by0 < by1 < fy + fh
-    rest = [r for k, rs in prep.shapes.items() if k != geo.BORNHOLM for r in rs]
+    rest = [r for k, rs in prep.shapes.items() if k != geodata.BORNHOLM for r in rs]
     assert not any(fx < x < fx + fw and fy < y < fy + fh for r in rest for x, y in r)
 
 
@@ -123,17 +129,17 @@ def test_a_cached_map_is_the_map(
     monkeypatch.setenv("FAKTAARK_CACHE", "1")
     rect = tuple(round(v, 3) for v in _map_box(layout).rect_pt(layout.height))
     for view, region in (("danmark", ""), ("region", "Region Hovedstaden")):
-        fresh = geo_plan._project(view, region, rect)
-        assert geo_plan.prepare.__wrapped__(view, region, rect) == fresh  # computed, stored
-        assert geo_plan.prepare.__wrapped__(view, region, rect) == fresh  # read back
+        fresh = maps._project(view, region, rect)
+        assert maps.project_map.__wrapped__(view, region, rect) == fresh  # computed, stored
+        assert maps.project_map.__wrapped__(view, region, rect) == fresh  # read back
     assert len(list((tmp_path / "faktaark").glob("map-*.pickle"))) == 2
 
 
 def test_paths_are_prepared_once_per_process(prepared: api.Prepared, layout: Layout) -> None:
     api.plan_sheet("Glostrup", data=prepared, layout=layout)
-    before = geo_plan.prepare.cache_info()
+    before = maps.project_map.cache_info()
     api.plan_sheet("Aarhus", data=prepared, layout=layout)
-    after = geo_plan.prepare.cache_info()
+    after = maps.project_map.cache_info()
     assert after.misses == before.misses
     assert after.hits > before.hits
 
@@ -148,7 +154,7 @@ def test_the_highlight_is_the_municipality(
     fig = _figure(plan, box.id)
     assert fig.role == "Figure"
     assert fig.alt == f"Kort: {k.officielt_navn} i {k.region}"
-    prep = geo_plan.prepare("danmark", "", box.rect_pt(layout.height))
+    prep = maps.project_map("danmark", "", box.rect_pt(layout.height))
     hi = _highlight(fig, layout)
     assert hi.rings == prep.shapes[k.kode]
     others = [o for o in fig.ops if isinstance(o, PathOp) and o.fill == layout.colors["rule"]]
@@ -167,7 +173,9 @@ def test_glostrup_alt_text(prepared: api.Prepared, layout: Layout) -> None:
     assert _figure(plan, _map_box(layout).id).alt == "Kort: Glostrup Kommune i Region Hovedstaden"
 
 
-def _filled_paths(pdf_path: Path, rgb: tuple[float, float, float]) -> list[tuple[int, geo.BBox]]:
+def _filled_paths(
+    pdf_path: Path, rgb: tuple[float, float, float]
+) -> list[tuple[int, geodata.BBox]]:
     """Page 1's filled paths in one colour: (number of subpaths, extent) per paint."""
     out = []
     with pikepdf.open(pdf_path) as pdf:
@@ -242,10 +250,10 @@ def test_the_package_stays_under_5_mb() -> None:
 def test_no_shapely_and_no_shared_folder_at_run_time(tmp_path: Path) -> None:
     code = (
         "import sys, faktaark\n"
-        "from faktaark import geo\n"
+        "from faktaark.plan import geodata\n"
         "faktaark.build('Læsø', out=sys.argv[1])\n"
         "assert 'shapely' not in sys.modules, 'shapely imported'\n"
-        "assert 'shared' not in geo.atlas().source, geo.atlas().source\n"
+        "assert 'shared' not in geodata.atlas().source, geodata.atlas().source\n"
     )
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=tmp_path)
     assert (tmp_path / "825-laesoe.pdf").is_file()
@@ -264,7 +272,7 @@ def region_layout(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepar
     text = text.replace('view = "danmark"', 'view = "region"\nlabel_style = "kortnavn"')
     text += "\n[styles.kortnavn]\nsize = 5\nleading = 5.6\nhyphenate = false\n"
     toml.write_text(text, encoding="utf-8")
-    from faktaark.context import known_names
+    from faktaark.values.sheet import known_names
 
     return load_layout(folder, known_names(prepared.dataset.fakta))
 
@@ -281,7 +289,7 @@ def test_region_view_fits_for_all_98(prepared: api.Prepared, region_layout: Layo
         for t in labels:  # names stay inside the map box
             assert x - 0.01 <= t.x <= t.x + t.width <= x + w + 0.01, (k.navn, t.text)
             assert y - 0.01 <= t.y <= y + h + 0.01, (k.navn, t.text)
-        assert labels or k.kode == geo.BORNHOLM, k.navn
+        assert labels or k.kode == geodata.BORNHOLM, k.navn
         for o in fig.ops:
             if isinstance(o, PathOp) and o.fill is not None:
                 ex = _extent(o.rings)

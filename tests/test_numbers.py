@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from faktaark import numbers as n
+from faktaark.core import formatting as n
 
 NB = "\u00a0"
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import faktaark
 from faktaark import api
-from faktaark.pdfa import flate
-from faktaark.scan import scan_written
+from faktaark.builder.sheet import build_sheet
+from faktaark.pdf.pdfa import flate
+from faktaark.pdf.scan import scan_written
 
 
 @pytest.fixture(scope="module")
@@ -133,15 +134,15 @@ def test_building_a_sheet_does_not_import_pikepdf(tmp_path: Path) -> None:
 def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: api.Prepared) -> None:
     """The renderer remembers the operators of the maps' shared rings; building the same
     sheets again (a marked small municipality among them) adds nothing to that memory."""
-    from faktaark import render
-    from faktaark.kommuner import register
+    from faktaark.core.kommuner import register
+    from faktaark.pdf import render
 
     lay = api.load_layout_for(None, prepared.dataset)
     sheets = [register().get(n) for n in ("Læsø", "Fanø", "Glostrup", "København")]
     sizes = []
     for _ in range(3):
         for k in sheets:
-            api.build_one(k, prepared, lay, tmp_path, validate="none")
+            build_sheet(k, prepared, lay, tmp_path, validate="none")
         sizes.append(len(render._RINGS))
     assert sizes[0] > 0
     assert sizes[1] == sizes[2] == sizes[0]

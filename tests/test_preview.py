@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 import faktaark
-from faktaark import api, preview
+from faktaark import api
+from faktaark.review import preview
 
 FIVE = ["København", "Glostrup", "Lyngby-Taarbæk", "Bornholm", "Ringkøbing-Skjern"]  # by code
 

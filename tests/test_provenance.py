@@ -11,12 +11,13 @@ import pypdf
 import pytest
 
 from conftest import NBSP
-from faktaark import api, provenance
-from faktaark.fields import COLUMN_NAMES, INDICATOR_NAMES, INDICATORS
-from faktaark.kommuner import register
-from faktaark.layout import available
-from faktaark.pipeline import make_pdf
-from faktaark.texts import placeholders
+from faktaark import api
+from faktaark.builder import provenance
+from faktaark.core.fields import COLUMN_NAMES, INDICATOR_NAMES, INDICATORS
+from faktaark.core.kommuner import register
+from faktaark.layout.load import available
+from faktaark.pdf.make import make_pdf
+from faktaark.text.templates import placeholders
 
 
 def norm(text: str) -> str:

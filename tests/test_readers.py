@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 import faktaark
-from faktaark.cli import app
-from faktaark.dataset import Dataset
+from faktaark.cli.app import app
+from faktaark.core.formatting import tal
+from faktaark.data.dataset import Dataset
+from faktaark.data.sources import read_column_map, read_table
 from faktaark.errors import InputError, UsageError
-from faktaark.numbers import tal
-from faktaark.sources import read_column_map, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "data" / "almene.csv"

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faktaark import numbers as n
+from faktaark.core import formatting as n
+from faktaark.data.sources import read_table
+from faktaark.data.table import Table
 from faktaark.errors import InputError
-from faktaark.sources import Table, read_table
 
 # --- the number parser ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from faktaark.cli import app
+from faktaark.cli.app import app
 
 runner = CliRunner()
 

@@ -20,10 +20,10 @@ import pytest
 from typer.testing import CliRunner
 
 import faktaark
-from faktaark import statbank, statbank_parse
-from faktaark.cli import app
+from faktaark.cli.app import app
+from faktaark.core.kommuner import register
+from faktaark.data import statbank, statbank_parse
 from faktaark.errors import InputError, UsageError
-from faktaark.kommuner import register
 
 ROOT = Path(__file__).resolve().parents[1]
 REC = Path(__file__).parent / "fixtures" / "statbank"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faktaark.texts import Notes, Val, fill, placeholders, plain
+from faktaark.text.templates import Notes, Val, fill, placeholders, plain
 
 NB = "\u00a0"
 CTX = {

@@ -225,7 +225,7 @@ def _provenance(
 
 Made by tools/simplify_map.py (shapely {shapely.__version__}, GEOS {shapely.geos_version_string})
 from ../shared/data/geo/kommuner.geojson, whose provenance note follows below. Attribution to
-print wherever the map appears (faktaark.context.MAP_ATTRIBUTION, placeholder {{kort.kilde}}):
+print wherever the map appears (faktaark.values.sheet.MAP_ATTRIBUTION, placeholder {{kort.kilde}}):
 "Kort: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000)".
 
 What was done:

@@ -17,10 +17,9 @@ and municipality the CLI prints.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import typing as _typing
 
+from faktaark._version import __version__
 from faktaark.errors import (
     DataError,
     FaktaarkError,
@@ -52,12 +51,12 @@ if _typing.TYPE_CHECKING:
         validate,
         write_indicators,
     )
-    from faktaark.dataset import Dataset
-    from faktaark.provenance import Provenance
+    from faktaark.builder.provenance import Provenance
+    from faktaark.data.dataset import Dataset
 
 # The API is imported when first used: `import faktaark` (and the command line, which starts
 # worker processes before it needs the API) stays cheap.
-_LAZY = {"Dataset": "faktaark.dataset", "Provenance": "faktaark.provenance"}
+_LAZY = {"Dataset": "faktaark.data.dataset", "Provenance": "faktaark.builder.provenance"}
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -7,79 +7,45 @@ None (the bundled data), a path or list of paths (files or folders), an already 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.dataset import Dataset
-from faktaark.errors import Issue, UsageError
-from faktaark.kommuner import Kommune, register
-from faktaark.layout import Layout, load_layout
-from faktaark.pipeline import Prepared, make_pdf, sha256, write_atomic
-from faktaark.plan import SheetPlan
-from faktaark.provenance import Provenance, collect, sidecar_path
+from faktaark.builder.sheet import BuildResult, OutputFile, build_sheet, output_path
+from faktaark.builder.verdicts import check_mode
+from faktaark.core.atomic import write_atomic
+from faktaark.core.kommuner import Kommune, register
+from faktaark.data.dataset import Dataset
+from faktaark.errors import BatchError, Issue
+from faktaark.layout.model import Layout
+from faktaark.plan.model import SheetPlan
+from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
-    from faktaark.preview import CompareReport, ContactSheet
+    from faktaark.builder.batch import SheetOutcome
+    from faktaark.data.editions import DiffReport
+    from faktaark.pdf.inspect import PdfReport
+    from faktaark.plan.fitcheck import FitReport
+    from faktaark.review.preview import CompareReport, ContactSheet
 
-__all__ = ["BuildResult", "OutputFile", "build", "build_many", "compare", "contact_sheet",
-           "indicators", "list_kommuner", "load", "plan_sheet", "prepare", "preview_pages",
-           "validate", "write_indicators"]  # fmt: skip
+__all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
+           "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
+           "example_data_csv", "fit_check", "flag_against_previous", "indicators",
+           "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
+           "read_columns_file", "resolve_kommuner", "statbank_import", "validate", "write_file",
+           "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
-INDICATOR_ID_COLUMNS = ("kommunekode", "kommune", "region", "udgave", "datakilde")
-INDICATOR_FORMATS = ("csv", "json", "parquet")
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    path: Path
-    variant: str  # "screen" | "print"
-    pages: int
-    bytes: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """One municipality's sheet(s): files written, warnings, timing, and the provenance of
-    every printed value (also written next to the PDF as `161-glostrup.json`)."""
-
-    kommunekode: int
-    kommune: str
-    layout: str
-    files: tuple[OutputFile, ...]
-    eksempel: bool
-    warnings: tuple[Issue, ...] = ()
-    duration_ms: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-    provenance: Provenance | None = None
-    provenance_path: Path | None = None  # the sidecar JSON
-
-    @property
-    def path(self) -> Path:
-        """The screen (default) PDF."""
-        return self.files[0].path
-
-    @property
-    def pages(self) -> int:
-        return self.files[0].pages
-
-    @property
-    def sha256(self) -> str:
-        return self.files[0].sha256
 
 
 def load(
     data: DataLike = None, *, columns: dict[str, str] | None = None, sheet: str | None = None
 ) -> Dataset:
     """Read and validate figures (bundled data when `data` is None). Raises `DataError`."""
-    from faktaark.loader import load_dataset
+    from faktaark.data.loader import load_dataset
 
     if isinstance(data, Dataset):
         return data
@@ -89,7 +55,7 @@ def load(
         return load_dataset([data], columns, sheet)
     if isinstance(data, Sequence) and all(isinstance(p, (str, Path)) for p in data):
         return load_dataset(list(data), columns, sheet)
-    from faktaark.frames import dataset_from_frame
+    from faktaark.data.frames import dataset_from_frame
 
     return dataset_from_frame(data, columns)
 
@@ -107,8 +73,8 @@ def prepare(
     """Load (if needed) and compute every indicator once for one edition.
 
     For data given as files (or the bundled data) the result is cached per user, keyed by
-    the files' bytes, the options and the faktaark version (see `faktaark.cache`)."""
-    from faktaark.pipeline import prepare as _prepare
+    the files' bytes, the options and the faktaark version (see `faktaark.core.cache`)."""
+    from faktaark.values.prepared import prepare_edition
 
     if isinstance(data, Prepared):
         return data
@@ -117,16 +83,18 @@ def prepare(
         or isinstance(data, (str, Path))
         or (isinstance(data, Sequence) and all(isinstance(p, (str, Path)) for p in data))
     ):
-        from faktaark.cache import cached_prepare
-        from faktaark.loader import input_files
+        from faktaark.data.loader import input_files
+        from faktaark.values.prepared import cached_prepare
 
         paths = None if data is None else [data] if isinstance(data, (str, Path)) else list(data)
         files = input_files(paths)
         options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}"
         return cached_prepare(
-            files, options, lambda: _prepare(load(paths, columns=columns, sheet=sheet), udgave)
+            files,
+            options,
+            lambda: prepare_edition(load(paths, columns=columns, sheet=sheet), udgave),
         )
-    return _prepare(load(data, columns=columns, sheet=sheet), udgave)
+    return prepare_edition(load(data, columns=columns, sheet=sheet), udgave)
 
 
 def indicators(
@@ -138,18 +106,15 @@ def indicators(
     """The derived indicators (`fields.INDICATORS`) as a Polars DataFrame, one row per
     municipality (all, or `kommune`: a code or name, or a list of them), by code. Columns:
     kommunekode, kommune, region, udgave, datakilde, then one per indicator."""
-    from faktaark import derive
-    from faktaark.fields import INDICATOR_NAMES
+    from faktaark.values.indicators import frame
 
     ds = data.dataset if isinstance(data, Prepared) else load(data)
     udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
-    df = derive.compute(ds.edition(udgave), ds.folketal, register())
-    names = {k.kode: k.navn for k in register()}
-    df = df.with_columns(df["kommunekode"].replace_strict(names).alias("kommune"))
+    codes = None
     if kommune is not None:
         queries = [kommune] if isinstance(kommune, (str, int)) else list(kommune)
-        df = df.filter(df["kommunekode"].is_in([k.kode for k in resolve_kommuner(queries)]))
-    return df.select(*INDICATOR_ID_COLUMNS, *INDICATOR_NAMES)
+        codes = [k.kode for k in resolve_kommuner(queries)]
+    return frame(ds.edition(udgave), ds.folketal, codes)
 
 
 def write_indicators(
@@ -158,25 +123,9 @@ def write_indicators(
     """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, with
     every number at full precision: to the file `out` (atomically; `fmt` defaults to its
     suffix) or, for CSV and JSON, returned as text when `out` is None."""
-    import io
+    from faktaark.values.indicators import write_frame
 
-    fmt = fmt or (Path(out).suffix.lstrip(".").lower() if out is not None else "csv")
-    fmt = {"pq": "parquet"}.get(fmt, fmt)
-    if fmt not in INDICATOR_FORMATS:
-        raise UsageError(f"Unknown format {fmt!r}: use {', '.join(INDICATOR_FORMATS)}.")
-    if fmt == "parquet":
-        if out is None:
-            raise UsageError("Parquet is a binary format: give a file to write (--out x.parquet).")
-        buf = io.BytesIO()
-        frame.write_parquet(buf)
-        data = buf.getvalue()
-    else:
-        text = frame.write_csv() if fmt == "csv" else frame.write_json() + "\n"
-        if out is None:
-            return text
-        data = text.encode("utf-8")
-    write_atomic(Path(out), data)
-    return None
+    return write_frame(frame, fmt, out)
 
 
 def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:
@@ -192,22 +141,17 @@ def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[d
 
 
 def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
-    if isinstance(layout, Layout):
-        return layout
-    from faktaark.cache import cached_layout
-    from faktaark.context import known_names
-    from faktaark.layout import resolve
+    from faktaark.layout.load import cached_layout
+    from faktaark.values.sheet import known_names
 
-    known = known_names(ds.fakta)
-    folder = resolve(layout)
-    return cached_layout(folder, sorted(known), lambda: load_layout(folder, known))
+    return cached_layout(layout, known_names(ds.fakta))
 
 
-def resolve_kommuner(queries: Sequence[str | int]) -> list[Kommune]:
-    """Codes or names -> municipalities (raises `UnknownKommune`), duplicates dropped."""
+def resolve_kommuner(queries: Sequence[str | int] | None = None) -> list[Kommune]:
+    """Codes or names -> municipalities (raises `UnknownKommune`), duplicates dropped; all 98
+    when `queries` is None."""
     reg = register()
-    out = [reg.get(q) for q in queries]
-    return list(dict.fromkeys(out))
+    return list(reg) if queries is None else list(dict.fromkeys(reg.get(q) for q in queries))
 
 
 def plan_sheet(
@@ -218,17 +162,11 @@ def plan_sheet(
     udgave: int | None = None,
 ) -> SheetPlan:
     """Plan one sheet without drawing it (what goes where, at which size)."""
-    from faktaark.planner import plan_sheet
+    from faktaark.plan.planner import make_plan
 
     prep = prepare(data, udgave=udgave)
     k = register().get(kommune)
-    return plan_sheet(_layout(layout, prep.dataset), prep.sheet_data(k))
-
-
-def output_path(out: Path, k: Kommune, variant: str, layout_name: str | None = None) -> Path:
-    suffix = "-tryk" if variant == "print" else ""
-    stem = k.filnavn if layout_name in (None, "almene-boliger") else f"{k.filnavn}-{layout_name}"
-    return out / f"{stem}{suffix}.pdf"
+    return make_plan(_layout(layout, prep.dataset), prep.sheet_data(k))
 
 
 def build(
@@ -245,45 +183,10 @@ def build(
 
     `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
     check only) or "none"."""
+    check_mode(validate)
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
-    return build_one(register().get(kommune), prep, lay, Path(out), print_variant, validate)
-
-
-def build_one(
-    k: Kommune,
-    prep: Prepared,
-    lay: Layout,
-    out: Path,
-    print_variant: bool = False,
-    validate: str = "full",
-) -> BuildResult:
-    from faktaark.planner import plan_sheet
-
-    t0 = time.perf_counter()
-    sd = prep.sheet_data(k)
-    sheet = plan_sheet(lay, sd)
-    files = []
-    for variant in ("screen", "print") if print_variant else ("screen",):
-        pdf = make_pdf(sheet, variant, validate)
-        path = output_path(out, k, variant, lay.name)
-        write_atomic(path, pdf)
-        files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-    if not files:
-        raise UsageError("nothing to build")
-    prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
-    write_atomic(sidecar_path(files[0].path), prov.to_json())
-    return BuildResult(
-        k.kode,
-        k.navn,
-        lay.name,
-        tuple(files),
-        sheet.eksempel,
-        warnings=tuple(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
-        duration_ms=(time.perf_counter() - t0) * 1000,
-        provenance=prov,
-        provenance_path=sidecar_path(files[0].path),
-    )
+    return build_sheet(register().get(kommune), prep, lay, Path(out), print_variant, validate)
 
 
 def build_many(
@@ -294,21 +197,55 @@ def build_many(
     out: str | Path = DEFAULT_OUT,
     print_variant: bool = False,
     udgave: int | None = None,
+    validate: str = "sample",
+    jobs: int | None = None,
+    manifest: bool = False,
+    force: bool = False,
+    fail_fast: bool = False,
     on_result: Callable[[BuildResult], None] | None = None,
 ) -> list[BuildResult]:
-    """Build several sheets (all 98 when `kommuner` is None) one after the other, loading the
-    data, computing the indicators and checking the layout once. `on_result` is called after
-    each sheet (progress). Stops at the first error."""
+    """Build several sheets (all 98 when `kommuner` is None) through the batch engine, as
+    `faktaark build --all` does: `jobs` worker processes (default: one per core; the files do
+    not depend on it), the data, indicators and layout prepared once.
+
+    - One failing sheet does not stop the others (unless `fail_fast`): when any failed, a
+      `BatchError` is raised after the run, listing every failure in `issues` and carrying
+      the sheets that were built in `results`.
+    - `manifest`: write `out/manifest.json` and skip the sheets whose inputs are unchanged
+      since it was written (incremental; `force` rebuilds). A skipped sheet's result has
+      `skipped=True` and no provenance object (its sidecar is `provenance_path`).
+    - `validate`: "sample" (the command line's default: the full validator on the first sheet
+      and every 32nd), "full", "fast" or "none". `on_result(result)`: progress, as they finish.
+    """
+    from faktaark.builder.batch import outcome_result, run_batch
+
+    check_mode(validate, batch=True)
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
-    todo = resolve_kommuner(kommuner) if kommuner is not None else all_kommuner()
-    results = []
-    for k in todo:
-        res = build_one(k, prep, lay, Path(out), print_variant)
-        results.append(res)
-        if on_result is not None:
-            on_result(res)
-    return results
+    todo = resolve_kommuner(kommuner)
+    target = Path(out)
+    results: dict[int, BuildResult] = {}
+
+    def arrived(o: SheetOutcome) -> None:
+        res = outcome_result(o, lay.name, target)
+        if res is not None:
+            results[o.kommunekode] = res
+            if on_result is not None:
+                on_result(res)
+
+    report = run_batch(
+        todo, prep, lay, target, variants=("screen", "print") if print_variant else ("screen",),
+        jobs=jobs, validate=validate, force=force, fail_fast=fail_fast, progress=arrived,
+        manifest=manifest, keep_results=True,
+    )  # fmt: skip
+    built = [results[k.kode] for k in todo if k.kode in results]
+    if report.failed or report.interrupted:
+        issues = [Issue(o.error, kommune=o.kommune) for o in report.failed]
+        what = f"{len(report.failed)} of {len(todo)} sheets failed"
+        if report.interrupted:
+            what = f"interrupted after {len(built)} of {len(todo)} sheets"
+        raise BatchError(f"{what}.", issues, results=built)
+    return built
 
 
 def preview_pages(
@@ -322,13 +259,14 @@ def preview_pages(
 ) -> list[Path]:
     """Render a sheet (without writing its PDF) to one PNG per page in `out/`:
     `161-glostrup-side1.png`, `161-glostrup-side2.png`. Returns their paths."""
-    from faktaark import preview
-    from faktaark.planner import plan_sheet as _plan
+    from faktaark.pdf.make import make_pdf
+    from faktaark.plan.planner import make_plan
+    from faktaark.review import preview
 
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
-    pdf = make_pdf(_plan(lay, prep.sheet_data(k)))
+    pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
     return preview.write_pngs(
         pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi
     )
@@ -341,7 +279,7 @@ def contact_sheet(
     """One overview of every sheet in `folder`: all pages of each side by side, labelled with
     code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
     (`oversigt.png`, or `oversigt-1.png` ... when several)."""
-    from faktaark import preview  # imported when used: building a sheet needs none of it
+    from faktaark.review import preview  # imported when used: building a sheet needs none of it
 
     return preview.contact_sheet(
         folder, out, png=png, columns=columns, rows=rows, thumb_dpi=thumb_dpi, png_dpi=png_dpi
@@ -354,7 +292,7 @@ def compare(
     """Compare two batches page by page: render the sheets in `old` and `new` (matched by file
     name) at `dpi` and report those whose pages differ, with a difference image per changed
     page in `out/` and the printed values that changed (from the provenance sidecars)."""
-    from faktaark import preview
+    from faktaark.review import preview
 
     return preview.compare(old, new, out, dpi=dpi)
 
@@ -366,33 +304,95 @@ def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -
 
 def describe_layout(layout: str | Path) -> str:
     """One line about a layout folder (its description)."""
-    import tomllib
+    from faktaark.layout.load import describe
 
-    folder = Path(layout) if Path(layout).is_dir() else None
-    if folder is None:
-        from faktaark.layout import resolve
-
-        folder = resolve(str(layout))
-    raw = tomllib.loads((folder / "layout.toml").read_text(encoding="utf-8"))
-    return str(raw.get("layout", {}).get("description", ""))
+    return describe(layout)
 
 
-def all_kommuner() -> list[Kommune]:
-    return list(register())
-
-
-def check_layout(
+def fit_check(
     layout: str | Path | Layout | None = None, *, data: DataLike = None, udgave: int | None = None
-) -> Any:
+) -> FitReport:
     """Plan a layout for all 98 municipalities and synthetic worst cases -> `FitReport`."""
-    from faktaark.fitcheck import check_fit
+    from faktaark.plan.fitcheck import check_fit
 
     ds = load(data)
     return check_fit(_layout(layout, ds), ds, udgave)
 
 
-def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[Any]:
+def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
-    from faktaark.check import inspect_pdf
+    from faktaark.pdf.inspect import inspect_pdf
 
     return [inspect_pdf(p, validate=validate) for p in paths]
+
+
+def available_layouts() -> list[Path]:
+    """The layout folders shipped with faktaark."""
+    from faktaark.layout.load import available
+
+    return available()
+
+
+def read_columns_file(path: str | Path) -> dict[str, str]:
+    """A column-mapping file (TOML, `[kolonner] ny = "gammel"`) -> {our name: your name}."""
+    from faktaark.data.sources import read_column_map
+
+    return read_column_map(path)
+
+
+def diff_editions(
+    data: Sequence[str | Path], *, columns: dict[str, str] | None = None, sheet: str | None = None
+) -> DiffReport:
+    """Compare two editions: two files or folders (old, new), or one holding two editions."""
+    from faktaark.data.editions import compare_editions, load_pair
+
+    old, new = load_pair(list(data), columns, sheet)
+    return compare_editions(old, new)
+
+
+def flag_against_previous(
+    previous: Sequence[str | Path],
+    data: Dataset,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+) -> Dataset:
+    """`data` with the implausible changes since the `previous` edition added as warnings."""
+    from faktaark.data.editions import with_flags
+
+    return with_flags(list(previous), data, columns, sheet)
+
+
+def example_data_csv() -> str:
+    """The bundled example figures, regenerated (deterministic), as CSV text."""
+    from faktaark.data.eksempeldata import generate, to_csv
+
+    return to_csv(generate())
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write a file atomically (a temporary name, then a rename)."""
+    write_atomic(Path(path), data)
+
+
+def statbank_import(
+    table: str,
+    out: str | Path,
+    *,
+    tid: str | None = None,
+    fmt: str = "csv",
+    timeout: float = 30.0,
+    response: str | Path | None = None,
+) -> Any:
+    """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank (or convert a saved
+    answer, `response`) into the CSV file `out`, with a provenance note next to it
+    (`out.SOURCE.txt`). Returns the fetched table (`statbank.Fetched`)."""
+    from faktaark.data.statbank import import_table
+
+    return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response)
+
+
+def combine_pdfs(paths: Sequence[Path], out: str | Path) -> None:
+    """One PDF of all `paths`, in order (`build --combine`)."""
+    from faktaark.pdf.combine import combine
+
+    combine(list(paths), Path(out))

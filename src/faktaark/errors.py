@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "BatchError",
     "DataError",
     "FaktaarkError",
     "FitError",
@@ -144,6 +146,17 @@ class GlyphError(FaktaarkError):
 
 class RenderError(FaktaarkError):
     """The PDF could not be drawn or written."""
+
+
+class BatchError(FaktaarkError):
+    """Some sheets of a batch (`build_many`) failed; the others were built. `issues` names
+    each failure, `results` holds the sheets that were built."""
+
+    def __init__(
+        self, message: str, issues: Sequence[Issue] = (), results: Sequence[Any] = ()
+    ) -> None:
+        super().__init__(message, issues)
+        self.results = list(results)
 
 
 class ValidationFailed(FaktaarkError):

@@ -1,0 +1,110 @@
+"""One sheet, from prepared values to files on disk: plan, make the PDF(s), ask for a verdict
+on their bytes, write them atomically, and write the provenance sidecar next to them.
+
+Nothing is written until every variant has been made and has passed the checks asked for.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from faktaark.builder.provenance import Provenance, collect, sidecar_path
+from faktaark.builder.verdicts import check_bytes
+from faktaark.core.atomic import sha256, write_atomic
+from faktaark.core.kommuner import Kommune
+from faktaark.errors import Issue
+from faktaark.layout.model import Layout
+from faktaark.layout.rules import sheet_stem
+from faktaark.values.prepared import Prepared
+
+__all__ = ["BuildResult", "OutputFile", "build_sheet", "output_path"]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: Path
+    variant: str  # "screen" | "print"
+    pages: int
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """One municipality's sheet(s): files written, warnings, timing, and the provenance of
+    every printed value (also written next to the PDF as `161-glostrup.json`)."""
+
+    kommunekode: int
+    kommune: str
+    layout: str
+    files: tuple[OutputFile, ...]
+    eksempel: bool
+    warnings: tuple[Issue, ...] = ()
+    duration_ms: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance | None = None
+    provenance_path: Path | None = None  # the sidecar JSON
+    skipped: bool = False  # an incremental batch found it unchanged and did not rebuild it
+
+    @property
+    def path(self) -> Path:
+        """The screen (default) PDF."""
+        return self.files[0].path
+
+    @property
+    def pages(self) -> int:
+        return self.files[0].pages
+
+    @property
+    def sha256(self) -> str:
+        return self.files[0].sha256
+
+
+def output_path(out: Path, k: Kommune, variant: str, layout_name: str) -> Path:
+    """Where a sheet's PDF goes in `out/`."""
+    return out / f"{sheet_stem(layout_name, k, variant)}.pdf"
+
+
+def build_sheet(
+    k: Kommune,
+    prep: Prepared,
+    lay: Layout,
+    out: Path,
+    print_variant: bool = False,
+    validate: str = "full",
+) -> BuildResult:
+    """Build one municipality's sheet into `out/`: the screen PDF (and with `print_variant`
+    the print PDF), each checked as `validate` says ("full", "fast", "none"), and the
+    provenance sidecar."""
+    from faktaark.pdf.make import make_pdf
+    from faktaark.plan.planner import make_plan
+
+    t0 = time.perf_counter()
+    sd = prep.sheet_data(k)
+    sheet = make_plan(lay, sd)
+    made = []
+    for variant in ("screen", "print") if print_variant else ("screen",):
+        pdf = make_pdf(sheet, variant)
+        check_bytes(pdf, variant, validate, sheet.title)
+        made.append((variant, pdf))
+    files = []
+    for variant, pdf in made:
+        path = output_path(out, k, variant, lay.name)
+        write_atomic(path, pdf)
+        files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
+    prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+    write_atomic(sidecar_path(files[0].path), prov.to_json())
+    return BuildResult(
+        k.kode,
+        k.navn,
+        lay.name,
+        tuple(files),
+        sheet.eksempel,
+        warnings=tuple(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
+        duration_ms=(time.perf_counter() - t0) * 1000,
+        provenance=prov,
+        provenance_path=sidecar_path(files[0].path),
+    )

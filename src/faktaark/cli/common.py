@@ -1,0 +1,135 @@
+"""What the command modules share: option types, the consoles, and how an error becomes one
+paragraph on stderr and an exit code (0 ok, 1 data/layout error, 2 usage error, 130
+interrupted; a traceback only with `--debug`)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from faktaark.errors import FaktaarkError, UsageError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+T = TypeVar("T")
+_state = {"debug": False}
+
+
+def _api() -> ModuleType:
+    """`faktaark.api`, imported when a command needs it: `build --all` first starts its
+    worker processes, whose imports then overlap with this one."""
+    from faktaark import api
+
+    return api
+
+
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
+    ),
+]
+LayoutOpt = Annotated[
+    str | None,
+    typer.Option("--layout", "-l", help="Layout name (see `faktaark layouts list`) or folder."),
+]
+KommuneOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kommune", "-k", help="Municipality code or name (repeatable): 161, Glostrup."),
+]
+UdgaveOpt = Annotated[
+    int | None, typer.Option("--udgave", help="Edition (year) to use. Default: the newest.")
+]
+ColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option("--column", help="Map a column of your file to ours: --column ny=gammel."),
+]
+ColumnsFileOpt = Annotated[
+    Path | None,
+    typer.Option("--columns-file", help='Column mapping file (TOML): [kolonner] ny = "gammel".'),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="XLSX: the sheet to read (name, or number from 1). Default: first."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result on stdout.")]
+
+
+class _PlainStderr:
+    """What rich's Console prints when stderr is not a terminal (CI logs, pipes), without
+    importing rich (40 ms of a single sheet's start-up): markup tags are dropped."""
+
+    _TAG = re.compile(r"\[/?[a-z ]*\]")
+
+    def print(self, text: object = "", *, markup: bool = True, **_: object) -> None:
+        line = str(text)
+        if markup:
+            line = self._TAG.sub("", line).replace("\\[", "[")
+        sys.stderr.write(line + "\n")
+
+
+def _err_console() -> Any:
+    if not sys.stderr.isatty():
+        return _PlainStderr()
+    from rich.console import Console
+
+    # emoji=False: "almene.csv:100:" must not become an emoji
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _out_console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def _fail(exc: FaktaarkError) -> typer.Exit:
+    """Print an error as one paragraph on stderr; return the Exit to raise."""
+    err = _err_console()
+    if isinstance(err, _PlainStderr):
+        err.print(f"Error: {exc}", markup=False)
+    else:
+        from rich.markup import escape
+
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+def _usage(message: str) -> NoReturn:
+    """A usage error: one paragraph on stderr, exit 2."""
+    raise _fail(UsageError(message))
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Call the API; turn FaktaarkError into one clear paragraph and an exit code."""
+    try:
+        return fn()
+    except FaktaarkError as exc:
+        if _state["debug"]:
+            raise
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        _err_console().print("Interrupted.")
+        raise typer.Exit(130) from None
+
+
+def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:
+    out: dict[str, str] = {}
+    if file is not None:
+        from faktaark.api import read_columns_file
+
+        out.update(read_columns_file(file))
+    for p in pairs or []:
+        new, sep, old = p.partition("=")
+        if not sep or not new or not old:
+            raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
+        out[old.strip()] = new.strip()
+    return out or None

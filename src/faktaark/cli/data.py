@@ -1,0 +1,142 @@
+"""CLI commands about data: example data, import (Statbank), editions (diff). Registered on
+`cli.root` (when imported: see `cli.app`, `cli.main`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from faktaark.cli.common import (
+    ColumnOpt,
+    ColumnsFileOpt,
+    DataOpt,
+    SheetOpt,
+    _columns,
+    _err_console,
+    _out_console,
+    _run,
+)
+from faktaark.cli.root import data_app, root
+from faktaark.errors import UsageError
+
+if TYPE_CHECKING:
+    from faktaark.data.editions import Change, DiffReport
+
+FORMATS = ("table", "csv", "json")
+
+
+@data_app.command("eksempel")
+def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
+    """Regenerate the example figures (deterministic) to --out or stdout."""
+    from faktaark import api
+
+    text = api.example_data_csv()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _run(lambda: api.write_file(out, text.encode("utf-8")))
+
+
+@data_app.command("statbank")
+def data_statbank(
+    table: Annotated[str, typer.Argument(help="Statbank table: FOLK1A or BOL101.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write (CSV).")],
+    tid: Annotated[
+        str | None,
+        typer.Option("--tid", help="Year (FOLK1A: 1 January, K1). Default: the newest."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Ask Statbank for csv or jsonstat.")] = "csv",
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 30.0,
+    response: Annotated[
+        Path | None,
+        typer.Option("--response", help="Convert a saved Statbank answer instead of fetching."),
+    ] = None,
+) -> None:
+    """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank into a --data file,
+    with a provenance note next to it (FILE.SOURCE.txt)."""
+    from faktaark import api
+
+    fetched = _run(
+        lambda: api.statbank_import(
+            table, out, tid=tid, fmt=fmt, timeout=timeout, response=response
+        )
+    )
+    note = out.with_name(out.name + ".SOURCE.txt")
+    err = _err_console()
+    for n in fetched.notes:
+        err.print(f"Note: {n}", markup=False)
+    years = sorted({str(r[3]) for r in fetched.rows})
+    err.print(
+        f"{out}: {len(fetched.rows)} rows, {fetched.table} {', '.join(years)} (table updated "
+        f"{fetched.updated or 'unknown'}); provenance in {note.name}",
+        markup=False,
+    )
+
+
+@root.command("diff")
+def diff(
+    data: DataOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table (terminal), csv or json.")] = "table",
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only the flagged changes.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything is flagged.")] = (
+        False
+    ),
+    column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Compare two editions: `faktaark diff --data OLD --data NEW` (files or folders), or one
+    --data holding two editions. Flags implausible jumps, sign flips, sums that no longer
+    add up, municipalities that appear or vanish."""
+    from faktaark import api
+
+    def go() -> DiffReport:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+        if not data:
+            raise UsageError("Give the editions: --data OLD --data NEW (files or folders).")
+        return api.diff_editions(data, columns=_columns(column, columns_file), sheet=sheet)
+
+    report = _run(go)
+    rows = report.flagged if flagged else list(report.changes)
+    if fmt == "csv":
+        typer.echo(report.to_csv(rows), nl=False)
+    elif fmt == "json":
+        typer.echo(report.to_json(rows))
+    else:
+        _print_table(report, rows, flagged)
+    _err_console().print(report.summary(), markup=False)
+    if strict and report.flagged:
+        raise typer.Exit(1)
+
+
+def _print_table(report: DiffReport, rows: list[Change], flagged: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = [c for c in rows if c.flags or c.aendring]
+    table = Table(title=f"udgave {report.old_udgave} → {report.new_udgave}", show_lines=False)
+    for col in ("Kode", "Kommune", "Figur", "Gammel", "Ny", "Ændring", "%", "Flag", "Besked"):
+        right = col in ("Kode", "Gammel", "Ny", "Ændring", "%")
+        table.add_column(col, justify="right" if right else "left", no_wrap=col != "Besked")
+
+    for c in shown:
+        code, kommune, figur, old, new, change, pct, flags, besked = c.cells()
+        style = "bold red" if c.flags else ""
+        table.add_row(
+            code, Text(kommune), figur, old, new, change, pct, Text(flags, style=style),
+            Text(besked),
+        )  # fmt: skip
+    console = _out_console()
+    if not console.is_terminal:
+        console.width = 220  # a file or a pipe: no need to squeeze the table into 80 columns
+    console.print(table)
+    hidden = len(rows) - len(shown)
+    if hidden and not flagged:
+        _err_console().print(
+            f"{hidden} unchanged figure(s) not shown; --format csv or json lists every figure.",
+            markup=False,
+        )

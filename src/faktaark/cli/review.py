@@ -1,0 +1,199 @@
+"""CLI commands for review and scripting: indicators, preview, contact sheet, compare.
+
+Registered on `faktaark.cli.root.root` when imported (see `cli.app`). Like every command they only
+parse options, call `faktaark.api` and print: results on stdout, progress on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from faktaark import api
+from faktaark.cli.common import (
+    ColumnOpt,
+    ColumnsFileOpt,
+    DataOpt,
+    JsonOpt,
+    KommuneOpt,
+    LayoutOpt,
+    SheetOpt,
+    UdgaveOpt,
+    _columns,
+    _err_console,
+    _out_console,
+    _run,
+    _usage,
+)
+from faktaark.cli.root import root
+
+TRANSPOSE_UP_TO = 5  # municipalities: up to this many, the table has one column per kommune
+
+
+def _number(value: object) -> str:
+    """A cell of the indicator table: machine notation, floats rounded to 2 decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    return str(value)
+
+
+@root.command()
+def indicators(
+    kommune: KommuneOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table | csv | json | parquet. Default: from --out's suffix; a table on a "
+            "terminal, CSV in a pipe. The table rounds to 2 decimals; files keep every digit.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file (Parquet needs one).")
+    ] = None,
+    data: DataOpt = None,
+    udgave: UdgaveOpt = None,
+    column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """The derived indicators of every municipality (or of --kommune ...)."""
+    frame = _run(
+        lambda: api.indicators(
+            api.load(data, columns=_columns(column, columns_file), sheet=sheet),
+            kommune=kommune or None,
+            udgave=udgave,
+        )
+    )
+    chosen = fmt or (None if out else ("table" if sys.stdout.isatty() else "csv"))
+    if chosen != "table":
+        text = _run(lambda: api.write_indicators(frame, chosen, out))
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            _err_console().print(f"{out}: {frame.height} kommune(r), {frame.width} kolonner")
+        return
+    if out is not None:
+        _usage("--format table prints to the terminal; write files as csv, json or parquet.")
+    from rich.table import Table
+
+    rows = frame.to_dicts()
+    table = Table(title=f"Indikatorer, udgave {rows[0]['udgave'] if rows else ''}")
+    if len(rows) <= TRANSPOSE_UP_TO:  # one row per indicator, one column per municipality
+        table.add_column("indikator")
+        for r in rows:
+            table.add_column(str(r["kommune"]), justify="right")
+        for name in frame.columns:
+            if name not in ("kommune", "udgave"):
+                table.add_row(name, *(_number(r[name]) for r in rows))
+    else:  # one row per municipality; numbers are never cut, headers fold
+        names = [c for c in frame.columns if c not in ("region", "udgave", "datakilde")]
+        cells = [[_number(r[name]) for name in names] for r in rows]
+        widths = [max(4, *(len(row[i]) for row in cells)) for i in range(len(names))]
+        for name, width in zip(names, widths, strict=True):
+            table.add_column(name, justify="left" if name == "kommune" else "right",
+                             min_width=width, overflow="fold")  # fmt: skip
+        for row in cells:
+            table.add_row(*row)
+        console = _out_console()
+        console.width = max(console.width, sum(widths) + 3 * len(widths) + 1)
+        console.print(table)
+        return
+    _out_console().print(table)
+
+
+@root.command()
+def preview(
+    kommune: KommuneOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PNGs (created).")] = Path(
+        "faktaark"
+    ),
+    dpi: Annotated[float, typer.Option("--dpi", help="Resolution of the PNGs.", min=10)] = 100,
+    data: DataOpt = None,
+    layout: LayoutOpt = None,
+    udgave: UdgaveOpt = None,
+    column: ColumnOpt = None,
+) -> None:
+    """PNGs of both pages of a sheet: faktaark/161-glostrup-side1.png ... (paths on stdout)."""
+    if not kommune:
+        _usage("Say which sheet to preview: --kommune NAME (repeatable).")
+    t0 = time.perf_counter()
+    prep = _run(lambda: api.prepare(data, columns=_columns(column), udgave=udgave))
+    lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
+    for k in kommune or []:
+        paths = _run(
+            lambda k=k: api.preview_pages(  # type: ignore[misc]
+                k, data=prep, layout=lay, out=out, dpi=dpi
+            )
+        )
+        for p in paths:
+            typer.echo(str(p))
+    _err_console().print(f"{len(kommune or [])} sheet(s) in {time.perf_counter() - t0:.2f} s")
+
+
+@root.command("contact-sheet")
+def contact_sheet(
+    folder: Annotated[Path, typer.Argument(help="A batch's folder of sheets (faktaark/).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The overview PDF.")] = Path(
+        "oversigt.pdf"
+    ),
+    png: Annotated[bool, typer.Option("--png", help="Also a PNG of each page.")] = False,
+    columns: Annotated[int, typer.Option("--columns", help="Sheets per row.", min=1)] = 5,
+    rows: Annotated[int, typer.Option("--rows", help="Rows of sheets per page.", min=1)] = 4,
+) -> None:
+    """One overview of all sheets in FOLDER: labelled thumbnails of every page (paths on stdout)."""
+    t0 = time.perf_counter()
+    sheet = _run(lambda: api.contact_sheet(folder, out, png=png, columns=columns, rows=rows))
+    for p in (sheet.pdf, *sheet.pngs):
+        typer.echo(str(p))
+    _err_console().print(
+        f"{len(sheet.labels)} sheet(s) on {sheet.pages} page(s) in {time.perf_counter() - t0:.2f} s"
+    )
+
+
+@root.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="Folder of the old edition's sheets.")],
+    new: Annotated[Path, typer.Argument(help="Folder of the new edition's sheets.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the difference images.")
+    ] = Path("sammenligning"),
+    dpi: Annotated[float, typer.Option("--dpi", help="Resolution of the comparison.", min=10)] = 72,
+    as_json: JsonOpt = False,
+) -> None:
+    """Which sheets changed between two batches: pages compared as images, a difference image
+    per changed page, the printed values that changed."""
+    t0 = time.perf_counter()
+    report = _run(lambda: api.compare(old, new, out=out, dpi=dpi))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if report.unchanged:
+        typer.echo(f"no changes: {report.compared} sheet(s) compared, every page identical")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(report.changes)} of {report.compared} sheet(s) changed")
+    for col in ("sheet", "status", "pages", "pixels", "values changed", "difference images"):
+        table.add_column(col, justify="right" if col in ("pages", "pixels") else "left",
+                         overflow="fold")  # fmt: skip
+    for c in report.changes:
+        table.add_row(
+            f"{c.label} ({c.file})",
+            c.status,
+            ", ".join(str(p.page) for p in c.pages),
+            ", ".join(f"{p.pixels}" for p in c.pages),
+            "\n".join(c.figures),
+            "\n".join(p.image or p.note for p in c.pages),
+        )
+    _out_console().print(table)
+    _err_console().print(f"compared in {time.perf_counter() - t0:.2f} s")

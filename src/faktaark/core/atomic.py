@@ -1,0 +1,51 @@
+"""Writing files so that no reader ever sees half of one.
+
+`write_atomic` writes next to the target under a temporary name and renames it into place;
+`clean_leftovers` removes the temporary files an interrupted run left behind (only names of
+exactly the form `write_atomic` makes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+
+__all__ = ["TMP_PREFIX", "clean_leftovers", "sha256", "write_atomic"]
+
+TMP_PREFIX = ".faktaark-tmp-"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a new name (O_EXCL) in the same folder, created with the ordinary mode less the umask
+    tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        # rename after a complete write: a killed process (Ctrl-C, kill -9) never leaves a
+        # truncated file under the final name. No fsync: that guards against power loss only,
+        # and costs more than drawing a page.
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def clean_leftovers(folder: Path) -> int:
+    """Remove temporary files an interrupted run left behind; returns how many."""
+    n = 0
+    if folder.is_dir():
+        for f in folder.glob(f"{TMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                f.unlink()
+                n += 1
+    return n

@@ -1,0 +1,3 @@
+"""Layouts as data: the layout model, loading and validating a layout folder, and the
+static checks with file and line.
+"""

@@ -1,0 +1,41 @@
+"""What a layout implies for building its sheets: their file names, the manifest's name, and
+whether its sheets print values computed from other municipalities.
+
+These are rules of the layout, kept here so that the build stage, the cache and the API all
+apply the same ones.
+"""
+
+from __future__ import annotations
+
+from faktaark.core.kommuner import Kommune
+from faktaark.layout.model import DEFAULT_LAYOUT, Layout, strings
+
+__all__ = ["compares_municipalities", "manifest_name", "sheet_stem"]
+
+MANIFEST = "manifest.json"
+
+
+def sheet_stem(layout_name: str, kommune: Kommune, variant: str = "screen") -> str:
+    """The file name (without .pdf) of a sheet: `161-glostrup`, `161-glostrup-kommuneaftale`,
+    `161-glostrup-tryk` for the print variant."""
+    stem = kommune.filnavn if layout_name == DEFAULT_LAYOUT else f"{kommune.filnavn}-{layout_name}"
+    return f"{stem}-tryk" if variant == "print" else stem
+
+
+def manifest_name(layout_name: str) -> str:
+    """The manifest of a batch of this layout: `manifest.json` for the default layout."""
+    return MANIFEST if layout_name == DEFAULT_LAYOUT else f"manifest-{layout_name}.json"
+
+
+def compares_municipalities(layout: Layout) -> bool:
+    """Does any sheet of this layout print values computed from other municipalities (a rank,
+    a national or regional figure, a chart of several)? Then any change in the edition may
+    change every sheet."""
+    from faktaark.core.fields import INDICATORS
+    from faktaark.text.templates import placeholders
+
+    across = {f"indikator.{i.name}" for i in INDICATORS if i.across}
+    names = {name for text in strings(dict(layout.texts)) for name, _, _ in placeholders(text)}
+    if any(b.kind == "ranking_chart" for b in layout.boxes):
+        return True
+    return bool(names & across) or any(n.startswith(("land.", "region.")) for n in names)

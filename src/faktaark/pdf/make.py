@@ -1,0 +1,31 @@
+"""A plan into finished PDF bytes: drawn by `render`, finished as PDF/A (and PDF/UA) by `pdfa`.
+
+screen: RGB, tagged PDF/UA-1 + PDF/A-2a; print: CMYK with 3 mm bleed and crop marks, PDF/A-2b
+with a FOGRA39 output intent. Validating the bytes is not this module's business: the build
+stage asks `faktaark.pdf.validate` for a verdict before anything is written.
+"""
+
+from __future__ import annotations
+
+from faktaark._version import __version__
+from faktaark.plan.model import SheetPlan
+
+__all__ = ["make_pdf"]
+
+
+def make_pdf(plan: SheetPlan, variant: str = "screen") -> bytes:
+    """Render a plan to finished PDF bytes (`variant`: "screen" or "print")."""
+    from faktaark.pdf import pdfa, render
+    from faktaark.pdf.metadata import DocMeta, meta_date
+    from faktaark.pdf.printgeom import PrintGeometry
+
+    geometry = PrintGeometry(plan.width, plan.height) if variant == "print" else None
+    creator = f"faktaark {__version__}"
+    rendered = render.draw(plan, geometry, creator=creator, tagged=variant == "screen")
+    meta = DocMeta(
+        title=plan.title, author=plan.author, subject=plan.subject,
+        keywords=f"almene boliger, {plan.kommune}, faktaark", creator_tool=creator,
+        date=meta_date(plan.udgave), lang=plan.lang,
+    )  # fmt: skip
+    pages = [page.content for page in plan.pages]
+    return pdfa.finish(rendered, pages, meta, variant=variant)

@@ -1,0 +1,323 @@
+"""Tables, charts, images and decorations: planned as geometry, with generated alt text.
+
+Charts are drawn from the same numbers their alt text names, so the description cannot go
+stale. Value axes start at 0; axis and bar labels are Danish-formatted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from faktaark.core.units import MM, Color
+from faktaark.errors import FitError, LayoutError
+from faktaark.layout.model import Box, Style
+from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextOp, TextPiece
+from faktaark.plan.textbox import Ctx, segments_to_spans
+from faktaark.text import linebreak
+from faktaark.text.fonts import ensure_glyphs
+from faktaark.text.templates import Seg, Val, format_value, plain
+
+__all__ = ["nice_ticks", "plan_bar_chart", "plan_image", "plan_ranking_chart", "plan_table"]
+
+Result = tuple[list[Node], list[Op], BoxFit]
+
+
+def nice_ticks(top_value: float, max_steps: int = 5) -> list[float]:
+    """Axis ticks from 0: steps of 1, 2, 2,5 or 5 x 10^k, at most `max_steps` steps."""
+    if top_value <= 0:
+        return [0.0, 1.0]
+    raw = top_value / max_steps
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if step < 1:
+        step = 1.0
+    n = math.ceil(top_value / step - 1e-9)
+    return [i * step for i in range(n + 1)]
+
+
+def _where(box: Box, c: Ctx) -> tuple[str, str, int, str]:
+    return (c.layout.name, c.kommune, box.page, box.id)
+
+
+def _text_op(
+    segs: Sequence[Seg],
+    st: Style,
+    x: float,
+    base: float,
+    width: float,
+    c: Ctx,
+    box: Box,
+    align: str | None = None,
+) -> list[TextOp]:
+    """Lines of one cell or label, wrapped to `width`, first baseline at `base`."""
+    spans = segments_to_spans(segs, st)
+    for sp in spans:
+        ensure_glyphs(sp.text, sp.font, f'{c.layout.name}, side {box.page}, boks "{box.id}"')
+    try:
+        lines = linebreak.break_lines(
+            spans, st.size, width, c.metrics, hyphenate=st.hyphenate, known=c.layout.hyphenation
+        )
+    except linebreak.Overflow as exc:
+        raise FitError(
+            *_where(box, c), f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt'
+        ) from None
+    out = []
+    color = c.color(st.color)
+    for i, ln in enumerate(lines):
+        lx = x
+        a = align or st.align
+        if a == "right":
+            lx = x + width - ln.width
+        elif a == "center":
+            lx = x + (width - ln.width) / 2
+        pieces = tuple(TextPiece(p.text, p.font, st.size, color, p.x) for p in ln.pieces)
+        out.append(TextOp(lx, base - i * st.leading, pieces, ln.width))
+    return out
+
+
+def _height(ops: Sequence[TextOp], st: Style) -> float:
+    return max(1, len(ops)) * st.leading
+
+
+def _style(c: Ctx, name: str | None, fallback: str) -> Style:
+    return c.layout.styles[name or fallback]
+
+
+def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
+    """A two-column table: header row (TH, scope Column), rows of label (TH, scope Row) and
+    right-aligned value (TD)."""
+    x, y, w, h = box.rect_pt(page_h)
+    sec = f"{box.text}"
+    head_st = _style(c, box.header_style, "table_header")
+    cell_st = _style(c, box.style, "table_cell")
+    num_st = _style(c, box.number_style, box.style or "table_cell")
+    fracs = box.col_widths or (0.62, 0.38)
+    total = sum(fracs)
+    widths = [w * f / total for f in fracs]
+    pad_v, pad_h = 1.1 * MM, 1.2 * MM
+    rows: list[list[list[Seg]]] = [[c.fill(f"{sec}.titel"), c.fill(f"{sec}.kolonne")]]
+    rows += [
+        [c.fill(lbl, template=True), c.fill(val, template=True)]
+        for lbl, val in c.layout.text(f"{sec}.raekker")
+    ]
+    cursor = y + h
+    trs: list[Node] = []
+    art: list[Op] = []
+    rule = c.color(box.stroke) if box.stroke else c.color(head_st.color)
+    grey = c.layout.colors.get("rule") or rule
+    for r, row in enumerate(rows):
+        header = r == 0
+        cells: list[Node] = []
+        cell_ops: list[list[TextOp]] = []
+        for ci, segs in enumerate(row):
+            st = head_st if header else (cell_st if ci == 0 else num_st)
+            cx = x + sum(widths[:ci]) + (0 if ci == 0 else pad_h)
+            cw = widths[ci] - pad_h
+            base = cursor - pad_v - (st.leading + st.size * 0.61) / 2
+            align = "right" if ci > 0 else "left"
+            cell_ops.append(_text_op(segs, st, cx, base, cw, c, box, align))
+        row_h = max(_height(ops, head_st if header else cell_st) for ops in cell_ops) + 2 * pad_v
+        for ci, ops in enumerate(cell_ops):
+            role = "TH" if header or ci == 0 else "TD"
+            scope = "Column" if header else "Row"
+            cells.append(
+                Node(
+                    role, tuple(ops), box=box.id, attrs=(("Scope", scope),) if role == "TH" else ()
+                )
+            )
+        trs.append(Node("TR", (), tuple(cells), box=box.id))
+        cursor -= row_h
+        art.append(
+            LineOp(x, cursor, x + w, cursor, rule if header else grey, 1.0 if header else 0.4)
+        )
+    used = y + h - cursor
+    if used > h + 0.01:
+        raise FitError(
+            *_where(box, c), f"{math.ceil(used - h)} pt for højt (tabellen har {len(rows)} rækker)"
+        )
+    return [Node("Table", (), tuple(trs), box=box.id)], art, BoxFit(box.page, box.id, h - used)
+
+
+def _numbers(c: Ctx, names: Sequence[str], box: Box) -> list[Val]:
+    vals = []
+    for n in names:
+        v = c.values.get(n)
+        if v is None:
+            raise LayoutError(f'{c.layout.name}: box "{box.id}": unknown value {n!r} in series')
+        if v.eksempel:
+            c.notes.eksempel = True
+        if v.raw is not None and not isinstance(v.raw, (int, float)):
+            raise LayoutError(f'{c.layout.name}: box "{box.id}": {n!r} is not a number')
+        vals.append(v)
+    return vals
+
+
+def _units(c: Ctx, key: str, n: int) -> list[tuple[str, str]]:
+    units = []
+    for u in c.layout.text(key):
+        one, _, many = str(u).partition("|")
+        units.append((one, many or one))
+    return (units + [("", "")] * n)[:n]
+
+
+def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
+    """Vertical bars of a few figures of one municipality (e.g. dwellings by type)."""
+    x, y, w, h = box.rect_pt(page_h)
+    sec = str(box.text)
+    title_st = _style(c, box.header_style, "chart_title")
+    lab_st = _style(c, box.label_style, "chart_label")
+    vals = _numbers(c, box.series, box)
+    labels = [plain(c.fill(t, template=True)) for t in c.layout.text(f"{sec}.etiketter")]
+    title = _text_op(c.fill(f"{sec}.titel"), title_st, x, y + h - title_st.size, w, c, box)
+    plot_top = y + h - _height(title, title_st) - 3 * MM
+    nums = [float(v.raw) if isinstance(v.raw, (int, float)) else 0.0 for v in vals]
+    ticks = nice_ticks(max(nums))
+    tick_labels = [format_value(Val(t, "count")) for t in ticks]
+    axis_w = max(c.metrics.width(t, lab_st.font, lab_st.size) for t in tick_labels) + 3 * MM
+    px, pw = x + axis_w, w - axis_w - 2 * MM
+    py = y + lab_st.leading + 2 * MM
+    ph = plot_top - py - lab_st.leading
+    if ph < 15 * MM:
+        raise FitError(*_where(box, c), f"{15 * MM - ph:.0f} pt for lav til et diagram")
+    top = ticks[-1]
+    ops: list[Op] = []
+    grid = c.layout.colors.get("rule") or c.color(lab_st.color)
+    for t, tick_label in zip(ticks, tick_labels, strict=True):
+        ty = py + ph * t / top
+        ops.append(LineOp(px, ty, px + pw, ty, grid, 0.6 if t == 0 else 0.3))
+        ops += _text_op(
+            [Seg(tick_label)],
+            lab_st,
+            x,
+            ty - lab_st.size * 0.3,
+            axis_w - 2 * MM,
+            c,
+            box,
+            "right",
+        )
+    slot = pw / len(vals)
+    bw = min(slot * 0.56, 22 * MM)
+    colors = [c.color(n) for n in (box.colors or ("brand",))]
+    for i, (v, label) in enumerate(zip(vals, labels, strict=False)):
+        bx = px + slot * i + (slot - bw) / 2
+        bh = ph * nums[i] / top
+        if bh > 0:
+            ops.append(RectOp(bx, py, bw, bh, fill=colors[i % len(colors)]))
+        ops += _text_op(
+            [Seg(format_value(v))],
+            lab_st,
+            bx - 4 * MM,
+            py + bh + 1.5 * MM,
+            bw + 8 * MM,
+            c,
+            box,
+            "center",
+        )
+        ops += _text_op(
+            [Seg(label)], lab_st, bx - 6 * MM, py - lab_st.leading, bw + 12 * MM, c, box, "center"
+        )
+    units = _units(c, f"{sec}.alt_enheder", len(vals))
+    desc = ", ".join(
+        f"{format_value(v, 'tal')} {one if v.raw == 1 else many}".strip()
+        for v, (one, many) in zip(vals, units, strict=False)
+    )
+    alt = f"Søjlediagram: {plain(c.fill(f'{sec}.alt_titel'))}: {desc}."
+    nodes = [
+        Node("Caption" if box.tag is None else box.tag, tuple(title), box=box.id),
+        Node("Figure", tuple(ops), alt=alt, box=box.id),
+    ]
+    return nodes, [], BoxFit(box.page, box.id, ph - 15 * MM)
+
+
+def plan_ranking_chart(
+    box: Box, c: Ctx, page_h: float, peers: Sequence[tuple[int, str, object]], me: int
+) -> Result:
+    """Horizontal bars of one figure for every municipality in scope, this one highlighted."""
+    x, y, w, h = box.rect_pt(page_h)
+    sec = str(box.text)
+    title_st = _style(c, box.header_style, "chart_title")
+    lab_st = _style(c, box.label_style, "chart_label")
+    val = c.values[str(box.value)]
+    title = _text_op(c.fill(f"{sec}.titel"), title_st, x, y + h - title_st.size, w, c, box)
+    top = y + h - _height(title, title_st) - 2 * MM
+    data = sorted(
+        (
+            (float(v) if isinstance(v, (int, float)) else -1.0, name, kode)
+            for kode, name, v in peers
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )
+    row_h = (top - y) / max(1, len(data))
+    if row_h < lab_st.size * 1.05:
+        raise FitError(
+            *_where(box, c),
+            f"{(lab_st.size * 1.05 - row_h) * len(data):.0f} pt for højt ({len(data)} kommuner)",
+        )
+    name_w, val_w = 30 * MM, 14 * MM
+    bar_x, bar_w = x + name_w + 1.5 * MM, w - name_w - val_w - 3 * MM
+    vmax = max((d[0] for d in data), default=1.0) or 1.0
+    hi = c.color(box.highlight or "brand")
+    lo = c.color(box.colors[0]) if box.colors else c.layout.colors.get("rule") or hi
+    ops: list[Op] = []
+    for i, (v, name, kode) in enumerate(data):
+        ry = top - (i + 1) * row_h
+        base = ry + (row_h - lab_st.size * 0.7) / 2
+        mine = kode == me
+        st = lab_st
+        font_st = Style(**{**st.__dict__, "font": st.bold_font}) if mine else st
+        ops += _text_op([Seg(name, value=True)], font_st, x, base, name_w, c, box, "right")
+        if v >= 0:
+            bl = max(0.6, bar_w * v / vmax)
+            ops.append(RectOp(bar_x, ry + row_h * 0.18, bl, row_h * 0.64, fill=hi if mine else lo))
+            label = format_value(Val(v, val.kind, decimals=val.decimals))
+            ops += _text_op(
+                [Seg(label)], font_st, bar_x + bl + 1.2 * MM, base, val_w, c, box, "left"
+            )
+    rank = next(i for i, d in enumerate(data, 1) if d[2] == me)
+    listing = "; ".join(
+        f"{n} {format_value(Val(v, val.kind, decimals=val.decimals))}" for v, n, _ in data if v >= 0
+    )
+    alt = (
+        f"Vandret søjlediagram: {plain(c.fill(f'{sec}.alt_titel'))}. "
+        f"{c.kommune} er nr. {rank} af {len(data)}. {listing}."
+    )
+    nodes = [
+        Node("Caption", tuple(title), box=box.id),
+        Node("Figure", tuple(ops), alt=alt, box=box.id),
+    ]
+    return nodes, [], BoxFit(box.page, box.id, row_h - lab_st.size * 1.05)
+
+
+def plan_image(box: Box, c: Ctx, page_h: float) -> Result:
+    x, y, w, h = box.rect_pt(page_h)
+    path = str(c.layout.path / str(box.file))
+    alt = plain(c.fill(str(box.alt)))
+    return (
+        [Node("Figure", (ImageOp(path, x, y, w, h),), alt=alt, box=box.id)],
+        [],
+        BoxFit(box.page, box.id, 0.0),
+    )
+
+
+def background(box: Box, c: Ctx, page_w: float, page_h: float) -> list[Op]:
+    """A box's fill/stroke, and rect/rule boxes: decoration (PDF artifacts)."""
+    if not (box.fill or box.stroke):
+        return []
+    x, y, w, h = box.rect_pt(page_h)
+    fill = c.color(box.fill) if box.fill else None
+    stroke = c.color(box.stroke) if box.stroke else None
+    if box.kind == "rule":
+        return [
+            LineOp(x, y + h / 2, x + w, y + h / 2, stroke or fill or _black(c), box.stroke_width)
+        ]
+    edges = (x <= 0.01, y <= 0.01, x + w >= page_w - 0.01, y + h >= page_h - 0.01)
+    if box.kind == "table":  # a table's stroke colours its rules, not a frame
+        stroke = None
+    return [
+        RectOp(x, y, w, h, fill, stroke, box.stroke_width, edges if box.bleed else (False,) * 4)
+    ]
+
+
+def _black(c: Ctx) -> Color:
+    return c.layout.colors.get("text") or Color("black", (0, 0, 0, 1))

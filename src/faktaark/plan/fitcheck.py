@@ -1,0 +1,123 @@
+"""`faktaark layouts check`: plan a layout for every municipality and for worst cases.
+
+The fit guarantee as a build gate: every text box of every sheet is measured when planned
+(`flow.py`); this module runs the planner over all 98 municipalities plus synthetic worst
+cases (the longest official names with figures ten times the largest real ones and a share of
+100 pct.) and reports the tightest boxes, i.e. how much room is left, and every overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from faktaark.core.fields import COLUMNS
+from faktaark.core.kommuner import Kommune, register
+from faktaark.data.dataset import Dataset, Record
+from faktaark.errors import FaktaarkError, FitError
+from faktaark.layout.model import Layout
+
+__all__ = ["BoxRoom", "FitReport", "check_fit", "worst_case_dataset"]
+
+WORST_NAMES = 5  # how many of the longest official names get a worst-case sheet
+FACTOR = 10
+
+
+@dataclass(frozen=True)
+class BoxRoom:
+    page: int
+    box: str
+    room: float  # spare height in points at the tightest sheet
+    scale: float  # smallest scale used (1 = no shrinking)
+    kommune: str  # the sheet where it is tightest
+
+
+@dataclass
+class FitReport:
+    layout: str
+    sheets: int = 0
+    rooms: list[BoxRoom] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def tightest(self, n: int = 12) -> list[BoxRoom]:
+        return sorted(self.rooms, key=lambda r: (r.room, r.scale))[:n]
+
+
+def worst_case_dataset(ds: Dataset, udgave: int | None = None) -> tuple[Dataset, list[int]]:
+    """A copy of one edition where the municipalities with the longest official names carry
+    figures ten times the largest real ones (and 100 pct. of the housing stock)."""
+    records = list(ds.edition(udgave))
+    longest = sorted(register(), key=lambda k: (-len(k.officielt_navn), k.kode))[:WORST_NAMES]
+    codes = [k.kode for k in longest]
+    maxima: dict[str, float] = {}
+    for col in COLUMNS:
+        if col.kind in ("count", "mio_kr"):
+            vals = [
+                float(v) for r in records if isinstance(v := r.values.get(col.name), int | float)
+            ]
+            maxima[col.name] = max(vals, default=0.0)
+    out: list[Record] = []
+    for r in records:
+        if r.kommunekode not in codes:
+            out.append(r)
+            continue
+        values = dict(r.values)
+        for name, top in maxima.items():
+            big = top * FACTOR
+            values[name] = int(big) if isinstance(r.values.get(name), int) else big
+        values["fraflytningsprocent"] = 99.9
+        types = ("ungdomsboliger", "familieboliger", "aeldreboliger")
+        values["boligmasse"] = sum(int(str(values[c])) for c in types)
+        values["datakilde"] = "eksempel"
+        out.append(replace(r, values=values))
+    return replace(ds, records=tuple(out)), codes
+
+
+def check_fit(
+    layout: Layout,
+    ds: Dataset,
+    udgave: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FitReport:
+    """Plan `layout` for all 98 and the worst cases; collect rooms and every failure."""
+    from faktaark.plan.planner import make_plan
+    from faktaark.values.prepared import prepare_edition
+
+    report = FitReport(layout.name)
+    best: dict[tuple[int, str], BoxRoom] = {}
+    worst_ds, worst_codes = worst_case_dataset(ds, udgave)
+    runs: list[tuple[str, Dataset, list[Kommune]]] = [
+        ("", ds, list(register())),
+        (f" ({FACTOR}× tal)", worst_ds, [register().get(c) for c in worst_codes]),
+    ]
+    for label, data, kommuner in runs:
+        prep = prepare_edition(data, udgave)
+        for k in kommuner:
+            if progress:
+                progress(k.navn + label)
+            report.sheets += 1
+            try:
+                plan = make_plan(layout, prep.sheet_data(k))
+            except FitError as exc:
+                report.failures.append(str(exc) + label)
+                continue
+            except FaktaarkError as exc:
+                report.failures.append(f"{layout.name}, {k.navn}{label}: {exc}")
+                continue
+            for fit in plan.fits:
+                key = (fit.page, fit.box)
+                cur = best.get(key)
+                if cur is None or (fit.room, fit.scale) < (cur.room, cur.scale):
+                    best[key] = BoxRoom(
+                        fit.page,
+                        fit.box,
+                        fit.room,
+                        min(fit.scale, cur.scale if cur else 1.0),
+                        k.navn + label,
+                    )
+    report.rooms = list(best.values())
+    return report

@@ -1,0 +1,115 @@
+"""Plan a whole sheet: every box of the layout, for one municipality -> `SheetPlan`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from faktaark.core.kommuner import register
+from faktaark.layout.model import Box, Layout
+from faktaark.plan import figures, maps, textbox
+from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
+from faktaark.text.fonts import metrics
+from faktaark.text.templates import Notes, Printed, Val, format_value, plain
+from faktaark.values.sheet import SheetData, build_context
+
+__all__ = ["make_plan"]
+
+Planner = Callable[[Box, textbox.Ctx, float], tuple[list[Node], list[Op], BoxFit]]
+
+
+def _shown(box: Box, eksempel: bool) -> bool:
+    if box.when == "eksempel":
+        return eksempel
+    if box.when == "officiel":
+        return not eksempel
+    return True
+
+
+def _peers(box: Box, sd: SheetData) -> list[tuple[int, str, object]]:
+    name = str(box.value).split(".", 1)[1]
+    reg = register()
+    out = []
+    for kode, row in sd.all_indicators.items():
+        k = reg.get(kode)
+        if box.scope == "land" or k.region == sd.kommune.region:
+            out.append((kode, k.navn, row.get(name)))
+    return out
+
+
+def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
+    """Plan every page of `layout` for the municipality in `sd` (raises FitError, ...).
+
+    Boxes shown only on example data (`when = "eksempel"`) are planned last: the sheet is an
+    example sheet when its own figures are example data *or* when any printed value was made
+    from example data (a rank, a national total, a regional chart).
+    """
+    values = build_context(sd)
+    notes = Notes()
+    c = textbox.Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)
+
+    def ranking(b: Box, cx: textbox.Ctx, h: float) -> tuple[list[Node], list[Op], BoxFit]:
+        peers = _peers(b, sd)
+        if sd.peers_eksempel and any(
+            sd.all_indicators[k].get("datakilde") == "eksempel" for k, _, _ in peers
+        ):
+            cx.notes.eksempel = True
+        return figures.plan_ranking_chart(b, cx, h, peers, sd.kommune.kode)
+
+    planners: dict[str, Planner] = {
+        "text": textbox.plan_text_box,
+        "table": figures.plan_table,
+        "bar_chart": figures.plan_bar_chart,
+        "image": figures.plan_image,
+        "ranking_chart": ranking,
+        "map": lambda b, cx, h: maps.plan_map(b, cx, h, sd.kommune),
+    }
+    planned: dict[str, tuple[list[Node], list[Op]]] = {}
+    fits: list[BoxFit] = []
+
+    def run(box: Box) -> None:
+        planner = planners.get(box.kind)
+        if planner is not None:
+            notes.where = (box.page, box.id)
+            nodes, extra, fit = planner(box, c, layout.height)
+            notes.printed.extend(_chart_values(box, values, notes.where))
+            planned[box.id] = (nodes, extra)
+            fits.append(fit)
+
+    for box in sorted(layout.boxes, key=lambda b: (b.page, b.order)):
+        if box.when is None:
+            run(box)
+    eksempel = sd.record.eksempel or notes.eksempel
+    shown = [b for b in layout.boxes if _shown(b, eksempel)]
+    for box in sorted(shown, key=lambda b: (b.page, b.order)):
+        if box.when is not None:
+            run(box)
+    pages: list[PagePlan] = []
+    for number in range(1, layout.pages + 1):
+        boxes = [b for b in shown if b.page == number]
+        artifacts: list[Op] = []
+        for box in boxes:  # decoration in file order (that is the drawing order)
+            artifacts += figures.background(box, c, layout.width, layout.height)
+            artifacts += planned.get(box.id, ([], []))[1]
+        content: list[Node] = []
+        for box in sorted(boxes, key=lambda b: b.order):  # content in reading order
+            content += planned.get(box.id, ([], []))[0]
+        pages.append(PagePlan(number, tuple(artifacts), tuple(content)))
+    printed = tuple(dict.fromkeys(notes.printed))  # the pages' values, before the metadata's
+    notes.where = (0, "")
+    title = plain(c.fill(layout.title_key))
+    subject = plain(c.fill(layout.subject_key))
+    return SheetPlan(
+        layout=layout.name, kommunekode=sd.kommune.kode, kommune=sd.kommune.navn,
+        width=layout.width, height=layout.height, pages=tuple(pages), title=title,
+        subject=subject, author=layout.author, eksempel=eksempel, fits=tuple(fits),
+        udgave=sd.record.udgave,
+        used=tuple(dict.fromkeys(notes.used)), printed=printed,
+    )  # fmt: skip
+
+
+def _chart_values(box: Box, values: Mapping[str, Val], where: tuple[int, str]) -> list[Printed]:
+    """Values a chart prints as labels without a template (bars; the chart's own municipality)."""
+    names = list(box.series) if box.kind == "bar_chart" else []
+    if box.kind == "ranking_chart" and values[str(box.value)].raw is not None:
+        names.append(str(box.value))
+    return [Printed(n, format_value(values[n]), values[n], *where) for n in names]

@@ -1,0 +1,241 @@
+"""Texts with placeholders: `{kommune.officielt_navn}`, `{almene.familieboliger}`, ...
+
+A template is Danish text with three kinds of markup:
+- placeholders `{navn}`, `{navn:format}` and `{navn|ental|flertal}` (e.g.
+  `{almene.aeldreboliger|ældrebolig|ældreboliger}` -> "1 ældrebolig", "90 ældreboliger");
+  formats are a closed set (FORMATS); values are always formatted by `formatting.py`, so a raw
+  float never reaches the page;
+- `**fed**` for bold;
+- `[BL.dk](https://bl.dk)` for a link.
+Typography is applied afterwards: a no-break space between a number and its unit
+(`333 mio. kr.`, `8 pct.`) and after `ca.` / `nr.`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from faktaark.core import formatting
+
+__all__ = [
+    "FORMATS",
+    "Notes",
+    "Printed",
+    "Seg",
+    "Val",
+    "fill",
+    "format_value",
+    "placeholders",
+]
+
+FORMATS = ("tal", "tal1", "pct1", "stort", "lille", "start")
+_TOKEN = re.compile(
+    r"(?P<ph>\{(?P<name>[a-z_][a-z0-9_.]*)(?::(?P<fmt>[a-z0-9]+))?"
+    r"(?:\|(?P<one>[^|{}]*)\|(?P<many>[^|{}]*))?\})"
+    r"|(?P<bold>\*\*)"
+    r"|(?P<link>\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\))"
+)
+_UNIT = re.compile(r"(\d) (pct\.|procent|procentpoint|mio\.|mia\.|kr\.|m²|boliger|bolig\b|år\b)")
+_ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
+NBSP = formatting.NBSP
+
+
+class Val(NamedTuple):
+    """A value a placeholder can print: the raw value, how to format it, where it is from."""
+
+    raw: object
+    kind: str  # code | text | year | count | pct | mio_kr | rate | rank | decimal | mark
+    source: str = ""  # e.g. "data/almene.csv:9 familieboliger" or a formula
+    decimals: int = 0
+    eksempel: bool = False  # made from example data (the sheet must then say so)
+
+    @property
+    def missing(self) -> bool:
+        return self.raw is None
+
+
+class Printed(NamedTuple):
+    """A value as the sheet prints it, and where: what provenance is made from."""
+
+    name: str  # placeholder, e.g. "almene.familieboliger"
+    text: str  # as printed (before typography), e.g. "4.451"
+    value: Val  # the very value the text was filled from
+    page: int = 0  # 0 = not on a page (document metadata)
+    box: str = ""
+
+
+class Seg(NamedTuple):
+    """A piece of filled text: `value` marks text that came from a placeholder."""
+
+    text: str
+    bold: bool = False
+    link: str | None = None
+    value: bool = False
+
+
+@dataclass
+class Notes:
+    """Footnotes of one sheet: numbered in the order their marks are printed."""
+
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (fact id, source text)
+    missing: bool = False  # a missing figure was printed as "–"
+    used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
+    eksempel: bool = False  # a value made from example data was printed
+    printed: list[Printed] = field(default_factory=list)  # each value with its printed text
+    where: tuple[int, str] = (0, "")  # (page, box) being planned: recorded with `printed`
+
+    def mark(self, fact_id: str, source: str) -> str:
+        ids = [i for i, _ in self.sources]
+        if fact_id not in ids:
+            self.sources.append((fact_id, source))
+            ids.append(fact_id)
+        return _superscript(ids.index(fact_id) + 1)
+
+
+_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(_SUPER)
+
+
+def format_value(val: Val, fmt: str | None = None) -> str:
+    """The Danish text of a value (`fmt` from FORMATS or None for the default)."""
+    raw = val.raw
+    if raw is None:
+        return formatting.MISSING
+    if val.kind in ("code", "year", "text", "mark"):
+        text = str(raw)
+    elif not isinstance(raw, (int, float)):
+        raise TypeError(f"{val.kind} value must be a number, got {raw!r}")
+    elif fmt == "tal":
+        text = formatting.tal(raw, val.decimals)
+    elif fmt == "tal1":
+        text = formatting.tal(raw, 1)
+    elif fmt == "pct1":
+        text = formatting.pct(raw, 1)
+    elif val.kind == "pct":
+        text = formatting.pct(raw, val.decimals)
+    elif val.kind == "mio_kr":
+        text = formatting.mio_kr(raw, val.decimals)
+    elif val.kind == "pctpoint":
+        text = formatting.procentpoint(raw, val.decimals)
+    else:  # count, rate, rank, decimal
+        text = formatting.tal(raw, val.decimals)
+    if fmt == "stort":
+        text = text.upper()
+    elif fmt == "lille":
+        text = text[:1].lower() + text[1:]
+    elif fmt == "start":
+        text = text[:1].upper() + text[1:]
+    return text
+
+
+def placeholders(template: str) -> list[tuple[str, str | None, bool]]:
+    """(name, format, plural?) of every placeholder in a template."""
+    return [
+        (m["name"], m["fmt"], m["one"] is not None) for m in _TOKEN.finditer(template) if m["ph"]
+    ]
+
+
+def _plural(val: Val, one: str, many: str) -> str:
+    if val.raw is None:
+        return f"{formatting.MISSING} {many}"
+    n = formatting.round_half_up(float(val.raw), val.decimals)  # type: ignore[arg-type]
+    return f"{format_value(val, 'tal')} {one if n == 1 else many}"
+
+
+def fill(template: str, ctx: Mapping[str, Val], notes: Notes | None = None) -> list[Seg]:
+    """Fill a template's placeholders and markup into segments (see module docstring)."""
+    if "{" not in template:  # the same on every sheet: parse once per process
+        return list(_static(template))
+    return _fill(template, ctx, notes)
+
+
+@lru_cache(maxsize=4096)
+def _static(template: str) -> tuple[Seg, ...]:
+    return tuple(_fill(template, {}, None))
+
+
+def _fill(template: str, ctx: Mapping[str, Val], notes: Notes | None) -> list[Seg]:
+    segs: list[Seg] = []
+    bold = False
+    pos = 0
+    for m in _TOKEN.finditer(template):
+        if m.start() > pos:
+            segs.append(Seg(template[pos : m.start()], bold))
+        pos = m.end()
+        if m["bold"]:
+            bold = not bold
+        elif m["link"]:
+            segs.append(Seg(m["label"], bold, m["url"]))
+        else:
+            segs.append(Seg(_resolve(m, ctx, notes), bold, value=True))
+    if pos < len(template):
+        segs.append(Seg(template[pos:], bold))
+    return _typography(segs)
+
+
+def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> str:
+    name = m["name"]
+    val = ctx.get(name)
+    if val is None:
+        raise KeyError(name)
+    if notes is not None:
+        notes.used.append(name)
+        if val.missing:
+            notes.missing = True
+        if val.eksempel:
+            notes.eksempel = True
+    if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
+        text = notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
+    elif m["one"] is not None:
+        text = _plural(val, m["one"], m["many"])
+    else:
+        text = format_value(val, m["fmt"])
+    if notes is not None:
+        notes.printed.append(Printed(name, text, val, *notes.where))
+    return text
+
+
+def _typography(segs: list[Seg]) -> list[Seg]:
+    """No-break spaces between number and unit, across segment borders too."""
+    text = "".join(s.text for s in segs)
+    fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
+    fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
+    if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
+        return _typography_shortened(segs, fixed)
+    if fixed == text:
+        return [s for s in segs if s.text]
+    out: list[Seg] = []
+    pos = 0
+    for s in segs:  # every replacement keeps the length, so positions still line up
+        out.append(Seg(fixed[pos : pos + len(s.text)], s.bold, s.link, s.value))
+        pos += len(s.text)
+    return [s for s in out if s.text]
+
+
+_DOUBLE_STOP = re.compile(r"\b(?:kr|pct|mio|mia|fx|mv|osv|ca|gns)(\.)\.(?!\.)")
+
+
+def _typography_shortened(segs: list[Seg], fixed: str) -> list[Seg]:
+    """Like `_typography`, where some characters were dropped (double full stops)."""
+    out: list[Seg] = []
+    pos = 0
+    drop = {m.end(1) for m in _DOUBLE_STOP.finditer(fixed)}
+    for s in segs:
+        kept = "".join(
+            ch for i, ch in enumerate(fixed[pos : pos + len(s.text)], pos) if i not in drop
+        )
+        pos += len(s.text)
+        if kept:
+            out.append(Seg(kept, s.bold, s.link, s.value))
+    return out
+
+
+def plain(segs: Iterable[Seg]) -> str:
+    return "".join(s.text for s in segs)

@@ -1,0 +1,76 @@
+"""One edition of a data set with every indicator computed, ready to plan sheets.
+
+`prepare_edition` computes the indicators of an edition once (all 98 at a time, Polars) and
+the resulting `Prepared` hands out the `SheetData` of any municipality. `cached_prepare` keeps
+the result in the per-user cache, keyed by the bytes of the input files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faktaark.core.kommuner import Kommune, register
+from faktaark.data.dataset import Dataset
+from faktaark.values.sheet import SheetData
+
+__all__ = ["Prepared", "cached_prepare", "prepare_edition"]
+
+
+@dataclass
+class Prepared:
+    """One edition of a data set with every indicator computed, ready to plan sheets."""
+
+    dataset: Dataset
+    udgave: int
+    rows: dict[int, dict[str, object]]
+    land: dict[str, float]
+    regions: dict[str, dict[str, float]]
+    _cache: dict[int, SheetData] = field(default_factory=dict, repr=False)
+
+    def sheet_data(self, kommune: Kommune) -> SheetData:
+        sd = self._cache.get(kommune.kode)
+        if sd is None:
+            sd = SheetData(
+                kommune=kommune, record=self.dataset.record(kommune.kode, self.udgave),
+                indicators=self.rows[kommune.kode], land=self.land,
+                region=self.regions[kommune.region], fakta=self.dataset.fakta,
+                folketal_aar=self.dataset.folketal_aar, all_indicators=self.rows,
+                peers_eksempel=self.any_eksempel,
+            )  # fmt: skip
+            self._cache[kommune.kode] = sd
+        return sd
+
+    @property
+    def any_eksempel(self) -> bool:
+        return any(r.eksempel for r in self.dataset.edition(self.udgave))
+
+    def codes(self) -> list[int]:
+        return sorted(self.rows)
+
+
+def prepare_edition(dataset: Dataset, udgave: int | None = None) -> Prepared:
+    """Compute every indicator of one edition (the newest when `udgave` is None)."""
+    from faktaark.values import indicators
+
+    records = dataset.edition(udgave)
+    df = indicators.compute(records, dataset.folketal, register())
+    rows = indicators.rows(df)
+    regions = indicators.regions(df)
+    return Prepared(dataset, records[0].udgave, rows, indicators.national(df), regions)
+
+
+def cached_prepare(
+    files: Sequence[Path], options: str, compute: Callable[[], Prepared]
+) -> Prepared:
+    """The prepared data for these input files, from the per-user cache when the files' bytes,
+    the options and faktaark are unchanged (see `faktaark.core.cache`)."""
+    from faktaark.core.cache import cached
+
+    def fresh() -> Prepared:
+        prep = compute()
+        prep._cache.clear()
+        return prep
+
+    return cached("prepared", files, options, fresh, Prepared)
