@@ -78,17 +78,19 @@ def test_public_functions_are_documented_and_typed() -> None:
     assert (ROOT / "src" / "faktaark" / "py.typed").exists()
 
 
-def test_review_functions_are_previews_own() -> None:
-    """`api.compare` and `api.contact_sheet` import `faktaark.review.preview` when called; they keep
-    its signatures and docstrings."""
+def test_review_functions_are_the_review_stages_own() -> None:
+    """`api.compare` and `api.contact_sheet` import `faktaark.review` when called; they keep its
+    signatures and docstrings."""
     import inspect
 
-    from faktaark.review import preview
+    from faktaark.review import compare, contact
 
-    for name in ("compare", "contact_sheet"):
-        ours, theirs = getattr(api, name), getattr(preview, name)
-        assert inspect.signature(ours) == inspect.signature(theirs), name
-        assert ours.__doc__ == theirs.__doc__, name
+    for ours, theirs in (
+        (api.compare, compare.compare),
+        (api.contact_sheet, contact.contact_sheet),
+    ):
+        assert inspect.signature(ours) == inspect.signature(theirs), ours.__name__
+        assert ours.__doc__ == theirs.__doc__, ours.__name__
 
 
 def test_import_is_light() -> None:

@@ -12,7 +12,7 @@ from PIL import Image
 
 import faktaark
 from faktaark import api
-from faktaark.review import preview
+from faktaark.review import compare as review_compare
 
 FIVE = ["København", "Glostrup", "Lyngby-Taarbæk", "Bornholm", "Ringkøbing-Skjern"]  # by code
 
@@ -100,7 +100,7 @@ def test_regions_group_nearby_changes() -> None:
     mask = Image.new("L", (200, 100), 0)
     for x, y in ((10, 10), (14, 12), (150, 80)):
         mask.putpixel((x, y), 255)
-    boxes = preview._regions(mask)
+    boxes = review_compare._regions(mask)
     assert len(boxes) == 2
     assert boxes[0][:2] == (0, 0)
     assert boxes[1][0] <= 150 < boxes[1][2]

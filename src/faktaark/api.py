@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from faktaark.data.editions import DiffReport
     from faktaark.pdf.inspect import PdfReport
     from faktaark.plan.fitcheck import FitReport
-    from faktaark.review.preview import CompareReport, ContactSheet
+    from faktaark.review.compare import CompareReport
+    from faktaark.review.contact import ContactSheet
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
@@ -261,15 +262,13 @@ def preview_pages(
     `161-glostrup-side1.png`, `161-glostrup-side2.png`. Returns their paths."""
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
-    from faktaark.review import preview
+    from faktaark.review.pages import write_pngs
 
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
-    return preview.write_pngs(
-        pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi
-    )
+    return write_pngs(pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi)
 
 
 def contact_sheet(
@@ -279,9 +278,9 @@ def contact_sheet(
     """One overview of every sheet in `folder`: all pages of each side by side, labelled with
     code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
     (`oversigt.png`, or `oversigt-1.png` ... when several)."""
-    from faktaark.review import preview  # imported when used: building a sheet needs none of it
+    from faktaark.review.contact import contact_sheet as make  # building a sheet needs none of it
 
-    return preview.contact_sheet(
+    return make(
         folder, out, png=png, columns=columns, rows=rows, thumb_dpi=thumb_dpi, png_dpi=png_dpi
     )
 
@@ -292,9 +291,9 @@ def compare(
     """Compare two batches page by page: render the sheets in `old` and `new` (matched by file
     name) at `dpi` and report those whose pages differ, with a difference image per changed
     page in `out/` and the printed values that changed (from the provenance sidecars)."""
-    from faktaark.review import preview
+    from faktaark.review.compare import compare as compare_batches
 
-    return preview.compare(old, new, out, dpi=dpi)
+    return compare_batches(old, new, out, dpi=dpi)
 
 
 def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -> Layout:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from faktaark.core.units import MM, Color
 from faktaark.errors import FitError, LayoutError
 from faktaark.layout.model import Box, Style
+from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextOp, TextPiece
-from faktaark.plan.textbox import Ctx, segments_to_spans
+from faktaark.plan.textbox import segments_to_spans
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import Seg, Val, format_value, plain

@@ -25,8 +25,8 @@ from faktaark.core.units import Color
 from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata
+from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp, TextOp, TextPiece
-from faktaark.plan.textbox import Ctx
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import plain

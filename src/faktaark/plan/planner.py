@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from faktaark.core.kommuner import register
 from faktaark.layout.model import Box, Layout
 from faktaark.plan import figures, maps, textbox
+from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
 from faktaark.text.templates import Notes, Printed, Val, format_value, plain
@@ -14,7 +15,7 @@ from faktaark.values.sheet import SheetData, build_context
 
 __all__ = ["make_plan"]
 
-Planner = Callable[[Box, textbox.Ctx, float], tuple[list[Node], list[Op], BoxFit]]
+Planner = Callable[[Box, Ctx, float], tuple[list[Node], list[Op], BoxFit]]
 
 
 def _shown(box: Box, eksempel: bool) -> bool:
@@ -45,9 +46,9 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     """
     values = build_context(sd)
     notes = Notes()
-    c = textbox.Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)
+    c = Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)
 
-    def ranking(b: Box, cx: textbox.Ctx, h: float) -> tuple[list[Node], list[Op], BoxFit]:
+    def ranking(b: Box, cx: Ctx, h: float) -> tuple[list[Node], list[Op], BoxFit]:
         peers = _peers(b, sd)
         if sd.peers_eksempel and any(
             sd.all_indicators[k].get("datakilde") == "eksempel" for k, _, _ in peers

@@ -10,39 +10,22 @@ step by step; if it still does not fit, `FitError` says by how much.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from faktaark.core.units import MM, Color
+from faktaark.core.units import MM
 from faktaark.errors import FitError
-from faktaark.layout.model import Box, Layout, Style
+from faktaark.layout.model import Box, Style
+from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, LinkOp, Node, Op, TextOp, TextPiece
 from faktaark.text import linebreak
-from faktaark.text.fonts import Metrics, ensure_glyphs
-from faktaark.text.templates import Notes, Seg, Val, fill, plain
+from faktaark.text.fonts import ensure_glyphs
+from faktaark.text.templates import Seg, plain
 
-__all__ = ["Ctx", "plan_text_box", "segments_to_spans"]
+__all__ = ["plan_text_box", "segments_to_spans"]
 
 EPS = 0.01
-
-
-class Ctx(NamedTuple):
-    """What every box planner needs for one sheet."""
-
-    layout: Layout
-    values: Mapping[str, Val]
-    notes: Notes
-    metrics: Metrics
-    kommune: str
-    eksempel: bool
-
-    def color(self, name: str) -> Color:
-        return self.layout.colors[name]
-
-    def fill(self, key_or_template: str, *, template: bool = False) -> list[Seg]:
-        text = key_or_template if template else self.layout.text(key_or_template)
-        return fill(str(text), self.values, self.notes)
 
 
 @dataclass

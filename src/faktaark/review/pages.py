@@ -1,0 +1,79 @@
+"""PDF pages as images: rendered with pypdfium2 (PDFium) and written as PNG or JPEG with Pillow.
+PDF pages become images here and nowhere else. Also: the sheets of a batch folder, by code.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faktaark.core.atomic import write_atomic
+from faktaark.core.kommuner import register
+from faktaark.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+__all__ = ["encode", "pdfs_in", "render_pages", "sheet_label", "sheets_in", "write_pngs"]
+
+
+def render_pages(pdf: Path | bytes, dpi: float) -> list[Image]:
+    """Every page of a PDF (file or bytes) as an RGB image at `dpi`."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
+    except pdfium.PdfiumError as exc:
+        where = pdf if isinstance(pdf, Path) else "PDF"
+        raise InputError(f"{where}: cannot render: {exc}") from None
+    try:
+        return [doc[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def encode(img: Image, fmt: str = "PNG", **opts: Any) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **opts)
+    return buf.getvalue()
+
+
+def write_pngs(pdf: Path | bytes, out: Path, stem: str, dpi: float) -> list[Path]:
+    """`out/<stem>-side1.png`, `-side2.png` ...: one PNG per page (written atomically)."""
+    paths = []
+    for n, img in enumerate(render_pages(pdf, dpi), 1):
+        path = out / f"{stem}-side{n}.png"
+        write_atomic(path, encode(img))
+        paths.append(path)
+    return paths
+
+
+def pdfs_in(folder: Path) -> list[Path]:
+    """The screen sheets of a folder: `161-glostrup.pdf` ..., not print variants (`-tryk`),
+    nor other PDFs there (a combined PDF, an overview), unless it holds no sheets at all."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder.")
+    pdfs = sorted(p for p in folder.glob("*.pdf") if not p.stem.endswith("-tryk"))
+    sheets = [p for p in pdfs if re.match(r"\d{3}-", p.name)]
+    return sheets or pdfs
+
+
+def sheet_label(pdf: Path) -> tuple[int, str]:
+    """(code, name) of a sheet: from its provenance sidecar, else its file name."""
+    side = pdf.with_suffix(".json")
+    try:
+        info = json.loads(side.read_text(encoding="utf-8"))
+        return int(info["kommunekode"]), str(info["kommune"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    m = re.match(r"(\d{3})-", pdf.name)
+    k = register().find(int(m[1])) if m else None
+    return (k.kode, k.navn) if k else (9999, pdf.stem)
+
+
+def sheets_in(folder: Path) -> list[tuple[int, str, Path]]:
+    """The screen PDFs of a batch folder as (code, name, path), by code."""
+    return sorted((*sheet_label(p), p) for p in pdfs_in(folder))
