@@ -1,7 +1,7 @@
 """The locator map (issue 10): shapes, the highlighted municipality, the PDF, the looks.
 
 Golden images live in tests/golden/; regenerate them after an intended visual change with
-`FAKTAARK_REGEN_GOLDEN=1 .venv/bin/pytest tests/test_map.py` (and look at them).
+`FAKTAARK_REGEN_GOLDEN=1 .venv/bin/pytest tests/test_plan_map.py` (and look at them).
 """
 
 from __future__ import annotations
