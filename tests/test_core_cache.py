@@ -104,3 +104,28 @@ def test_failures_are_never_stored(
     remember_verdicts(b"%PDF-1.7 y", "screen", {"PDF/UA-1 (page-validation)": "pass"})
     assert known_verdicts(b"%PDF-1.7 y", "screen") == {"PDF/UA-1 (page-validation)": "pass"}
     assert known_verdicts(b"%PDF-1.7 y", "print") is None
+
+
+@pytest.mark.parametrize("module", ["core/cache.py", "plan/textbox.py", "pdf/render.py"])
+def test_code_stamp_changes_when_any_module_changes(
+    module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached object made by other code is never read back: the stamp covers every module of
+    every stage folder, not only the top level."""
+    from faktaark.core import cache
+
+    pkg = Path(cache.__file__).resolve().parents[1]
+    target = pkg / module
+    before_stat = target.stat()
+    cache._code_stamp.cache_clear()
+    before = cache._code_stamp()
+    try:
+        import os
+
+        os.utime(target, ns=(before_stat.st_atime_ns, before_stat.st_mtime_ns + 1_000_000))
+        cache._code_stamp.cache_clear()
+        assert cache._code_stamp() != before
+    finally:
+        os.utime(target, ns=(before_stat.st_atime_ns, before_stat.st_mtime_ns))
+        cache._code_stamp.cache_clear()
+    assert cache._code_stamp() == before

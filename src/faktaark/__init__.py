@@ -6,7 +6,7 @@
     data = faktaark.load()                               # validated figures: bundled, your files,
                                                          #    or a Polars/pandas DataFrame
     frame = faktaark.indicators(data)                    # Polars DataFrame, one row per kommune
-    faktaark.build_many(data=data, out="ark/")           # all 98, one after the other
+    faktaark.build_many(data=data, out="ark/")           # all 98, in worker processes
     faktaark.contact_sheet("ark/", "oversigt.pdf")       # review: thumbnails of every sheet
     faktaark.compare("ark-old/", "ark/")                 # review: which sheets changed
 
