@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
-           "example_data_csv", "fit_check", "flag_against_previous", "indicators",
+           "example_data_csv", "fit_check", "indicators",
            "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
            "read_columns_file", "resolve_kommuner", "statbank_import", "validate", "write_file",
            "write_indicators"]  # fmt: skip
@@ -61,7 +61,21 @@ def load(
     return dataset_from_frame(data, columns)
 
 
-validate = load  # `faktaark validate` is loading without building
+def validate(
+    data: DataLike = None,
+    *,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+    previous: Sequence[str | Path] = (),
+) -> Dataset:
+    """`load`, and with `previous` (the files of the edition before) the implausible changes
+    since it added to the warnings: what `faktaark validate` checks, building nothing."""
+    ds = load(data, columns=columns, sheet=sheet)
+    if not previous:
+        return ds
+    from faktaark.data.editions import with_flags
+
+    return with_flags(list(previous), ds, columns, sheet)
 
 
 def prepare(
@@ -347,18 +361,6 @@ def diff_editions(
 
     old, new = load_pair(list(data), columns, sheet)
     return compare_editions(old, new)
-
-
-def flag_against_previous(
-    previous: Sequence[str | Path],
-    data: Dataset,
-    columns: dict[str, str] | None = None,
-    sheet: str | None = None,
-) -> Dataset:
-    """`data` with the implausible changes since the `previous` edition added as warnings."""
-    from faktaark.data.editions import with_flags
-
-    return with_flags(list(previous), data, columns, sheet)
 
 
 def example_data_csv() -> str:

@@ -173,9 +173,7 @@ def validate(
     """Check the data files (every row, every column) and build nothing."""
     try:
         cols = _columns(column, columns_file)
-        ds = _api().load(data, columns=cols, sheet=sheet)
-        if previous:
-            ds = _api().flag_against_previous(previous, ds, cols, sheet)
+        ds = _api().validate(data, columns=cols, sheet=sheet, previous=previous or ())
     except FaktaarkError as exc:
         if as_json:
             typer.echo(
