@@ -50,7 +50,7 @@ from faktaark import api
 from faktaark.builder.batch import run_batch
 prep = api.prepare()
 lay = api.load_layout_for(None, prep.dataset)
-todo = api.all_kommuner()
+todo = api.resolve_kommuner()
 t1 = time.perf_counter()
 report = run_batch(todo, prep, lay, Path(sys.argv[1]), jobs=1, force=True)
 t2 = time.perf_counter()
@@ -65,7 +65,7 @@ from faktaark import api
 from faktaark.builder.batch import run_batch
 prep = api.prepare()
 lay = api.load_layout_for(None, prep.dataset)
-todo = api.all_kommuner()
+todo = api.resolve_kommuner()
 blocks = []
 done = 0
 while done < 1000:

@@ -309,3 +309,16 @@ def test_checker_finds_a_cycle() -> None:
         False,
     )
     assert ["faktaark.core.atomic", "faktaark.core.cache"] in cycles(graph(sources))
+
+
+def test_bench_and_tools_name_existing_api() -> None:
+    """bench/ and tools/ are not type-checked and their timed code sits in strings: every
+    `api.<name>` and `from faktaark.<module> import` they use must still exist."""
+    from faktaark import api
+
+    for script in [*ROOT.glob("bench/*.py"), *ROOT.glob("tools/*.py")]:
+        text = script.read_text(encoding="utf-8")
+        missing = {n for n in re.findall(r"\bapi\.(\w+)", text) if not hasattr(api, n)}
+        assert not missing, (script.name, missing)
+        for mod in re.findall(r"from (faktaark(?:\.\w+)*) import", text):
+            assert importlib.util.find_spec(mod) is not None, (script.name, mod)
