@@ -30,13 +30,14 @@ if TYPE_CHECKING:
     from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
+    from faktaark.review.proof import ProofReport
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
            "example_data_csv", "fit_check", "flag_against_previous", "indicators",
            "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
-           "read_columns_file", "resolve_kommuner", "statbank_import", "validate", "write_file",
-           "write_indicators"]  # fmt: skip
+           "proof", "read_columns_file", "resolve_kommuner", "statbank_import", "validate",
+           "write_file", "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
@@ -318,6 +319,17 @@ def fit_check(
     return check_fit(_layout(layout, ds), ds, udgave)
 
 
+def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLike = None,
+          udgave: int | None = None) -> ProofReport:  # fmt: skip
+    """The proof rules (`review.proof`) on every sheet of each layout (default: all shipped)."""
+    from faktaark.plan.fitcheck import planned_sheets
+    from faktaark.review.proof import proof as run_proof
+
+    ds = load(data)
+    chosen = [_layout(x, ds) for x in (layouts or available_layouts())]
+    return run_proof(chosen, lambda lay: planned_sheets(lay, ds, udgave))
+
+
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
     from faktaark.pdf.inspect import inspect_pdf
@@ -349,12 +361,8 @@ def diff_editions(
     return compare_editions(old, new)
 
 
-def flag_against_previous(
-    previous: Sequence[str | Path],
-    data: Dataset,
-    columns: dict[str, str] | None = None,
-    sheet: str | None = None,
-) -> Dataset:
+def flag_against_previous(previous: Sequence[str | Path], data: Dataset, columns: dict[str, str]
+                          | None = None, sheet: str | None = None) -> Dataset:  # fmt: skip
     """`data` with the implausible changes since the `previous` edition added as warnings."""
     from faktaark.data.editions import with_flags
 
@@ -373,15 +381,8 @@ def write_file(path: str | Path, data: bytes) -> None:
     write_atomic(Path(path), data)
 
 
-def statbank_import(
-    table: str,
-    out: str | Path,
-    *,
-    tid: str | None = None,
-    fmt: str = "csv",
-    timeout: float = 30.0,
-    response: str | Path | None = None,
-) -> Any:
+def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt: str = "csv",
+                    timeout: float = 30.0, response: str | Path | None = None) -> Any:  # fmt: skip
     """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank (or convert a saved
     answer, `response`) into the CSV file `out`, with a provenance note next to it
     (`out.SOURCE.txt`). Returns the fetched table (`statbank.Fetched`)."""
