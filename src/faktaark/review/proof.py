@@ -7,8 +7,11 @@ inserted hyphen) and runs every rule over it. A rule is a function: `check(sheet
 `Finding`s for one sheet, `series(sheets)` for the whole series (one title size, font subset
 names). Rules are pluggable: `rule(...)` registers one, and every module named in
 `RULE_MODULES` that is installed is imported for its rules (the typographic rules are in
-`proof_rules`; figures and gaps may add theirs in another module). Hard rules make the
-command exit 1; soft rules are counted, and with `strict` they fail too.
+`proof_rules`; figures and gaps may add theirs in another module). A rule registered later
+under the same id replaces the earlier one: `proof_rules` has simple versions of
+`tankestreg_i_saetning` and `regnestykke` that a fuller module later in RULE_MODULES may
+replace. Hard rules make the command exit 1; soft rules are counted, and with `strict` they
+fail too.
 """
 
 from __future__ import annotations
