@@ -29,8 +29,9 @@ def pdf_text(path: Path) -> str:
 
 
 def flat(text: str) -> str:
-    """Whitespace-normalised text: line breaks become spaces, hyphenated breaks are joined."""
-    return " ".join(text.replace("-\n", "").split())
+    """Whitespace-normalised text: line breaks become spaces, hyphenated breaks (a soft
+    hyphen, U+00AD, at the end of the line) are joined."""
+    return " ".join(text.replace("\u00ad\n", "").split())
 
 
 def fonts_of(path: Path) -> list[dict[str, object]]:

@@ -11,6 +11,8 @@ from conftest import flat, fonts_of, pdf_text
 
 A4 = (595.28, 841.89)
 
+# seed 004's words, with the typography of a published Danish page (issue 14): the en dash in
+# ranges (2021–2023), the ellipsis (…) and the typographic apostrophe (BL’s)
 SEED_FIGURES = [
     "ALMENE BOLIGER GØR GLOSTRUP KOMMUNE BEDRE",
     "1 million mennesker bor i almene boliger i Danmark – 7.900 af dem bor i almene boliger i "
@@ -19,12 +21,12 @@ SEED_FIGURES = [
     "Ungdomsboliger 73",
     "Familieboliger 4.451",
     "Ældreboliger 90",
-    "Igangsatte byggerier i perioden 2021-2023",
+    "Igangsatte byggerier i perioden 2021–2023",
     "Fraflytningsprocenten i almene familieboliger var på 8 pct. i 2023.",
     "Almene boliger udgør 40 pct. af boligmassen i kommunen (2024).",
     "havde en huslejeomsætning på 333 mio. kr. i 2023.",
-    "Kilde: BL's egne beregninger på baggrund af Danmarks Statistiks registerdata.",
-    "Vidste du, at ...",
+    "Kilde: BL’s egne beregninger på baggrund af Danmarks Statistiks registerdata.",
+    "Vidste du, at …",
     "er i gns. 25 pct. lavere end i private lejeboliger.¹",
     "for mere end hver 3. adspurgte.²",
     "hjælper over 200.000 borgere landet over.³",
@@ -36,7 +38,7 @@ SEED_FIGURES = [
     "Vi bidrager til et inkluderende samfund og gør en forskel ude lokalt",
     "anvisningsret til hver fjerde af de ledige almene familieboliger.",
     "bidraget til en øget omsætning i lokalområdet på 87 mio. kr.",
-    "Med støtte fra Landsbyggefonden er der i 2021-2023 renoveret for 222 mio. kr. i kommunen.",
+    "Med støtte fra Landsbyggefonden er der i 2021–2023 renoveret for 222 mio. kr. i kommunen.",
     "CO₂-aftryk",
     "Få meget mere at vide om den almene sektor på BL.dk.",
 ]
@@ -53,7 +55,7 @@ def test_every_seed_figure_is_on_the_sheet(text: str, expected: str) -> None:
 
 
 def test_the_started_dwellings_are_zero(text: str) -> None:
-    tail = text.split("Igangsatte byggerier i perioden 2021-2023", 1)[1]
+    tail = text.split("Igangsatte byggerier i perioden 2021–2023", 1)[1]
     assert "Ungdomsboliger 0 Familieboliger 0 Ældreboliger 0" in tail
 
 

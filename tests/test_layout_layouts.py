@@ -57,7 +57,7 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
     folder = copy_layout(tmp_path)
     edit(
         folder / "texts.da.toml",
-        'titel = "Almene boliger gør {kommune.officielt_navn} bedre"\nside2',
+        'titel = "Almene boliger gør\\n{kommune.officielt_navn} bedre"\nside2',
         'titel = "Almene boliger gør {kommune.officielt_navn} meget, meget bedre for alle '
         "borgere i alle livets faser hver eneste dag, hele året rundt, i by og på land, "
         'for unge og gamle, for familier og for enlige"\nside2',

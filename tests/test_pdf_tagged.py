@@ -107,7 +107,7 @@ def test_headings_in_the_order_of_the_seed(tree: list[tuple[str, str]]) -> None:
     assert heads[0] == ("H1", "ALMENE BOLIGER GØR GLOSTRUP KOMMUNE BEDRE")
     assert [t for r, t in heads if r == "H2"] == [
         "Vi understøtter et varieret boligudbud med plads til alle",
-        "Vidste du, at ...",
+        "Vidste du, at …",
         "Samfundsansvar er en del af vores DNA",
         "Vi bidrager til et inkluderende samfund og gør en forskel ude lokalt",
     ]
@@ -129,7 +129,7 @@ def test_sections_read_in_the_order_of_seed_004(tree: list[tuple[str, str]]) -> 
         "Fraflytningsprocenten i almene familieboliger var på 8 pct.",
         "udgør 40 pct.",
         "huslejeomsætning på 333 mio. kr.",
-        "Kilde: BL's egne beregninger",
+        "Kilde: BL’s egne beregninger",
         "Vidste du, at",
         "kvadratmeterhuslejen",
         "Note: Tal for hele landet",

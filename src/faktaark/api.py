@@ -30,13 +30,14 @@ if TYPE_CHECKING:
     from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
+    from faktaark.review.proof import ProofReport
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
            "example_data_csv", "fit_check", "indicators",
            "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
-           "read_columns_file", "resolve_kommuner", "statbank_import", "validate", "write_file",
-           "write_indicators"]  # fmt: skip
+           "proof", "read_columns_file", "resolve_kommuner", "statbank_import", "validate",
+           "write_file", "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
@@ -145,14 +146,7 @@ def write_indicators(
 
 def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:
     """The 98 municipalities with code, names, region and the data source of their figures."""
-    ds = load(data)
-    source = {r.kommunekode: r.values.get("datakilde") for r in ds.edition(udgave)}
-    return [
-        {"kommunekode": k.kode, "kommune": k.navn, "officielt_navn": k.officielt_navn,
-         "region": k.region, "region_fra_2027": k.region_fra_2027, "slug": k.slug,
-         "datakilde": source.get(k.kode)}
-        for k in register()
-    ]  # fmt: skip
+    return load(data).kommune_rows(udgave)
 
 
 def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
@@ -332,6 +326,17 @@ def fit_check(
     return check_fit(_layout(layout, ds), ds, udgave)
 
 
+def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLike = None,
+          udgave: int | None = None) -> ProofReport:  # fmt: skip
+    """The proof rules (`review.proof`) on every sheet of each layout (default: all shipped)."""
+    from faktaark.plan.fitcheck import planned_sheets
+    from faktaark.review.proof import proof as run_proof
+
+    ds = load(data)
+    chosen = [_layout(x, ds) for x in (layouts or available_layouts())]
+    return run_proof(chosen, lambda lay: planned_sheets(lay, ds, udgave))
+
+
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
     from faktaark.pdf.inspect import inspect_pdf
@@ -375,15 +380,8 @@ def write_file(path: str | Path, data: bytes) -> None:
     write_atomic(Path(path), data)
 
 
-def statbank_import(
-    table: str,
-    out: str | Path,
-    *,
-    tid: str | None = None,
-    fmt: str = "csv",
-    timeout: float = 30.0,
-    response: str | Path | None = None,
-) -> Any:
+def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt: str = "csv",
+                    timeout: float = 30.0, response: str | Path | None = None) -> Any:  # fmt: skip
     """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank (or convert a saved
     answer, `response`) into the CSV file `out`, with a provenance note next to it
     (`out.SOURCE.txt`). Returns the fetched table (`statbank.Fetched`)."""

@@ -1,4 +1,5 @@
-"""CLI commands that check things: PDFs (`check`) and layouts (`layouts list`, `layouts check`).
+"""CLI commands that check things: PDFs (`check`), layouts (`layouts list`, `layouts check`)
+and the typographic proof of every sheet (`proof`).
 
 Registered on `cli.root` and `cli.layouts_app` when imported (see `cli.app`, `cli.main`)."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +21,9 @@ from faktaark.cli.common import (
     _run,
 )
 from faktaark.cli.root import layouts_app, root
+
+if TYPE_CHECKING:
+    from faktaark.review.proof import ProofReport
 
 
 @root.command()
@@ -102,3 +106,61 @@ def layouts_check(
             err.print(f"{report.layout}: all {report.sheets} sheets fit.")
     if failed:
         raise typer.Exit(1)
+
+
+@root.command()
+def proof(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
+    ] = None,
+    data: DataOpt = None,
+    udgave: UdgaveOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 on a breach of any rule, not only the hard ones."),
+    ] = False,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", help="Leave out a rule (by id); repeatable.")
+    ] = None,
+    worst: Annotated[int, typer.Option("--worst", help="Offenders shown per rule.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply the typographic proof rules to every sheet of each layout (the 98 and the worst
+    cases): counts per rule, the worst offenders; exit 1 on a breach of a hard rule."""
+    report = _run(lambda: api.proof(names or None, data=data, udgave=udgave))
+    left_out = set(skip or ())
+    unknown = left_out - {r.id for r in report.rules}
+    if unknown:
+        _err_console().print(f"Unknown rule(s): {', '.join(sorted(unknown))}", markup=False)
+        raise typer.Exit(2)
+    report.rules = [r for r in report.rules if r.id not in left_out]
+    report.findings = [f for f in report.findings if f.rule not in left_out]
+    if as_json:
+        typer.echo(json.dumps({
+            "sheets": report.sheets, "counts": report.counts(), "failures": report.failures,
+            "hard": [r.id for r in report.rules if r.hard],
+            "findings": [f._asdict() for f in report.findings],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        _print_proof(report, worst)
+    if not report.ok(strict):
+        raise typer.Exit(1)
+
+
+def _print_proof(report: ProofReport, worst: int) -> None:
+    """One line per rule (its counts per layout), then the worst offenders of each rule."""
+    out, err = _out_console(), _err_console()
+    counts = report.counts()
+    out.print(f"Korrektur af {report.sheets} ark: {', '.join(report.layouts)}", markup=False)
+    for r in report.rules:
+        per = "  ".join(f"{n:5d}" for n in counts[r.id].values())
+        out.print(f"{'hård' if r.hard else 'blød'}  {r.id:25s} {per}  {r.title}", markup=False)
+    for rule_id, found in report.by_rule().items():
+        for f in found[:worst]:
+            detail = f" ({f.detail})" if f.detail else ""
+            err.print(f"{rule_id}: {f.where()}: {f.line!r}{detail}", markup=False)
+    for failure in report.failures:
+        err.print(f"Overflow: {failure}", markup=False)
+    hard = len(report.breaches())
+    err.print(f"{len(report.findings)} fund, heraf {hard} brud på hårde regler.", markup=False)

@@ -63,6 +63,19 @@ class Dataset:
     def udgaver(self) -> list[int]:
         return sorted({r.udgave for r in self.records})
 
+    def kommune_rows(self, udgave: int | None = None) -> list[dict[str, object]]:
+        """The 98 municipalities with code, names, region and the data source of their
+        figures in edition `udgave` (the newest when None)."""
+        from faktaark.core.kommuner import register
+
+        source = {r.kommunekode: r.values.get("datakilde") for r in self.edition(udgave)}
+        return [
+            {"kommunekode": k.kode, "kommune": k.navn, "officielt_navn": k.officielt_navn,
+             "region": k.region, "region_fra_2027": k.region_fra_2027, "slug": k.slug,
+             "datakilde": source.get(k.kode)}
+            for k in register()
+        ]  # fmt: skip
+
     def edition(self, udgave: int | None = None) -> tuple[Record, ...]:
         """The records of one edition (the newest when `udgave` is None)."""
         eds = self.udgaver

@@ -85,6 +85,7 @@ class Box:
     file: str | None
     alt: str | None
     view: str
+    same_size: str | None = None  # "serie": one size on every sheet; else a group on the page
 
     def rect_pt(self, page_h: float) -> tuple[float, float, float, float]:
         """(x, y_bottom, w, h) in PDF points."""

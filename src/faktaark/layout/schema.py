@@ -104,6 +104,8 @@ class BoxModel(_Strict):
     tag: Tag | None = None
     # text boxes
     content: tuple[ItemModel, ...] = ()
+    # boxes with the same name share one size: "serie" = on every sheet of the series
+    same_size: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)] | None = None
     # tables and charts: the section of texts.da.toml holding their words
     text: str | None = None
     style: str | None = None

@@ -22,7 +22,7 @@ from faktaark.pdf.validate import full_verdicts
 if TYPE_CHECKING:
     import pikepdf
 
-__all__ = ["PdfReport", "inspect_pdf"]
+__all__ = ["PdfReport", "font_programs", "inspect_pdf"]
 
 MIN_DPI = 300
 _COLOR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
@@ -137,6 +137,21 @@ def _structure(pdf: pikepdf.Pdf, cmyk: bool) -> list[str]:
             if int(annot.get("/F", 0)) & 4 == 0:
                 problems.append(f"side {number}: an annotation is not printable (/F)")
     return problems
+
+
+def font_programs(data: bytes) -> dict[str, str]:
+    """Every font of a PDF: its name (with the subset tag) -> SHA-256 of its font program."""
+    import hashlib
+
+    import pikepdf
+
+    out: dict[str, str] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for _, font in page.Resources.get("/Font", {}).items():
+                program = font.FontDescriptor.FontFile2.read_bytes()
+                out[str(font.BaseFont)[1:]] = hashlib.sha256(program).hexdigest()
+    return out
 
 
 def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:

@@ -17,7 +17,7 @@ from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextO
 from faktaark.plan.textbox import segments_to_spans
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
-from faktaark.text.templates import Seg, Val, format_value, plain
+from faktaark.text.templates import Seg, Val, format_value, plain, spoken
 
 __all__ = ["nice_ticks", "plan_bar_chart", "plan_image", "plan_ranking_chart", "plan_table"]
 
@@ -223,7 +223,7 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
         f"{format_value(v, 'tal')} {one if v.raw == 1 else many}".strip()
         for v, (one, many) in zip(vals, units, strict=False)
     )
-    alt = f"Søjlediagram: {plain(c.fill(f'{sec}.alt_titel'))}: {desc}."
+    alt = f"Søjlediagram: {spoken(c.fill(f'{sec}.alt_titel'))}: {desc}."
     nodes = [
         Node("Caption" if box.tag is None else box.tag, tuple(title), box=box.id),
         Node("Figure", tuple(ops), alt=alt, box=box.id),
@@ -280,7 +280,7 @@ def plan_ranking_chart(
         f"{n} {format_value(Val(v, val.kind, decimals=val.decimals))}" for v, n, _ in data if v >= 0
     )
     alt = (
-        f"Vandret søjlediagram: {plain(c.fill(f'{sec}.alt_titel'))}. "
+        f"Vandret søjlediagram: {spoken(c.fill(f'{sec}.alt_titel'))}. "
         f"{c.kommune} er nr. {rank} af {len(data)}. {listing}."
     )
     nodes = [
@@ -293,7 +293,7 @@ def plan_ranking_chart(
 def plan_image(box: Box, c: Ctx, page_h: float) -> Result:
     x, y, w, h = box.rect_pt(page_h)
     path = str(c.layout.path / str(box.file))
-    alt = plain(c.fill(str(box.alt)))
+    alt = spoken(c.fill(str(box.alt)))
     return (
         [Node("Figure", (ImageOp(path, x, y, w, h),), alt=alt, box=box.id)],
         [],

@@ -8,7 +8,7 @@ cases (the longest official names with figures ten times the largest real ones a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from faktaark.core.fields import COLUMNS
@@ -16,8 +16,9 @@ from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset, Record
 from faktaark.errors import FaktaarkError, FitError
 from faktaark.layout.model import Layout
+from faktaark.plan.model import SheetPlan
 
-__all__ = ["BoxRoom", "FitReport", "check_fit", "worst_case_dataset"]
+__all__ = ["BoxRoom", "FitReport", "check_fit", "planned_sheets", "worst_case_dataset"]
 
 WORST_NAMES = 5  # how many of the longest official names get a worst-case sheet
 FACTOR = 10
@@ -77,18 +78,18 @@ def worst_case_dataset(ds: Dataset, udgave: int | None = None) -> tuple[Dataset,
     return replace(ds, records=tuple(out)), codes
 
 
-def check_fit(
+def planned_sheets(
     layout: Layout,
     ds: Dataset,
     udgave: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> FitReport:
-    """Plan `layout` for all 98 and the worst cases; collect rooms and every failure."""
+) -> Iterator[tuple[Kommune, str, SheetPlan | str]]:
+    """Plan `layout` for all 98 and the worst cases: (municipality, label, plan), or the
+    message of a sheet that could not be planned instead of its plan. The label is the
+    municipality's name, with " (10× tal)" for a worst case."""
     from faktaark.plan.planner import make_plan
     from faktaark.values.prepared import prepare_edition
 
-    report = FitReport(layout.name)
-    best: dict[tuple[int, str], BoxRoom] = {}
     worst_ds, worst_codes = worst_case_dataset(ds, udgave)
     runs: list[tuple[str, Dataset, list[Kommune]]] = [
         ("", ds, list(register())),
@@ -99,25 +100,34 @@ def check_fit(
         for k in kommuner:
             if progress:
                 progress(k.navn + label)
-            report.sheets += 1
             try:
-                plan = make_plan(layout, prep.sheet_data(k))
+                yield k, k.navn + label, make_plan(layout, prep.sheet_data(k))
             except FitError as exc:
-                report.failures.append(str(exc) + label)
-                continue
+                yield k, k.navn + label, str(exc) + label
             except FaktaarkError as exc:
-                report.failures.append(f"{layout.name}, {k.navn}{label}: {exc}")
-                continue
-            for fit in plan.fits:
-                key = (fit.page, fit.box)
-                cur = best.get(key)
-                if cur is None or (fit.room, fit.scale) < (cur.room, cur.scale):
-                    best[key] = BoxRoom(
-                        fit.page,
-                        fit.box,
-                        fit.room,
-                        min(fit.scale, cur.scale if cur else 1.0),
-                        k.navn + label,
-                    )
+                yield k, k.navn + label, f"{layout.name}, {k.navn}{label}: {exc}"
+
+
+def check_fit(
+    layout: Layout,
+    ds: Dataset,
+    udgave: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FitReport:
+    """Plan `layout` for all 98 and the worst cases; collect rooms and every failure."""
+    report = FitReport(layout.name)
+    best: dict[tuple[int, str], BoxRoom] = {}
+    for _, label, plan in planned_sheets(layout, ds, udgave, progress):
+        report.sheets += 1
+        if isinstance(plan, str):
+            report.failures.append(plan)
+            continue
+        for fit in plan.fits:
+            key = (fit.page, fit.box)
+            cur = best.get(key)
+            if cur is None or (fit.room, fit.scale) < (cur.room, cur.scale):
+                best[key] = BoxRoom(
+                    fit.page, fit.box, fit.room, min(fit.scale, cur.scale if cur else 1.0), label
+                )
     report.rooms = list(best.values())
     return report

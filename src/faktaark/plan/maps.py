@@ -29,7 +29,7 @@ from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
-from faktaark.text.templates import plain
+from faktaark.text.templates import spoken
 
 __all__ = ["GRAENSE", "LAND", "OMEGN", "ProjectedMap", "map_alt", "plan_map", "project_map"]
 
@@ -182,10 +182,10 @@ def _names(names: Sequence[str]) -> str:
 
 def map_alt(c: Ctx, box: Box, k: Kommune, naboer: Sequence[str]) -> str:
     """ "Kort: Glostrup Kommune i Region Hovedstaden" (+ the neighbours a region view names)."""
-    alt = plain(c.fill(f"{box.text}.alt"))
+    alt = spoken(c.fill(f"{box.text}.alt"))
     if box.view == "region" and naboer:
         try:
-            lead = plain(c.fill(f"{box.text}.naboer"))
+            lead = spoken(c.fill(f"{box.text}.naboer"))
         except KeyError:
             lead = "Nabokommuner:"
         alt = f"{alt.rstrip('.')}. {lead} {_names(naboer)}."

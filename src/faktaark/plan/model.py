@@ -47,6 +47,7 @@ class TextOp(NamedTuple):
     y: float  # baseline
     pieces: tuple[TextPiece, ...]
     width: float
+    hyphen: bool = False  # ends in a hyphen the line breaker inserted (U+00AD, a soft hyphen)
 
     @property
     def text(self) -> str:
@@ -111,6 +112,7 @@ class Node(NamedTuple):
     alt: str | None = None
     box: str = ""
     attrs: tuple[tuple[str, str], ...] = ()  # e.g. (("Scope", "Column"),)
+    style: str = ""  # the layout style its text was set in (the proof rules read it)
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -119,10 +121,19 @@ class Node(NamedTuple):
 
     @property
     def text(self) -> str:
-        """The node's text in reading order (lines joined by spaces)."""
-        parts = [op.text for op in self.ops if isinstance(op, TextOp)]
-        parts += [c.text for c in self.children]
-        return " ".join(p for p in parts if p)
+        """The node's text in reading order: lines joined by spaces, a word hyphenated at a
+        line's end joined again (without its soft hyphen)."""
+        out = ""
+        joined = True  # no space before the next part
+        for op in self.ops:
+            if isinstance(op, TextOp) and op.text:
+                out += ("" if joined else " ") + op.text.removesuffix("\u00ad" if op.hyphen else "")
+                joined = op.hyphen
+        for c in self.children:
+            if c.text:
+                out += ("" if joined else " ") + c.text
+                joined = False
+        return out
 
 
 class BoxFit(NamedTuple):

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 
 from faktaark.core.kommuner import register
 from faktaark.layout.model import Box, Layout
-from faktaark.plan import figures, maps, textbox
+from faktaark.plan import figures, maps, sizes, textbox
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
-from faktaark.text.templates import Notes, Printed, Val, format_value, plain
+from faktaark.text.templates import Notes, Printed, Val, format_value, spoken
 from faktaark.values.sheet import SheetData, build_context
 
 __all__ = ["make_plan"]
@@ -65,16 +65,21 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         "map": lambda b, cx, h: maps.plan_map(b, cx, h, sd.kommune),
     }
     planned: dict[str, tuple[list[Node], list[Op]]] = {}
-    fits: list[BoxFit] = []
+    fit_of: dict[str, BoxFit] = {}
 
-    def run(box: Box) -> None:
+    def run(box: Box, max_scale: float = 1.0) -> None:
         planner = planners.get(box.kind)
         if planner is not None:
             notes.where = (box.page, box.id)
-            nodes, extra, fit = planner(box, c, layout.height)
+            if box.kind == "text":
+                if box.same_size == sizes.SERIES:
+                    max_scale = min(max_scale, sizes.series_scale(box, c))
+                nodes, extra, fit = textbox.plan_text_box(box, c, layout.height, max_scale)
+            else:
+                nodes, extra, fit = planner(box, c, layout.height)
             notes.printed.extend(_chart_values(box, values, notes.where))
             planned[box.id] = (nodes, extra)
-            fits.append(fit)
+            fit_of[box.id] = fit
 
     for box in sorted(layout.boxes, key=lambda b: (b.page, b.order)):
         if box.when is None:
@@ -84,6 +89,9 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     for box in sorted(shown, key=lambda b: (b.page, b.order)):
         if box.when is not None:
             run(box)
+    sizes.regroup(shown, fit_of, run)  # key figures in a row: one size
+    fits = [fit_of[b.id] for b in sorted(layout.boxes, key=lambda b: (b.page, b.order))
+            if b.id in fit_of]  # fmt: skip
     pages: list[PagePlan] = []
     for number in range(1, layout.pages + 1):
         boxes = [b for b in shown if b.page == number]
@@ -97,8 +105,8 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         pages.append(PagePlan(number, tuple(artifacts), tuple(content)))
     printed = tuple(dict.fromkeys(notes.printed))  # the pages' values, before the metadata's
     notes.where = (0, "")
-    title = plain(c.fill(layout.title_key))
-    subject = plain(c.fill(layout.subject_key))
+    title = spoken(c.fill(layout.title_key))
+    subject = spoken(c.fill(layout.subject_key))
     return SheetPlan(
         layout=layout.name, kommunekode=sd.kommune.kode, kommune=sd.kommune.navn,
         width=layout.width, height=layout.height, pages=tuple(pages), title=title,

@@ -10,13 +10,14 @@ step by step; if it still does not fit, `FitError` says by how much.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from faktaark.core.units import MM
 from faktaark.errors import FitError
-from faktaark.layout.model import Box, Style
+from faktaark.layout.model import Box, Layout, Style
+from faktaark.plan import columns
+from faktaark.plan.columns import Block, Placed
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, LinkOp, Node, Op, TextOp, TextPiece
 from faktaark.text import linebreak
@@ -28,22 +29,13 @@ __all__ = ["plan_text_box", "segments_to_spans"]
 EPS = 0.01
 
 
-@dataclass
-class _Block:
-    kind: str  # para | li | space | break
-    style: Style | None = None
-    lines: Sequence[linebreak.Line] = ()
-    height: float = 0.0
-    list_id: int | None = None
-    text: str = ""
-
-
 def segments_to_spans(segs: Sequence[Seg], style: Style) -> list[linebreak.Span]:
     spans = []
+    hyph = hyphenates(style)
     for s in segs:
         text = s.text.upper() if style.upper else s.text
         font = style.bold_font if s.bold else style.font
-        spans.append(linebreak.Span(text, font, s.link, hyphenate=not s.value and style.hyphenate))
+        spans.append(linebreak.Span(text, font, s.link, hyphenate=not s.value and hyph))
     return spans
 
 
@@ -60,35 +52,42 @@ def _scaled(style: Style, s: float) -> Style:
     )
 
 
-def _paragraph(segs: Sequence[Seg], style: Style, width: float, c: Ctx, where: str) -> _Block:
-    lines = _lines(tuple(segs), style, round(width, 3), c, where)
-    return _Block("para", style, lines, len(lines) * style.leading, text=plain(segs))
+def hyphenates(style: Style) -> bool:
+    """Hyphenation is for running text: never in titles, headings or captions."""
+    return style.hyphenate and not style.tag.startswith("H") and style.tag != "Caption"
 
 
-_LINES: dict[tuple[tuple[Seg, ...], Style, float], tuple[linebreak.Line, ...]] = {}
+def _paragraph(
+    segs: Sequence[Seg], style: Style, width: float, c: Ctx, where: str, avoid: frozenset[int]
+) -> Block:
+    lines = _lines(tuple(segs), style, round(width, 3), c, where, avoid)
+    return Block("para", style, lines, len(lines) * style.leading, text=plain(segs))
+
+
+_LINES: dict[tuple[tuple[Seg, ...], Style, float, frozenset[int]], tuple[linebreak.Line, ...]] = {}
 
 
 def _lines(
-    segs: tuple[Seg, ...], style: Style, width: float, c: Ctx, where: str
-) -> tuple[linebreak.Line, ...]:
-    """Line breaking, done once per process for a text that is the same on many sheets."""
-    key = (segs, style, width)
+    segs: tuple[Seg, ...], style: Style, width: float, c: Ctx, where: str,
+    avoid: frozenset[int] = frozenset(),
+) -> tuple[linebreak.Line, ...]:  # fmt: skip
+    """Line breaking, done once per process for a text that is the same on many sheets.
+    `avoid`: lines that must not end in a hyphen (they end a column)."""
+    key = (segs, style, width, avoid)
     hit = _LINES.get(key)
     if hit is not None:
         return hit
     spans = segments_to_spans(segs, style)
     for sp in spans:
-        ensure_glyphs(sp.text, sp.font, where)
+        ensure_glyphs(sp.text.replace("\n", ""), sp.font, where)
+    # a title never leaves one word alone on its last line, however long
+    runt = (2, math.inf) if style.tag == "H1" else (linebreak.RUNT_WORDS, linebreak.RUNT_CHARS)
     lines = tuple(
         linebreak.break_lines(
-            spans,
-            style.size,
-            width - style.indent,
-            c.metrics,
-            hyphenate=style.hyphenate,
-            known=c.layout.hyphenation,
+            spans, style.size, width - style.indent, c.metrics, hyphenate=hyphenates(style),
+            known=c.layout.hyphenation, avoid=avoid, runt=runt,
         )
-    )
+    )  # fmt: skip
     if len(_LINES) > 20_000:
         _LINES.clear()
     _LINES[key] = lines
@@ -104,112 +103,36 @@ def _notes_segs(c: Ctx) -> list[Seg]:
     return out
 
 
-def _blocks(box: Box, c: Ctx, s: float, width: float) -> list[_Block]:
-    blocks: list[_Block] = []
+Avoid = Mapping[int, frozenset[int]]  # block index -> lines that must not end hyphenated
+
+
+def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Block]:
+    blocks: list[Block] = []
+    none: frozenset[int] = frozenset()
     for n, it in enumerate(box.content):
         where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
         if it.space is not None:
-            blocks.append(_Block("space", height=it.space * MM))
+            blocks.append(Block("space", height=it.space * MM))
             continue
         if it.column_break:
-            blocks.append(_Block("break"))
+            blocks.append(Block("break"))
             continue
         style = _scaled(c.layout.styles[str(it.style)], s)
         if it.text is not None:
-            blocks.append(_paragraph(c.fill(it.text), style, width, c, where))
+            av = avoid.get(len(blocks), none)
+            blocks.append(_paragraph(c.fill(it.text), style, width, c, where, av))
         elif it.list is not None:
             for entry in c.layout.text(it.list):
-                b = _paragraph(c.fill(entry, template=True), style, width, c, where)
+                av = avoid.get(len(blocks), none)
+                b = _paragraph(c.fill(entry, template=True), style, width, c, where, av)
                 b.kind, b.list_id = "li", n
                 blocks.append(b)
         elif it.notes:
             segs = _notes_segs(c)
             if segs:
-                blocks.append(_paragraph(segs, style, width, c, where))
+                av = avoid.get(len(blocks), none)
+                blocks.append(_paragraph(segs, style, width, c, where, av))
     return blocks
-
-
-class _Placed(NamedTuple):
-    block: int
-    line: int
-    col: int
-    y: float  # top of the line, from the top of the content area
-
-
-def _flow(
-    blocks: Sequence[_Block], height: float, ncols: int
-) -> tuple[list[_Placed], float, float]:
-    """Place lines into columns. Returns placements, overflow (pt) and spare room (pt)."""
-    placed: list[_Placed] = []
-    col, y = 0, 0.0
-    overflow = 0.0
-
-    def next_col() -> bool:
-        nonlocal col, y
-        if col + 1 < ncols:
-            col, y = col + 1, 0.0
-            return True
-        return False
-
-    for bi, b in enumerate(blocks):
-        if b.kind == "break":
-            next_col()
-            continue
-        if b.kind == "space":
-            y += b.height if y > 0 else 0
-            continue
-        assert b.style is not None
-        st = b.style
-        if b.kind == "li" and not _same_list(blocks, bi):  # keep a list in one column
-            n = bi
-            total = 0.0
-            while n < len(blocks) and blocks[n].kind == "li" and blocks[n].list_id == b.list_id:
-                total += blocks[n].height
-                n += 1
-            if y > 0 and y + st.space_before + total > height + EPS and total <= height:
-                next_col()
-        y += st.space_before if y > 0 and not (b.kind == "li" and _same_list(blocks, bi)) else 0
-        for li in range(len(b.lines)):
-            need = st.leading
-            if li == 0:
-                if len(b.lines) >= 2:
-                    need = 2 * st.leading  # no orphaned first line
-                if st.tag.startswith("H") and bi + 1 < len(blocks):
-                    nb = blocks[bi + 1]
-                    if nb.style is not None and nb.lines:
-                        need = (
-                            b.height
-                            + nb.style.space_before
-                            + min(2, len(nb.lines)) * nb.style.leading
-                        )  # keep a heading with its text
-            if y + min(need, height) > height + EPS and y > 0 and not next_col():
-                pass  # last column: keep placing below the box to measure the overflow
-            placed.append(_Placed(bi, li, col, y))
-            y += st.leading
-        y += st.space_after
-    used = max(
-        (p.y + blocks[p.block].style.leading for p in placed if p.col == col),  # type: ignore[union-attr]
-        default=0.0,
-    )
-    if used > height + EPS:
-        overflow = used - height
-    return placed, overflow, height - used
-
-
-def _balance(blocks: Sequence[_Block], height: float, ncols: int) -> list[_Placed]:
-    """The placement with the shortest columns that still fits (balanced columns)."""
-    lo, hi = 0.0, height
-    while hi - lo > 0.5:
-        mid = (lo + hi) / 2
-        if _flow(blocks, mid, ncols)[1] > 0:
-            lo = mid
-        else:
-            hi = mid
-    return _flow(blocks, hi, ncols)[0]
-
-
-def _same_list(blocks: Sequence[_Block], i: int) -> bool:
-    return i > 0 and blocks[i - 1].kind == "li" and blocks[i - 1].list_id == blocks[i].list_id
 
 
 def _line_ops(line: linebreak.Line, x: float, base: float, st: Style, c: Ctx) -> list[Op]:
@@ -218,7 +141,7 @@ def _line_ops(line: linebreak.Line, x: float, base: float, st: Style, c: Ctx) ->
         TextPiece(p.text, p.font, st.size, c.color(p.color) if p.color else color, p.x)
         for p in line.pieces
     )
-    ops: list[Op] = [TextOp(x, base, pieces, line.width)]
+    ops: list[Op] = [TextOp(x, base, pieces, line.width, line.hyphen)]
     asc = st.size * 0.8
     for p in line.pieces:
         if p.link:
@@ -230,8 +153,8 @@ def _line_ops(line: linebreak.Line, x: float, base: float, st: Style, c: Ctx) ->
 
 def _nodes(
     box: Box,
-    blocks: Sequence[_Block],
-    placed: Sequence[_Placed],
+    blocks: Sequence[Block],
+    placed: Sequence[Placed],
     c: Ctx,
     geom: tuple[float, float, float, float],
     offset: float,
@@ -264,12 +187,15 @@ def _nodes(
         b = blocks[i]
         if b.kind == "para" and i in per_block:
             assert b.style is not None
-            nodes.append(Node(box.tag or b.style.tag, tuple(per_block[i]), box=box.id))
+            nodes.append(
+                Node(box.tag or b.style.tag, tuple(per_block[i]), box=box.id, style=b.style.name)
+            )
         elif b.kind == "li":
             items = []
             while i < len(blocks) and blocks[i].kind == "li" and blocks[i].list_id == b.list_id:
                 lbl = Node("Lbl", tuple(bullets.get(i, ())), box=box.id)
-                body = Node("LBody", tuple(per_block.get(i, ())), box=box.id)
+                name = b.style.name if b.style else ""
+                body = Node("LBody", tuple(per_block.get(i, ())), box=box.id, style=name)
                 items.append(Node("LI", (), (lbl, body), box=box.id))
                 i += 1
             nodes.append(
@@ -280,42 +206,108 @@ def _nodes(
     return nodes
 
 
+def _lone(line: linebreak.Line) -> bool:
+    return len(line.text.split()) < 2
+
+
 def _try(
-    box: Box, c: Ctx, s: float, geom: tuple[float, float, float, float], height: float
-) -> tuple[list[_Block], list[_Placed], float, float]:
-    blocks = _blocks(box, c, s, geom[2])
-    placed, overflow, room = _flow(blocks, height, box.columns)
+    box: Box, c: Ctx, s: float, geom: tuple[float, float, float, float], height: float,
+    avoid: Avoid,
+) -> tuple[list[Block], list[Placed], float, float]:  # fmt: skip
+    blocks = _blocks(box, c, s, geom[2], avoid)
+    placed, overflow, room = columns.flow(blocks, height, box.columns)
+    for b in blocks:  # a title with one word alone on its last line does not fit
+        st = b.style
+        if st is not None and st.tag == "H1" and len(b.lines) >= 2 and _lone(b.lines[-1]):
+            overflow += st.leading
     return blocks, placed, overflow, room
 
 
-def plan_text_box(box: Box, c: Ctx, page_h: float) -> tuple[list[Node], list[Op], BoxFit]:
-    """Plan one text box: its structure nodes, its background, and how well it fits."""
+def plan_text_box(
+    box: Box, c: Ctx, page_h: float, max_scale: float = 1.0
+) -> tuple[list[Node], list[Op], BoxFit]:
+    """Plan one text box: its structure nodes, its background, and how well it fits.
+    `max_scale` < 1 sets shrinkable styles smaller (a series size, a row of key figures)."""
+    static = _static_box(box, c.layout)
+    key = (id(c.layout), box.id, page_h, max_scale)
+    if static:
+        hit = _STATIC.get(key)
+        if hit is not None and hit[0] is c.layout:
+            return list(hit[1]), [], hit[2]
     x, y, w, h = box.rect_pt(page_h)
     pad = box.padding * MM
     gutter = box.gutter * MM
     inner_w, inner_h = w - 2 * pad, h - 2 * pad
     col_w = (inner_w - gutter * (box.columns - 1)) / box.columns
     geom = (x + pad, y + h - pad, col_w, gutter)
+    avoid: dict[int, frozenset[int]] = {}
+    blocks, placed, s, room = _solve(box, c, geom, inner_h, max_scale, avoid)
+    for _ in range(3):  # no hyphen at the bottom of a column: break those lines elsewhere
+        bad = columns.column_end_hyphens(blocks, placed)
+        if not bad:
+            break
+        for bi, lines in bad.items():
+            avoid[bi] = avoid.get(bi, frozenset()) | lines
+        try:
+            blocks, placed, s, room = _solve(box, c, geom, inner_h, max_scale, avoid)
+        except FitError:
+            break  # keep the last plan that fits (the proof check reports the hyphen)
+    offset = 0.0
+    if box.valign != "top" and box.columns == 1:
+        offset = room / (2 if box.valign == "middle" else 1)
+    nodes = _nodes(box, blocks, placed, c, geom, offset)
+    background: list[Op] = []
+    fit = BoxFit(box.page, box.id, room, s)
+    if static:
+        if len(_STATIC) > 256:
+            _STATIC.clear()
+        _STATIC[key] = (c.layout, tuple(nodes), fit)
+    return nodes, background, fit
+
+
+# boxes whose words are the same on every sheet, planned once per process
+_STATIC: dict[tuple[int, str, float, float], tuple[Layout, tuple[Node, ...], BoxFit]] = {}
+
+
+def _static_box(box: Box, layout: Layout) -> bool:
+    """True when no item of the box has a placeholder (or the sheet's notes)."""
+    for it in box.content:
+        if it.notes:
+            return False
+        if it.text is not None and "{" in str(layout.text(it.text)):
+            return False
+        if it.list is not None and any("{" in str(e) for e in layout.text(it.list)):
+            return False
+    return True
+
+
+def _solve(
+    box: Box, c: Ctx, geom: tuple[float, float, float, float], inner_h: float,
+    max_scale: float, avoid: Avoid,
+) -> tuple[list[Block], list[Placed], float, float]:  # fmt: skip
+    """The largest scale (at most `max_scale`) at which the box fits, and its placement."""
     styles = [c.layout.styles[str(it.style)] for it in box.content if it.style]
     shrinkable = [st for st in styles if st.min_size is not None]
     s_min = max((st.min_size / st.size for st in shrinkable if st.min_size), default=1.0)
     where = (c.layout.name, c.kommune, box.page, box.id)
     notes_before = (list(c.notes.sources), c.notes.missing, len(c.notes.used))
 
-    def attempt(s: float) -> tuple[list[_Block], list[_Placed], float, float]:
+    def attempt(s: float) -> tuple[list[Block], list[Placed], float, float]:
         c.notes.sources[:], c.notes.missing = list(notes_before[0]), notes_before[1]
         del c.notes.used[notes_before[2] :]
         try:
-            return _try(box, c, s, geom, inner_h)
+            return _try(box, c, s, geom, inner_h, avoid)
         except linebreak.Overflow as exc:
+            if shrinkable and s > s_min:  # a word too wide at this size: try smaller
+                return [], [], math.inf, -math.inf
             raise FitError(
                 *where, f'ordet "{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til boksen'
             ) from None
 
-    s = 1.0
+    s = max_scale if shrinkable else 1.0
     blocks, placed, overflow, room = attempt(s)
     if overflow > 0 and shrinkable:
-        lo, hi = s_min, 1.0  # largest scale that fits, by bisection on a 0,25 pt grid
+        lo, hi = s_min, s  # largest scale that fits, by bisection on a 0,25 pt grid
         best = attempt(lo)
         if best[2] > 0:
             blocks, placed, overflow, room = best
@@ -337,11 +329,5 @@ def plan_text_box(box: Box, c: Ctx, page_h: float) -> tuple[list[Node], list[Op]
         at = f" ved mindste skriftstørrelse {smallest}" if shrinkable else ""
         raise FitError(*where, f"{math.ceil(overflow)} pt for højt{at}")
     if box.columns > 1 and not any(it.column_break for it in box.content):
-        placed = _balance(blocks, inner_h, box.columns)
-    offset = 0.0
-    if box.valign != "top" and box.columns == 1:
-        offset = room / (2 if box.valign == "middle" else 1)
-    nodes = _nodes(box, blocks, placed, c, geom, offset)
-    background: list[Op] = []
-    fit = BoxFit(box.page, box.id, room, s)
-    return nodes, background, fit
+        placed = columns.balance(blocks, inner_h, box.columns)
+    return blocks, placed, s, room

@@ -8,12 +8,15 @@ exactly what the renderer draws. A character the font lacks is a `GlyphError`, n
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from functools import cache, lru_cache
+from typing import Any
 
 from faktaark.core.resources import fonts_dir
 from faktaark.errors import GlyphError
 
-__all__ = ["FONT_FILES", "Metrics", "ensure_glyphs", "metrics", "register_all"]
+__all__ = ["FONT_FILES", "Metrics", "ensure_glyphs", "metrics", "register_all", "subset_tag"]
 
 FONT_FILES = ("FaktaSans-Regular", "FaktaSans-Bold", "FaktaSans-Black", "FaktaSans-Italic")
 _ZERO_WIDTH_OK = {"\n"}
@@ -29,8 +32,36 @@ def register_all() -> tuple[str, ...]:
     for name in FONT_FILES:
         font = ttfonts.TTFont(name, str(fonts_dir() / f"{name}.ttf"))
         _reuse_subsets(font.face)
+        _tag_subsets(font, ttfonts)
         pdfmetrics.registerFont(font)
     return FONT_FILES
+
+
+def subset_tag(font_name: str, subset: Sequence[int]) -> str:
+    """The six capital letters before "+FaktaSans-..." in a subset's font name, derived from
+    the font and the characters of the subset in code order (ISO 32000-1 9.6.4): two
+    different subsets never share a name, the same subset always gets the same one."""
+    digest = hashlib.sha256(f"{font_name}:{','.join(map(str, subset))}".encode()).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+def _tag_subsets(font: Any, ttfonts: Any) -> None:
+    """ReportLab names a document's subsets AAAAAA+, AAAAAB+ ... by their index, so two sheets
+    with different subsets use the same name (and `--combine` puts both in one file). While
+    this font writes its subsets, the index is mapped to a tag derived from the subset."""
+    write = font.addObjects
+
+    def add_objects(doc: Any) -> None:
+        state = font.state.get(doc)
+        tags = [subset_tag(font.face.name.decode(), s) for s in (state.subsets if state else ())]
+        index_name = ttfonts.SUBSETN
+        ttfonts.SUBSETN = lambda n, table=None: tags[n].encode()
+        try:
+            write(doc)
+        finally:
+            ttfonts.SUBSETN = index_name
+
+    font.addObjects = add_objects
 
 
 def _reuse_subsets(face: object) -> None:

@@ -14,10 +14,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import NamedTuple, Protocol
 
-__all__ = ["Line", "Measure", "Piece", "Span", "break_lines", "hyphenation_points"]
+__all__ = [
+    "RUNT_CHARS",
+    "RUNT_WORDS",
+    "SOFT_HYPHEN",
+    "Line",
+    "Measure",
+    "Piece",
+    "Span",
+    "break_lines",
+    "hyphenation_points",
+    "is_runt",
+]
 
 HYPHEN = "-"
+SOFT_HYPHEN = (
+    "\u00ad"  # an inserted hyphen: drawn as a hyphen, read as U+00AD (ISO 32000-1 14.8.2.2.3)
+)
 MIN_HYPHENATE = 7  # shortest word that may be hyphenated
+MIN_PART = 3  # letters at least on either side of a hyphenation break
+MAX_LADDER = 2  # hyphenated lines in a row at most
+RUNT_WORDS, RUNT_CHARS = 2, 8  # a paragraph's last line: at least 2 words or 8 characters
 
 
 class Measure(Protocol):
@@ -48,6 +65,7 @@ class Piece(NamedTuple):
 class Line(NamedTuple):
     pieces: tuple[Piece, ...]
     width: float
+    hyphen: bool = False  # ends in a hyphen the line breaker inserted (soft in the text layer)
 
     @property
     def text(self) -> str:
@@ -59,20 +77,27 @@ _Frag = tuple[str, Span]
 
 
 def _words(spans: Sequence[Span]) -> list[tuple[list[_Frag], Span | None]]:
-    """Split spans at spaces into words; each word remembers the span of the space before it."""
+    """Split spans at spaces into words; each word remembers the span of the space before it.
+    A line break in the text ("\n") is a word with no fragments (a forced break)."""
     words: list[tuple[list[_Frag], Span | None]] = []
     current: list[_Frag] = []
     space_before: Span | None = None
     for span in spans:
-        parts = span.text.split(" ")
-        for i, part in enumerate(parts):
-            if i > 0:  # a space came before this part
+        for n, chunk in enumerate(span.text.split("\n")):
+            if n > 0:  # a forced line break came before this chunk
                 if current:
                     words.append((current, space_before))
                     current = []
-                space_before = span
-            if part:
-                current.append((part, span))
+                words.append(([], None))
+                space_before = None
+            for i, part in enumerate(chunk.split(" ")):
+                if i > 0:  # a space came before this part
+                    if current:
+                        words.append((current, space_before))
+                        current = []
+                    space_before = span
+                if part:
+                    current.append((part, span))
     if current:
         words.append((current, space_before))
     return words
@@ -82,7 +107,7 @@ def _words(spans: Sequence[Span]) -> list[tuple[list[_Frag], Span | None]]:
 def _pyphen() -> Callable[[str], list[int]]:
     import pyphen
 
-    dic = pyphen.Pyphen(lang="da_DK", left=2, right=3)
+    dic = pyphen.Pyphen(lang="da_DK", left=MIN_PART, right=MIN_PART)
     # plain ints, not pyphen's `DataInt`s: a cached layout's hyphenation points would
     # otherwise import pyphen (and its dictionaries' resource machinery) when unpickled
     return lambda word: [int(p) for p in dic.positions(word)]
@@ -106,15 +131,21 @@ Known = Mapping[str, tuple[int, ...]]  # hyphenation points worked out in advanc
 
 
 def hyphenation_points(word: str, known: Known | None = None) -> tuple[int, ...]:
-    """Where `word` may break (index of the first character after the break). `known`: the
-    points of words worked out in advance (a layout's words: `Layout.hyphenation`), so a sheet
-    whose words are all known never loads the hyphenation dictionary."""
+    """Where `word` may break (index of the first character after the break), at least
+    MIN_PART letters from either end. `known`: the points of words worked out in advance (a
+    layout's words: `Layout.hyphenation`), so a sheet whose words are all known never loads
+    the hyphenation dictionary."""
     core = word.strip(_PUNCT)
     if len(core) < MIN_HYPHENATE or not core.isalpha():
         return ()
     offset = word.find(core)
     points = known.get(core) if known is not None else None
-    return tuple(offset + p for p in (points if points is not None else _points(core)))
+    n = len(core)
+    return tuple(
+        offset + p
+        for p in (points if points is not None else _points(core))
+        if MIN_PART <= p <= n - MIN_PART
+    )
 
 
 @cache
@@ -127,12 +158,14 @@ def _frag_width(frags: Sequence[_Frag], size: float, m: Measure) -> float:
 
 
 def _split_word(
-    frags: list[_Frag], room: float, size: float, m: Measure, known: Known | None
-) -> tuple[list[_Frag], list[_Frag]] | None:
-    """The longest head of the word (ending in a hyphen) that fits in `room`, and the tail."""
+    frags: list[_Frag], room: float, size: float, m: Measure, known: Known | None,
+    soft: bool = True,
+) -> tuple[list[_Frag], list[_Frag], bool] | None:  # fmt: skip
+    """The longest head of the word (ending in a hyphen) that fits in `room`, the tail, and
+    whether the hyphen was inserted (False: the break follows a hard hyphen)."""
     text = "".join(t for t, _ in frags)
     candidates: list[tuple[int, bool]] = []  # (break index, add a hyphen?)
-    if all(s.hyphenate for _, s in frags):
+    if soft and all(s.hyphenate for _, s in frags):
         candidates += [(i, True) for i in hyphenation_points(text, known)]
     candidates += [
         (i + 1, False)
@@ -142,9 +175,9 @@ def _split_word(
     for cut, add in sorted(set(candidates), reverse=True):
         head, tail = _cut(frags, cut)
         if add:
-            head = [*head[:-1], (head[-1][0] + HYPHEN, head[-1][1])]
+            head = [*head[:-1], (head[-1][0] + SOFT_HYPHEN, head[-1][1])]
         if _frag_width(head, size, m) <= room:
-            return head, tail
+            return head, tail, add
     return None
 
 
@@ -173,7 +206,7 @@ def _cut(frags: Sequence[_Frag], index: int) -> tuple[list[_Frag], list[_Frag]]:
     return head, tail
 
 
-def _make_line(items: list[_Frag], size: float, m: Measure) -> Line:
+def _make_line(items: list[_Frag], size: float, m: Measure, hyphen: bool = False) -> Line:
     pieces: list[Piece] = []
     x = 0.0
     for text, span in items:
@@ -186,7 +219,7 @@ def _make_line(items: list[_Frag], size: float, m: Measure) -> Line:
         else:
             pieces.append(Piece(text, span.font, x, w, span.link, span.color))
         x += w
-    return Line(tuple(pieces), x)
+    return Line(tuple(pieces), x, hyphen)
 
 
 class Overflow(Exception):
@@ -197,6 +230,11 @@ class Overflow(Exception):
         self.word, self.width, self.room = word, width, room
 
 
+class _Row(NamedTuple):
+    items: list[_Frag]
+    end: str  # how the row ends: "" (at a space), "soft" (inserted hyphen), "hard", "forced"
+
+
 def break_lines(
     spans: Sequence[Span],
     size: float,
@@ -205,11 +243,35 @@ def break_lines(
     first_width: float | None = None,
     hyphenate: bool = True,
     known: Known | None = None,
+    avoid: frozenset[int] = frozenset(),
+    runt: tuple[int, float] = (RUNT_WORDS, RUNT_CHARS),
 ) -> list[Line]:
     """Break `spans` at `size` pt into lines at most `width` wide (`first_width` for the
     first line; `known`: hyphenation points worked out in advance). Raises `Overflow` for a
-    word wider than the line."""
-    lines: list[Line] = []
+    word wider than the line.
+
+    Greedy, with the rules of a Danish page: no more than MAX_LADDER hyphenated lines in a
+    row, no hyphenation at the end of the lines numbered in `avoid` (the planner's column
+    ends), and no runt: a paragraph's last line with fewer than `runt` = (words, characters)
+    of both (default one word under 8 characters), or that is only the rest of a hyphenated
+    word, takes the last word of the line above when it fits."""
+    rows = _rows(spans, size, width, m, first_width, hyphenate, known, avoid)
+    if len(rows) >= 2:
+        rows = _no_runt(rows, size, width, m, runt)
+    return [_make_line(r.items, size, m, r.end == "soft") for r in rows]
+
+
+def _rows(
+    spans: Sequence[Span],
+    size: float,
+    width: float,
+    m: Measure,
+    first_width: float | None,
+    hyphenate: bool,
+    known: Known | None,
+    avoid: frozenset[int],
+) -> list[_Row]:
+    rows: list[_Row] = []
     current: list[_Frag] = []
     used = 0.0
     room = first_width if first_width is not None else width
@@ -217,6 +279,11 @@ def break_lines(
     i = 0
     while i < len(pending):
         frags, space_span = pending[i]
+        if not frags:  # a forced line break
+            rows.append(_Row(current, "forced"))
+            current, used, room = [], 0.0, width
+            i += 1
+            continue
         ww = _frag_width(frags, size, m)
         gap = m.width(" ", space_span.font, size) if current and space_span else 0.0
         if used + gap + ww <= room + 1e-6:
@@ -226,18 +293,64 @@ def break_lines(
             used += gap + ww
             i += 1
             continue
-        split = _split_word(frags, room - used - gap, size, m, known) if hyphenate else None
+        ladder = len(rows) >= MAX_LADDER and all(r.end == "soft" for r in rows[-MAX_LADDER:])
+        may = hyphenate and len(rows) not in avoid and not ladder
+        split = _split_word(frags, room - used - gap, size, m, known, may) if hyphenate else None
+        end = ""
         if split is not None and split[0]:
-            head, tail = split
+            head, tail, inserted = split
             if gap and space_span:
                 current.append((" ", space_span))
             current.extend(head)
             pending[i] = (tail, None)
+            end = "soft" if inserted else "hard"
         elif not current:
             word = "".join(t for t, _ in frags)
             raise Overflow(word, ww, room)
-        lines.append(_make_line(current, size, m))
+        rows.append(_Row(current, end))
         current, used, room = [], 0.0, width
     if current:
-        lines.append(_make_line(current, size, m))
-    return lines
+        rows.append(_Row(current, ""))
+    return rows
+
+
+def _last_word(items: list[_Frag]) -> int:
+    """Index where the row's last word starts (after its last space)."""
+    for k in range(len(items) - 1, -1, -1):
+        if items[k][0] == " ":
+            return k + 1
+    return 0
+
+
+def is_runt(
+    last: str, after_soft: bool, runt: tuple[int, float] = (RUNT_WORDS, RUNT_CHARS)
+) -> bool:
+    """A paragraph's last line that reads as a fragment (see `break_lines`)."""
+    words = last.split()
+    if after_soft and len(words) == 1:
+        return True
+    return len(words) < runt[0] and len(last.strip()) < runt[1]
+
+
+def _no_runt(
+    rows: list[_Row], size: float, width: float, m: Measure, runt: tuple[int, float]
+) -> list[_Row]:
+    prev, last = rows[-2], rows[-1]
+    text = "".join(t for t, _ in last.items)
+    if prev.end == "forced" or not is_runt(text, prev.end == "soft", runt):
+        return rows
+    k = _last_word(prev.items)
+    if k == 0:  # the line above is one word: nothing to take
+        return rows
+    word = list(prev.items[k:])
+    if prev.end == "soft":  # take the whole hyphenated word down, without its hyphen
+        t, sp = word[-1]
+        word[-1] = (t.removesuffix(SOFT_HYPHEN), sp)
+        moved = word + last.items
+    elif prev.end == "hard":
+        moved = word + last.items
+    else:
+        moved = [*word, prev.items[k - 1], *last.items]
+    if _frag_width(moved, size, m) > width + 1e-6:
+        return rows
+    return [*rows[:-2], _Row(prev.items[: k - 1], ""), _Row(moved, last.end)]

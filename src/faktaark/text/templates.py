@@ -8,7 +8,9 @@ A template is Danish text with three kinds of markup:
 - `**fed**` for bold;
 - `[BL.dk](https://bl.dk)` for a link.
 Typography is applied afterwards: a no-break space between a number and its unit
-(`333 mio. kr.`, `8 pct.`) and after `ca.` / `nr.`.
+(`333 mio. kr.`, `8 pct.`), after `ca.` / `nr.` and inside an official name
+(`Glostrup Kommune`, `Bornholms Regionskommune`); the typographic apostrophe (`BL’s`) and
+the layouts' quotes (`»...«`) for straight ones, also in values from the data.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ _TOKEN = re.compile(
 )
 _UNIT = re.compile(r"(\d) (pct\.|procent|procentpoint|mio\.|mia\.|kr\.|m²|boliger|bolig\b|år\b)")
 _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
+# an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", and
+# the running-text form "Glostrup kommune"
+_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommune|Regionskommune)\b)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
+_QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
 
 
@@ -206,6 +213,9 @@ def _typography(segs: list[Seg]) -> list[Seg]:
     """No-break spaces between number and unit, across segment borders too."""
     text = "".join(s.text for s in segs)
     fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
+    fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
+    if "'" in fixed or '"' in fixed:
+        fixed = _QUOTES.sub(lambda m: f"»{m[1]}«", _APOSTROPHE.sub("\u2019", fixed))
     fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
     if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
         return _typography_shortened(segs, fixed)
@@ -239,3 +249,8 @@ def _typography_shortened(segs: list[Seg], fixed: str) -> list[Seg]:
 
 def plain(segs: Iterable[Seg]) -> str:
     return "".join(s.text for s in segs)
+
+
+def spoken(segs: Iterable[Seg]) -> str:
+    """The text as read, not set (alt text, document metadata): no-break spaces as spaces."""
+    return plain(segs).replace(NBSP, " ")

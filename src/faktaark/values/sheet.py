@@ -52,13 +52,12 @@ def known_names(fakta_ids: Iterable[str]) -> set[str]:
 
 
 def _period(a: object, b: object) -> str:
-    return f"{a}" if a == b else f"{a}-{b}"
+    return f"{a}" if a == b else f"{a}\u2013{b}"  # en dash in a range: 2021–2023
 
 
-def build_context(sd: SheetData) -> dict[str, Val]:
-    k, rec = sd.kommune, sd.record
-    src = f"{rec.file}:{rec.line}"
-    ctx: dict[str, Val] = {
+def kommune_values(k: Kommune) -> dict[str, Val]:
+    """The `kommune.*` placeholders of one municipality (from the register)."""
+    return {
         "kommune.navn": Val(k.navn, "text", "data/kommuner.csv"),
         "kommune.officielt_navn": Val(k.officielt_navn, "text", "data/kommuner.csv"),
         "kommune.officielt_navn_genitiv": Val(
@@ -68,6 +67,14 @@ def build_context(sd: SheetData) -> dict[str, Val]:
         "kommune.region": Val(k.region, "text", "data/kommuner.csv"),
         "kommune.landsdel": Val(k.landsdel, "text", "data/kommuner.csv"),
         "kommune.region_fra_2027": Val(k.region_fra_2027, "text", "data/kommuner.csv"),
+    }
+
+
+def build_context(sd: SheetData) -> dict[str, Val]:
+    k, rec = sd.kommune, sd.record
+    src = f"{rec.file}:{rec.line}"
+    ctx: dict[str, Val] = {
+        **kommune_values(k),
         "folketal.aar": Val(sd.folketal_aar, "year", "data/folketal.csv"),
         "folketal.dato": Val(formatting.dato(sd.folketal_aar, 1, 1), "text", "data/folketal.csv"),
         "udgave.aar": Val(rec.udgave, "year", src),

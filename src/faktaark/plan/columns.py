@@ -1,0 +1,152 @@
+"""Columns: the lines of a text box's blocks placed top to bottom and column to column.
+
+A heading stays with the first lines of what follows it; a paragraph never leaves a single
+first line at the bottom of a column; a list stays in one column, or, after a lead-in line
+("... faser, fx:"), with that line; columns can be balanced. `column_end_hyphens` finds the
+lines that end a column with a hyphen (the text box breaks them again elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from faktaark.layout.model import Style
+from faktaark.text import linebreak
+
+__all__ = ["Block", "Placed", "balance", "column_end_hyphens", "flow"]
+
+EPS = 0.01
+
+
+@dataclass
+class Block:
+    kind: str  # para | li | space | break
+    style: Style | None = None
+    lines: Sequence[linebreak.Line] = ()
+    height: float = 0.0
+    list_id: int | None = None
+    text: str = ""
+
+
+class Placed(NamedTuple):
+    block: int
+    line: int
+    col: int
+    y: float  # top of the line, from the top of the content area
+
+
+def flow(blocks: Sequence[Block], height: float, ncols: int) -> tuple[list[Placed], float, float]:
+    """Place lines into columns. Returns placements, overflow (pt) and spare room (pt)."""
+    placed: list[Placed] = []
+    col, y = 0, 0.0
+    overflow = 0.0
+
+    def next_col() -> bool:
+        nonlocal col, y
+        if col + 1 < ncols:
+            col, y = col + 1, 0.0
+            return True
+        return False
+
+    for bi, b in enumerate(blocks):
+        if b.kind == "break":
+            next_col()
+            continue
+        if b.kind == "space":
+            y += b.height if y > 0 else 0
+            continue
+        assert b.style is not None
+        st = b.style
+        if b.kind == "li" and not _same_list(blocks, bi) and not _is_lead_in(blocks, bi - 1):
+            # keep a list in one column (a list with a lead-in stays with it instead)
+            n = bi
+            total = 0.0
+            while n < len(blocks) and blocks[n].kind == "li" and blocks[n].list_id == b.list_id:
+                total += blocks[n].height
+                n += 1
+            if y > 0 and y + st.space_before + total > height + EPS and total <= height:
+                next_col()
+        y += st.space_before if y > 0 and not (b.kind == "li" and _same_list(blocks, bi)) else 0
+        lead_in = _lead_in(blocks, bi)
+        for li in range(len(b.lines)):
+            need = st.leading
+            if li == len(b.lines) - 1 and lead_in:
+                need = st.leading + lead_in  # a list's lead-in line stays with the list
+            if li == 0:
+                if len(b.lines) >= 2:
+                    need = 2 * st.leading  # no orphaned first line
+                if st.tag.startswith("H") and bi + 1 < len(blocks):
+                    nb = blocks[bi + 1]
+                    if nb.style is not None and nb.lines:
+                        need = (
+                            b.height
+                            + nb.style.space_before
+                            + min(2, len(nb.lines)) * nb.style.leading
+                        )  # keep a heading with its text
+                need = max(need, st.leading + lead_in) if len(b.lines) == 1 else need
+            if y + min(need, height) > height + EPS and y > 0 and not next_col():
+                pass  # last column: keep placing below the box to measure the overflow
+            placed.append(Placed(bi, li, col, y))
+            y += st.leading
+        y += st.space_after
+    used = max(
+        (p.y + blocks[p.block].style.leading for p in placed if p.col == col),  # type: ignore[union-attr]
+        default=0.0,
+    )
+    if used > height + EPS:
+        overflow = used - height
+    return placed, overflow, height - used
+
+
+def _lead_in(blocks: Sequence[Block], bi: int) -> float:
+    """For a paragraph that introduces a list ("... faser, fx:"): the height its last line
+    needs below it, so that the first two items of the list stand in the same column."""
+    b = blocks[bi]
+    if not _is_lead_in(blocks, bi):
+        return 0.0
+    assert b.style is not None
+    need, n = b.style.space_after, bi + 1
+    while n < min(bi + 3, len(blocks)) and blocks[n].kind == "li":
+        st = blocks[n].style
+        assert st is not None
+        need += (st.space_before if n == bi + 1 else 0.0) + blocks[n].height
+        n += 1
+    return need
+
+
+def _is_lead_in(blocks: Sequence[Block], bi: int) -> bool:
+    b = blocks[bi]
+    return (
+        b.kind == "para"
+        and b.text.rstrip().endswith(":")
+        and bi + 1 < len(blocks)
+        and blocks[bi + 1].kind == "li"
+    )
+
+
+def balance(blocks: Sequence[Block], height: float, ncols: int) -> list[Placed]:
+    """The placement with the shortest columns that still fits (balanced columns)."""
+    lo, hi = 0.0, height
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        if flow(blocks, mid, ncols)[1] > 0:
+            lo = mid
+        else:
+            hi = mid
+    return flow(blocks, hi, ncols)[0]
+
+
+def _same_list(blocks: Sequence[Block], i: int) -> bool:
+    return i > 0 and blocks[i - 1].kind == "li" and blocks[i - 1].list_id == blocks[i].list_id
+
+
+def column_end_hyphens(blocks: Sequence[Block], placed: Sequence[Placed]) -> dict[int, set[int]]:
+    """Lines that end in an inserted hyphen at the bottom of a column (block -> lines)."""
+    col = {(p.block, p.line): p.col for p in placed}
+    out: dict[int, set[int]] = {}
+    for p in placed:
+        if blocks[p.block].lines[p.line].hyphen and col.get((p.block, p.line + 1)) != p.col:
+            out.setdefault(p.block, set()).add(p.line)
+    return out

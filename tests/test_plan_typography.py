@@ -1,0 +1,117 @@
+"""Typography decided by the planner, on real sheets, and what the PDF's text layer says.
+
+A user would check here: no hyphen at the bottom of a column; a list with its lead-in line;
+one title size for the series with the break before the name; key figures in a row at one
+size; whole words in the text layer (soft hyphens, U+00AD); each font subset its own name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import fonts_of
+from faktaark import api
+from faktaark.core.kommuner import register
+from faktaark.plan.model import SheetPlan, TextOp
+from faktaark.review.proof import Sheet, sheet_view
+from faktaark.text.linebreak import SOFT_HYPHEN
+
+SEVEN = ("Glostrup", "København", "Ringkøbing-Skjern", "Lyngby-Taarbæk", "Bornholm", "Læsø", "Fanø")
+LAYOUTS = ("almene-boliger", "kommuneaftale")
+
+
+def view(kommune: str, layout: str, prepared: api.Prepared) -> Sheet:
+    lay = api.load_layout_for(layout, prepared.dataset)
+    plan = api.plan_sheet(kommune, data=prepared, layout=lay)
+    return sheet_view(lay, register().get(kommune), kommune, plan)
+
+
+def lines_of(plan: SheetPlan, box: str) -> list[TextOp]:
+    return [
+        op
+        for page in plan.pages
+        for node in page.content
+        for n in node.walk()
+        if n.box == box
+        for op in n.ops
+        if isinstance(op, TextOp)
+    ]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("kommune", SEVEN)
+def test_no_hyphen_ends_a_column(kommune: str, layout: str, prepared: api.Prepared) -> None:
+    s = view(kommune, layout, prepared)
+    for para in s.paras:
+        for a, b in zip(para, [*para[1:], None], strict=True):
+            if a.hyphen:
+                assert b is not None, (a.box, a.text)
+                assert b.col == a.col, (a.box, a.text)
+
+
+def test_the_list_stands_with_its_lead_in(prepared: api.Prepared) -> None:
+    s = view("Glostrup", "almene-boliger", prepared)
+    paras = [p for p in s.paras if p[0].box == "tekst1"]
+    lead = next(i for i, p in enumerate(paras) if p[-1].text.endswith("fx:"))
+    assert paras[lead + 1][0].role == "LBody"
+    assert paras[lead + 1][0].col == paras[lead][-1].col
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_one_title_size_and_the_break_before_the_name(layout: str, prepared: api.Prepared) -> None:
+    sizes = set()
+    for kommune in SEVEN:
+        plan = api.plan_sheet(kommune, data=prepared, layout=layout)
+        title = lines_of(plan, "titel")
+        sizes.add(round(title[0].pieces[0].size, 3))
+        name = register().get(kommune).officielt_navn.upper().replace(" ", "\u00a0")
+        assert name in title[1].text  # the second line starts the name
+        assert name not in title[0].text
+        assert len(title[-1].text.split()) >= 2
+    assert len(sizes) == 1
+
+
+def test_key_figures_in_a_row_share_one_size(prepared: api.Prepared) -> None:
+    plan = api.plan_sheet("København", data=prepared)
+    sizes = {
+        box: lines_of(plan, box)[0].pieces[0].size
+        for box in ("kpi_fraflytning", "kpi_andel", "kpi_husleje")
+    }
+    assert len(set(sizes.values())) == 1, sizes
+    assert "mio." in lines_of(plan, "kpi_husleje")[0].text  # the one that needs it shrank
+
+
+def test_whole_words_in_the_text_layer(sheets_dir: Path, prepared: api.Prepared) -> None:
+    for pdf in sorted(sheets_dir.glob("*.pdf")):
+        text = "\n".join(p.extract_text() or "" for p in pypdf.PdfReader(pdf).pages)
+        assert not re.search(r"[a-zæøå]-\n[a-zæøå]", text), pdf.name  # no hard hyphen breaks
+        code = int(pdf.name.split("-", 1)[0])
+        plan = api.plan_sheet(code, data=prepared)
+        hyphenated = [
+            op.text
+            for page in plan.pages
+            for node in page.content
+            for n in node.walk()
+            for op in n.ops
+            if isinstance(op, TextOp) and op.hyphen
+        ]
+        assert hyphenated, pdf.name
+        for line in hyphenated:
+            assert line.endswith(SOFT_HYPHEN)
+            assert line.split()[-1] + "\n" in text  # pypdf reads the soft hyphen
+
+
+def test_every_subset_has_its_own_name(sheets_dir: Path) -> None:
+    names: dict[str, set[str]] = {}
+    for pdf in sorted(sheets_dir.glob("*.pdf")):
+        for font in fonts_of(pdf):
+            tag, _, family = str(font["name"]).lstrip("/").partition("+")
+            names.setdefault(family, set()).add(tag)
+            assert tag != "AAAAAA"
+    assert len(names["FaktaSans-Regular"]) > 1  # different sheets, different subsets
+    again = api.build("Glostrup", out=sheets_dir / "again")
+    assert fonts_of(again.path) == fonts_of(sheets_dir / "161-glostrup.pdf")

@@ -1,0 +1,303 @@
+"""`faktaark proof`: every rule fails on a deliberately bad text, passes the good one, and the
+shipped layouts pass on all 98 sheets and the worst cases.
+
+A user would check here: that the typographic rules BL's communications team signs off on
+are measured on every sheet, name the sheet, page, box and line, and make the command fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import faktaark.cli.app
+from faktaark import api
+from faktaark.core.kommuner import register
+from faktaark.core.units import Color
+from faktaark.plan.model import Node, PagePlan, SheetPlan, TextOp, TextPiece
+from faktaark.review import proof_rules
+from faktaark.review.proof import Finding, Sheet, rules, sheet_view
+from faktaark.text.linebreak import SOFT_HYPHEN
+from faktaark.text.templates import Printed, Val
+
+NB, SHY = "\u00a0", SOFT_HYPHEN
+BLACK = Color("black", (0, 0, 0, 1))
+FONT = "FaktaSans-Regular"
+# a paragraph: (role, style, box, lines); a line: text, or (text, hyphen, column[, size])
+Para = tuple[str, str, str, Sequence[object]]
+
+
+def sheet(
+    paras: Sequence[Para], kommune: str = "Glostrup", printed: Sequence[Printed] = ()
+) -> Sheet:
+    """A one-page plan made of the given paragraphs, as the proof rules read it."""
+    nodes = []
+    row: dict[tuple[str, int], int] = {}
+    for role, style, box, lines in paras:
+        ops = []
+        for ln in lines:
+            text, hyphen, col, size = (
+                (ln, False, 0, 9.0) if isinstance(ln, str) else ((*ln, 9.0) if len(ln) == 3 else ln)
+            )  # type: ignore[arg-type, misc]
+            n = row.get((box, col), 0)
+            row[(box, col)] = n + 1
+            piece = TextPiece(str(text), FONT, float(size), BLACK, 0.0)
+            ops.append(TextOp(50.0 + 250 * int(col), 800.0 - 12 * n, (piece,), 100.0, bool(hyphen)))
+        nodes.append(Node(role, tuple(ops), box=box, style=style))
+    k = register().get(kommune)
+    pages = (PagePlan(1, (), tuple(nodes)),)
+    plan = SheetPlan("almene-boliger", k.kode, k.navn, 595.0, 842.0, pages, "t", "s", "BL",
+                     printed=tuple(printed))  # fmt: skip
+    return sheet_view(LAYOUT, k, k.navn, plan)
+
+
+LAYOUT = api.load_layout_for(None)
+
+
+def found(rule_id: str, s: Sheet) -> list[Finding]:
+    r = next(r for r in rules() if r.id == rule_id)
+    assert r.check is not None
+    return list(r.check(s))
+
+
+def found_series(rule_id: str, sheets: Sequence[Sheet]) -> list[Finding]:
+    r = next(r for r in rules() if r.id == rule_id)
+    assert r.series is not None
+    return list(r.series(sheets))
+
+
+def test_every_rule_has_a_test_here() -> None:
+    import inspect
+    import sys
+
+    src = inspect.getsource(sys.modules[__name__])
+    missing = [r.id for r in rules() if f'"{r.id}"' not in src.replace(
+        "def test_every_rule_has_a_test_here", "")]  # fmt: skip
+    assert missing == []
+
+
+def test_a_split_official_name() -> None:
+    bad = sheet(
+        [("P", "lead", "intro", ["7.900 af dem bor i almene boliger i Glostrup", "Kommune."])]
+    )
+    assert [f.box for f in found("navn_delt", bad)] == ["intro"]
+    title = sheet([("H1", "title", "titel", ["ALMENE BOLIGER GØR FANØ", "KOMMUNE BEDRE"])], "Fanø")
+    assert found("navn_delt", title)
+    hyphenated = sheet([("P", "body", "x", ["i Lyngby-", "Taarbæk Kommune"])], "Lyngby-Taarbæk")
+    assert found("navn_delt", hyphenated)
+    good = sheet([("P", "lead", "intro", ["bor i almene boliger i", "Glostrup\u00a0Kommune."])])
+    assert found("navn_delt", good) == []
+
+
+def test_a_hyphen_at_the_bottom_of_a_column() -> None:
+    bad = sheet(
+        [
+            (
+                "P",
+                "body2",
+                "tekst2",
+                [
+                    ("reducere CO₂-aftryk og energi" + SOFT_HYPHEN, True, 0),
+                    ("forbrug i nye", False, 1),
+                ],
+            )
+        ]
+    )
+    (f,) = found("orddeling_spalteslut", bad)
+    assert (f.page, f.box) == (1, "tekst2")
+    assert "energi" in f.line
+    good = sheet(
+        [
+            (
+                "P",
+                "body2",
+                "tekst2",
+                [
+                    ("reducere CO₂-aftryk og energi" + SOFT_HYPHEN, True, 0),
+                    ("forbrug i nye", False, 0),
+                ],
+            )
+        ]
+    )
+    assert found("orddeling_spalteslut", good) == []
+
+
+def test_a_lone_word_on_the_last_line_of_a_title() -> None:
+    bad = sheet(
+        [("H1", "title", "titel", ["ALMENE BOLIGER GØR", "LYNGBY-TAARBÆK KOMMUNE", "BEDRE"])]
+    )
+    assert [f.line for f in found("ensomt_ord_i_titel", bad)] == ["BEDRE"]
+    good = sheet([("H1", "title", "titel", ["ALMENE BOLIGER GØR", "GLOSTRUP\u00a0KOMMUNE BEDRE"])])
+    assert found("ensomt_ord_i_titel", good) == []
+
+
+def test_a_dash_for_a_missing_figure_inside_a_sentence() -> None:
+    gone = Printed("almene.beboere", "–", Val(None, "count"), 1, "intro")
+    bad = sheet([("P", "lead", "intro", ["i Danmark – – af dem bor i Glostrup\u00a0Kommune."])],
+                printed=[gone])  # fmt: skip
+    assert found("tankestreg_i_saetning", bad)
+    kpi = sheet([("P", "kpi_text", "intro", ["en huslejeomsætning på – i 2023."])], printed=[gone])
+    assert found("tankestreg_i_saetning", kpi)
+    fine = sheet([("P", "lead", "intro", ["i Danmark – 7.900 af dem bor i Glostrup."])])
+    cell = sheet([("TD", "", "intro", ["–"])], printed=[gone])
+    assert found("tankestreg_i_saetning", fine) == found("tankestreg_i_saetning", cell) == []
+
+
+def test_a_calculation_that_does_not_add_up() -> None:
+    bad = sheet([("P", "note", "kpi_anvisning",
+                  [f"59.699 familieboliger × 8{NB}pct. fraflytning = ca.{NB}4.597"])])  # fmt: skip
+    assert found("regnestykke", bad)
+    good = sheet([("P", "note", "kpi_anvisning",
+                   [f"59.699 familieboliger × 8{NB}pct. fraflytning = ca.{NB}4.776"])])  # fmt: skip
+    assert found("regnestykke", good) == []
+
+
+def test_hyphenation_in_a_heading_or_a_key_figure_caption() -> None:
+    bad = sheet([("P", "kpi_text", "kpi_fraflytning",
+                  [("i almene familiebo" + SHY, True, 0), "liger var på 8 pct."])])  # fmt: skip
+    assert found("orddeling_i_overskrift", bad)
+    head = sheet([("H2", "h2", "tekst1", [("Vi understøt" + SOFT_HYPHEN, True, 0), "ter"])])
+    assert found("orddeling_i_overskrift", head)
+    body = sheet([("P", "body", "tekst1", [("sam" + SOFT_HYPHEN, True, 0), "fundet og mere"])])
+    assert found("orddeling_i_overskrift", body) == []
+
+
+def test_three_hyphenated_lines_in_a_row() -> None:
+    lines = [(f"linje{i} ord" + SOFT_HYPHEN, True, 0) for i in range(3)] + ["slut her"]
+    assert found("orddeling_i_traek", sheet([("P", "body", "x", lines)]))
+    assert found("orddeling_i_traek", sheet([("P", "body", "x", lines[1:])])) == []
+
+
+def test_fewer_than_three_letters_either_side_of_a_break() -> None:
+    bad = sheet([("P", "body", "x", [("sektoren by" + SOFT_HYPHEN, True, 0), "udviklingen og"])])
+    assert found("orddeling_kort_stump", bad)
+    tail = sheet([("P", "body", "x", [("boligområ" + SOFT_HYPHEN, True, 0), "de. Og så"])])
+    assert found("orddeling_kort_stump", tail)
+    good = sheet([("P", "body", "x", [("bolig" + SOFT_HYPHEN, True, 0), "området og"])])
+    assert found("orddeling_kort_stump", good) == []
+
+
+def test_a_runt_on_the_last_line() -> None:
+    short = sheet([("P", "body", "x", ["der udvikler sig sammen med samfundet", "nu."])])
+    assert found("horeunge", short)
+    rest = sheet([("P", "body", "x", [("sammen med samfun" + SOFT_HYPHEN, True, 0), "det."])])
+    assert found("horeunge", rest)
+    good = sheet([("P", "body", "x", ["der udvikler sig sammen", "med samfundet."])])
+    long_word = sheet([("P", "body", "x", ["der udvikler sig sammen med", "lokalsamfundet."])])
+    assert found("horeunge", good) == found("horeunge", long_word) == []
+
+
+def test_a_list_apart_from_its_lead_in() -> None:
+    lead: Para = ("P", "body", "tekst1", [("i livets forskellige faser, fx:", False, 0)])
+    bad = sheet([lead, ("LBody", "bullet", "tekst1", [("Når familien ændrer sig.", False, 1)])])
+    assert found("liste_uden_indledning", bad)
+    good = sheet([lead, ("LBody", "bullet", "tekst1", [("Når familien ændrer sig.", False, 0)])])
+    assert found("liste_uden_indledning", good) == []
+
+
+def test_a_heading_at_the_bottom_of_a_column() -> None:
+    head: Para = ("H2", "h2", "tekst1", [("Vi understøtter et varieret boligudbud", False, 0)])
+    bad = sheet([head, ("P", "body", "tekst1", [("Den almene boligsektor", False, 1)])])
+    assert found("overskrift_nederst", bad)
+    good = sheet([head, ("P", "body", "tekst1", [("Den almene boligsektor", False, 0)])])
+    assert found("overskrift_nederst", good) == []
+
+
+def test_one_title_size_for_the_series() -> None:
+    def title(size: float) -> Sheet:
+        lines = [("ALMENE BOLIGER GØR", False, 0, size), ("GLOSTRUP KOMMUNE BEDRE", False, 0, size)]
+        return sheet([("H1", "title", "titel", lines)])
+
+    assert found_series("titel_stoerrelse", [title(24), title(24), title(21.5)])
+    assert found_series("titel_stoerrelse", [title(24), title(24)]) == []
+
+
+def test_key_figures_in_a_row_share_one_size() -> None:
+    def kpi(box: str, size: float) -> Para:
+        return ("P", "kpi", box, [("8 pct.", False, 0, size)])
+
+    bad = sheet([kpi("kpi_fraflytning", 21), kpi("kpi_andel", 21), kpi("kpi_husleje", 17.3)])
+    assert [f.box for f in found("noegletal_stoerrelse", bad)] == ["kpi_husleje"]
+    good = sheet([kpi("kpi_fraflytning", 17.3), kpi("kpi_andel", 17.3), kpi("kpi_husleje", 17.3)])
+    assert found("noegletal_stoerrelse", good) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["i Glostrup Kommune.", "ca. 89 boliger", "nr. 3 af 98", "8 pct.", "333 mio.\u00a0kr."]
+)
+def test_a_breaking_space_where_a_no_break_space_belongs(text: str) -> None:
+    assert found("mellemrum_uden_binding", sheet([("P", "body", "x", [text])]))
+    fixed = (
+        text.replace(" ", "\u00a0") if text != "i Glostrup Kommune." else "i Glostrup\u00a0Kommune."
+    )
+    assert found("mellemrum_uden_binding", sheet([("P", "body", "x", [fixed])])) == []
+
+
+def test_a_range_with_a_hyphen() -> None:
+    assert found("interval_med_bindestreg", sheet([("P", "body", "x", ["i perioden 2021-2023"])]))
+    assert (
+        found("interval_med_bindestreg", sheet([("P", "body", "x", ["i 2021–2023 og CO₂-aftryk"])]))
+        == []
+    )
+
+
+@pytest.mark.parametrize("text", ["Vidste du, at ...", "BL's egne beregninger", 'BL: "Hvorfor"'])
+def test_typewriter_characters(text: str) -> None:
+    assert found("tegn", sheet([("P", "body", "x", [text])]))
+    assert found("tegn", sheet([("P", "body", "x", ["Vidste du, at … BL’s »Hvorfor«"])])) == []
+
+
+def test_a_hard_hyphen_for_an_inserted_one_in_the_text_layer() -> None:
+    assert found(
+        "orddeling_i_tekstlaget", sheet([("P", "body", "x", [("livs-", True, 0), "situationer"])])
+    )
+    good = sheet([("P", "body", "x", [("livs" + SOFT_HYPHEN, True, 0), "situationer"])])
+    assert found("orddeling_i_tekstlaget", good) == []
+
+
+def test_two_different_font_subsets_with_one_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = sheet([("P", "body", "x", ["a"])]), sheet([("P", "body", "x", ["b"])], "Fanø")
+    programs = {id(a): {"AAAAAA+FaktaSans-Regular": "1"}, id(b): {"AAAAAA+FaktaSans-Regular": "2"}}
+    monkeypatch.setattr(Sheet, "pdf", lambda self: id(self))
+    monkeypatch.setattr(proof_rules, "font_programs", lambda key: programs[key])
+    assert found_series("delt_subset_navn", [a, b])
+    programs[id(b)] = {"BBBBBB+FaktaSans-Regular": "2"}
+    assert found_series("delt_subset_navn", [a, b]) == []
+
+
+# the rules whose breaches issue 14's part A removes (the allocation estimate's calculation)
+PENDING = {"regnestykke"}
+
+
+@pytest.mark.slow
+def test_the_shipped_layouts_pass_every_rule_on_all_sheets() -> None:
+    report = api.proof()
+    assert report.sheets == 2 * (98 + 5)
+    assert report.failures == []
+    breaches = {r: n for r, per in report.counts().items() for n in per.values() if n}
+    assert {r: n for r, n in breaches.items() if r not in PENDING} == {}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def test_the_proof_command_names_the_offender_and_exits_1(tmp_path: Path) -> None:
+    folder = tmp_path / "proof-me"
+    shutil.copytree(ROOT / "layouts" / "almene-boliger", folder)
+    texts = folder / "texts.da.toml"
+    old = 'note = "Note: Tal for hele landet."'
+    bad = 'note = "Note: 100 boliger × 8 pct. fraflytning = ca. 90 om året."'
+    texts.write_text(texts.read_text(encoding="utf-8").replace(old, bad), encoding="utf-8")
+    args = ["proof", str(folder), "--skip", "delt_subset_navn", "--worst", "500"]
+    res = runner.invoke(faktaark.cli.app.app, args)
+    assert res.exit_code == 1, res.output
+    assert 'regnestykke: almene-boliger, Glostrup, side 1, boks "vd_noter"' in res.stderr
+    assert "brud på hårde regler" in res.stderr
+    assert "Et regnestykke på arket går ikke op" in res.stdout
+    res = runner.invoke(faktaark.cli.app.app, ["proof", str(folder), "--skip", "nej"])
+    assert res.exit_code == 2
