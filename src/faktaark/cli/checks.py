@@ -1,4 +1,5 @@
-"""CLI commands that check things: PDFs (`check`) and layouts (`layouts list`, `layouts check`).
+"""CLI commands that check things: PDFs (`check`), layouts (`layouts list`, `layouts check`)
+and the settings that apply (`config`).
 
 Registered on `cli.root` and `cli.layouts_app` when imported (see `cli.app`, `cli.main`)."""
 
@@ -18,7 +19,9 @@ from faktaark.cli.common import (
     _err_console,
     _out_console,
     _run,
+    _settings,
 )
+from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
 from faktaark.cli.root import layouts_app, root
 
 
@@ -29,11 +32,27 @@ def check(
         bool, typer.Option("--no-validate", help="Skip the PDF/A and PDF/UA validators.")
     ] = False,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default): a report per file; csv: one row per file; json: everything.",
+            metavar="text|csv|json",
+        ),
+    ] = None,
 ) -> None:
     """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
+    chosen = choose_format(fmt, as_json, ("text", "csv", "json")) if fmt or as_json else "text"
     reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
-    if as_json:
+    if chosen == "json":
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    elif chosen == "csv":
+        rows = [{"file": str(r.path), "pages": r.pages, "tagged": r.tagged, "ok": r.ok,
+                 **dict(r.verdicts), "problems": list(r.problems)}
+                for r in reports]  # fmt: skip
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        emit_rows(rows, [(k, k) for k in keys], "csv")
     else:
         out = _out_console()
         for r in reports:
@@ -58,12 +77,42 @@ def check(
 
 
 @layouts_app.command("list")
-def layouts_list() -> None:
-    """The shipped layouts."""
+def layouts_list(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
+    """The shipped layouts: name and description."""
+    chosen = choose_format(fmt, as_json)
+    rows = [
+        {"layout": p.name, "description": _run(lambda p=p: api.describe_layout(p))}  # type: ignore[misc]
+        for p in api.available_layouts()
+    ]
+    emit_rows(rows, [("layout", "Layout"), ("description", "Beskrivelse")], chosen, title="Layouts")
 
-    for path in api.available_layouts():
-        desc = _run(lambda p=path: api.describe_layout(p))  # type: ignore[misc]
-        typer.echo(f"{path.name}\t{desc}")
+
+@root.command("config")
+def config(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
+    """The settings that apply here and where each comes from: the built-in default,
+    faktaark.toml or [tool.faktaark] in pyproject.toml (the first found from the working folder
+    upward), a FAKTAARK_* environment variable; flags override them all."""
+    chosen = choose_format(fmt, as_json)
+    s = _settings()
+    if chosen == "json":
+        emit_json(s.as_dict())
+        return
+    rows = [d.as_dict() for d in s.values.values()]
+    for r in rows:
+        if chosen == "table" and isinstance(r["value"], list):
+            r["value"] = ", ".join(map(str, r["value"]))
+        r["where"] = r["origin"] or r["source"]
+    cols = [("key", "Setting"), ("value", "Value"), ("source", "Source"), ("where", "Where")]
+    if chosen != "table":
+        cols = [(k, k) for k in ("key", "value", "source", "origin")]
+    emit_rows(rows, cols, chosen, title="faktaark config")
+    where = (
+        f"config file: {s.file}"
+        if s.file
+        else "no config file (faktaark.toml or "
+        "[tool.faktaark] in pyproject.toml) in this folder or above"
+    )
+    _err_console().print(where, markup=False)
 
 
 @layouts_app.command("check")
