@@ -87,7 +87,8 @@ def test_format_json_and_its_synonym(command: list[str]) -> None:
     assert code == 0
     assert json.loads(by_format) == json.loads(by_flag)
     code, table, _ = run(*command, "--format", "table")
-    assert code == 0 and table.strip()
+    assert code == 0
+    assert table.strip()
     assert run(*command, "--format", "xml")[0] == 2
     assert run(*command, "--format", "csv", "--json")[0] == 2
 
@@ -190,5 +191,6 @@ def test_xlsx_without_rows_names_the_sheet_and_the_option(tmp_path: Path) -> Non
     code, _, err = run("validate", "--data", str(path))
     assert code == 1
     assert "sheet 'Forside' (the first of 2) has a header but no data rows" in err
-    assert "'Tal'" in err and "--sheet" in err
+    assert "'Tal'" in err
+    assert "--sheet" in err
     shutil.rmtree(tmp_path)
