@@ -8,6 +8,7 @@ them)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,9 @@ from faktaark.core.resources import layouts_dir
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
+if (CHROMIUM is None or DRIVER is None) and os.environ.get("FAKTAARK_REQUIRE_BROWSER"):
+    raise RuntimeError("FAKTAARK_REQUIRE_BROWSER is set (.ci/run) but chromium or chromedriver "
+                       "is missing: apt-get install -y chromium chromium-driver")  # fmt: skip
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or DRIVER is None,
     reason="no headless browser here: install Debian's chromium and chromium-driver "
