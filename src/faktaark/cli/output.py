@@ -4,8 +4,6 @@ integers in CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -74,6 +72,9 @@ def emit_rows(
         emit_json(list(rows) if json_doc is None else json_doc)
         return
     if fmt == "csv":
+        import csv
+        import io
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([key for key, _ in columns])

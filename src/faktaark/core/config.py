@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from faktaark.errors import ConfigError, Issue
@@ -47,14 +46,20 @@ KEYS: dict[str, tuple[str, str, object]] = {
 VALIDATE_CHOICES = ("full", "sample", "fast", "none")
 
 
-@dataclass(frozen=True)
 class Setting:
-    """One resolved value and where it came from."""
+    """One resolved value and where it came from. (Plain classes, not dataclasses: this module
+    is imported by every command, and a dataclass costs half a millisecond to define.)"""
 
-    key: str
-    value: object
-    source: str  # "default" | "file" | "env" | "flag"
-    origin: str  # "", "faktaark.toml:4", "FAKTAARK_OUT", "--out"
+    __slots__ = ("key", "origin", "source", "value")
+
+    def __init__(self, key: str, value: object, source: str, origin: str) -> None:
+        self.key = key
+        self.value = value
+        self.source = source  # "default" | "file" | "env" | "flag"
+        self.origin = origin  # "", "faktaark.toml:4", "FAKTAARK_OUT", "--out"
+
+    def __repr__(self) -> str:
+        return f"Setting({self.key!r}, {self.value!r}, {self.source!r}, {self.origin!r})"
 
     def as_dict(self) -> dict[str, object]:
         value = self.value
@@ -67,10 +72,14 @@ class Setting:
         return {"key": self.key, "value": value, "source": self.source, "origin": self.origin}
 
 
-@dataclass(frozen=True)
 class Settings:
-    file: Path | None
-    values: Mapping[str, Setting]
+    """Every setting (`KEYS`, in order) and the configuration file they were read from."""
+
+    __slots__ = ("file", "values")
+
+    def __init__(self, file: Path | None, values: Mapping[str, Setting]) -> None:
+        self.file = file
+        self.values = values
 
     def __getitem__(self, key: str) -> object:
         return self.values[key].value
@@ -104,7 +113,7 @@ def find_config(start: Path | None = None, env: Mapping[str, str] | None = None)
     return None
 
 
-_TABLE_LINE = re.compile(rb"^\s*\[\s*tool\s*\.\s*[\"']?faktaark[\"']?\s*[\].]", re.MULTILINE)
+_TABLE_LINE = rb"^\s*\[\s*tool\s*\.\s*[\"']?faktaark[\"']?\s*[\].]"
 
 
 def _has_table(pyproject: Path) -> bool:
@@ -113,7 +122,7 @@ def _has_table(pyproject: Path) -> bool:
         data = pyproject.read_bytes()
     except OSError:
         return False
-    return b"faktaark" in data and _TABLE_LINE.search(data) is not None
+    return b"faktaark" in data and re.search(_TABLE_LINE, data, re.MULTILINE) is not None
 
 
 def _file_values(path: Path) -> dict[str, tuple[object, int | None]]:
