@@ -43,6 +43,14 @@ def gitlab_steps() -> list[str]:
     return [str(s) for s in job["script"]]
 
 
+def _env(*first: Path) -> dict[str, str]:
+    """The environment of a CI job: these folders first on PATH, and the project's
+    configuration found as in a real repository (the test run sets FAKTAARK_CONFIG=none)."""
+    env = {k: v for k, v in os.environ.items() if k != "FAKTAARK_CONFIG"}
+    env["PATH"] = os.pathsep.join([*map(str, first), os.environ.get("PATH", "")])
+    return env
+
+
 def _pip_stand_in(bin_dir: Path) -> None:
     """`python` that answers `-m pip install ... faktaark` by checking faktaark is installed
     and runs everything else with the real interpreter."""
@@ -74,8 +82,7 @@ def test_recipe_runs(recipe: Any, tmp_path: Path) -> None:
     _pip_stand_in(tmp_path / "bin")
     faktaark = shutil.which("faktaark", path=str(Path(sys.executable).parent))
     assert faktaark is not None, "the faktaark command next to this Python"
-    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{Path(faktaark).parent}"
-           f"{os.pathsep}{os.environ.get('PATH', '')}"}  # fmt: skip
+    env = _env(tmp_path / "bin", Path(faktaark).parent)
     for step in steps:
         proc = subprocess.run(
             ["bash", "-eo", "pipefail", "-c", step], cwd=work, env=env, capture_output=True,
@@ -99,8 +106,7 @@ def test_a_failing_step_fails_the_job(tmp_path: Path) -> None:
     proc = subprocess.run(
         ["bash", "-eo", "pipefail", "-c", step + " && echo reached"], cwd=tmp_path,
         capture_output=True, text=True, timeout=120,
-        env={**os.environ,
-             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"},
+        env=_env(Path(sys.executable).parent),
     )  # fmt: skip
     assert proc.returncode != 0
     assert "reached" not in proc.stdout
