@@ -90,3 +90,12 @@ def test_pyproject_table_and_data_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert "tal.csv" in err
     code, _, err = run("validate", "--data", str(Path(__file__).parents[1] / "data"))
     assert code == 0, err
+
+
+def test_indicators_and_list_read_the_file_too(project: Path) -> None:
+    (project / "faktaark.toml").write_text("udgave = 2031\n", encoding="utf-8")
+    for command in (["indicators", "-k", "161"], ["list"]):
+        code, _, err = run(*command)
+        assert code == 2, err
+        assert "No figures for udgave 2031" in err
+    assert run("indicators", "-k", "161", "--udgave", "2025")[0] == 0  # the flag wins

@@ -15,10 +15,12 @@ from faktaark.cli.common import (
     DataOpt,
     JsonOpt,
     SheetOpt,
-    _columns,
     _err_console,
     _out_console,
+    _pairs,
     _run,
+    _settings,
+    _settings_columns,
 )
 from faktaark.cli.output import FormatOpt, choose_format
 from faktaark.cli.root import data_app, root
@@ -110,10 +112,14 @@ def diff(
 
     chosen = choose_format(fmt, as_json)
 
+    # the editions are always flags; sheet and column map may come from faktaark.toml
+    s = _settings(sheet=sheet, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
+
     def go() -> DiffReport:
         if not data:
             raise UsageError("Give the editions: --data OLD --data NEW (files or folders).")
-        return api.diff_editions(data, columns=_columns(column, columns_file), sheet=sheet)
+        return api.diff_editions(data, columns=_settings_columns(s), sheet=s["sheet"])
 
     report = _run(go)
     rows = report.listed(all_=all_, flagged_only=flagged)

@@ -26,7 +26,10 @@ from faktaark.cli.common import (
     _columns,
     _err_console,
     _out_console,
+    _pairs,
     _run,
+    _settings,
+    _settings_columns,
     _usage,
 )
 from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
@@ -76,11 +79,13 @@ def indicators(
         if fmt not in (None, "json"):
             _usage(f"--json and --format {fmt} contradict each other; give one.")
         fmt = "json"
+    s = _settings(data=data, sheet=sheet, udgave=udgave, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
     frame = _run(
         lambda: api.indicators(
-            api.load(data, columns=_columns(column, columns_file), sheet=sheet),
+            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
             kommune=kommune or None,
-            udgave=udgave,
+            udgave=s["udgave"],
         )
     )
     chosen = fmt or (None if out else ("table" if sys.stdout.isatty() else "csv"))
