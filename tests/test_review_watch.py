@@ -63,6 +63,8 @@ def test_serves_the_pages_on_localhost(server: PreviewServer) -> None:
     assert state["error"] is None
     assert [p["name"] for p in state["pages"]] == ["161-glostrup-side1", "161-glostrup-side2"]
     assert "GLOSTRUP KOMMUNE" in state["pages"][0]["text"]
+    assert "\ufffe" not in state["pages"][0]["text"]  # soft hyphens are not text
+    assert "livssituationer" in state["pages"][0]["text"]
     png = _get(server.url + state["pages"][0]["src"].lstrip("/"))
     assert png.startswith(b"\x89PNG")
 

@@ -89,7 +89,10 @@ def page_texts(pdf: bytes) -> list[str]:
         out = []
         for i in range(len(doc)):
             tp = doc[i].get_textpage()
-            out.append(" ".join(tp.get_text_range().split()))
+            text = tp.get_text_range()
+            for hyphen in ("\ufffe", "\u00ad", "\x02"):  # PDFium's marks of a soft hyphen
+                text = text.replace(hyphen, "")
+            out.append(" ".join(text.split()))
             tp.close()
         return out
     finally:
