@@ -194,3 +194,15 @@ def test_xlsx_without_rows_names_the_sheet_and_the_option(tmp_path: Path) -> Non
     assert "'Tal'" in err
     assert "--sheet" in err
     shutil.rmtree(tmp_path)
+
+
+def test_layouts_check_lists_the_tightest_boxes_as_data() -> None:
+    code, out, err = run("layouts", "check", "almene-boliger")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))  # a pipe: CSV
+    assert rows[0]["layout"] == "almene-boliger"
+    assert {"side", "boks", "plads_mm", "skala", "strammest_for"} <= set(rows[0])
+    assert not any(r["plads_mm"].startswith("-") for r in rows)  # all fit: no negative room
+    code, out, _ = run("layouts", "check", "almene-boliger", "--json")
+    assert json.loads(out)[0]["boks"] == rows[0]["boks"]
+    assert "all 103 sheets fit" in err

@@ -123,25 +123,26 @@ def layouts_check(
     ] = None,
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Plan each layout for all 98 and worst cases; list the tightest boxes; exit 1 on overflow."""
-    from rich.table import Table
-
+    chosen = choose_format(fmt, as_json)
     targets: list[str] = list(names or [str(p) for p in api.available_layouts()])
-    out, err = _out_console(), _err_console()
+    err = _err_console()
     failed = False
+    rows: list[dict[str, object]] = []
     for name in targets:
         report = _run(lambda n=name: api.fit_check(n, data=data, udgave=udgave))  # type: ignore[misc]
-        table = Table(title=f"{report.layout}: {report.sheets} sheets, tightest boxes")
-        for col in ("Side", "Boks", "Plads tilbage", "Skala", "Strammest for"):
-            table.add_column(
-                col, justify="right" if col in ("Side", "Plads tilbage", "Skala") else "left"
-            )
-        for r in report.tightest():
-            table.add_row(
-                str(r.page), r.box, f"{r.room / 72 * 25.4:.1f} mm", f"{r.scale:.2f}", r.kommune
-            )
-        out.print(table)
+        mine = [{"layout": report.layout, "side": r.page, "boks": r.box,
+                 "plads_mm": round(r.room / 72 * 25.4, 1) + 0.0, "skala": round(r.scale, 2),
+                 "strammest_for": r.kommune} for r in report.tightest()]  # fmt: skip
+        rows += mine
+        if chosen == "table":
+            cols = [("side", "Side"), ("boks", "Boks"), ("plads_mm", "Plads tilbage, mm"),
+                    ("skala", "Skala"), ("strammest_for", "Strammest for")]  # fmt: skip
+            emit_rows(mine, cols, "table", right=("side", "plads_mm", "skala"),
+                      title=f"{report.layout}: {report.sheets} sheets, tightest boxes")  # fmt: skip
         for f in report.failures:
             err.print(f"[bold red]Overflow:[/] {f}", markup=True)
         if report.failures:
@@ -149,5 +150,8 @@ def layouts_check(
             err.print(f"{report.layout}: {len(report.failures)} sheet(s) do not fit.")
         else:
             err.print(f"{report.layout}: all {report.sheets} sheets fit.")
+    if chosen != "table":
+        emit_rows(rows, [(k, k) for k in ("layout", "side", "boks", "plads_mm", "skala",
+                                          "strammest_for")], chosen)  # fmt: skip
     if failed:
         raise typer.Exit(1)
