@@ -146,3 +146,19 @@ def test_cli_builds_the_others_and_strict_stops(frederiksberg_bad: Path, tmp_pat
     assert res.exit_code == 1
     assert res.stderr.count("Error:") == 1
     assert not (tmp_path / "c").exists()  # nothing to build: nothing written
+
+
+def test_build_many_builds_the_others_and_names_the_bad_row(
+    frederiksberg_bad: Path, tmp_path: Path
+) -> None:
+    from faktaark.errors import BatchError
+
+    with pytest.raises(BatchError) as info:
+        api.build_many(["Glostrup", "Frederiksberg"], data=frederiksberg_bad, out=tmp_path,
+                       validate="fast", jobs=1)  # fmt: skip
+    assert [r.kommune for r in info.value.results] == ["Glostrup"]
+    assert "Frederiksberg: its row has errors" in str(info.value.issues[0])
+    lenient = api.prepare(frederiksberg_bad)
+    assert list(lenient.dataset.blocked) == [(147, 2025)]
+    with pytest.raises(DataError):
+        api.prepare(frederiksberg_bad, strict=True)  # build_many(data=prepare(..., strict=True))
