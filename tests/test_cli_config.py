@@ -99,3 +99,10 @@ def test_indicators_and_list_read_the_file_too(project: Path) -> None:
         assert code == 2, err
         assert "No figures for udgave 2031" in err
     assert run("indicators", "-k", "161", "--udgave", "2025")[0] == 0  # the flag wins
+
+
+def test_preview_takes_the_layout_from_the_file(project: Path) -> None:
+    (project / "faktaark.toml").write_text('layout = "kommuneaftale"\n', encoding="utf-8")
+    code, out, err = run("preview", "-k", "161", "--out", "png", "--dpi", "20")
+    assert code == 0, err
+    assert out.split()[0].endswith("161-glostrup-kommuneaftale-side1.png")

@@ -23,7 +23,6 @@ from faktaark.cli.common import (
     LayoutOpt,
     SheetOpt,
     UdgaveOpt,
-    _columns,
     _err_console,
     _out_console,
     _pairs,
@@ -161,19 +160,22 @@ def preview(
     error is shown on the page (naming the box) while the server keeps running. Ctrl-C stops."""
     if not kommune:
         _usage("Say which sheet to preview: --kommune NAME (repeatable).")
+    pairs = _run(lambda: _pairs(column))
+    s = _settings(data=data, sheet=sheet, udgave=udgave, layout=layout, columns=pairs,
+                  **{"columns-file": columns_file})  # fmt: skip
     if watch:
-        _watch(kommune, data, layout, udgave, _run(lambda: _columns(column, columns_file)),
-               columns_file, sheet, dpi, open_, port)  # fmt: skip
+        _watch(kommune, s["data"], s["layout"], s["udgave"], _settings_columns(s),
+               s["columns-file"], s["sheet"], dpi, open_, port)  # fmt: skip
         return
     if open_ or port:
         _usage("--open and --port go with --watch.")
     t0 = time.perf_counter()
     prep = _run(
         lambda: api.prepare(
-            data, columns=_columns(column, columns_file), udgave=udgave, sheet=sheet
+            s["data"], columns=_settings_columns(s), udgave=s["udgave"], sheet=s["sheet"]
         )
     )
-    lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
+    lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
     for k in kommune or []:
         paths = _run(
             lambda k=k: api.preview_pages(  # type: ignore[misc]
