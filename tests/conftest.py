@@ -13,11 +13,17 @@ import pytest
 
 import faktaark
 from faktaark import api
+from faktaark.core.config import KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 # the per-user cache (prepared data, layouts, validator verdicts) of the test run is its own,
 # empty at the start: no test depends on what earlier runs on this machine left behind
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-cache-")
+# no project configuration (faktaark.toml above the checkout, FAKTAARK_* of the shell) leaks
+# into the tests; test_cli_config.py sets its own
+for _var, _flag, _default in KEYS.values():
+    os.environ.pop(_var, None)
+os.environ["FAKTAARK_CONFIG"] = "none"
 NBSP = "\u00a0"
 
 

@@ -99,7 +99,7 @@ def test_diff_finds_exactly_the_planted_changes(tmp_path: Path) -> None:
     assert fam.besked == "moved +17,1 % (more than ±15 %): 3.800 → 4.451"
     assert fam.file == str(new)
     assert fam.line == 9
-    assert glostrup["andel_af_boligmassen"].besked.startswith("moved +5,6 procentpoint")
+    assert glostrup["andel_af_boligmassen"].besked.startswith("moved +5,6 percentage points")
     assert "the parts no longer add up" in glostrup["almene_boliger_i_alt"].besked
     assert glostrup["boligmasse"].aendring == 0
     assert not glostrup["boligmasse"].flags

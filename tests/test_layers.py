@@ -37,17 +37,21 @@ LIBRARIES = {
     "typer": ("faktaark.cli.",),
     "rich": ("faktaark.cli.",),
     "click": ("faktaark.cli.",),
-    "pydantic": ("faktaark.data.schema", "faktaark.layout.schema"),
+    "pydantic": ("faktaark.data.schema", "faktaark.layout.schema", "faktaark.core.config_schema"),
     "polars": ("faktaark.values.indicators", "faktaark.data.readers", "faktaark.data.frames"),
     "fastexcel": ("faktaark.data.readers",),
     "pyphen": ("faktaark.text.linebreak",),
     "pypdfium2": ("faktaark.review.",),
     "PIL": ("faktaark.review.",),
+    "watchfiles": ("faktaark.review.watch",),
 }
 # What the command line may import at run time: the public API, the batch engine (for its
 # progress display) and the fork server's starter, plus its own modules and the leaves.
+# The project settings (stdlib only, the command line's defaults) and the batch engine's dry
+# run are the command line's own concerns too.
 CLI_MAY_IMPORT = ("faktaark.api", "faktaark.builder.batch", "faktaark.builder.workers",
-                  "faktaark.cli", *LEAVES)  # fmt: skip
+                  "faktaark.builder.runplan", "faktaark.core.config", "faktaark.cli",
+                  *LEAVES)  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -107,14 +107,21 @@ def test_contact_sheet_command(sheets_dir: Path, tmp_path: Path) -> None:
     assert code == 0, err
     assert stdout.split() == [str(out), str(tmp_path / "oversigt.png")]
     assert "5 sheet(s) on 1 page(s)" in err
+    code, stdout, err = run("contact-sheet", str(sheets_dir), "--out", str(out), "--json")
+    assert code == 0, err
+    doc = json.loads(stdout)
+    assert (doc["pdf"], doc["pages"], doc["sheets"]) == (str(out), 1, 5)
     code, _, err = run("contact-sheet", str(tmp_path / "none"), "--out", str(out))
     assert code == 2
 
 
 def test_compare_command(sheets_dir: Path, tmp_path: Path) -> None:
-    code, out, _ = run("compare", str(sheets_dir), str(sheets_dir), "--out", str(tmp_path / "d"))
+    d = str(tmp_path / "d")
+    code, out, _ = run("compare", str(sheets_dir), str(sheets_dir), "--out", d, "-f", "table")
     assert code == 0
     assert out.startswith("no changes: 5 sheet(s) compared")
+    code, out, _ = run("compare", str(sheets_dir), str(sheets_dir), "--out", d, "--strict")
+    assert (code, out) == (0, "sheet,file,status,pages,pixels,values_changed,difference_images\n")
     new = tmp_path / "new"
     shutil.copytree(sheets_dir, new)
     (new / "101-koebenhavn.pdf").unlink()
@@ -122,3 +129,7 @@ def test_compare_command(sheets_dir: Path, tmp_path: Path) -> None:
     assert code == 0
     doc = json.loads(out)
     assert [(c["file"], c["status"]) for c in doc["changes"]] == [("101-koebenhavn.pdf", "removed")]
+    code, out, err = run("compare", str(sheets_dir), str(new), "--out", d, "--strict")
+    assert code == 1  # --strict: any change fails (for CI)
+    assert out.splitlines()[1].startswith("København,101-koebenhavn.pdf,removed")
+    assert "--strict: 1 sheet(s) changed" in err

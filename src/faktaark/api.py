@@ -31,35 +31,28 @@ if TYPE_CHECKING:
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
     from faktaark.review.proof import ProofReport
+    from faktaark.review.watch import PreviewServer
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
            "example_data_csv", "fit_check", "indicators",
            "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
-           "proof", "read_columns_file", "resolve_kommuner", "statbank_import", "validate",
-           "write_file", "write_indicators"]  # fmt: skip
+           "preview_server", "proof", "read_columns_file", "resolve_kommuner", "statbank_import",
+           "validate", "write_file", "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 DEFAULT_OUT = Path("faktaark")
 
 
 def load(
-    data: DataLike = None, *, columns: dict[str, str] | None = None, sheet: str | None = None
-) -> Dataset:
-    """Read and validate figures (bundled data when `data` is None). Raises `DataError`."""
-    from faktaark.data.loader import load_dataset
+    data: DataLike = None, *, columns: dict[str, str] | None = None, sheet: str | None = None,
+    source: str | None = None, strict: bool = True) -> Dataset:  # fmt: skip
+    """Read and validate figures (bundled data when `data` is None). Raises `DataError`. A
+    DataFrame updates rows of the bundled data or of the files before it (`faktaark.data.frames`),
+    named `source`; `strict=False`: rows with errors are left out (`Dataset.blocked`)."""
+    from faktaark.data.frames import load_any
 
-    if isinstance(data, Dataset):
-        return data
-    if data is None:
-        return load_dataset(None, columns, sheet)
-    if isinstance(data, (str, Path)):
-        return load_dataset([data], columns, sheet)
-    if isinstance(data, Sequence) and all(isinstance(p, (str, Path)) for p in data):
-        return load_dataset(list(data), columns, sheet)
-    from faktaark.data.frames import dataset_from_frame
-
-    return dataset_from_frame(data, columns)
+    return data if isinstance(data, Dataset) else load_any(data, columns, sheet, source, strict)
 
 
 def validate(
@@ -84,9 +77,10 @@ def prepare(
     *,
     udgave: int | None = None,
     columns: dict[str, str] | None = None,
-    sheet: str | None = None,
-) -> Prepared:
-    """Load (if needed) and compute every indicator once for one edition.
+    sheet: str | None = None, source: str | None = None, strict: bool = False,
+) -> Prepared:  # fmt: skip
+    """Load (if needed) and compute every indicator once for one edition; unless `strict`, a
+    row with errors stops only the sheets that need it (its own; all, if a layout compares).
 
     For data given as files (or the bundled data) the result is cached per user, keyed by
     the files' bytes, the options and the faktaark version (see `faktaark.core.cache`)."""
@@ -103,14 +97,11 @@ def prepare(
         from faktaark.values.prepared import cached_prepare
 
         paths = None if data is None else [data] if isinstance(data, (str, Path)) else list(data)
-        files = input_files(paths)
-        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}"
-        return cached_prepare(
-            files,
-            options,
-            lambda: prepare_edition(load(paths, columns=columns, sheet=sheet), udgave),
-        )
-    return prepare_edition(load(data, columns=columns, sheet=sheet), udgave)
+        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}|{strict}"
+        return cached_prepare(input_files(paths), options, lambda: prepare_edition(
+            load(paths, columns=columns, sheet=sheet, strict=strict), udgave))  # fmt: skip
+    ds = load(data, columns=columns, sheet=sheet, source=source, strict=strict)
+    return prepare_edition(ds, udgave)
 
 
 def indicators(
@@ -187,13 +178,15 @@ def build(
     print_variant: bool = False,
     udgave: int | None = None,
     validate: str = "full",
+    source: str | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build one municipality's sheet into `out/` (created if missing) and return the result.
 
     `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
-    check only) or "none"."""
+    check only) or "none". `source`, `strict`: see `load`."""
     check_mode(validate)
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, source=source, strict=strict)
     lay = _layout(layout, prep.dataset)
     return build_sheet(register().get(kommune), prep, lay, Path(out), print_variant, validate)
 
@@ -277,6 +270,16 @@ def preview_pages(
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
     return write_pngs(pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi)
+
+
+def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
+                   layout: str | Path | None = None, **options: Any) -> PreviewServer:  # fmt: skip
+    """`preview --watch`: `options` go to `prepare` and `faktaark.review.watch.serve_sheets`."""
+    from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
+
+    own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
+    fresh = (lambda: prepare(data, **options), lambda ds: _layout(layout, ds))
+    return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)
 
 
 def contact_sheet(

@@ -2,7 +2,8 @@
 
     FaktaarkError                 base: catch this to catch everything faktaark raises on purpose
     ├── UsageError                the caller asked for something that does not exist (exit 2)
-    │   └── UnknownKommune        a code or name that is not one of the 98 (with suggestions)
+    │   ├── UnknownKommune        a code or name that is not one of the 98 (with suggestions)
+    │   └── ConfigError           a faktaark.toml or FAKTAARK_* value that cannot be used
     ├── InputError                a file is missing, unreadable, in an unknown format or encoding
     ├── DataError                 figures failed validation; carries every `Issue`, not just one
     ├── LayoutError               a layout folder is invalid (unknown key, placeholder, colour ...)
@@ -24,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "BatchError",
+    "ConfigError",
     "DataError",
     "FaktaarkError",
     "FitError",
@@ -77,11 +79,16 @@ class FaktaarkError(Exception):
     """Base class of every error faktaark raises on purpose."""
 
     exit_code = 1
+    # what to do about it on the command line ("Run `faktaark list` ..."): the CLI prints it
+    # after the message; `str()` (what the Python API says) never includes it
+    advice: str = ""
 
-    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
+    def __init__(self, message: str, issues: Sequence[Issue] = (), advice: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.issues: tuple[Issue, ...] = tuple(issues)
+        if advice:
+            self.advice = advice
 
     def __str__(self) -> str:
         return self.message
@@ -99,11 +106,16 @@ class UnknownKommune(UsageError):
     def __init__(self, query: str, suggestions: Sequence[str]) -> None:
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
-            f"Unknown kommune {query!r}: not a code or name of one of the 98 municipalities."
-            f"{hint} Run `faktaark list` to see them all."
+            f"Unknown kommune {query!r}: not a code or name of one of the 98 municipalities.{hint}",
+            advice="Run `faktaark list` to see them all.",
         )
         self.query = query
         self.suggestions = tuple(suggestions)
+
+
+class ConfigError(UsageError):
+    """A project configuration file (faktaark.toml, [tool.faktaark]) or FAKTAARK_* variable
+    that cannot be used; names file, line and key."""
 
 
 class InputError(FaktaarkError):

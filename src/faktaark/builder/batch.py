@@ -199,7 +199,15 @@ def run_batch(
     shared = shared_key(prep, layout, variants, validate, _fonts_digest())
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
+    compares = bool(prep.dataset.blocked) and compares_municipalities(layout)
     for k in kommuner:
+        stop = prep.blocked_for(k, compares) if prep.dataset.blocked else None
+        if stop is not None:  # its row (or, for a comparing layout, any row) has errors
+            outcomes[k.kode] = o = SheetOutcome(k.kode, k.navn, "", "failed", error=str(stop),
+                                                exit_code=1)  # fmt: skip
+            if progress:
+                progress(o)
+            continue
         key = sheet_key(prep, k, shared)
         prev = old.get(k.kode)
         if prev is not None and prev.get("input_key") == key and files_present(out, prev):

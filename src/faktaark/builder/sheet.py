@@ -17,7 +17,7 @@ from faktaark.core.atomic import sha256, write_atomic
 from faktaark.core.kommuner import Kommune
 from faktaark.errors import Issue
 from faktaark.layout.model import Layout
-from faktaark.layout.rules import sheet_stem
+from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
 __all__ = ["BuildResult", "OutputFile", "build_sheet", "output_path"]
@@ -83,6 +83,10 @@ def build_sheet(
     from faktaark.plan.planner import make_plan
 
     t0 = time.perf_counter()
+    if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
+        stop = prep.blocked_for(k, compares_municipalities(lay))
+        if stop is not None:
+            raise stop
     sd = prep.sheet_data(k)
     sheet = make_plan(lay, sd)
     made = []
@@ -103,7 +107,10 @@ def build_sheet(
         lay.name,
         tuple(files),
         sheet.eksempel,
-        warnings=tuple(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
+        warnings=(
+            *(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
+            *prep.blocked_warnings(),
+        ),
         duration_ms=(time.perf_counter() - t0) * 1000,
         provenance=prov,
         provenance_path=sidecar_path(files[0].path),

@@ -25,14 +25,16 @@ from faktaark.cli.common import (
     SheetOpt,
     UdgaveOpt,
     _api,
-    _columns,
     _err_console,
     _fail,
-    _out_console,
+    _pairs,
     _run,
+    _settings,
+    _settings_columns,
     _state,
     _usage,
 )
+from faktaark.cli.output import FormatOpt, choose_format, emit_rows
 from faktaark.cli.root import root
 from faktaark.errors import FaktaarkError
 
@@ -41,19 +43,21 @@ from faktaark.errors import FaktaarkError
 def build(
     kommune: KommuneOpt = None,
     all_: Annotated[bool, typer.Option("--all", help="Build all 98 municipalities.")] = False,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")] = Path(
-        "faktaark"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (created). Default: faktaark/."),
+    ] = None,
     data: DataOpt = None,
     layout: LayoutOpt = None,
     udgave: UdgaveOpt = None,
     print_: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--print",
+            "--print/--no-print",
             help="Also write the print variant (-tryk.pdf: CMYK, 3 mm bleed, crop marks).",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
@@ -62,14 +66,15 @@ def build(
         typer.Option("--no-validate", help="Skip PDF/A and PDF/UA validation (quick drafts)."),
     ] = False,
     validate: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--validate",
             help="full: the PDF/A + PDF/UA validator on every sheet; sample (default): a "
             "structural check of every sheet and the full validator on the first and every "
-            "32nd; fast: the structural check only. A verdict is reused for identical bytes.",
+            "32nd; fast: the structural check only; none: as --no-validate. A verdict is "
+            "reused for identical bytes.",
         ),
-    ] = "sample",
+    ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes (default: cores).")
     ] = None,
@@ -86,14 +91,62 @@ def build(
     timings: Annotated[
         bool, typer.Option("--timings", help="Record durations in the manifest.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Write nothing; list which sheets would be built, skipped as unchanged, or "
+            "removed (with --clean), and why. With --json or --format: the same list.",
+        ),
+    ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="After the run, remove from --out the files no manifest lists (stale -tryk.pdf "
+            "variants, sidecars, leftovers of an interrupted run). Only faktaark's own file "
+            "names in that folder are touched; says what it removed.",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Stop on any error in the data. Default: a row with errors stops only the "
+            "sheets that depend on it (its own; all, for a layout that compares "
+            "municipalities); the others are built and its errors shown as warnings.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
+    """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf.
+
+    Defaults for --data, --sheet, --columns-file, --column, --layout, --udgave, --out, --jobs,
+    --validate and --print come from faktaark.toml and FAKTAARK_* variables (see
+    `faktaark config`)."""
     if not kommune and not all_:
         _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
     if kommune and all_:
         _usage("Use either --kommune or --all, not both.")
-    if (all_ or len(set(kommune or [])) > 1) and jobs != 1:
+    if no_validate:
+        if validate not in (None, "none"):
+            _usage(f"--no-validate and --validate {validate} contradict each other; give one.")
+        validate = "none"
+    s = _settings(
+        data=data, sheet=sheet, **{"columns-file": columns_file},
+        columns=_run(lambda: _pairs(column)), layout=layout, udgave=udgave, out=out,
+        jobs=jobs, validate=validate, print=print_,
+    )  # fmt: skip
+    if s["validate"] not in ("full", "sample", "fast", "none"):
+        _usage(f"--validate must be full, sample, fast or none, got {s['validate']!r}")
+    machine = as_json or fmt is not None
+    if dry_run:
+        fmt = choose_format(fmt, as_json, ("table", "csv", "json"))
+    elif fmt not in (None, "json"):
+        _usage("build prints its result as --format json (or --json); tables are for --dry-run.")
+    jobs = s["jobs"]
+    if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
         from faktaark.builder.workers import start_workers_early
 
         start_workers_early()  # its imports overlap with loading the API and the data below
@@ -102,21 +155,37 @@ def build(
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
     prep = _run(
         lambda: api.prepare(
-            data, columns=_columns(column, columns_file), sheet=sheet, udgave=udgave
+            s["data"],
+            columns=_settings_columns(s),
+            sheet=s["sheet"],
+            udgave=s["udgave"],
+            strict=strict,
         )
     )
-    for w in [] if as_json else prep.dataset.warnings:
+    for w in [] if machine else (*prep.dataset.warnings, *prep.blocked_warnings()):
         err.print(f"Warning: {w}", markup=False)
-    lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
+    lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
     todo = targets if targets is not None else api.resolve_kommuner()
-    if validate not in ("full", "sample", "fast"):
-        _usage(f"--validate must be full, sample or fast, got {validate!r}")
+    if prep.dataset.blocked:  # rows with errors: stop here when no requested sheet is left
+        from faktaark.builder.runplan import all_blocked
+
+        stop = all_blocked(todo, prep, lay)
+        if stop is not None:
+            raise _fail(stop)
+    variants = ("screen", "print") if s["print"] else ("screen",)
+    if dry_run:
+        from faktaark.cli.build import report_dry_run
+
+        report_dry_run(todo, prep, lay, Path(s["out"]), variants=variants,
+                       validate=s["validate"], force=force, clean=clean, fmt=fmt or "table",
+                       err=err)  # fmt: skip
+        return
     from faktaark.cli.build import build_and_report
 
     build_and_report(
-        todo, prep, lay, out, variants=("screen", "print") if print_ else ("screen",), jobs=jobs,
-        validate="none" if no_validate else validate, force=force, fail_fast=fail_fast,
-        timings=timings, quiet=quiet, as_json=as_json, combine=combine, err=err,
+        todo, prep, lay, Path(s["out"]), variants=variants, jobs=jobs, validate=s["validate"],
+        force=force, fail_fast=fail_fast, timings=timings, quiet=quiet, as_json=machine,
+        combine=combine, err=err, clean=clean,
     )  # fmt: skip
 
 
@@ -128,28 +197,23 @@ def list_(
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
-    cols = _run(lambda: _columns(column, columns_file))
+    chosen = choose_format(fmt, as_json)
+    s = _settings(data=data, sheet=sheet, udgave=udgave, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
     api = _api()
-    rows = _run(lambda: api.list_kommuner(api.load(data, columns=cols, sheet=sheet), udgave=udgave))
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    from rich.table import Table
-
-    table = Table(title="Kommuner", show_lines=False)
-    for col in ("Kode", "Kommune", "Officielt navn", "Region", "Datakilde"):
-        table.add_column(col, justify="right" if col == "Kode" else "left")
-    for r in rows:
-        table.add_row(
-            str(r["kommunekode"]),
-            str(r["kommune"]),
-            str(r["officielt_navn"]),
-            str(r["region"]),
-            str(r["datakilde"]),
+    rows = _run(
+        lambda: api.list_kommuner(
+            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
+            udgave=s["udgave"],
         )
-    _out_console().print(table)
+    )
+    columns = [("kommunekode", "Kode"), ("kommune", "Kommune"),
+               ("officielt_navn", "Officielt navn"), ("region", "Region"),
+               ("datakilde", "Datakilde")]  # fmt: skip
+    emit_rows(rows, columns, chosen, title="Kommuner", right=("kommunekode",))
 
 
 @root.command()
@@ -169,11 +233,27 @@ def validate(
         bool, typer.Option("--strict", help="Exit 1 when there are warnings (e.g. flags).")
     ] = False,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default): a summary on stderr; json: the result on stdout; csv: every "
+            "warning as a row on stdout.",
+            metavar="text|csv|json",
+        ),
+    ] = None,
 ) -> None:
     """Check the data files (every row, every column) and build nothing."""
+    chosen = (
+        choose_format(fmt, as_json, ("text", "table", "csv", "json")) if fmt or as_json else "text"
+    )
+    as_json = chosen == "json"
+    s = _settings(data=data, sheet=sheet, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
     try:
-        cols = _columns(column, columns_file)
-        ds = _api().validate(data, columns=cols, sheet=sheet, previous=previous or ())
+        cols = _settings_columns(s)
+        ds = _api().validate(s["data"], columns=cols, sheet=s["sheet"], previous=previous or ())
     except FaktaarkError as exc:
         if as_json:
             typer.echo(
@@ -206,6 +286,9 @@ def validate(
         if strict and ds.warnings:
             raise typer.Exit(1)
         return
+    if chosen == "csv":
+        cols_ = [(k, k) for k in ("severity", "file", "row", "column", "kommune", "message")]
+        emit_rows([w.as_dict() for w in ds.warnings], cols_, "csv")
     err = _err_console()
     for w in ds.warnings:
         err.print(f"Warning: {w}", markup=False, style="yellow")
@@ -249,6 +332,11 @@ def _own_command(args: list[str]) -> typer.Typer | None:
     one = copy.copy(root)  # shallow: the original keeps all its commands and groups
     one.registered_commands = mine
     one.registered_groups = []
+    # --install-completion/--show-completion belong to the root only (`faktaark
+    # --install-completion` and the shell's completion requests, which name no command, get the
+    # complete command line); leaving them off here saves a single sheet Typer's completion
+    # classes (~1 ms)
+    one._add_completion = False
     return one
 
 
@@ -261,6 +349,9 @@ def _name(command: Any) -> str | None:
 
 
 def main() -> None:
+    from faktaark.cli.root import global_flags
+
+    sys.argv[1:] = global_flags(sys.argv[1:])
     one = _own_command(sys.argv[1:])
     if one is not None:
         one()

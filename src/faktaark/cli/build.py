@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from faktaark.layout.model import Layout
     from faktaark.values.prepared import Prepared
 
-__all__ = ["build_and_report"]
+__all__ = ["build_and_report", "report_dry_run"]
 
 
 def _outcome_json(o: SheetOutcome, out: Path) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def _outcome_json(o: SheetOutcome, out: Path) -> dict[str, Any]:
 def build_and_report(
     todo: Sequence[Kommune], prep: Prepared, lay: Layout, out: Path, *, variants: tuple[str, ...],
     jobs: int | None, validate: str, force: bool, fail_fast: bool, timings: bool, quiet: bool,
-    as_json: bool, combine: Path | None, err: Any,
+    as_json: bool, combine: Path | None, err: Any, clean: bool = False,
 ) -> None:  # fmt: skip
     """Run the batch with a progress display, print the summary, exit 1/130 on failure."""
     tty = sys.stderr.isatty() and not quiet and not as_json
@@ -45,6 +45,7 @@ def build_and_report(
             Progress,
             TextColumn,
             TimeElapsedColumn,
+            TimeRemainingColumn,
         )
 
         bar = Progress(
@@ -52,6 +53,8 @@ def build_and_report(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             TextColumn("{task.description}"),
             console=err,
             transient=True,
@@ -100,7 +103,46 @@ def build_and_report(
             if f["variant"] == variants[0]
         ]
         combine_pdfs(paths, combine)
-    _summary(report, out, validate, as_json, quiet, combine, err)
+    removed = []
+    if clean and not report.interrupted:
+        from faktaark.builder.runplan import clean as clean_folder
+
+        removed = clean_folder(out)
+        if not as_json:
+            for f in removed:
+                err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
+    _summary(report, out, validate, as_json, quiet, combine, err, removed)
+
+
+def report_dry_run(
+    todo: Sequence[Kommune], prep: Prepared, lay: Layout, out: Path, *, variants: tuple[str, ...],
+    validate: str, force: bool, clean: bool, fmt: str, err: Any,
+) -> None:  # fmt: skip
+    """`build --dry-run`: what would be built, skipped and removed, and why. Writes nothing."""
+    from faktaark.builder.runplan import plan_run
+    from faktaark.cli.output import emit_rows
+
+    plan = plan_run(todo, prep, lay, out, variants=variants, validate=validate, force=force,
+                    clean=clean)  # fmt: skip
+    rows: list[dict[str, Any]] = [
+        {"action": s.action, "kommunekode": s.kommunekode, "kommune": s.kommune,
+         "files": list(s.files), "reason": s.reason}
+        for s in plan.sheets
+    ] + [
+        {"action": "remove", "kommunekode": None, "kommune": None, "files": [f.path.name],
+         "reason": f.reason}
+        for f in plan.remove
+    ]  # fmt: skip
+    columns = [("action", "Handling"), ("kommunekode", "Kode"), ("kommune", "Kommune"),
+               ("files", "Filer"), ("reason", "Hvorfor")]  # fmt: skip
+    emit_rows(rows, columns, fmt, title=f"Dry run: {out}/", json_doc=plan.as_dict(),
+              right=("kommunekode",))  # fmt: skip
+    if fmt != "json":
+        err.print(
+            f"dry run: {len(plan.to_build)} to build, {len(plan.to_skip)} unchanged (skipped), "
+            f"{len(plan.remove)} to remove; nothing was written.",
+            markup=False,
+        )
 
 
 def _summary(
@@ -111,13 +153,17 @@ def _summary(
     quiet: bool,
     combine: Path | None,
     err: Any,
+    removed: Sequence[Any] = (),
 ) -> None:
+    eksempel = sum(1 for o in report.outcomes if o.eksempel and o.status != "failed")
     if as_json:
         typer.echo(json.dumps({
             "ok": not report.failed and not report.interrupted,
             "seconds": round(report.seconds, 3), "manifest": str(report.manifest),
             "built": len(report.built), "skipped": len(report.skipped),
-            "failed": len(report.failed), "interrupted": report.interrupted,
+            "failed": len(report.failed), "eksempel": eksempel,
+            "interrupted": report.interrupted,
+            "removed": [{"file": str(f.path), "reason": f.reason} for f in removed],
             "sheets": [_outcome_json(o, out) for o in report.outcomes],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
@@ -127,18 +173,25 @@ def _summary(
                 markup=True,
                 highlight=False,
             )
-        if not quiet or report.failed:
+        # the summary, also with --quiet (which drops the per-sheet lines only)
+        removed_note = f", {len(removed)} stale file(s) removed" if removed else ""
+        err.print(
+            f"{len(report.built)} built, {len(report.skipped)} unchanged (skipped), "
+            f"{len(report.failed)} failed in {report.seconds:.2f} s -> {out}/ "
+            f"(manifest: {report.manifest}){removed_note}",
+            markup=False,
+            highlight=False,
+        )
+        if eksempel:
             err.print(
-                f"{len(report.built)} built, {len(report.skipped)} unchanged (skipped), "
-                f"{len(report.failed)} failed in {report.seconds:.2f} s -> {out}/ "
-                f"(manifest: {report.manifest})",
+                f"{eksempel} sheet(s) carry example data (eksempeldata, marked on every page): "
+                "not for publishing.",
                 markup=False,
-                highlight=False,
             )
-            if combine is not None and not report.interrupted:
-                err.print(f"Combined: {combine}", markup=False)
-            if validate == "none":
-                err.print("Not validated (--no-validate): drafts, not for publishing.")
+        if combine is not None and not report.interrupted:
+            err.print(f"Combined: {combine}", markup=False)
+        if validate == "none":
+            err.print("Not validated (--no-validate): drafts, not for publishing.")
     if report.interrupted:
         err.print("Interrupted: finished sheets are kept; no partial file was left behind.")
         raise typer.Exit(130)

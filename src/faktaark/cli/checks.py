@@ -1,5 +1,5 @@
 """CLI commands that check things: PDFs (`check`), layouts (`layouts list`, `layouts check`)
-and the typographic proof of every sheet (`proof`).
+and the typographic proof of every sheet (`proof`), and the settings that apply (`config`).
 
 Registered on `cli.root` and `cli.layouts_app` when imported (see `cli.app`, `cli.main`)."""
 
@@ -19,7 +19,9 @@ from faktaark.cli.common import (
     _err_console,
     _out_console,
     _run,
+    _settings,
 )
+from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
 from faktaark.cli.root import layouts_app, root
 
 if TYPE_CHECKING:
@@ -33,11 +35,27 @@ def check(
         bool, typer.Option("--no-validate", help="Skip the PDF/A and PDF/UA validators.")
     ] = False,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default): a report per file; csv: one row per file; json: everything.",
+            metavar="text|csv|json",
+        ),
+    ] = None,
 ) -> None:
     """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
+    chosen = choose_format(fmt, as_json, ("text", "csv", "json")) if fmt or as_json else "text"
     reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
-    if as_json:
+    if chosen == "json":
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    elif chosen == "csv":
+        rows = [{"file": str(r.path), "pages": r.pages, "tagged": r.tagged, "ok": r.ok,
+                 **dict(r.verdicts), "problems": list(r.problems)}
+                for r in reports]  # fmt: skip
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        emit_rows(rows, [(k, k) for k in keys], "csv")
     else:
         out = _out_console()
         for r in reports:
@@ -62,12 +80,42 @@ def check(
 
 
 @layouts_app.command("list")
-def layouts_list() -> None:
-    """The shipped layouts."""
+def layouts_list(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
+    """The shipped layouts: name and description."""
+    chosen = choose_format(fmt, as_json)
+    rows = [
+        {"layout": p.name, "description": _run(lambda p=p: api.describe_layout(p))}  # type: ignore[misc]
+        for p in api.available_layouts()
+    ]
+    emit_rows(rows, [("layout", "Layout"), ("description", "Beskrivelse")], chosen, title="Layouts")
 
-    for path in api.available_layouts():
-        desc = _run(lambda p=path: api.describe_layout(p))  # type: ignore[misc]
-        typer.echo(f"{path.name}\t{desc}")
+
+@root.command("config")
+def config(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
+    """The settings that apply here and where each comes from: the built-in default,
+    faktaark.toml or [tool.faktaark] in pyproject.toml (the first found from the working folder
+    upward), a FAKTAARK_* environment variable; flags override them all."""
+    chosen = choose_format(fmt, as_json)
+    s = _settings()
+    if chosen == "json":
+        emit_json(s.as_dict())
+        return
+    rows = [d.as_dict() for d in s.values.values()]
+    for r in rows:
+        if chosen == "table" and isinstance(r["value"], list):
+            r["value"] = ", ".join(map(str, r["value"]))
+        r["where"] = r["origin"] or r["source"]
+    cols = [("key", "Setting"), ("value", "Value"), ("source", "Source"), ("where", "Where")]
+    if chosen != "table":
+        cols = [(k, k) for k in ("key", "value", "source", "origin")]
+    emit_rows(rows, cols, chosen, title="faktaark config")
+    where = (
+        f"config file: {s.file}"
+        if s.file
+        else "no config file (faktaark.toml or "
+        "[tool.faktaark] in pyproject.toml) in this folder or above"
+    )
+    _err_console().print(where, markup=False)
 
 
 @layouts_app.command("check")
@@ -78,25 +126,26 @@ def layouts_check(
     ] = None,
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Plan each layout for all 98 and worst cases; list the tightest boxes; exit 1 on overflow."""
-    from rich.table import Table
-
+    chosen = choose_format(fmt, as_json)
     targets: list[str] = list(names or [str(p) for p in api.available_layouts()])
-    out, err = _out_console(), _err_console()
+    err = _err_console()
     failed = False
+    rows: list[dict[str, object]] = []
     for name in targets:
         report = _run(lambda n=name: api.fit_check(n, data=data, udgave=udgave))  # type: ignore[misc]
-        table = Table(title=f"{report.layout}: {report.sheets} sheets, tightest boxes")
-        for col in ("Side", "Boks", "Plads tilbage", "Skala", "Strammest for"):
-            table.add_column(
-                col, justify="right" if col in ("Side", "Plads tilbage", "Skala") else "left"
-            )
-        for r in report.tightest():
-            table.add_row(
-                str(r.page), r.box, f"{r.room / 72 * 25.4:.1f} mm", f"{r.scale:.2f}", r.kommune
-            )
-        out.print(table)
+        mine = [{"layout": report.layout, "side": r.page, "boks": r.box,
+                 "plads_mm": round(r.room / 72 * 25.4, 1) + 0.0, "skala": round(r.scale, 2),
+                 "strammest_for": r.kommune} for r in report.tightest()]  # fmt: skip
+        rows += mine
+        if chosen == "table":
+            cols = [("side", "Side"), ("boks", "Boks"), ("plads_mm", "Plads tilbage, mm"),
+                    ("skala", "Skala"), ("strammest_for", "Strammest for")]  # fmt: skip
+            emit_rows(mine, cols, "table", right=("side", "plads_mm", "skala"),
+                      title=f"{report.layout}: {report.sheets} sheets, tightest boxes")  # fmt: skip
         for f in report.failures:
             err.print(f"[bold red]Overflow:[/] {f}", markup=True)
         if report.failures:
@@ -104,6 +153,9 @@ def layouts_check(
             err.print(f"{report.layout}: {len(report.failures)} sheet(s) do not fit.")
         else:
             err.print(f"{report.layout}: all {report.sheets} sheets fit.")
+    if chosen != "table":
+        emit_rows(rows, [(k, k) for k in ("layout", "side", "boks", "plads_mm", "skala",
+                                          "strammest_for")], chosen)  # fmt: skip
     if failed:
         raise typer.Exit(1)
 

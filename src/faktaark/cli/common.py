@@ -94,12 +94,13 @@ def _out_console() -> Any:
 def _fail(exc: FaktaarkError) -> typer.Exit:
     """Print an error as one paragraph on stderr; return the Exit to raise."""
     err = _err_console()
+    text = f"{exc} {exc.advice}" if exc.advice else str(exc)  # the API's message, then advice
     if isinstance(err, _PlainStderr):
-        err.print(f"Error: {exc}", markup=False)
+        err.print(f"Error: {text}", markup=False)
     else:
         from rich.markup import escape
 
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        err.print(f"[bold red]Error:[/] {escape(text)}", markup=True, highlight=False)
     return typer.Exit(exc.exit_code)
 
 
@@ -119,6 +120,39 @@ def _run(fn: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         _err_console().print("Interrupted.")
         raise typer.Exit(130) from None
+
+
+def _pairs(pairs: list[str] | None) -> list[tuple[str, str]] | None:
+    """--column ny=gammel ... -> [(ny, gammel), ...] (None when not given)."""
+    if not pairs:
+        return None
+    out: list[tuple[str, str]] = []
+    for p in pairs:
+        new, sep, old = p.partition("=")
+        if not sep or not new or not old:
+            raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
+        out.append((new.strip(), old.strip()))
+    return out
+
+
+def _settings(**flags: object) -> Any:
+    """The resolved settings: built-in defaults < faktaark.toml < FAKTAARK_* < these flags
+    (None: not given). See `faktaark.core.config`."""
+    from faktaark.core.config import resolve
+
+    return _run(lambda: resolve(flags))
+
+
+def _settings_columns(s: Any) -> dict[str, str] | None:
+    """The column map of resolved settings: the columns file, then the single columns."""
+    out: dict[str, str] = {}
+    if s["columns-file"] is not None:
+        from faktaark.api import read_columns_file
+
+        out.update(_run(lambda: read_columns_file(s["columns-file"])))
+    for new, old in s["columns"] or ():
+        out[old] = new
+    return out or None
 
 
 def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:

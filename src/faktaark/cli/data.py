@@ -13,23 +13,30 @@ from faktaark.cli.common import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
+    JsonOpt,
     SheetOpt,
-    _columns,
     _err_console,
     _out_console,
+    _pairs,
     _run,
+    _settings,
+    _settings_columns,
 )
+from faktaark.cli.output import FormatOpt, choose_format
 from faktaark.cli.root import data_app, root
 from faktaark.errors import UsageError
 
 if TYPE_CHECKING:
     from faktaark.data.editions import Change, DiffReport
 
-FORMATS = ("table", "csv", "json")
-
 
 @data_app.command("eksempel")
-def data_eksempel(out: Annotated[Path | None, typer.Option("--out", "-o")] = None) -> None:
+def data_eksempel(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The CSV file to write (atomically). Default: stdout."),
+    ] = None,
+) -> None:
     """Regenerate the example figures (deterministic) to --out or stdout."""
     from faktaark import api
 
@@ -79,8 +86,17 @@ def data_statbank(
 @root.command("diff")
 def diff(
     data: DataOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="table (terminal), csv or json.")] = "table",
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
     flagged: Annotated[bool, typer.Option("--flagged", help="Only the flagged changes.")] = False,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list the years that only moved on with the edition (*_aar +1), which "
+            "are otherwise one summary line.",
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when anything is flagged.")] = (
         False
     ),
@@ -90,25 +106,40 @@ def diff(
 ) -> None:
     """Compare two editions: `faktaark diff --data OLD --data NEW` (files or folders), or one
     --data holding two editions. Flags implausible jumps, sign flips, sums that no longer
-    add up, municipalities that appear or vanish."""
+    add up, municipalities that appear or vanish. The flagged changes come first; years
+    that only moved on with the edition are one summary line (--all lists them)."""
     from faktaark import api
 
+    chosen = choose_format(fmt, as_json)
+
+    # the editions are always flags; sheet and column map may come from faktaark.toml
+    s = _settings(sheet=sheet, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
+
     def go() -> DiffReport:
-        if fmt not in FORMATS:
-            raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
         if not data:
             raise UsageError("Give the editions: --data OLD --data NEW (files or folders).")
-        return api.diff_editions(data, columns=_columns(column, columns_file), sheet=sheet)
+        return api.diff_editions(data, columns=_settings_columns(s), sheet=s["sheet"])
 
     report = _run(go)
-    rows = report.flagged if flagged else list(report.changes)
-    if fmt == "csv":
+    rows = report.listed(all_=all_, flagged_only=flagged)
+    if chosen == "csv":
         typer.echo(report.to_csv(rows), nl=False)
-    elif fmt == "json":
+    elif chosen == "json":
         typer.echo(report.to_json(rows))
     else:
         _print_table(report, rows, flagged)
-    _err_console().print(report.summary(), markup=False)
+    err = _err_console()
+    moves = report.year_moves()
+    if moves and not all_ and not flagged:
+        step = report.new_udgave - report.old_udgave
+        err.print(
+            f"{len(moves)} year figure(s) (*_aar) only moved on with the edition (+{step}) in "
+            f"{len({c.kommunekode for c in moves})} municipalities: not listed; --all lists "
+            "them.",
+            markup=False,
+        )
+    err.print(report.summary(), markup=False)
     if strict and report.flagged:
         raise typer.Exit(1)
 
@@ -119,9 +150,9 @@ def _print_table(report: DiffReport, rows: list[Change], flagged: bool) -> None:
 
     shown = [c for c in rows if c.flags or c.aendring]
     table = Table(title=f"udgave {report.old_udgave} → {report.new_udgave}", show_lines=False)
-    for col in ("Kode", "Kommune", "Figur", "Gammel", "Ny", "Ændring", "%", "Flag", "Besked"):
-        right = col in ("Kode", "Gammel", "Ny", "Ændring", "%")
-        table.add_column(col, justify="right" if right else "left", no_wrap=col != "Besked")
+    for col in ("Code", "Municipality", "Figure", "Old", "New", "Change", "%", "Flag", "Message"):
+        right = col in ("Code", "Old", "New", "Change", "%")
+        table.add_column(col, justify="right" if right else "left", no_wrap=col != "Message")
 
     for c in shown:
         code, kommune, figur, old, new, change, pct, flags, besked = c.cells()

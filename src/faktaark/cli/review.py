@@ -6,11 +6,10 @@ parse options, call `faktaark.api` and print: results on stdout, progress on std
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,13 +23,20 @@ from faktaark.cli.common import (
     LayoutOpt,
     SheetOpt,
     UdgaveOpt,
-    _columns,
     _err_console,
     _out_console,
+    _pairs,
     _run,
+    _settings,
+    _settings_columns,
     _usage,
 )
+from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
 from faktaark.cli.root import root
+
+if TYPE_CHECKING:
+    from faktaark.review.compare import CompareReport
+    from faktaark.review.watch import Snapshot
 
 TRANSPOSE_UP_TO = 5  # municipalities: up to this many, the table has one column per kommune
 
@@ -65,13 +71,20 @@ def indicators(
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """The derived indicators of every municipality (or of --kommune ...)."""
+    if as_json:
+        if fmt not in (None, "json"):
+            _usage(f"--json and --format {fmt} contradict each other; give one.")
+        fmt = "json"
+    s = _settings(data=data, sheet=sheet, udgave=udgave, columns=_run(lambda: _pairs(column)),
+                  **{"columns-file": columns_file})  # fmt: skip
     frame = _run(
         lambda: api.indicators(
-            api.load(data, columns=_columns(column, columns_file), sheet=sheet),
+            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
             kommune=kommune or None,
-            udgave=udgave,
+            udgave=s["udgave"],
         )
     )
     chosen = fmt or (None if out else ("table" if sys.stdout.isatty() else "csv"))
@@ -122,13 +135,47 @@ def preview(
     layout: LayoutOpt = None,
     udgave: UdgaveOpt = None,
     column: ColumnOpt = None,
+    columns_file: ColumnsFileOpt = None,
+    sheet: SheetOpt = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            "-w",
+            help="Serve the pages on a local web page (127.0.0.1) and rebuild them on every "
+            "save of a layout, text or data file; the page refreshes by itself.",
+        ),
+    ] = False,
+    open_: Annotated[
+        bool, typer.Option("--open", help="With --watch: open the page in a browser.")
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", help="With --watch: the port (default: a free one).", min=0)
+    ] = 0,
 ) -> None:
-    """PNGs of both pages of a sheet: faktaark/161-glostrup-side1.png ... (paths on stdout)."""
+    """PNGs of both pages of a sheet: faktaark/161-glostrup-side1.png ... (paths on stdout).
+
+    With --watch: a live preview for layout authors. The URL is printed on stdout; every save
+    of a layout, text, data or column-map file rebuilds the sheets, and a fit or validation
+    error is shown on the page (naming the box) while the server keeps running. Ctrl-C stops."""
     if not kommune:
         _usage("Say which sheet to preview: --kommune NAME (repeatable).")
+    pairs = _run(lambda: _pairs(column))
+    s = _settings(data=data, sheet=sheet, udgave=udgave, layout=layout, columns=pairs,
+                  **{"columns-file": columns_file})  # fmt: skip
+    if watch:
+        _watch(kommune, s["data"], s["layout"], s["udgave"], _settings_columns(s),
+               s["columns-file"], s["sheet"], dpi, open_, port)  # fmt: skip
+        return
+    if open_ or port:
+        _usage("--open and --port go with --watch.")
     t0 = time.perf_counter()
-    prep = _run(lambda: api.prepare(data, columns=_columns(column), udgave=udgave))
-    lay = _run(lambda: api.load_layout_for(layout, prep.dataset))
+    prep = _run(
+        lambda: api.prepare(
+            s["data"], columns=_settings_columns(s), udgave=s["udgave"], sheet=s["sheet"]
+        )
+    )
+    lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
     for k in kommune or []:
         paths = _run(
             lambda k=k: api.preview_pages(  # type: ignore[misc]
@@ -140,6 +187,53 @@ def preview(
     _err_console().print(f"{len(kommune or [])} sheet(s) in {time.perf_counter() - t0:.2f} s")
 
 
+def _watch(
+    kommune: list[str], data: list[Path] | None, layout: str | None, udgave: int | None,
+    columns: dict[str, str] | None, columns_file: Path | None, sheet: str | None, dpi: float,
+    open_browser: bool, port: int,
+) -> None:  # fmt: skip
+    err = _err_console()
+
+    def report(snap: Snapshot) -> None:
+        what = ", ".join(Path(c).name for c in snap.changed) or "start"
+        if snap.error:
+            err.print(f"[{what}] error: {snap.error}", markup=False)
+        else:
+            err.print(f"[{what}] built {len(snap.pages)} page(s) in {snap.built_ms:.0f} ms",
+                      markup=False)  # fmt: skip
+
+    try:
+        server = _run(
+            lambda: api.preview_server(
+                kommune,
+                data=data,
+                layout=layout,
+                columns_file=columns_file,
+                dpi=dpi,
+                port=port,
+                on_rebuild=report,
+                udgave=udgave,
+                columns=columns,
+                sheet=sheet,
+            )
+        )
+    except OSError as exc:
+        _usage(f"--port {port}: cannot listen on 127.0.0.1: {exc.strerror or exc}")
+    server.start()  # the first build, then serving and watching
+    typer.echo(server.url)
+    sys.stdout.flush()
+    err.print(f"Watching {len(server.paths)} path(s); Ctrl-C stops.", markup=False)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        err.print("Stopped.", markup=False)
+        raise typer.Exit(130) from None
+
+
 @root.command("contact-sheet")
 def contact_sheet(
     folder: Annotated[Path, typer.Argument(help="A batch's folder of sheets (faktaark/).")],
@@ -149,10 +243,16 @@ def contact_sheet(
     png: Annotated[bool, typer.Option("--png", help="Also a PNG of each page.")] = False,
     columns: Annotated[int, typer.Option("--columns", help="Sheets per row.", min=1)] = 5,
     rows: Annotated[int, typer.Option("--rows", help="Rows of sheets per page.", min=1)] = 4,
+    as_json: JsonOpt = False,
 ) -> None:
     """One overview of all sheets in FOLDER: labelled thumbnails of every page (paths on stdout)."""
     t0 = time.perf_counter()
     sheet = _run(lambda: api.contact_sheet(folder, out, png=png, columns=columns, rows=rows))
+    if as_json:
+        emit_json({"pdf": str(sheet.pdf), "pngs": [str(p) for p in sheet.pngs],
+                   "pages": sheet.pages, "sheets": len(sheet.labels),
+                   "labels": list(sheet.labels)})  # fmt: skip
+        return
     for p in (sheet.pdf, *sheet.pngs):
         typer.echo(str(p))
     _err_console().print(
@@ -168,14 +268,39 @@ def compare(
         Path, typer.Option("--out", "-o", help="Folder for the difference images.")
     ] = Path("sammenligning"),
     dpi: Annotated[float, typer.Option("--dpi", help="Resolution of the comparison.", min=10)] = 72,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any sheet changed (for CI).")
+    ] = False,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Which sheets changed between two batches: pages compared as images, a difference image
-    per changed page, the printed values that changed."""
+    per changed page, the printed values that changed. Exit 0 either way, unless --strict."""
     t0 = time.perf_counter()
+    chosen = choose_format(fmt, as_json)
     report = _run(lambda: api.compare(old, new, out=out, dpi=dpi))
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    _compare_output(report, chosen)
+    _err_console().print(f"compared in {time.perf_counter() - t0:.2f} s", markup=False)
+    if strict and not report.unchanged:
+        _err_console().print(
+            f"--strict: {len(report.changes)} sheet(s) changed; exit 1.", markup=False
+        )
+        raise typer.Exit(1)
+
+
+def _compare_output(report: CompareReport, chosen: str) -> None:
+    if chosen == "json":
+        emit_json(report.as_dict())
+        return
+    if chosen == "csv":
+        rows = [{"sheet": c.label, "file": c.file, "status": c.status,
+                 "pages": [p.page for p in c.pages], "pixels": [p.pixels for p in c.pages],
+                 "values_changed": list(c.figures),
+                 "difference_images": [p.image or p.note for p in c.pages]}
+                for c in report.changes]  # fmt: skip
+        keys = ("sheet", "file", "status", "pages", "pixels", "values_changed",
+                "difference_images")  # fmt: skip
+        emit_rows(rows, [(k, k) for k in keys], "csv")
         return
     if report.unchanged:
         typer.echo(f"no changes: {report.compared} sheet(s) compared, every page identical")
@@ -196,4 +321,3 @@ def compare(
             "\n".join(p.image or p.note for p in c.pages),
         )
     _out_console().print(table)
-    _err_console().print(f"compared in {time.perf_counter() - t0:.2f} s")

@@ -58,6 +58,19 @@ class Dataset:
     fakta: Mapping[str, Fact]
     files: tuple[str, ...]
     warnings: tuple[Issue, ...] = ()
+    # rows that failed validation, kept out of `records` when loaded with strict=False:
+    # (kommunekode, udgave; 0 when the edition itself is unreadable) -> their errors. They
+    # block that municipality's sheet, and every sheet of a layout that compares.
+    blocked: Mapping[tuple[int, int], tuple[Issue, ...]] = field(default_factory=dict)
+
+    def blocked_issues(self, kode: int | None = None, udgave: int | None = None) -> list[Issue]:
+        """The errors of blocked rows: of one municipality (and edition), or all."""
+        return [
+            i
+            for (k, u), issues in sorted(self.blocked.items())
+            if (kode is None or k == kode) and (udgave is None or u in (0, udgave))
+            for i in issues
+        ]
 
     @property
     def udgaver(self) -> list[int]:

@@ -143,6 +143,18 @@ class DiffReport:
                 out[f] += 1
         return {k: v for k, v in out.items() if v}
 
+    def year_moves(self) -> list[Change]:
+        """Unflagged years moving on with the edition (`*_aar` +1 from 2024 to 2025)."""
+        step = self.new_udgave - self.old_udgave
+        return [c for c in self.changes if c.figur in _YEARS and not c.flags
+                and c.aendring == step and step > 0]  # fmt: skip
+
+    def listed(self, all_: bool = False, flagged_only: bool = False) -> list[Change]:
+        """The flagged changes first, then the rest (without the year moves unless `all_`)."""
+        moves = set() if all_ else {id(c) for c in self.year_moves()}
+        rows = self.flagged if flagged_only else [c for c in self.changes if id(c) not in moves]
+        return sorted(rows, key=lambda c: (not c.flags, c.kommunekode == 0, c.kommunekode))
+
     def issues(self) -> list[Issue]:
         return [c.issue(self.old_udgave) for c in self.flagged]
 
@@ -238,7 +250,9 @@ def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[st
         if th.pp is not None and abs(delta) > th.pp:
             flags.append("jump")
             sign = "+" if delta > 0 else ""
-            notes.append(f"moved {sign}{tal(delta, 1)} procentpoint (more than ±{tal(th.pp, 0)})")
+            notes.append(
+                f"moved {sign}{tal(delta, 1)} percentage points (more than ±{tal(th.pp, 0)})"
+            )
         if th.rel is not None and old and abs(delta) / abs(old) > th.rel:
             flags.append("jump")
             notes.append(
@@ -299,7 +313,10 @@ def compare_editions(old: Dataset, new: Dataset) -> DiffReport:
     new_u = _pick(new, None)
     old_u = _pick(old, new_u)
     if old is new and old_u == new_u:
-        raise UsageError(f"The data holds one edition ({new_u}); give two: --data OLD --data NEW.")
+        raise UsageError(
+            f"The data holds one edition ({new_u}); give two editions.",
+            advice="faktaark diff --data OLD --data NEW",
+        )
     olds = {r.kommunekode: r for r in old.edition(old_u)}
     news = {r.kommunekode: r for r in new.edition(new_u)}
     reg = register()
@@ -347,8 +364,9 @@ def load_pair(
 
     if len(paths) not in (1, 2):
         raise UsageError(
-            f"diff takes --data OLD --data NEW (or one --data with two editions); got "
-            f"{len(paths)} --data."
+            f"a diff compares two data sets, OLD and NEW (or one holding two editions); got "
+            f"{len(paths)}.",
+            advice="faktaark diff --data OLD --data NEW",
         )
     loaded = [load_dataset([p], columns, sheet, require_all=False) for p in paths]
     return (loaded[0], loaded[-1])

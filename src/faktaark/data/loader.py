@@ -128,8 +128,11 @@ def load_dataset(
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     require_all: bool = True,
+    isolate: bool = False,
 ) -> Dataset:
-    """Read and validate figures, population and facts (bundled data when `paths` is empty)."""
+    """Read and validate figures, population and facts (bundled data when `paths` is empty).
+    `isolate`: a municipality's row with errors is kept out (`Dataset.blocked`) instead of
+    failing the whole load."""
     files = collect_files(paths) if paths else [data_dir() / BUNDLED_FIGURES]
     figures: list[Table] = []
     population: tuple[dict[int, int], int] | None = None
@@ -158,7 +161,8 @@ def load_dataset(
     if unused:
         raise InputError(
             f"The column mapping names {', '.join(map(repr, unused))}, but no file has such a "
-            f"column (files: {', '.join(map(str, files))}). Check --column / --columns-file."
+            f"column (files: {', '.join(map(str, files))}). Check the column mapping.",
+            advice="See --column / --columns-file.",
         )
     if not figures:
         raise InputError(
@@ -167,7 +171,7 @@ def load_dataset(
         )
     if supplements:
         notes += [Issue(n, severity="warning") for n in merge_supplements(figures, supplements)]
-    return assemble(figures, columns, population, facts, notes, require_all)
+    return assemble(figures, columns, population, facts, notes, require_all, isolate)
 
 
 def _renamed(table: Table, mapping: Mapping[str, str]) -> Table:
@@ -184,13 +188,17 @@ def assemble(
     facts: dict[str, Fact] | None = None,
     notes: Sequence[Issue] = (),
     require_all: bool = True,
+    isolate: bool = False,
 ) -> Dataset:
     """Validate figure tables; population and facts default to the bundled ones."""
     from faktaark.data import schema
 
     pop, pop_year = population or _bundled_population()
     fakta = facts if facts is not None else _load_facts(data_dir() / BUNDLED_FACTS)
-    records, warnings = schema.validate_tables(figures, register(), pop, columns, require_all)
+    blocked: dict[tuple[int, int], tuple[Issue, ...]] | None = {} if isolate else None
+    records, warnings = schema.validate_tables(
+        figures, register(), pop, columns, require_all, blocked
+    )
     return Dataset(
         tuple(records),
         pop,
@@ -198,4 +206,5 @@ def assemble(
         fakta,
         tuple(t.path for t in figures),
         (*notes, *warnings),
+        blocked or {},
     )

@@ -208,7 +208,8 @@ def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> int:
         return int(sheet) - 1
     raise UsageError(
         f"{path}: no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))} "
-        "(--sheet takes a name or a number from 1)."
+        "(a sheet is a name or a number from 1).",
+        advice="Choose one with --sheet NAME or --sheet NUMBER.",
     )
 
 
@@ -241,6 +242,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     except Exception as exc:  # fastexcel raises many kinds; all mean "cannot read this file"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: not a readable Excel workbook (.xlsx): {first}") from exc
+    if data.height == 0:
+        which = "the first" if sheet is None else "the chosen"
+        others = [n for n in names if n != names[idx]]
+        raise InputError(
+            f"{path}: sheet {names[idx]!r} ({which} of {len(names)}) has a header but no data "
+            "rows"
+            + (f"; the workbook also has {', '.join(map(repr, others))}." if others else "."),
+            advice="Read another sheet with --sheet NAME (or --sheet NUMBER, from 1)."
+            if others
+            else "",
+        )
     keep = [
         c
         for c in data.columns

@@ -258,6 +258,14 @@ def _header_issues(table: Table, mapping: Mapping[str, str]) -> list[Issue]:
     return issues
 
 
+def _edition(cell: Cell) -> int:
+    """A row's edition as far as it can be read (0: unreadable, i.e. any edition)."""
+    try:
+        return int(str(cell).strip())
+    except (TypeError, ValueError):
+        return 0
+
+
 def _issue_from(err: Any, table: Table, row: Row, kommune: str) -> Issue:
     col = str(err["loc"][0]) if err.get("loc") else None
     msg = str(err.get("msg", "invalid"))
@@ -274,9 +282,12 @@ def validate_tables(
     folketal: Mapping[int, int],
     mapping: Mapping[str, str] | None = None,
     require_all: bool = True,
+    blocked: dict[tuple[int, int], tuple[Issue, ...]] | None = None,
 ) -> tuple[list[Record], list[Issue]]:
     """Validate every row of every table. Raises `DataError` with all errors; returns the
-    records and the warnings otherwise."""
+    records and the warnings otherwise. With `blocked` (a dict to fill), a row of a known
+    municipality that has errors does not raise: its errors go to `blocked` under
+    (kommunekode, udgave) and the row is left out (`Dataset.blocked`)."""
     mapping = dict(mapping or {})
     issues: list[Issue] = []
     records: list[Record] = []
@@ -301,10 +312,22 @@ def validate_tables(
             try:
                 fig = FigureRow.model_validate(cells)
             except ValidationError as exc:
-                issues.extend(_issue_from(e, table, row, kommune.navn) for e in exc.errors())
+                row_issues = [_issue_from(e, table, row, kommune.navn) for e in exc.errors()]
+                if blocked is None:
+                    issues.extend(row_issues)
+                else:
+                    key = (kommune.kode, _edition(cells.get("udgave")))
+                    blocked[key] = (*blocked.get(key, ()), *row_issues)
                 continue
-            for col, msg in _cross_checks(fig, folketal):
-                issues.append(Issue(msg, table.path, row.line, col, kommune.navn))
+            crossed = [
+                Issue(msg, table.path, row.line, col, kommune.navn)
+                for col, msg in _cross_checks(fig, folketal)
+            ]
+            if blocked is not None and any(i.severity == "error" for i in crossed):
+                key = (kommune.kode, fig.udgave)
+                blocked[key] = (*blocked.get(key, ()), *crossed)
+                continue
+            issues.extend(crossed)
             key = (kommune.kode, fig.udgave)
             where = f"{table.path}:{row.line}"
             if key in seen:
@@ -335,6 +358,7 @@ def validate_tables(
     if require_all and records and not any(i.severity == "error" for i in issues):
         for udgave in sorted({r.udgave for r in records}):
             have = {r.kommunekode for r in records if r.udgave == udgave}
+            have |= {k for k, u in (blocked or {}) if u in (0, udgave)}
             missing = [k.navn for k in reg if k.kode not in have]
             if missing:
                 names = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -346,6 +370,9 @@ def validate_tables(
                         tables[0].path if tables else None,
                     )
                 )
+    if blocked and not records:  # nothing left to build: every row failed
+        issues = [*issues, *(i for found in blocked.values() for i in found)]
+        blocked.clear()
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise DataError(issues)

@@ -45,7 +45,8 @@ def resolve(name_or_path: str | Path | None) -> Path:
     names = ", ".join(x.name for x in available())
     raise UsageError(
         f"Unknown layout {str(name_or_path)!r}: not a folder with a layout.toml, and not one of "
-        f"the shipped layouts ({names}). Run `faktaark layouts list`."
+        f"the shipped layouts ({names}).",
+        advice="Run `faktaark layouts list`.",
     )
 
 

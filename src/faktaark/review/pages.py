@@ -17,7 +17,8 @@ from faktaark.errors import InputError, UsageError
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["encode", "pdfs_in", "render_pages", "sheet_label", "sheets_in", "write_pngs"]
+__all__ = ["encode", "page_texts", "pdfs_in", "render_pages", "sheet_label", "sheets_in",
+           "write_pngs"]  # fmt: skip
 
 
 def render_pages(pdf: Path | bytes, dpi: float) -> list[Image]:
@@ -77,3 +78,22 @@ def sheet_label(pdf: Path) -> tuple[int, str]:
 def sheets_in(folder: Path) -> list[tuple[int, str, Path]]:
     """The screen PDFs of a batch folder as (code, name, path), by code."""
     return sorted((*sheet_label(p), p) for p in pdfs_in(folder))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of every page of a PDF, as a reader extracts it (whitespace folded)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for i in range(len(doc)):
+            tp = doc[i].get_textpage()
+            text = tp.get_text_range()
+            for hyphen in ("\ufffe", "\u00ad", "\x02"):  # PDFium's marks of a soft hyphen
+                text = text.replace(hyphen, "")
+            out.append(" ".join(text.split()))
+            tp.close()
+        return out
+    finally:
+        doc.close()

@@ -164,7 +164,22 @@ def frame(
     df = df.with_columns(df["kommunekode"].replace_strict(names).alias("kommune"))
     if codes is not None:
         df = df.filter(df["kommunekode"].is_in(list(codes)))
-    return df.select(*ID_COLUMNS, *INDICATOR_NAMES)
+    return whole_numbers(df.select(*ID_COLUMNS, *INDICATOR_NAMES))
+
+
+def whole_numbers(df: pl.DataFrame) -> pl.DataFrame:
+    """The counts and ranks as integers (Int64) where every value is whole, as `frame` hands
+    them out: CSV says 4614, not 4614.0. (The planner keeps its floats.)"""
+    from faktaark.core.fields import INDICATORS
+
+    casts = []
+    for ind in INDICATORS:
+        if ind.kind not in ("count", "rank") or ind.name not in df.columns:
+            continue
+        col = df[ind.name]
+        if col.dtype.is_float() and bool(((col - col.round(0)).abs().fill_null(0) == 0).all()):
+            casts.append(col.cast(pl.Int64))
+    return df.with_columns(casts) if casts else df
 
 
 FORMATS = ("csv", "json", "parquet")
@@ -184,7 +199,10 @@ def write_frame(
         raise UsageError(f"Unknown format {fmt!r}: use {', '.join(FORMATS)}.")
     if fmt == "parquet":
         if out is None:
-            raise UsageError("Parquet is a binary format: give a file to write (--out x.parquet).")
+            raise UsageError(
+                "Parquet is a binary format: give a file to write it to.",
+                advice="Use --out x.parquet.",
+            )
         buf = io.BytesIO()
         frame.write_parquet(buf)
         data = buf.getvalue()

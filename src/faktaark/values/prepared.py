@@ -13,6 +13,7 @@ from pathlib import Path
 
 from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset
+from faktaark.errors import DataError, Issue
 from faktaark.values.sheet import SheetData
 
 __all__ = ["Prepared", "cached_prepare", "prepare_edition"]
@@ -48,6 +49,31 @@ class Prepared:
 
     def codes(self) -> list[int]:
         return sorted(self.rows)
+
+    def blocked_for(self, kommune: Kommune, compares: bool) -> DataError | None:
+        """The error that stops this municipality's sheet when rows were left out as
+        invalid (`Dataset.blocked`): its own row's, or, for a layout that compares
+        municipalities (`compares`), any row's. None when the sheet can be built."""
+        own = self.dataset.blocked_issues(kommune.kode, self.udgave)
+        if own:
+            return DataError(own, f"{kommune.navn}: its row has errors; the sheet is not built.")
+        every = self.dataset.blocked_issues(udgave=self.udgave) if compares else []
+        if every:
+            names = ", ".join(sorted({i.kommune or "?" for i in every}))
+            return DataError(
+                every,
+                f"{kommune.navn}: this layout compares municipalities, and the rows of "
+                f"{names} have errors; the sheet is not built.",
+            )
+        return None
+
+    def blocked_warnings(self) -> list[Issue]:
+        """The errors of the left-out rows, as warnings for the sheets they do not stop."""
+        return [
+            Issue(f"{i.message} (this row's sheet is not built)", i.file, i.row, i.column,
+                  i.kommune, severity="warning")
+            for i in self.dataset.blocked_issues(udgave=self.udgave)
+        ]  # fmt: skip
 
 
 def prepare_edition(dataset: Dataset, udgave: int | None = None) -> Prepared:
