@@ -75,7 +75,9 @@ def layouts_check(
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
 ) -> None:
-    """Plan each layout for all 98 and worst cases; list the tightest boxes; exit 1 on overflow."""
+    """Plan each layout for all 98 and worst cases; list the tightest boxes; check the print
+    colour rules; exit 1 on an overflow or a broken print colour rule."""
+    from rich.markup import escape
     from rich.table import Table
 
     targets: list[str] = list(names or [str(p) for p in api.available_layouts()])
@@ -95,10 +97,15 @@ def layouts_check(
         out.print(table)
         for f in report.failures:
             err.print(f"[bold red]Overflow:[/] {f}", markup=True)
+        for p in report.print_colours:
+            err.print(f"[bold red]Print colour:[/] {escape(p)}", markup=True)
         if report.failures:
-            failed = True
             err.print(f"{report.layout}: {len(report.failures)} sheet(s) do not fit.")
         else:
             err.print(f"{report.layout}: all {report.sheets} sheets fit.")
+        if report.print_colours:
+            n = len(report.print_colours)
+            err.print(f"{report.layout}: {n} print colour rule(s) broken (see the README).")
+        failed = failed or not report.ok
     if failed:
         raise typer.Exit(1)

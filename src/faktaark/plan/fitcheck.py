@@ -38,10 +38,11 @@ class FitReport:
     sheets: int = 0
     rooms: list[BoxRoom] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    print_colours: list[str] = field(default_factory=list)  # broken print colour rules
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.print_colours
 
     def tightest(self, n: int = 12) -> list[BoxRoom]:
         return sorted(self.rooms, key=lambda r: (r.room, r.scale))[:n]
@@ -87,7 +88,9 @@ def check_fit(
     from faktaark.plan.planner import make_plan
     from faktaark.values.prepared import prepare_edition
 
-    report = FitReport(layout.name)
+    from faktaark.layout.print_colours import print_colour_problems
+
+    report = FitReport(layout.name, print_colours=print_colour_problems(layout))
     best: dict[tuple[int, str], BoxRoom] = {}
     worst_ds, worst_codes = worst_case_dataset(ds, udgave)
     runs: list[tuple[str, Dataset, list[Kommune]]] = [
