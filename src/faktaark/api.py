@@ -18,6 +18,7 @@ from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset
 from faktaark.errors import BatchError, Issue
 from faktaark.layout.model import Layout
+from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
 from faktaark.values.prepared import Prepared
 
@@ -27,14 +28,15 @@ if TYPE_CHECKING:
     from faktaark.builder.batch import SheetOutcome
     from faktaark.data.editions import DiffReport
     from faktaark.pdf.inspect import PdfReport
+    from faktaark.pdf.preflight_report import Preflight
     from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
-           "example_data_csv", "fit_check", "flag_against_previous", "indicators",
-           "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
+           "example_data_csv", "fit_check", "flag_against_previous", "indicators", "list_kommuner",
+           "load", "load_layout_for", "plan_sheet", "preflight", "prepare", "preview_pages",
            "read_columns_file", "resolve_kommuner", "statbank_import", "validate", "write_file",
            "write_indicators"]  # fmt: skip
 
@@ -111,19 +113,16 @@ def indicators(
 
     ds = data.dataset if isinstance(data, Prepared) else load(data)
     udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
-    codes = None
-    if kommune is not None:
-        queries = [kommune] if isinstance(kommune, (str, int)) else list(kommune)
-        codes = [k.kode for k in resolve_kommuner(queries)]
+    queries = [kommune] if isinstance(kommune, (str, int)) else kommune
+    codes = None if queries is None else [k.kode for k in resolve_kommuner(list(queries))]
     return frame(ds.edition(udgave), ds.folketal, codes)
 
 
 def write_indicators(
     frame: pl.DataFrame, fmt: str | None = None, out: str | Path | None = None
 ) -> str | None:
-    """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, with
-    every number at full precision: to the file `out` (atomically; `fmt` defaults to its
-    suffix) or, for CSV and JSON, returned as text when `out` is None."""
+    """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, every
+    number at full precision: to `out` (atomically; `fmt` defaults to its suffix) or returned."""
     from faktaark.values.indicators import write_frame
 
     return write_frame(frame, fmt, out)
@@ -133,12 +132,9 @@ def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[d
     """The 98 municipalities with code, names, region and the data source of their figures."""
     ds = load(data)
     source = {r.kommunekode: r.values.get("datakilde") for r in ds.edition(udgave)}
-    return [
-        {"kommunekode": k.kode, "kommune": k.navn, "officielt_navn": k.officielt_navn,
-         "region": k.region, "region_fra_2027": k.region_fra_2027, "slug": k.slug,
-         "datakilde": source.get(k.kode)}
-        for k in register()
-    ]  # fmt: skip
+    return [{"kommunekode": k.kode, "kommune": k.navn, "officielt_navn": k.officielt_navn,
+             "region": k.region, "region_fra_2027": k.region_fra_2027, "slug": k.slug,
+             "datakilde": source.get(k.kode)} for k in register()]  # fmt: skip
 
 
 def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
@@ -176,14 +172,13 @@ def build(
     data: DataLike = None,
     layout: str | Path | Layout | None = None,
     out: str | Path = DEFAULT_OUT,
-    print_variant: bool = False,
+    print_variant: bool | str = False,
     udgave: int | None = None,
     validate: str = "full",
 ) -> BuildResult:
     """Build one municipality's sheet into `out/` (created if missing) and return the result.
-
-    `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
-    check only) or "none"."""
+    `print_variant`: also the print PDF (`True` or "x4": PDF/X-4, "x1a": PDF/X-1a:2003).
+    `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" or "none"."""
     check_mode(validate)
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
@@ -196,7 +191,7 @@ def build_many(
     data: DataLike = None,
     layout: str | Path | Layout | None = None,
     out: str | Path = DEFAULT_OUT,
-    print_variant: bool = False,
+    print_variant: bool | str = False,
     udgave: int | None = None,
     validate: str = "sample",
     jobs: int | None = None,
@@ -216,8 +211,8 @@ def build_many(
       since it was written (incremental; `force` rebuilds). A skipped sheet's result has
       `skipped=True` and no provenance object (its sidecar is `provenance_path`).
     - `validate`: "sample" (the command line's default: the full validator on the first sheet
-      and every 32nd), "full", "fast" or "none". `on_result(result)`: progress, as they finish.
-    """
+      and every 32nd), "full", "fast" or "none". `on_result(result)`: progress, as they finish;
+      `print_variant` as for `build`."""
     from faktaark.builder.batch import outcome_result, run_batch
 
     check_mode(validate, batch=True)
@@ -235,7 +230,7 @@ def build_many(
                 on_result(res)
 
     report = run_batch(
-        todo, prep, lay, target, variants=("screen", "print") if print_variant else ("screen",),
+        todo, prep, lay, target, variants=variants_for(print_variant),
         jobs=jobs, validate=validate, force=force, fail_fast=fail_fast, progress=arrived,
         manifest=manifest, keep_results=True,
     )  # fmt: skip
@@ -319,10 +314,17 @@ def fit_check(
 
 
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
-    """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
+    """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
     from faktaark.pdf.inspect import inspect_pdf
 
     return [inspect_pdf(p, validate=validate) for p in paths]
+
+
+def preflight(paths: Sequence[str | Path]) -> list[Preflight]:
+    """Preflight print PDFs (a `Preflight` per file; a bad file gets `.error`, never raises)."""
+    from faktaark.pdf.preflight import preflight as one
+
+    return [one(p) for p in paths]
 
 
 def available_layouts() -> list[Path]:

@@ -25,7 +25,7 @@ from faktaark.core.kommuner import Kommune
 from faktaark.core.resources import data_file, fonts_dir
 from faktaark.errors import FaktaarkError
 from faktaark.layout.model import Layout
-from faktaark.layout.rules import compares_municipalities, manifest_name
+from faktaark.layout.rules import compares_municipalities, is_print, manifest_name
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
@@ -146,7 +146,8 @@ def _build(job: tuple[int, str, str]) -> SheetOutcome:
     t0 = time.perf_counter()
     outcome = SheetOutcome(kode, k.navn, key)
     try:
-        res = build_sheet(k, w["prep"], w["layout"], w["out"], "print" in w["variants"], mode)
+        printed = next((v for v in w["variants"] if is_print(v)), False)
+        res = build_sheet(k, w["prep"], w["layout"], w["out"], printed, mode)
     except FaktaarkError as exc:
         outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
     else:

@@ -51,9 +51,18 @@ def build(
         bool,
         typer.Option(
             "--print",
-            help="Also write the print variant (-tryk.pdf: CMYK, 3 mm bleed, crop marks).",
+            help="Also write the print variant (-tryk.pdf: PDF/X-4 and PDF/A-2b, CMYK, "
+            "3 mm bleed, crop marks).",
         ),
     ] = False,
+    print_standard: Annotated[
+        str,
+        typer.Option(
+            "--print-standard",
+            help="The print variant's PDF/X standard: x4 (PDF/X-4, also PDF/A-2b; default) "
+            "or x1a (PDF/X-1a:2003, also PDF/A-2b).",
+        ),
+    ] = "x4",
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
@@ -89,6 +98,8 @@ def build(
     as_json: JsonOpt = False,
 ) -> None:
     """Build fact sheets: `faktaark build --kommune Glostrup` -> faktaark/161-glostrup.pdf."""
+    if print_standard != "x4" and not print_:
+        _usage("--print-standard needs --print.")
     if not kommune and not all_:
         _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
     if kommune and all_:
@@ -111,10 +122,13 @@ def build(
     todo = targets if targets is not None else api.resolve_kommuner()
     if validate not in ("full", "sample", "fast"):
         _usage(f"--validate must be full, sample or fast, got {validate!r}")
+    if print_standard not in ("x4", "x1a"):
+        _usage(f"--print-standard must be x4 or x1a, got {print_standard!r}")
+    printed = "print" if print_standard == "x4" else "print-x1a"  # faktaark.layout.rules
     from faktaark.cli.build import build_and_report
 
     build_and_report(
-        todo, prep, lay, out, variants=("screen", "print") if print_ else ("screen",), jobs=jobs,
+        todo, prep, lay, out, variants=("screen", printed) if print_ else ("screen",), jobs=jobs,
         validate="none" if no_validate else validate, force=force, fail_fast=fail_fast,
         timings=timings, quiet=quiet, as_json=as_json, combine=combine, err=err,
     )  # fmt: skip

@@ -28,9 +28,18 @@ def check(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip the PDF/A and PDF/UA validators.")
     ] = False,
+    print_: Annotated[
+        bool,
+        typer.Option(
+            "--print", help="Preflight print files as a print shop does (= faktaark preflight)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
+    if print_:
+        preflight(files, as_json)
+        return
     reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
@@ -53,6 +62,32 @@ def check(
             for problem in r.problems:
                 out.print(f"  [red]problem:[/] {problem}", markup=True)
             out.print("  OK" if r.ok else "  NOT OK")
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+@root.command()
+def preflight(
+    files: Annotated[list[Path], typer.Argument(help="Print PDFs to preflight.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Preflight print PDFs: page boxes, ink coverage, small and white text, overprint, thin
+    strokes, registration colour, PDF/X and PDF/A identification, annotations in the trim.
+    Exit 1 if any file breaks a rule or cannot be read (one line naming the file)."""
+    reports = _run(lambda: api.preflight(files))
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        out, err = _out_console(), _err_console()
+        for r in reports:
+            if r.error is not None:
+                err.print(r.summary(), markup=False)
+            else:
+                out.print("\n".join(r.lines()), markup=False, highlight=False)
+        bad = [r for r in reports if not r.ok]
+        err.print(
+            f"Preflight: {len(reports) - len(bad)} of {len(reports)} file(s) pass.", markup=False
+        )
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
 

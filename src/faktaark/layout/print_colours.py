@@ -41,7 +41,7 @@ MIN_REVERSE_STROKE_PT = 0.5  # no white line on a tint thinner than this
 
 
 def cmyk_label(c: Color) -> str:
-    """"brand (M100 Y70 K18)"."""
+    """ "brand (M100 Y70 K18)"."""
     if c.separation:
         return f"{c.name} (/Separation /{c.separation})"
     parts = [f"{n}{round(v * 100)}" for n, v in zip("CMYK", c.cmyk, strict=True) if v > 0.0005]

@@ -15,8 +15,9 @@ __all__ = [
     "compares_municipalities",
     "is_print",
     "manifest_name",
-    "print_variant",
+    "print_variant_of",
     "sheet_stem",
+    "variants_for",
 ]
 
 MANIFEST = "manifest.json"
@@ -29,7 +30,19 @@ def is_print(variant: str) -> bool:
     return variant in PRINT_STANDARDS
 
 
-def print_variant(standard: str) -> str:
+def variants_for(print_variant: bool | str) -> tuple[str, ...]:
+    """The variants a build writes: ("screen",), or with the print variant ("screen", "print")
+    (`True` or "x4": PDF/X-4) or ("screen", "print-x1a") ("x1a": PDF/X-1a:2003)."""
+    if not print_variant:
+        return ("screen",)
+    if print_variant is True:
+        return ("screen", "print")
+    if print_variant in PRINT_STANDARDS:  # a variant name
+        return ("screen", str(print_variant))
+    return ("screen", print_variant_of(str(print_variant)))
+
+
+def print_variant_of(standard: str) -> str:
     """The variant name of a `--print-standard` ("x4" -> "print", "x1a" -> "print-x1a")."""
     for variant, std in PRINT_STANDARDS.items():
         if std == standard:

@@ -16,11 +16,10 @@ __all__ = ["make_pdf"]
 def make_pdf(plan: SheetPlan, variant: str = "screen") -> bytes:
     """Render a plan to finished PDF bytes (`variant`: "screen", "print" (PDF/X-4) or
     "print-x1a" (PDF/X-1a:2003))."""
+    from faktaark.layout.rules import PRINT_STANDARDS
     from faktaark.pdf import pdfa, render
     from faktaark.pdf.metadata import DocMeta, meta_date
     from faktaark.pdf.printgeom import REGISTRATION, PrintGeometry
-
-    from faktaark.layout.rules import PRINT_STANDARDS
 
     standard = PRINT_STANDARDS.get(variant)
     geometry = None

@@ -131,7 +131,8 @@ class _Painter:
         hit = self._ops.get(key)
         if hit is None and self.cmyk and col.separation:
             space = self._separation(col.separation)
-            hit = f"{space} {'cs' if fill else 'CS'} {self._fp(max(col.cmyk))} {'scn' if fill else 'SCN'}"
+            tint = self._fp(max(col.cmyk))
+            hit = f"{space} cs {tint} scn" if fill else f"{space} CS {tint} SCN"
             self._ops[key] = hit
         elif hit is not None and self.cmyk and col.separation:
             self._separation(col.separation)  # this page's resources name it too

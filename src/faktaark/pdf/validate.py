@@ -76,9 +76,7 @@ def _pikepdf_verdict(data: bytes, printed: bool) -> str:
     failed = [
         f"[{f.kind}] {f.rule} at {f.where}: {f.message}"
         for f in rep.findings
-        if not (
-            printed and f.kind == "unsupported" and NOT_JUDGED.get(f.rule, "\0") in f.message
-        )
+        if not (printed and f.kind == "unsupported" and NOT_JUDGED.get(f.rule, "\0") in f.message)
     ]
     return "pass" if not failed else "fail: " + "; ".join(failed[:3])
 
@@ -93,9 +91,13 @@ def declare_2b(xmp: str) -> str:
         xmp = re.sub(rf"\s*<{prefix}:(\w+)\s*>.*?</{prefix}:\1\s*>", "", xmp, flags=re.S)
         xmp = re.sub(rf"\s*<{prefix}:\w+\s*/>", "", xmp)
         xmp = re.sub(rf"\s+{prefix}:\w+{attr}", "", xmp)
-    xmp = re.sub(r"\s*<pdfaExtension:schemas\s*>.*?</pdfaExtension:schemas\s*>", "", xmp, flags=re.S)
+    xmp = re.sub(
+        r"\s*<pdfaExtension:schemas\s*>.*?</pdfaExtension:schemas\s*>", "", xmp, flags=re.S
+    )
     xmp = re.sub(r"\s*<pdfaExtension:schemas\s*/>", "", xmp)
-    xmp = re.sub(rf"\s+xmlns:(?:pdfuaid|pdfxid|pdfaExtension|pdfaSchema|pdfaProperty){attr}", "", xmp)
+    xmp = re.sub(
+        rf"\s+xmlns:(?:pdfuaid|pdfxid|pdfaExtension|pdfaSchema|pdfaProperty){attr}", "", xmp
+    )
     xmp = re.sub(r"(<pdfaid:conformance\s*>\s*)[Aa](\s*<)", r"\1B\2", xmp)
     return re.sub(r"(pdfaid:conformance\s*=\s*[\"'])[Aa]([\"'])", r"\1B\2", xmp)
 

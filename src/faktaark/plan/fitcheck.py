@@ -85,10 +85,9 @@ def check_fit(
     progress: Callable[[str], None] | None = None,
 ) -> FitReport:
     """Plan `layout` for all 98 and the worst cases; collect rooms and every failure."""
+    from faktaark.layout.print_colours import print_colour_problems
     from faktaark.plan.planner import make_plan
     from faktaark.values.prepared import prepare_edition
-
-    from faktaark.layout.print_colours import print_colour_problems
 
     report = FitReport(layout.name, print_colours=print_colour_problems(layout))
     best: dict[tuple[int, str], BoxRoom] = {}
