@@ -185,7 +185,7 @@ def test_print_variant_validates_as_pdfa_2b(both: api.BuildResult) -> None:
     assert set(report.verdicts.values()) == {"pass"}
     assert "PDF/A-2b (page-validation)" in report.verdicts
     assert any(k.startswith("PDF/A-2b (pikepdf") for k in report.verdicts)
-    assert report.color_spaces == ["CSAll", "DeviceCMYK"]
+    assert report.color_spaces == ["DeviceCMYK", "Separation All"]
     with pikepdf.open(both.files[1].path) as pdf:
         assert int(pdf.Root.OutputIntents[0].DestOutputProfile.N) == 4
 
