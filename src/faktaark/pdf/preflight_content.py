@@ -25,6 +25,7 @@ from faktaark.pdf.preflight_ink import (
     BLACK,
     Font,
     PageText,
+    Paint,
     Raster,
     apply,
     cs_info,
@@ -321,26 +322,22 @@ class Interp:
 
     # -- painting
 
-    def _overprint(self, gs: GState, fill: bool) -> bool:
-        return gs.op if fill else gs.OP
+    def _tally(self, what: str, gs: GState, paint: Paint) -> None:
+        """An object painted with overprint on: counted (and with OPM 1), white ones apart."""
+        for key in (what, "OPM 1") if gs.opm == 1 else (what,):
+            self.report.overprint[key] = self.report.overprint.get(key, 0) + 1
+        self.white_overprint += paint.white
 
     def _fill(self, path: list[list[tuple[float, float]]], gs: GState, evenodd: bool) -> None:
-        ov = gs.op
-        if ov:
-            self.report.overprint["fill"] = self.report.overprint.get("fill", 0) + 1
-            if gs.opm == 1:
-                self.report.overprint["OPM 1"] = self.report.overprint.get("OPM 1", 0) + 1
-            if gs.fill.white:
-                self.white_overprint += 1
-        self.r.paint(path, gs.fill, ov, gs.opm, evenodd=evenodd)
+        if gs.op:
+            self._tally("fill", gs, gs.fill)
+        self.r.paint(path, gs.fill, gs.op, gs.opm, evenodd=evenodd)
 
     def _stroke(self, path: list[list[tuple[float, float]]], gs: GState) -> None:
         width = gs.lw * scale_of(gs.ctm)
         ov = gs.OP
         if ov:
-            self.report.overprint["stroke"] = self.report.overprint.get("stroke", 0) + 1
-            if gs.stroke.white:
-                self.white_overprint += 1
+            self._tally("stroke", gs, gs.stroke)
         pts = [p for ring in path for p in ring]
         outside = pts and all(not inside(p, self.bleed) for p in pts)
         if outside:  # in the slug: a printer's mark
@@ -392,9 +389,7 @@ class Interp:
         at = ((x0 - self.trim[0]) * 25.4 / 72, (self.trim[3] - y0) * 25.4 / 72)
         self.texts.append(PageText(self.page_no, eff, paint, ov, n, bg, at))
         if ov:
-            self.report.overprint["text"] = self.report.overprint.get("text", 0) + 1
-            if paint.white:
-                self.white_overprint += 1
+            self._tally("text", gs, paint)
         if eff < SMALL_TEXT_PT:
             self.report.small_text[paint.inks] = self.report.small_text.get(paint.inks, 0) + 1
         self.r.paint([ring], paint, ov, gs.opm)

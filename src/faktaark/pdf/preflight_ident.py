@@ -180,6 +180,10 @@ def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
                         f"the /GTS_PDFX profile has {n} components; CMYK (4) expected",
                     )
                 )
+            head = prof.read_bytes()[:20]
+            if head[12:16] not in (b"prtr", b"mntr") or head[16:20] not in (b"CMYK", b"RGB "):
+                got = head[12:20].decode("latin-1", "replace")
+                f.append(Finding("x-intent", f"the profile is not an output profile ({got!r})"))
         elif x1a:
             if not oi.get("/RegistryName"):
                 f.append(
