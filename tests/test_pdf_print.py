@@ -205,3 +205,10 @@ def test_every_print_sheet_is_pdfx4_pdfa2b_and_passes_preflight(
         if report.pdfx != "PDF/X-4" or report.pdfa != "PDF/A-2B" or report.ink_max > 300:
             failures.append(f"{k.navn}: {report.summary()}")
     assert not failures, failures[:10]
+
+
+def test_an_unknown_print_standard_is_a_usage_error(tmp_path: Path) -> None:
+    from faktaark.errors import UsageError
+
+    with pytest.raises(UsageError, match="x4 or x1a"):
+        faktaark.build("Glostrup", out=tmp_path, print_variant="x9")
