@@ -1,7 +1,8 @@
 """A plan into finished PDF bytes: drawn by `render`, finished as PDF/A (and PDF/UA) by `pdfa`.
 
 screen: RGB, tagged PDF/UA-1 + PDF/A-2a; print: CMYK with 3 mm bleed and crop marks, PDF/A-2b
-with a FOGRA39 output intent. Validating the bytes is not this module's business: the build
+with a FOGRA39 output intent and PDF/X-4 ("print") or PDF/X-1a:2003 ("print-x1a") in the same
+file. Validating the bytes is not this module's business: the build
 stage asks `faktaark.pdf.validate` for a verdict before anything is written.
 """
 

@@ -1,7 +1,8 @@
 """Finishing a drawn sheet as PDF/A: structure tree, PDF/A + PDF/UA metadata, fixed IDs.
 
 The screen variant becomes tagged PDF/UA-1 and PDF/A-2a (sRGB output intent); the print
-variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged. The objects are
+variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged, and at the same
+time PDF/X-4 or PDF/X-1a:2003 (its PDF/X parts: `faktaark.pdf.pdfx`). The objects are
 added to ReportLab's own document before it is written, so the file is written once and never
 parsed again. Everything is deterministic: dates come from the data edition (or
 SOURCE_DATE_EPOCH), the document ID is derived from the page content, and ReportLab fixes the

@@ -3,8 +3,9 @@
 No layout decision is made here. Every drawing operation of the plan becomes PDF operators;
 decoration is wrapped as `/Artifact` marked content and each structure node's operations as
 `/<Role> <</MCID n>> BDC ... EMC`, so `pdfa.py` can build the structure tree afterwards.
-The same function draws the screen variant (RGB) and the print variant (CMYK, on a larger
-page with bleed and crop marks; see `printgeom.py`).
+The same function draws the screen variant (RGB) and the print variant (CMYK as the layout
+declares it, overprint where a colour asks for it, on a larger page with bleed and crop marks
+in the registration colour, no link annotations; see `printgeom.py`).
 """
 
 from __future__ import annotations
