@@ -32,7 +32,13 @@ TOP = {"faktaark": "api", "faktaark.__main__": "cli"}
 LIBRARIES = {
     "reportlab": ("faktaark.pdf.", "faktaark.text.fonts"),  # fonts: ReportLab's TTF metrics
     "rl_accel": ("faktaark.pdf.", "faktaark.text.fonts"),
-    "pikepdf": ("faktaark.pdf.inspect", "faktaark.pdf.combine", "faktaark.pdf.validate"),
+    # the preflight (faktaark.pdf.preflight and its modules) reads PDFs with pikepdf
+    "pikepdf": (
+        "faktaark.pdf.inspect",
+        "faktaark.pdf.combine",
+        "faktaark.pdf.validate",
+        "faktaark.pdf.preflight",
+    ),
     "page": ("faktaark.pdf.validate",),  # page-validation
     "typer": ("faktaark.cli.",),
     "rich": ("faktaark.cli.",),
@@ -42,7 +48,7 @@ LIBRARIES = {
     "fastexcel": ("faktaark.data.readers",),
     "pyphen": ("faktaark.text.linebreak",),
     "pypdfium2": ("faktaark.review.",),
-    "PIL": ("faktaark.review.",),
+    "PIL": ("faktaark.review.", "faktaark.pdf.preflight_ink"),  # the preflight's separations
     "watchfiles": ("faktaark.review.watch",),
 }
 # What the command line may import at run time: the public API, the batch engine (for its

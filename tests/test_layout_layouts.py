@@ -155,9 +155,9 @@ LAYOUT_ERRORS = [
     ),
     (
         "layout.toml",
-        "brand = { cmyk = [0, 100, 70, 18] }",
-        "brand = { cmyk = [0, 120, 70, 18] }",
-        "colors.brand.cmyk.1",
+        "brand_dark = { cmyk = [0, 100, 70, 45] }",
+        "brand_dark = { cmyk = [0, 120, 70, 45] }",
+        "colors.brand_dark.cmyk.1",
         None,
     ),
     (

@@ -16,17 +16,17 @@ from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset
-from faktaark.errors import BatchError, Issue
 from faktaark.layout.model import Layout
+from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
-    from faktaark.builder.batch import SheetOutcome
     from faktaark.data.editions import DiffReport
     from faktaark.pdf.inspect import PdfReport
+    from faktaark.pdf.preflight_report import Preflight
     from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
            "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
-           "example_data_csv", "fit_check", "indicators",
-           "list_kommuner", "load", "load_layout_for", "plan_sheet", "prepare", "preview_pages",
+           "example_data_csv", "fit_check", "indicators", "list_kommuner", "load",
+           "load_layout_for", "plan_sheet", "preflight", "prepare", "preview_pages",
            "preview_server", "proof", "read_columns_file", "resolve_kommuner", "statbank_import",
            "validate", "write_file", "write_indicators"]  # fmt: skip
 
@@ -45,8 +45,13 @@ DEFAULT_OUT = Path("faktaark")
 
 
 def load(
-    data: DataLike = None, *, columns: dict[str, str] | None = None, sheet: str | None = None,
-    source: str | None = None, strict: bool = True) -> Dataset:  # fmt: skip
+    data: DataLike = None,
+    *,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+    source: str | None = None,
+    strict: bool = True,
+) -> Dataset:
     """Read and validate figures (bundled data when `data` is None). Raises `DataError`. A
     DataFrame updates rows of the bundled data or of the files before it (`faktaark.data.frames`),
     named `source`; `strict=False`: rows with errors are left out (`Dataset.blocked`)."""
@@ -77,8 +82,10 @@ def prepare(
     *,
     udgave: int | None = None,
     columns: dict[str, str] | None = None,
-    sheet: str | None = None, source: str | None = None, strict: bool = False,
-) -> Prepared:  # fmt: skip
+    sheet: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+) -> Prepared:
     """Load (if needed) and compute every indicator once for one edition; unless `strict`, a
     row with errors stops only the sheets that need it (its own; all, if a layout compares).
 
@@ -117,19 +124,16 @@ def indicators(
 
     ds = data.dataset if isinstance(data, Prepared) else load(data)
     udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
-    codes = None
-    if kommune is not None:
-        queries = [kommune] if isinstance(kommune, (str, int)) else list(kommune)
-        codes = [k.kode for k in resolve_kommuner(queries)]
+    queries = [kommune] if isinstance(kommune, (str, int)) else kommune
+    codes = None if queries is None else [k.kode for k in resolve_kommuner(list(queries))]
     return frame(ds.edition(udgave), ds.folketal, codes)
 
 
 def write_indicators(
     frame: pl.DataFrame, fmt: str | None = None, out: str | Path | None = None
 ) -> str | None:
-    """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, with
-    every number at full precision: to the file `out` (atomically; `fmt` defaults to its
-    suffix) or, for CSV and JSON, returned as text when `out` is None."""
+    """Write an `indicators()` frame as CSV, JSON (a list of row objects) or Parquet, every
+    number at full precision: to `out` (atomically; `fmt` defaults to its suffix) or returned."""
     from faktaark.values.indicators import write_frame
 
     return write_frame(frame, fmt, out)
@@ -175,7 +179,7 @@ def build(
     data: DataLike = None,
     layout: str | Path | Layout | None = None,
     out: str | Path = DEFAULT_OUT,
-    print_variant: bool = False,
+    print_variant: bool | str = False,
     udgave: int | None = None,
     validate: str = "full",
     source: str | None = None,
@@ -183,6 +187,7 @@ def build(
 ) -> BuildResult:
     """Build one municipality's sheet into `out/` (created if missing) and return the result.
 
+    `print_variant`: also the print PDF (`True` or "x4": PDF/X-4, "x1a": PDF/X-1a:2003).
     `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
     check only) or "none". `source`, `strict`: see `load`."""
     check_mode(validate)
@@ -197,7 +202,7 @@ def build_many(
     data: DataLike = None,
     layout: str | Path | Layout | None = None,
     out: str | Path = DEFAULT_OUT,
-    print_variant: bool = False,
+    print_variant: bool | str = False,
     udgave: int | None = None,
     validate: str = "sample",
     jobs: int | None = None,
@@ -217,37 +222,17 @@ def build_many(
       since it was written (incremental; `force` rebuilds). A skipped sheet's result has
       `skipped=True` and no provenance object (its sidecar is `provenance_path`).
     - `validate`: "sample" (the command line's default: the full validator on the first sheet
-      and every 32nd), "full", "fast" or "none". `on_result(result)`: progress, as they finish.
-    """
-    from faktaark.builder.batch import outcome_result, run_batch
+      and every 32nd), "full", "fast" or "none". `on_result(result)`: progress, as they finish;
+      `print_variant` as for `build`."""
+    from faktaark.builder.results import build_results
 
     check_mode(validate, batch=True)
     prep = prepare(data, udgave=udgave)
-    lay = _layout(layout, prep.dataset)
-    todo = resolve_kommuner(kommuner)
-    target = Path(out)
-    results: dict[int, BuildResult] = {}
-
-    def arrived(o: SheetOutcome) -> None:
-        res = outcome_result(o, lay.name, target)
-        if res is not None:
-            results[o.kommunekode] = res
-            if on_result is not None:
-                on_result(res)
-
-    report = run_batch(
-        todo, prep, lay, target, variants=("screen", "print") if print_variant else ("screen",),
-        jobs=jobs, validate=validate, force=force, fail_fast=fail_fast, progress=arrived,
-        manifest=manifest, keep_results=True,
+    return build_results(
+        resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), Path(out),
+        variants=variants_for(print_variant), jobs=jobs, validate=validate, force=force,
+        fail_fast=fail_fast, manifest=manifest, on_result=on_result,
     )  # fmt: skip
-    built = [results[k.kode] for k in todo if k.kode in results]
-    if report.failed or report.interrupted:
-        issues = [Issue(o.error, kommune=o.kommune) for o in report.failed]
-        what = f"{len(report.failed)} of {len(todo)} sheets failed"
-        if report.interrupted:
-            what = f"interrupted after {len(built)} of {len(todo)} sheets"
-        raise BatchError(f"{what}.", issues, results=built)
-    return built
 
 
 def preview_pages(
@@ -341,10 +326,17 @@ def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLik
 
 
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
-    """Inspect PDFs as a print shop would (`check.PdfReport` per file)."""
+    """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
     from faktaark.pdf.inspect import inspect_pdf
 
     return [inspect_pdf(p, validate=validate) for p in paths]
+
+
+def preflight(paths: Sequence[str | Path]) -> list[Preflight]:
+    """Preflight print PDFs (a `Preflight` per file; a bad file gets `.error`, never raises)."""
+    from faktaark.pdf.preflight import preflight as one
+
+    return [one(p) for p in paths]
 
 
 def available_layouts() -> list[Path]:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from faktaark._version import __version__
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
@@ -25,13 +25,10 @@ from faktaark.core.kommuner import Kommune
 from faktaark.core.resources import data_file, fonts_dir
 from faktaark.errors import FaktaarkError
 from faktaark.layout.model import Layout
-from faktaark.layout.rules import compares_municipalities, manifest_name
+from faktaark.layout.rules import compares_municipalities, is_print, manifest_name
 from faktaark.values.prepared import Prepared
 
-if TYPE_CHECKING:
-    from faktaark.builder.sheet import BuildResult
-
-__all__ = ["BatchReport", "SheetOutcome", "outcome_result", "run_batch", "shared_key", "sheet_key"]
+__all__ = ["BatchReport", "SheetOutcome", "run_batch", "shared_key", "sheet_key"]
 
 
 @dataclass
@@ -146,7 +143,8 @@ def _build(job: tuple[int, str, str]) -> SheetOutcome:
     t0 = time.perf_counter()
     outcome = SheetOutcome(kode, k.navn, key)
     try:
-        res = build_sheet(k, w["prep"], w["layout"], w["out"], "print" in w["variants"], mode)
+        printed = next((v for v in w["variants"] if is_print(v)), False)
+        res = build_sheet(k, w["prep"], w["layout"], w["out"], printed, mode)
     except FaktaarkError as exc:
         outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
     else:
@@ -305,24 +303,3 @@ def _execute(
         raise
     finally:
         pool.join()
-
-
-def outcome_result(o: SheetOutcome, layout_name: str, out: Path) -> BuildResult | None:
-    """A sheet's `BuildResult`: the one its worker made, or (skipped) one from the manifest."""
-    from faktaark.builder.provenance import sidecar_path
-    from faktaark.builder.sheet import BuildResult, OutputFile
-    from faktaark.errors import Issue
-
-    if o.status == "built" and isinstance(o.result, BuildResult):
-        return o.result
-    if o.status != "skipped":
-        return None
-    files = tuple(
-        OutputFile(out / f["file"], f["variant"], f["pages"], f["bytes"], f["sha256"])
-        for f in o.files
-    )
-    return BuildResult(
-        o.kommunekode, o.kommune, layout_name, files, o.eksempel,
-        warnings=tuple(Issue(w) for w in o.warnings), skipped=True,
-        provenance_path=sidecar_path(files[0].path) if files else None,
-    )  # fmt: skip

@@ -73,12 +73,13 @@ def build_sheet(
     prep: Prepared,
     lay: Layout,
     out: Path,
-    print_variant: bool = False,
+    print_variant: bool | str = False,
     validate: str = "full",
 ) -> BuildResult:
     """Build one municipality's sheet into `out/`: the screen PDF (and with `print_variant`
-    the print PDF), each checked as `validate` says ("full", "fast", "none"), and the
-    provenance sidecar."""
+    the print PDF: `True` or "x4" PDF/X-4, "x1a" PDF/X-1a:2003, or a print variant's name),
+    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar."""
+    from faktaark.layout.rules import variants_for
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
 
@@ -90,7 +91,7 @@ def build_sheet(
     sd = prep.sheet_data(k)
     sheet = make_plan(lay, sd)
     made = []
-    for variant in ("screen", "print") if print_variant else ("screen",):
+    for variant in variants_for(print_variant):
         pdf = make_pdf(sheet, variant)
         check_bytes(pdf, variant, validate, sheet.title)
         made.append((variant, pdf))

@@ -54,10 +54,19 @@ def build(
         bool | None,
         typer.Option(
             "--print/--no-print",
-            help="Also write the print variant (-tryk.pdf: CMYK, 3 mm bleed, crop marks).",
+            help="Also write the print variant (-tryk.pdf: PDF/X-4 and PDF/A-2b, CMYK, 3 mm "
+            "bleed, crop marks).",
             show_default=False,
         ),
     ] = None,
+    print_standard: Annotated[
+        str,
+        typer.Option(
+            "--print-standard",
+            help="The print variant's PDF/X standard: x4 (PDF/X-4, also PDF/A-2b; default) "
+            "or x1a (PDF/X-1a:2003, also PDF/A-2b).",
+        ),
+    ] = "x4",
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
@@ -172,7 +181,12 @@ def build(
         stop = all_blocked(todo, prep, lay)
         if stop is not None:
             raise _fail(stop)
-    variants = ("screen", "print") if s["print"] else ("screen",)
+    if print_standard not in ("x4", "x1a"):
+        _usage(f"--print-standard must be x4 or x1a, got {print_standard!r}")
+    if print_standard != "x4" and not s["print"]:
+        _usage("--print-standard needs --print.")
+    printed = "print" if print_standard == "x4" else "print-x1a"  # faktaark.layout.rules
+    variants = ("screen", printed) if s["print"] else ("screen",)
     if dry_run:
         from faktaark.cli.build import report_dry_run
 

@@ -34,6 +34,12 @@ def check(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip the PDF/A and PDF/UA validators.")
     ] = False,
+    print_: Annotated[
+        bool,
+        typer.Option(
+            "--print", help="Preflight print files as a print shop does (= faktaark preflight)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     fmt: Annotated[
         str | None,
@@ -47,6 +53,9 @@ def check(
 ) -> None:
     """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
     chosen = choose_format(fmt, as_json, ("text", "csv", "json")) if fmt or as_json else "text"
+    if print_:
+        preflight(files, chosen == "json")
+        return
     reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
     if chosen == "json":
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
@@ -75,6 +84,32 @@ def check(
             for problem in r.problems:
                 out.print(f"  [red]problem:[/] {problem}", markup=True)
             out.print("  OK" if r.ok else "  NOT OK")
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+@root.command()
+def preflight(
+    files: Annotated[list[Path], typer.Argument(help="Print PDFs to preflight.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Preflight print PDFs: page boxes, ink coverage, small and white text, overprint, thin
+    strokes, registration colour, PDF/X and PDF/A identification, annotations in the trim.
+    Exit 1 if any file breaks a rule or cannot be read (one line naming the file)."""
+    reports = _run(lambda: api.preflight(files))
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        out, err = _out_console(), _err_console()
+        for r in reports:
+            if r.error is not None:
+                err.print(r.summary(), markup=False)
+            else:
+                out.print("\n".join(r.lines()), markup=False, highlight=False)
+        bad = [r for r in reports if not r.ok]
+        err.print(
+            f"Preflight: {len(reports) - len(bad)} of {len(reports)} file(s) pass.", markup=False
+        )
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
 
@@ -129,7 +164,10 @@ def layouts_check(
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Plan each layout for all 98 and worst cases; list the tightest boxes; exit 1 on overflow."""
+    """Plan each layout for all 98 and worst cases; list the tightest boxes; check the print
+    colour rules; exit 1 on an overflow or a broken print colour rule."""
+    from rich.markup import escape
+
     chosen = choose_format(fmt, as_json)
     targets: list[str] = list(names or [str(p) for p in api.available_layouts()])
     err = _err_console()
@@ -148,11 +186,16 @@ def layouts_check(
                       title=f"{report.layout}: {report.sheets} sheets, tightest boxes")  # fmt: skip
         for f in report.failures:
             err.print(f"[bold red]Overflow:[/] {f}", markup=True)
+        for p in report.print_colours:
+            err.print(f"[bold red]Print colour:[/] {escape(p)}", markup=True)
         if report.failures:
-            failed = True
             err.print(f"{report.layout}: {len(report.failures)} sheet(s) do not fit.")
         else:
             err.print(f"{report.layout}: all {report.sheets} sheets fit.")
+        if report.print_colours:
+            n = len(report.print_colours)
+            err.print(f"{report.layout}: {n} print colour rule(s) broken (see the README).")
+        failed = failed or not report.ok
     if chosen != "table":
         emit_rows(rows, [(k, k) for k in ("layout", "side", "boks", "plads_mm", "skala",
                                           "strammest_for")], chosen)  # fmt: skip

@@ -118,6 +118,11 @@ def _boxes(model: Any) -> tuple[Box, ...]:
     return tuple(boxes)
 
 
+def _color(name: str, c: Any) -> Color:
+    screen = tuple(v / 100 for v in c.screen) if c.screen is not None else None
+    return Color(name, tuple(v / 100 for v in c.cmyk), screen, c.overprint, c.separation)
+
+
 def load_layout(
     name_or_path: str | Path | None = None, known_placeholders: Iterable[str] | None = None
 ) -> Layout:
@@ -139,13 +144,14 @@ def load_layout(
                 f"{lpath}:{line}: fonts.{role}: unknown font {font!r}; the bundled "
                 f"fonts are {', '.join(FONT_FILES)}."
             )
-    colors = {n: Color(n, tuple(v / 100 for v in c.cmyk)) for n, c in model.colors.items()}
+    colors = {n: _color(n, c) for n, c in model.colors.items()}
     layout = Layout(
         name=model.layout.name, path=folder, description=model.layout.description,
         width_mm=w_mm, height_mm=h_mm, margin_mm=page.margin, pages=page.pages, fonts=fonts,
         colors=colors, styles=_styles(model, fonts), boxes=_boxes(model), texts=texts,
         title_key=model.layout.title, subject_key=model.layout.subject,
-        author=model.layout.author, digest=_digest(folder),
+        author=model.layout.author, digest=_digest(folder), marks=model.print.marks,
+        min_white_stroke=model.print.min_white_stroke,
     )  # fmt: skip
     static_checks(layout, model, text, ttext, lpath, tpath, known_placeholders)
     markup = re.compile(r"\{[^}]*\}|\*\*|\]\([^)]*\)|\[")  # placeholders and markup

@@ -110,6 +110,8 @@ class Layout:
     subject_key: str
     author: str
     digest: str  # hash of every file in the folder: part of a sheet's cache key
+    marks: str = "registration"  # [print] the crop marks' colour name
+    min_white_stroke: float = 0.5  # [print] pt: white lines on a tint are at least this wide
     hyphenation: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # its words
 
     @property

@@ -24,7 +24,17 @@ class _Strict(BaseModel):
 
 
 class ColorModel(_Strict):
-    cmyk: tuple[Pct, Pct, Pct, Pct]
+    cmyk: tuple[Pct, Pct, Pct, Pct]  # the print colour
+    screen: tuple[Pct, Pct, Pct, Pct] | None = None  # the screen RGB is derived from this
+    overprint: bool = False  # print: overprint (black text over tints)
+    separation: Literal["All"] | None = None  # print: registration colour (crop marks)
+
+
+class PrintModel(_Strict):
+    """`[print]`: the colour rules of the print variant (see `faktaark.layout.print_colours`)."""
+
+    marks: str = "registration"  # the colour of the crop marks: must have separation = "All"
+    min_white_stroke: Annotated[float, Field(ge=0, le=5)] = 0.5  # pt: white lines on a tint
 
 
 class PageModel(_Strict):
@@ -152,6 +162,7 @@ class LayoutModel(_Strict):
     colors: dict[str, ColorModel]
     styles: dict[str, StyleModel]
     box: tuple[BoxModel, ...]
+    print: PrintModel = PrintModel()
 
     @field_validator("fonts")
     @classmethod

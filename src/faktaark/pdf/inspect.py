@@ -88,7 +88,7 @@ def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
             if name in _COLOR_OPS:
                 spaces.add(_COLOR_OPS[name])
             elif name in ("cs", "CS"):
-                spaces.add(str(operands[0]).lstrip("/"))
+                spaces.add(_space_name(operands[0], resources))
             elif name == "q":
                 stack.append(ctm)
             elif name == "Q" and stack:
@@ -110,6 +110,19 @@ def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
                             f"side {number}: {operands[0]} {dpi:.0f} dpi (under {MIN_DPI})"
                         )
     report.color_spaces = sorted(spaces)
+
+
+def _space_name(operand: Any, resources: Any) -> str:
+    """A colour space operand as its family: "DeviceCMYK", "Separation All", "ICCBased" ..."""
+    import pikepdf
+
+    space = (resources.get("/ColorSpace") or {}).get(str(operand))
+    if isinstance(space, pikepdf.Array) and len(space):
+        family = str(space[0]).lstrip("/")
+        if family == "Separation" and len(space) > 1:
+            return f"Separation {str(space[1]).lstrip('/')}"
+        return family
+    return str(operand).lstrip("/")
 
 
 def _structure(pdf: pikepdf.Pdf, cmyk: bool) -> list[str]:

@@ -78,14 +78,49 @@ _UA = """
  </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
 
 
-def xmp_packet(meta: DocMeta, tagged: bool, producer: str) -> bytes:
+# PDF/X-4 (ISO 15930-7): the version in XMP (pdfxid, declared in an extension schema, as PDF/A-2
+# requires of every property outside its predefined schemas) and the xmpMM identification.
+# pdf:Trapped is not written: page-validation 0.11 rejects it as an undefined property of the
+# predefined Adobe PDF schema (with or without an extension schema); /Trapped is in the info.
+_X4_NS = (
+    ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+    ' xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"'
+    ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+    ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+    ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"'
+)
+_X4 = """
+ <xmpMM:DocumentID>{doc_id}</xmpMM:DocumentID>
+ <xmpMM:InstanceID>{doc_id}</xmpMM:InstanceID>
+ <xmpMM:VersionID>1</xmpMM:VersionID>
+ <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+ <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+ <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+  <pdfaSchema:schema>PDF/X ID Schema</pdfaSchema:schema>
+  <pdfaSchema:namespaceURI>http://www.npes.org/pdfx/ns/id/</pdfaSchema:namespaceURI>
+  <pdfaSchema:prefix>pdfxid</pdfaSchema:prefix>
+  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+   <pdfaProperty:name>GTS_PDFXVersion</pdfaProperty:name>
+   <pdfaProperty:valueType>Text</pdfaProperty:valueType>
+   <pdfaProperty:category>internal</pdfaProperty:category>
+   <pdfaProperty:description>ID of PDF/X standard</pdfaProperty:description>
+  </rdf:li></rdf:Seq></pdfaSchema:property>
+ </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
+
+
+def xmp_packet(
+    meta: DocMeta, tagged: bool, producer: str, pdfx: str | None = None, document_id: str = ""
+) -> bytes:
     """The XMP metadata: the same values as the document information dictionary, PDF/A
-    identification (part 2, conformance A when tagged, else B) and, when tagged, PDF/UA-1."""
+    identification (part 2, conformance A when tagged, else B), when tagged PDF/UA-1, and with
+    `pdfx="x4"` the PDF/X-4 identification (`document_id`: "uuid:...")."""
     date = meta.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    x4 = pdfx == "x4"
     xmp = _XMP.format(
         title=escape(meta.title), author=escape(meta.author), subject=escape(meta.subject),
         lang=meta.lang, keywords=escape(meta.keywords), producer=escape(producer),
         creator=escape(meta.creator_tool), date=date, conformance="A" if tagged else "B",
-        ua_ns=_UA_NS if tagged else "", ua=_UA if tagged else "",
+        ua_ns=_UA_NS if tagged else _X4_NS if x4 else "",
+        ua=_UA if tagged else _X4.format(doc_id=document_id) if x4 else "",
     )  # fmt: skip
     return xmp.encode("utf-8")

@@ -1,7 +1,8 @@
 """Finishing a drawn sheet as PDF/A: structure tree, PDF/A + PDF/UA metadata, fixed IDs.
 
 The screen variant becomes tagged PDF/UA-1 and PDF/A-2a (sRGB output intent); the print
-variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged. The objects are
+variant PDF/A-2b with the bundled FOGRA39-class CMYK output intent, untagged, and at the same
+time PDF/X-4 or PDF/X-1a:2003 (its PDF/X parts: `faktaark.pdf.pdfx`). The objects are
 added to ReportLab's own document before it is written, so the file is written once and never
 parsed again. Everything is deterministic: dates come from the data edition (or
 SOURCE_DATE_EPOCH), the document ID is derived from the page content, and ReportLab fixes the
@@ -254,12 +255,13 @@ def _producer(meta: DocMeta) -> str:
 
 
 class _Info(PDFInfo):  # type: ignore[misc]
-    """The document information dictionary, matching the XMP: no /Trapped, dates from the
-    data edition."""
+    """The document information dictionary, matching the XMP, dates from the data edition;
+    for print the PDF/X entries (`extra`: /Trapped, for PDF/X-1a /GTS_PDFXVersion ...)."""
 
-    def __init__(self, meta: DocMeta) -> None:
+    def __init__(self, meta: DocMeta, extra: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.meta = meta
+        self.extra = extra or {}
 
     def format(self, document: Any) -> bytes:
         meta = self.meta
@@ -268,22 +270,22 @@ class _Info(PDFInfo):  # type: ignore[misc]
             {"Title": PDFString(meta.title), "Author": PDFString(meta.author),
              "Subject": PDFString(meta.subject), "Keywords": PDFString(meta.keywords),
              "Creator": PDFString(meta.creator_tool), "Producer": PDFString(_producer(meta)),
-             "CreationDate": date, "ModDate": date}
+             "CreationDate": date, "ModDate": date, **self.extra}
         )  # fmt: skip
         out: bytes = info.format(document)
         return out
 
 
-def _metadata(doc: Any, meta: DocMeta, tagged: bool) -> None:
-    xmp = PDFStream(
-        PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-        xmp_packet(meta, tagged, _producer(meta)),
-    )
+def _metadata(doc: Any, meta: DocMeta, tagged: bool, standard: str | None) -> None:
+    from faktaark.pdf.pdfx import document_uuid, info_entries
+
+    packet = xmp_packet(meta, tagged, _producer(meta), standard, document_uuid(doc._ID))
+    xmp = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), packet)
     doc.Catalog.Metadata = xmp
-    doc.info = _Info(meta)
+    doc.info = _Info(meta, info_entries(standard) if standard else None)
 
 
-def _output_intent(doc: Any, cmyk: bool) -> None:
+def _output_intent(doc: Any, cmyk: bool, standard: str | None = None) -> None:
     icc = PDFStream(
         PDFDictionary({"N": 4 if cmyk else 3, "Filter": PDFName("FlateDecode")}),
         _packed_profile(cmyk),
@@ -295,7 +297,12 @@ def _output_intent(doc: Any, cmyk: bool) -> None:
          "Info": PDFString("FOGRA39L (coated), generated with ArgyllCMS" if cmyk
                            else "sRGB IEC61966-2.1")}
     )  # fmt: skip
-    _page_entries(doc.Catalog, OutputIntents=PDFArray([intent]))
+    intents = [intent]
+    if standard:  # PDF/X: its own intent, sharing the profile object (ISO 19005-2, 6.2.3)
+        from faktaark.pdf.pdfx import pdfx_intent
+
+        intents.append(pdfx_intent(intent))
+    _page_entries(doc.Catalog, OutputIntents=PDFArray(intents))
 
 
 @cache
@@ -318,22 +325,28 @@ def _document_id(doc: Any, meta: DocMeta, variant: str) -> bytes:
 
 
 def finish(
-    rendered: Rendered, pages: Sequence[Sequence[Node]], meta: DocMeta, *, variant: str = "screen"
+    rendered: Rendered,
+    pages: Sequence[Sequence[Node]],
+    meta: DocMeta,
+    *,
+    variant: str = "screen",
+    standard: str | None = None,
 ) -> bytes:
     """The finished PDF bytes of a drawn sheet (`render.draw`): structure tree (screen),
-    output intent, XMP and info, a content-derived ID, PDF/A stream framing."""
+    output intent, XMP and info, a content-derived ID, PDF/A stream framing. With `standard`
+    ("x4", "x1a") the print variant is also PDF/X-4 or PDF/X-1a:2003 (`faktaark.pdf.pdfx`)."""
     tagged = variant == "screen"
     canvas = rendered.canvas
     doc = canvas._doc
     doc._faktaark_pdfa = True
-    doc._pdfVersion = (1, 7)
+    doc._pdfVersion = {None: (1, 7), "x4": (1, 6), "x1a": (1, 4)}[standard]
     for page in doc.Pages.pages:
         page.Trans = None  # ReportLab writes an empty /Trans on every page
     if tagged:
         _struct_tree(doc, rendered, pages)
-    _output_intent(doc, cmyk=variant == "print")
-    _metadata(doc, meta, tagged)
+    _output_intent(doc, cmyk=standard is not None, standard=standard)
     doc._ID = _document_id(doc, meta, variant)
+    _metadata(doc, meta, tagged, standard)
     _realize_fonts(doc)
     data: bytes = canvas.getpdfdata()
     return data

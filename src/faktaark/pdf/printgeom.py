@@ -2,8 +2,9 @@
 
 The print variant is the same plan, drawn on a MediaBox of trim + 2 x (bleed + slug) and
 translated by `offset`. TrimBox = the A4 sheet; BleedBox = trim + 3 mm on every side; crop
-marks sit in the slug, outside the BleedBox, in registration colour (100/100/100/100), so
-they print on every plate. Pure geometry: `render.py` draws what this module computes.
+marks sit in the slug, outside the BleedBox, in the registration colour (`/Separation /All`,
+the layout's `[print] marks`), so they print on every plate. Pure geometry and the layout's
+print settings: `render.py` draws what this module computes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from faktaark.plan.model import LineOp
 
 __all__ = ["REGISTRATION", "PrintGeometry"]
 
-REGISTRATION = Color("registrering", (1.0, 1.0, 1.0, 1.0))
+REGISTRATION = Color("registration", (1.0, 1.0, 1.0, 1.0), separation="All")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class PrintGeometry:
     bleed: float = 3 * MM
     slug: float = 10 * MM
     mark_gap: float = 1 * MM  # between the bleed edge and the start of a mark
+    mark_color: Color = REGISTRATION
+    min_white_stroke: float = 0.0  # white lines are drawn at least this wide (pt)
+    standard: str = "x4"  # the PDF/X standard written: "x4" or "x1a"
 
     @property
     def offset(self) -> float:
@@ -57,9 +61,9 @@ class PrintGeometry:
         start = self.bleed + self.mark_gap  # distance from the trim edge where a mark begins
         out = []
         for x in (x0, x1):
-            out.append(LineOp(x, 0, x, y0 - start, REGISTRATION, 0.25))
-            out.append(LineOp(x, y1 + start, x, h, REGISTRATION, 0.25))
+            out.append(LineOp(x, 0, x, y0 - start, self.mark_color, 0.25))
+            out.append(LineOp(x, y1 + start, x, h, self.mark_color, 0.25))
         for y in (y0, y1):
-            out.append(LineOp(0, y, x0 - start, y, REGISTRATION, 0.25))
-            out.append(LineOp(x1 + start, y, w, y, REGISTRATION, 0.25))
+            out.append(LineOp(0, y, x0 - start, y, self.mark_color, 0.25))
+            out.append(LineOp(x1 + start, y, w, y, self.mark_color, 0.25))
         return out

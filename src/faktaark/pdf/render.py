@@ -3,8 +3,9 @@
 No layout decision is made here. Every drawing operation of the plan becomes PDF operators;
 decoration is wrapped as `/Artifact` marked content and each structure node's operations as
 `/<Role> <</MCID n>> BDC ... EMC`, so `pdfa.py` can build the structure tree afterwards.
-The same function draws the screen variant (RGB) and the print variant (CMYK, on a larger
-page with bleed and crop marks; see `printgeom.py`).
+The same function draws the screen variant (RGB) and the print variant (CMYK as the layout
+declares it, overprint where a colour asks for it, on a larger page with bleed and crop marks
+in the registration colour, no link annotations; see `printgeom.py`).
 """
 
 from __future__ import annotations
@@ -53,8 +54,13 @@ class Rendered:
     links: list[Link] = field(default_factory=list)
 
 
+# print: the graphics states that switch overprint on and off (op follows OP when absent) and
+# set overprint mode 1 (a DeviceCMYK 0 leaves that plate alone), written once per page
+_OVERPRINT = {("OP", "true"): "FkOP", ("OP", "false"): "FkKO", ("OPM", 1): "FkOPM"}
+
+
 class _Painter:
-    def __init__(self, canvas: Any, cmyk: bool) -> None:
+    def __init__(self, canvas: Any, cmyk: bool, min_white_stroke: float = 0.0) -> None:
         from reportlab.lib.colors import CMYKColor
         from reportlab.lib.rl_accel import fp_str
         from reportlab.pdfbase import pdfmetrics
@@ -66,6 +72,46 @@ class _Painter:
         self._ops: dict[tuple[str, bool], str] = {}
         self._fp = fp_str
         self._fonts = {name: pdfmetrics.getFont(name) for name in register_all()}
+        self.min_white = min_white_stroke
+        self._overprinting = False
+        self._separations: dict[str, str] = {}  # colorant -> the document object's name
+
+    def begin_page(self) -> None:
+        """Print: overprint mode 1 for the page, overprint off (ReportLab starts every page
+        with empty graphics states: they are named in each page's resources)."""
+        self._overprinting = False
+        if self.cmyk:
+            self.c._extgstate._c.update(_OVERPRINT)
+            self.c.addLiteral("/FkOPM gs /FkKO gs")
+
+    def overprint(self, col: Color | None) -> str:
+        """Print: the `gs` operator that switches overprint to what `col` asks for ("" when
+        it is already so, and always on screen)."""
+        if not self.cmyk or col is None or col.overprint == self._overprinting:
+            return ""
+        self._overprinting = col.overprint
+        return "/FkOP gs" if col.overprint else "/FkKO gs"
+
+    def _separation(self, colorant: str) -> str:
+        """The page resource name of a Separation colour space (alternate DeviceCMYK, tint t
+        -> t in every process colour: right for the registration colour /All)."""
+        from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName
+
+        name = self._separations.get(colorant)
+        if name is None:
+            fn = PDFDictionary({
+                "FunctionType": 2, "Domain": PDFArray([0, 1]), "C0": PDFArray([0, 0, 0, 0]),
+                "C1": PDFArray([1, 1, 1, 1]), "N": 1,
+            })  # fmt: skip
+            space = PDFArray([PDFName("Separation"), PDFName(colorant), PDFName("DeviceCMYK"), fn])
+            name = self._separations[colorant] = f"FkSep{colorant}"
+            self.c._doc.Reference(space, name)
+        self.c._colorsUsed[name] = f"CS{colorant}"
+        return f"/CS{colorant}"
+
+    def width(self, col: Color | None, w: float) -> float:
+        """A stroke's width: white lines in print at least the layout's minimum."""
+        return max(w, self.min_white) if self.cmyk and col is not None and col.white else w
 
     def color(self, col: Color) -> Any:
         key = col.name + str(col.cmyk)
@@ -84,6 +130,13 @@ class _Painter:
         """The PDF operator that sets a colour: `r g b rg` (screen) or `c m y k k` (print)."""
         key = (col.name + str(col.cmyk), fill)
         hit = self._ops.get(key)
+        if hit is None and self.cmyk and col.separation:
+            space = self._separation(col.separation)
+            tint = self._fp(max(col.cmyk))
+            hit = f"{space} cs {tint} scn" if fill else f"{space} CS {tint} SCN"
+            self._ops[key] = hit
+        elif hit is not None and self.cmyk and col.separation:
+            self._separation(col.separation)  # this page's resources name it too
         if hit is None:
             values = col.cmyk if self.cmyk else col.rgb
             op = ("k" if self.cmyk else "rg") if fill else ("K" if self.cmyk else "RG")
@@ -101,6 +154,8 @@ class _Painter:
         out = [f"BT 1 0 0 1 {fp(op.x + op.pieces[0].dx)} {fp(op.y)} Tm"]
         for p in op.pieces:
             font = self._fonts[p.font]
+            if gs := self.overprint(p.color):
+                out.append(gs)
             out.append(self.color_op(p.color))
             size = fp(p.size)
             for subset, chunk in font.splitString(p.text, doc):
@@ -118,27 +173,51 @@ class _Painter:
             y -= bleed if bottom else 0
             w += (bleed if left else 0) + (bleed if right else 0)
             h += (bleed if bottom else 0) + (bleed if top else 0)
+        if gs := self.overprint(op.fill or op.stroke):
+            c.addLiteral(gs)
+        if any(col is not None and col.separation for col in (op.fill, op.stroke)) and self.cmyk:
+            fp = self._fp
+            parts = [self.color_op(op.fill)] if op.fill else []
+            if op.stroke:
+                lw = self.width(op.stroke, op.line_width)
+                parts += [self.color_op(op.stroke, fill=False), f"{fp(lw)} w"]
+            paint = "B" if op.fill and op.stroke else "f" if op.fill else "S"
+            c.addLiteral(" ".join([*parts, f"{fp(x)} {fp(y)} {fp(w)} {fp(h)} re {paint}"]))
+            return
         if op.fill:
             c.setFillColor(self.color(op.fill))
         if op.stroke:
             c.setStrokeColor(self.color(op.stroke))
-            c.setLineWidth(op.line_width)
+            c.setLineWidth(self.width(op.stroke, op.line_width))
         c.rect(x, y, w, h, fill=1 if op.fill else 0, stroke=1 if op.stroke else 0)
 
     def line(self, op: LineOp) -> None:
-        self.c.setStrokeColor(self.color(op.color))
-        self.c.setLineWidth(op.line_width)
-        self.c.line(op.x1, op.y1, op.x2, op.y2)
+        c = self.c
+        if gs := self.overprint(op.color):
+            c.addLiteral(gs)
+        lw = self.width(op.color, op.line_width)
+        if self.cmyk and op.color.separation:
+            fp = self._fp
+            c.addLiteral(
+                f"{self.color_op(op.color, fill=False)} {fp(lw)} w "
+                f"{fp(op.x1)} {fp(op.y1)} m {fp(op.x2)} {fp(op.y2)} l S"
+            )
+            return
+        c.setStrokeColor(self.color(op.color))
+        c.setLineWidth(lw)
+        c.line(op.x1, op.y1, op.x2, op.y2)
 
     def path(self, op: PathOp) -> None:
         """Filled polygons (map shapes: many points) as PDF path operators, each ring's
         operators formatted once per process and reused."""
         parts = []
+        if gs := self.overprint(op.fill or op.stroke):
+            parts.append(gs)
         if op.fill:
             parts.append(self.color_op(op.fill))
         if op.stroke:
             parts.append(self.color_op(op.stroke, fill=False))
-            parts.append(f"{self._fp(op.line_width)} w 1 j")
+            parts.append(f"{self._fp(self.width(op.stroke, op.line_width))} w 1 j")
         parts += [_ring_ops(r) for r in op.rings]
         parts.append("B*" if op.fill and op.stroke else "f*" if op.fill else "S")
         self.c.addLiteral(" ".join(parts))
@@ -192,8 +271,10 @@ def draw(
     creator: str = "faktaark",
     tagged: bool = False,
 ) -> Rendered:
-    """Draw the plan. With `geometry` the print variant (CMYK, bleed, marks), else screen.
-    With `tagged`, link annotations get the /StructParent keys the structure tree uses and a
+    """Draw the plan. With `geometry` the print variant (CMYK as declared, overprint where a
+    colour asks for it, bleed, marks in the registration colour, no link annotations: a link
+    is plain text on paper, and PDF/X allows none inside the trim), else screen. With
+    `tagged`, link annotations get the /StructParent keys the structure tree uses and a
     /Contents description."""
     from reportlab.pdfbase.pdfdoc import PDFString
     from reportlab.pdfgen.canvas import Canvas
@@ -216,11 +297,12 @@ def draw(
     canvas.setSubject(plan.subject)
     canvas.setCreator(creator)
     canvas.setKeywords(f"almene boliger, {plan.kommune}, faktaark")
-    painter = _Painter(canvas, cmyk=geometry is not None)
+    painter = _Painter(canvas, geometry is not None, geometry.min_white_stroke if geometry else 0)
     out = Rendered(canvas)
     bleed = geometry.bleed if geometry else 0.0
     for page_index, page in enumerate(plan.pages):
         canvas.saveState()
+        painter.begin_page()
         if geometry:
             canvas.translate(geometry.offset, geometry.offset)
         canvas.addLiteral("/Artifact BMC")
@@ -240,7 +322,7 @@ def draw(
                 out.marked.append(Marked(page_index, mcid, node))
                 mcid += 1
             for op in node.ops:
-                if isinstance(op, LinkOp):
+                if isinstance(op, LinkOp) and geometry is None:
                     key = len(plan.pages) + len(out.links)  # the structure tree's key
                     extra: dict[str, Any] = {"F": 4}  # printable (PDF/A)
                     if tagged:

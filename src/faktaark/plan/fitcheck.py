@@ -39,10 +39,11 @@ class FitReport:
     sheets: int = 0
     rooms: list[BoxRoom] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    print_colours: list[str] = field(default_factory=list)  # broken print colour rules
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.print_colours
 
     def tightest(self, n: int = 12) -> list[BoxRoom]:
         return sorted(self.rooms, key=lambda r: (r.room, r.scale))[:n]
@@ -114,8 +115,11 @@ def check_fit(
     udgave: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> FitReport:
-    """Plan `layout` for all 98 and the worst cases; collect rooms and every failure."""
-    report = FitReport(layout.name)
+    """Plan `layout` for all 98 and the worst cases; collect rooms and every failure; check
+    the layout's print colours against the press rules."""
+    from faktaark.layout.print_colours import print_colour_problems
+
+    report = FitReport(layout.name, print_colours=print_colour_problems(layout))
     best: dict[tuple[int, str], BoxRoom] = {}
     for _, label, plan in planned_sheets(layout, ds, udgave, progress):
         report.sheets += 1

@@ -171,6 +171,8 @@ class SheetPlan(NamedTuple):
     udgave: int = 2000  # the data edition: the document date comes from it
     used: tuple[str, ...] = ()  # placeholders printed, for provenance
     printed: tuple[Printed, ...] = ()  # each printed value, its text and box (provenance.py)
+    marks: Color | None = None  # print: the crop marks' colour (the layout's [print] marks)
+    min_white_stroke: float = 0.0  # print: white lines on a tint at least this wide (pt)
 
     def all_text(self) -> str:
         return "\n".join(t for p in self.pages for t in p.texts())

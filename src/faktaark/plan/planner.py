@@ -113,6 +113,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         subject=subject, author=layout.author, eksempel=eksempel, fits=tuple(fits),
         udgave=sd.record.udgave,
         used=tuple(dict.fromkeys(notes.used)), printed=printed,
+        marks=layout.colors.get(layout.marks), min_white_stroke=layout.min_white_stroke,
     )  # fmt: skip
 
 
