@@ -95,17 +95,19 @@ def _lines(
     return lines
 
 
-def _notes_segs(c: Ctx) -> list[Seg]:
+def _notes_segs(c: Ctx) -> list[list[Seg]]:
     parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
-    out: list[Seg] = [*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))] if parts else []
+    out = [[*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))]] if parts else []
     if c.notes.missing:
-        extra = c.fill("noter.mangler")
-        out += [Seg(" "), *extra] if out else extra
+        out.append(c.fill("noter.mangler"))
     return out
 
 
 def _blocks(box: Box, c: Ctx, s: float, width: float) -> list[_Block]:
     blocks: list[_Block] = []
+    # a box is one unit: when one of its texts lacks its figure (a KPI's number), every
+    # text of the box that has a gap form uses it (the caption too)
+    gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
     for n, it in enumerate(box.content):
         where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
         if it.space is not None:
@@ -116,15 +118,16 @@ def _blocks(box: Box, c: Ctx, s: float, width: float) -> list[_Block]:
             continue
         style = _scaled(c.layout.styles[str(it.style)], s)
         if it.text is not None:
-            blocks.append(_paragraph(c.fill(it.text), style, width, c, where))
+            segs = c.fill(it.text, gap=gap)
+            if segs:  # an empty text (a figure's gap form) is left out
+                blocks.append(_paragraph(segs, style, width, c, where))
         elif it.list is not None:
             for entry in c.layout.text(it.list):
                 b = _paragraph(c.fill(entry, template=True), style, width, c, where)
                 b.kind, b.list_id = "li", n
                 blocks.append(b)
-        elif it.notes:
-            segs = _notes_segs(c)
-            if segs:
+        elif it.notes:  # the sources on one line, the "–" note on its own
+            for segs in _notes_segs(c):
                 blocks.append(_paragraph(segs, style, width, c, where))
     return blocks
 
