@@ -26,12 +26,21 @@ from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata
 from faktaark.plan.context import Ctx
-from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp, TextOp, TextPiece
+from faktaark.plan.model import BoxFit, LineOp, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import plain
 
-__all__ = ["GRAENSE", "LAND", "OMEGN", "ProjectedMap", "map_alt", "plan_map", "project_map"]
+__all__ = [
+    "GRAENSE",
+    "LAND",
+    "OMEGN",
+    "ProjectedMap",
+    "map_alt",
+    "on_shape",
+    "plan_map",
+    "project_map",
+]
 
 Result = tuple[list[Node], list[Op], BoxFit]
 Rect = tuple[float, float, float, float]  # x, y, w, h in points
@@ -42,6 +51,7 @@ OMEGN = Color("kort_omegn", (0.0, 0.0, 0.0, 0.08))
 SPECK = 0.8  # pt: rings smaller than this are invisible at the map's scale (not drawn)
 TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring around it
 COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
+REGION_PAD = 6.0  # pt: a region view keeps this far from the box edge (never clipped)
 
 
 class ProjectedMap(NamedTuple):
@@ -104,13 +114,15 @@ def project_map(view: str, region: str, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
     files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"{view}\x1f{region}\x1f{rect!r}"
+    options = f"2\x1f{view}\x1f{region}\x1f{rect!r}"  # 2: land neighbours, label anchors
     return cached("map", files, options, lambda: _project(view, region, rect), ProjectedMap)
 
 
 def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
     at = geodata.atlas()
-    x, y, w, h = rect
+    bx, by, bw, bh = rect
+    pad = REGION_PAD if view == "region" else 0.0  # a region is drawn whole, inside the box
+    x, y, w, h = bx + pad, by + pad, bw - 2 * pad, bh - 2 * pad
     main, inset = geodata.view_codes(view, region)
     level = next(iter(at.levels))
     for _ in range(2):  # pick the level of detail from the scale it will be drawn at
@@ -150,14 +162,18 @@ def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
                 continue
             b = sh.bbox(level)  # without decoding the shapes the box does not show
             (bx0, by0), (bx1, by1) = tr.point(b[0], b[1]), tr.point(b[2], b[3])
-            if bx1 < x or bx0 > x + w or by1 < y or by0 > y + h:
+            if bx1 < bx or bx0 > bx + bw or by1 < by or by0 > by + bh:
                 continue
-            context += [cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5]
+            parts = [cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5]
+            context += parts
             lx, ly = tr.point(*sh.label)
-            if x <= lx <= x + w and y <= ly <= y + h:
+            if bx <= lx <= bx + bw and by <= ly <= by + bh:
                 labels[c] = (lx, ly)
+            elif parts:  # the label point is off the box: the middle of what the box shows
+                big = max(parts, key=_area)
+                labels[c] = (sum(p[0] for p in big) / len(big), sum(p[1] for p in big) / len(big))
     border = 0.25 if view == "danmark" else 0.4
-    naboer = {c: at.shape(c).naboer for c in shapes}
+    naboer = {c: geodata.land_naboer(c) for c in shapes}  # land borders only: no neighbours at sea
     return ProjectedMap(shapes, tuple(context), frame, labels, border, level, naboer)
 
 
@@ -189,23 +205,89 @@ def map_alt(c: Ctx, box: Box, k: Kommune, naboer: Sequence[str]) -> str:
         except KeyError:
             lead = "Nabokommuner:"
         alt = f"{alt.rstrip('.')}. {lead} {_names(naboer)}."
+    elif box.view == "region":  # an island: no municipality shares a land border with it
+        try:
+            none = plain(c.fill(f"{box.text}.ingen_naboer"))
+        except KeyError:
+            none = f"{k.navn} har ingen landgrænse til andre kommuner."
+        alt = f"{alt.rstrip('.')}. {none}"
     return alt
 
 
+def _inside(px: float, py: float, ring: geodata.Ring) -> bool:
+    """Even-odd point-in-polygon test."""
+    hit = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        (xi, yi), (xj, yj) = ring[i], ring[j]
+        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
+            hit = not hit
+        j = i
+    return hit
+
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], r: Rect) -> bool:
+    """Whether the segment a-b meets the rectangle (Liang-Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - r[0]), (dx, r[0] + r[2] - a[0]),
+                 (-dy, a[1] - r[1]), (dy, r[1] + r[3] - a[1])):  # fmt: skip
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                return False
+    return True
+
+
+def on_shape(r: Rect, rings: Sequence[geodata.Ring]) -> bool:
+    """Whether a rectangle (x, y, w, h) covers any part of a shape: its outline or inside."""
+    for ring in rings:
+        b = geodata.bbox((ring,))
+        if b[0] > r[0] + r[2] or b[2] < r[0] or b[1] > r[1] + r[3] or b[3] < r[1]:
+            continue
+        if _inside(r[0] + r[2] / 2, r[1] + r[3] / 2, ring):
+            return True
+        if any(_crosses(ring[i - 1], ring[i], r) for i in range(len(ring))):
+            return True
+    return False
+
+
+_DIRS = tuple(
+    (math.cos(math.radians(a)), math.sin(math.radians(a)))
+    for a in (90, 270, 0, 180, 45, 135, 315, 225, 20, 160, 340, 200, 70, 110, 250, 290)
+)
+
+
 def _labels(
-    box: Box, c: Ctx, prep: ProjectedMap, codes: Sequence[int], rect: Rect, avoid: Sequence[Rect]
+    box: Box,
+    c: Ctx,
+    prep: ProjectedMap,
+    items: Sequence[tuple[int, str]],
+    rect: Rect,
+    avoid: Sequence[Rect],
+    keep_off: Sequence[geodata.Ring],
 ) -> tuple[list[Op], list[str]]:
-    """Neighbour names at their label points (or just above, below or beside them), inside
-    the box, never on each other or on what `avoid` lists (the highlighted municipality when
-    it is small, the inset). A name that cannot be placed is left out and reported."""
-    st = c.layout.styles[box.label_style or "chart_label"]
-    color = c.color(st.color)
+    """Names at their label points or, when that spot is taken, at the nearest free spot
+    around it (with a thin leader line when it moved away), inside the box, never on each
+    other, on what `avoid` lists (the inset frame) or on the highlighted shape
+    (`keep_off`). `items` are (code, style name). A name that finds no spot is reported."""
     x, y, w, h = rect
     taken: list[Rect] = list(avoid)
     ops: list[Op] = []
+    leaders: list[Op] = []
     dropped: list[str] = []
     where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
-    for kode in codes:
+    lead_color = c.color(c.layout.styles[box.label_style or "chart_label"].color)
+    for kode, style in items:
+        st = c.layout.styles[style]
+        color = c.color(st.color)
         name = register().get(kode).navn
         ensure_glyphs(name, st.font, where)
         span = linebreak.Span(name, st.font, hyphenate=False)
@@ -220,23 +302,36 @@ def _labels(
         lh = len(lines) * st.leading
         ax, ay = prep.labels[kode]
         spot = None
-        for dx, dy in ((0, 0), (0, lh), (0, -lh), (lw / 2 + 2, 0), (-lw / 2 - 2, 0)):
-            lx = min(max(ax + dx - lw / 2, x), x + w - lw)
-            top = min(max(ay + dy + lh / 2, y + lh), y + h)
-            r = (lx - 0.8, top - lh, lw + 1.6, lh)
-            if lh <= h and not any(_overlaps(r, t) for t in taken):
+        step = lh * 0.9
+        for ring in range(0, 9):
+            for ux, uy in _DIRS if ring else ((0.0, 0.0),):
+                dist = ring * step
+                cx = ax + ux * (dist + lw / 2 * abs(ux))
+                cy = ay + uy * (dist + lh / 2 * abs(uy))
+                lx = min(max(cx - lw / 2, x + 0.8), x + w - lw - 0.8)
+                top = min(max(cy + lh / 2, y + lh), y + h)
+                r = (lx - 0.8, top - lh, lw + 1.6, lh)
+                if lh > h or any(_overlaps(r, t) for t in taken) or on_shape(r, keep_off):
+                    continue
                 spot = (lx, top, r)
+                break
+            if spot is not None:
                 break
         if spot is None:
             dropped.append(name)
             continue
         lx, top, r = spot
         taken.append(r)
+        # a name moved off its point points back at it
+        nx = min(max(ax, r[0]), r[0] + r[2])
+        ny = min(max(ay, r[1]), r[1] + r[3])
+        if math.hypot(nx - ax, ny - ay) > 3.0:
+            leaders.append(LineOp(nx, ny, ax, ay, lead_color, 0.35))
         for i, ln in enumerate(lines):
             base = top - i * st.leading - (st.leading + st.size * 0.61) / 2
             pieces = tuple(TextPiece(p.text, p.font, st.size, color, p.x) for p in ln.pieces)
             ops.append(TextOp(lx + (lw - ln.width) / 2, base, pieces, ln.width))
-    return ops, dropped
+    return leaders + ops, dropped
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:
@@ -272,11 +367,13 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     names_out = [reg.get(n).navn for n in naboer]
     note = ""
     if box.view == "region":
-        avoid = [(prep.frame)] if prep.frame else []
-        if (mb[2] - mb[0]) * (mb[3] - mb[1]) < 0.15 * rect[2] * rect[3]:
-            avoid.append((mb[0], mb[1], mb[2] - mb[0], mb[3] - mb[1]))
-        shown = [n for n in naboer if n in prep.labels]
-        label_ops, dropped = _labels(box, c, prep, shown, rect, avoid)
+        in_inset = k.kode in geodata.view_codes(box.view, k.region)[1]
+        avoid = [prep.frame] if prep.frame and not in_inset else []
+        keep_off = [*mine, *ops[-1].rings] if tiny and isinstance(ops[-1], PathOp) else mine
+        own = box.header_style or box.label_style or "chart_label"
+        nabo = box.label_style or "chart_label"
+        items = [(k.kode, own)] + [(n, nabo) for n in naboer if n in prep.labels]
+        label_ops, dropped = _labels(box, c, prep, items, rect, avoid, keep_off)
         ops += label_ops
         if dropped:
             note = "navne udeladt (ingen plads): " + ", ".join(dropped)
