@@ -18,9 +18,14 @@ __all__ = ["make_plan"]
 Planner = Callable[[Box, Ctx, float], tuple[list[Node], list[Op], BoxFit]]
 
 
-def _shown(box: Box, eksempel: bool) -> bool:
+def _shown(box: Box, eksempel: bool, egne: bool = True) -> bool:
+    """`egne`: the municipality's own figures are example data (not only comparisons)."""
     if box.when == "eksempel":
         return eksempel
+    if box.when == "eksempel_egne":
+        return eksempel and egne
+    if box.when == "eksempel_sammenligning":
+        return eksempel and not egne
     if box.when == "officiel":
         return not eksempel
     return True
@@ -80,7 +85,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         if box.when is None:
             run(box)
     eksempel = sd.record.eksempel or notes.eksempel
-    shown = [b for b in layout.boxes if _shown(b, eksempel)]
+    shown = [b for b in layout.boxes if _shown(b, eksempel, sd.record.eksempel)]
     for box in sorted(shown, key=lambda b: (b.page, b.order)):
         if box.when is not None:
             run(box)
