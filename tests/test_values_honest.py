@@ -60,20 +60,25 @@ def test_estimates_are_rounded_to_a_sensible_step() -> None:
 
 
 def test_the_calculation_rule_catches_a_sum_that_does_not_add_up() -> None:
-    bad = "Med 59.699 familieboliger og en fraflytningsprocent på 8 pct. bliver ca. 4.597 familieboliger ledige om året"
+    bad = (
+        "Med 59.699 familieboliger og en fraflytningsprocent på 8 pct. bliver "
+        "ca. 4.597 familieboliger ledige om året"
+    )
     found = honesty.calculation_errors(bad)
     assert found, found
     assert "4.780" in found[0].detail
-    good = "Med 59.699 familieboliger og en fraflytningsprocent på 7,7 pct. bliver anslået ca. 4.600 familieboliger ledige om året, og kommunen kan dermed anvise ca. 1.150 boliger om året."
+    good = (
+        "Med 59.699 familieboliger og en fraflytningsprocent på 7,7 pct. bliver anslået "
+        "ca. 4.600 familieboliger ledige om året, og kommunen kan dermed anvise "
+        "ca. 1.150 boliger om året."
+    )
     assert honesty.calculation_errors(good) == []
     assert honesty.calculation_errors("ca. 89 ledige familieboliger om året")  # no inputs
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_printed_calculation_adds_up_on_all_98(
-    layout: str, prepared: api.Prepared
-) -> None:
+def test_every_printed_calculation_adds_up_on_all_98(layout: str, prepared: api.Prepared) -> None:
     checked = 0
     for plan in _plans(prepared, layout):
         for i, text in enumerate(_page_texts(plan), 1):
@@ -125,9 +130,7 @@ def test_the_source_rule_catches_what_the_page_does_not_print(prepared: api.Prep
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_sources_cite_only_what_is_printed_on_all_98(
-    layout: str, prepared: api.Prepared
-) -> None:
+def test_sources_cite_only_what_is_printed_on_all_98(layout: str, prepared: api.Prepared) -> None:
     for plan in _plans(prepared, layout):
         assert honesty.source_problems(plan) == [], plan.kommune
         text = plan.all_text()
