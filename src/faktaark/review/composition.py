@@ -35,6 +35,7 @@ __all__ = [
     "figure_frames",
     "map_problems",
     "pale_bars",
+    "plan_findings",
 ]
 
 BAND_MM = 15.0  # an empty band taller than this is a hole in the page
@@ -290,3 +291,12 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                         if on_shape((r[0], r[1], r[2] - r[0], r[3] - r[1]), mine.rings):
                             f(f"etiketten {name} ligger på den fremhævede kommune")
     return out
+
+
+def plan_findings(plan: SheetPlan, layout: object) -> list[Finding]:
+    """Every composition rule on one planned sheet (what `faktaark proof` runs per sheet)."""
+    return [
+        *empty_bands(plan, figures=figure_frames(layout)),
+        *pale_bars(plan),
+        *map_problems(plan),
+    ]

@@ -24,7 +24,9 @@ __all__ = [
     "missing_in_sentences",
     "normalise",
     "parse_number",
+    "plan_findings",
     "source_problems",
+    "text_findings",
 ]
 
 # ------------------------------------------------------------------ text helpers
@@ -195,4 +197,19 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
             for y in _YEAR.findall(t):
                 if int(y) > plan.udgave:
                     f(f"årstallet {y} er senere end udgaven {plan.udgave}")
+    return out
+
+
+def plan_findings(plan: SheetPlan) -> list[Finding]:
+    """The honesty rules that read the plan: missing figures in sentences, source lines."""
+    return [*missing_in_sentences(plan), *source_problems(plan)]
+
+
+def text_findings(pages: list[str]) -> list[Finding]:
+    """The honesty rules that read the PDF's text (one string per page, e.g. pypdf's
+    `extract_text()`): calculations redone from the printed figures, "–" in a sentence."""
+    out: list[Finding] = []
+    for i, text in enumerate(pages, 1):
+        out += calculation_errors(text, i)
+        out += dashes_in_sentences(text, i)
     return out
