@@ -369,3 +369,30 @@ def test_golden_comparison_catches_a_different_municipality(
     image = render_map(sheets_dir / "161-glostrup.pdf", layout)
     with pytest.raises(AssertionError, match="differ"):
         compare_golden(image, "map-400-bornholm")
+
+
+def render_region_map(pdf_path: Path, layout: Layout, dpi: float = 100) -> Image.Image:
+    """Page 2's regional map box as an RGB image."""
+    box = next(b for b in layout.boxes if b.kind == "map" and b.view == "region")
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = doc[box.page - 1]
+        pw, ph = page.get_size()
+        x, y, w, h = box.rect_pt(layout.height)
+        crop = (x, y, pw - (x + w), ph - (y + h))
+        image = page.render(scale=dpi / 72, crop=crop).to_pil().convert("RGB")
+        page.close()
+    finally:
+        doc.close()
+    return image
+
+
+@pytest.mark.parametrize("name", ["Glostrup", "København", "Bornholm"])
+def test_region_map_looks_like_the_golden_image(
+    name: str, sheets_dir: Path, layout: Layout
+) -> None:
+    """Page 2's map (issue 14): the municipality and its land neighbours named, leader lines
+    where a name had to move; islands without neighbours."""
+    k = register().get(name)
+    image = render_region_map(sheets_dir / f"{k.filnavn}.pdf", layout)
+    compare_golden(image, f"region-map-{k.filnavn}")
