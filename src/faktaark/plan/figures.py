@@ -12,7 +12,7 @@ from contextlib import suppress
 
 from faktaark.core.units import MM, Color
 from faktaark.errors import FitError, LayoutError
-from faktaark.layout.model import Box, Style
+from faktaark.layout.model import Box, Layout, Style
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextOp, TextPiece
 from faktaark.plan.textbox import segments_to_spans
@@ -20,7 +20,14 @@ from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import Seg, Val, format_value, plain
 
-__all__ = ["nice_ticks", "plan_bar_chart", "plan_image", "plan_ranking_chart", "plan_table"]
+__all__ = [
+    "label_decimals",
+    "nice_ticks",
+    "plan_bar_chart",
+    "plan_image",
+    "plan_ranking_chart",
+    "plan_table",
+]
 
 Result = tuple[list[Node], list[Op], BoxFit]
 MIN_BAR = 0.8 * MM  # the shortest bar drawn for a figure above 0
@@ -244,8 +251,9 @@ def plan_ranking_chart(
     title_st = _style(c, box.header_style, "chart_title")
     lab_st = _style(c, box.label_style, "chart_label")
     val = c.values[str(box.value)]
-    with suppress(KeyError):  # `<sec>.decimaler = 1`: the labels' precision, as printed
-        val = val._replace(decimals=int(c.layout.text(f"{sec}.decimaler")))
+    decimals = label_decimals(box, c.layout)
+    if decimals is not None:
+        val = val._replace(decimals=decimals)
     title = _text_op(c.fill(f"{sec}.titel"), title_st, x, y + h - title_st.size, w, c, box)
     top = y + h - _height(title, title_st) - 2 * MM
     data = sorted(
@@ -323,6 +331,16 @@ def plan_ranking_chart(
         Node("Figure", tuple(ops), alt=alt, box=box.id),
     ]
     return nodes, [], BoxFit(box.page, box.id, row_h - lab_st.size * 1.05)
+
+
+def label_decimals(box: Box, layout: Layout) -> int | None:
+    """A ranking chart's `<sec>.decimaler`: its labels' precision, as the sheet prints the
+    figure elsewhere (None: the figure's own)."""
+    if box.kind != "ranking_chart" or box.text is None:
+        return None
+    with suppress(KeyError):
+        return int(layout.text(f"{box.text}.decimaler"))
+    return None
 
 
 def _levels(c: Ctx, sec: str) -> list[tuple[str, float]]:

@@ -77,7 +77,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         if planner is not None:
             notes.where = (box.page, box.id)
             nodes, extra, fit = planner(box, c, layout.height)
-            notes.printed.extend(_chart_values(box, values, notes.where))
+            notes.printed.extend(_chart_values(box, values, notes.where, layout))
             planned[box.id] = (nodes, extra)
             fits.append(fit)
 
@@ -113,9 +113,16 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     )  # fmt: skip
 
 
-def _chart_values(box: Box, values: Mapping[str, Val], where: tuple[int, str]) -> list[Printed]:
+def _chart_values(
+    box: Box, values: Mapping[str, Val], where: tuple[int, str], layout: Layout
+) -> list[Printed]:
     """Values a chart prints as labels without a template (bars; the chart's own municipality)."""
     names = list(box.series) if box.kind == "bar_chart" else []
     if box.kind == "ranking_chart" and values[str(box.value)].raw is not None:
         names.append(str(box.value))
-    return [Printed(n, format_value(values[n]), values[n], *where) for n in names]
+    decimals = figures.label_decimals(box, layout)
+    out = []
+    for n in names:
+        v = values[n] if decimals is None else values[n]._replace(decimals=decimals)
+        out.append(Printed(n, format_value(v), values[n], *where))
+    return out
