@@ -22,13 +22,11 @@ from typing import NamedTuple
 from faktaark.core import resources
 from faktaark.core.kommuner import Kommune, collation_key, register
 from faktaark.core.units import Color
-from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata
 from faktaark.plan.context import Ctx
-from faktaark.plan.model import BoxFit, LineOp, Node, Op, PathOp, RectOp, TextOp, TextPiece
-from faktaark.text import linebreak
-from faktaark.text.fonts import ensure_glyphs
+from faktaark.plan.maplabels import place_labels
+from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp
 from faktaark.text.templates import plain
 
 __all__ = [
@@ -37,7 +35,6 @@ __all__ = [
     "OMEGN",
     "ProjectedMap",
     "map_alt",
-    "on_shape",
     "plan_map",
     "project_map",
 ]
@@ -214,130 +211,6 @@ def map_alt(c: Ctx, box: Box, k: Kommune, naboer: Sequence[str]) -> str:
     return alt
 
 
-def _inside(px: float, py: float, ring: geodata.Ring) -> bool:
-    """Even-odd point-in-polygon test."""
-    hit = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        (xi, yi), (xj, yj) = ring[i], ring[j]
-        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
-            hit = not hit
-        j = i
-    return hit
-
-
-def _crosses(a: tuple[float, float], b: tuple[float, float], r: Rect) -> bool:
-    """Whether the segment a-b meets the rectangle (Liang-Barsky clipping)."""
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - r[0]), (dx, r[0] + r[2] - a[0]),
-                 (-dy, a[1] - r[1]), (dy, r[1] + r[3] - a[1])):  # fmt: skip
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                return False
-    return True
-
-
-def on_shape(r: Rect, rings: Sequence[geodata.Ring]) -> bool:
-    """Whether a rectangle (x, y, w, h) covers any part of a shape: its outline or inside."""
-    for ring in rings:
-        b = geodata.bbox((ring,))
-        if b[0] > r[0] + r[2] or b[2] < r[0] or b[1] > r[1] + r[3] or b[3] < r[1]:
-            continue
-        if _inside(r[0] + r[2] / 2, r[1] + r[3] / 2, ring):
-            return True
-        if any(_crosses(ring[i - 1], ring[i], r) for i in range(len(ring))):
-            return True
-    return False
-
-
-_DIRS = tuple(
-    (math.cos(math.radians(a)), math.sin(math.radians(a)))
-    for a in (90, 270, 0, 180, 45, 135, 315, 225, 20, 160, 340, 200, 70, 110, 250, 290)
-)
-
-
-def _labels(
-    box: Box,
-    c: Ctx,
-    prep: ProjectedMap,
-    items: Sequence[tuple[int, str]],
-    rect: Rect,
-    avoid: Sequence[Rect],
-    keep_off: Sequence[geodata.Ring],
-) -> tuple[list[Op], list[str]]:
-    """Names at their label points or, when that spot is taken, at the nearest free spot
-    around it (with a thin leader line when it moved away), inside the box, never on each
-    other, on what `avoid` lists (the inset frame) or on the highlighted shape
-    (`keep_off`). `items` are (code, style name). A name that finds no spot is reported."""
-    x, y, w, h = rect
-    taken: list[Rect] = list(avoid)
-    ops: list[Op] = []
-    leaders: list[Op] = []
-    dropped: list[str] = []
-    where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
-    lead_color = c.color(c.layout.styles[box.label_style or "chart_label"].color)
-    for kode, style in items:
-        st = c.layout.styles[style]
-        color = c.color(st.color)
-        name = register().get(kode).navn
-        ensure_glyphs(name, st.font, where)
-        span = linebreak.Span(name, st.font, hyphenate=False)
-        try:
-            lines = linebreak.break_lines([span], st.size, w, c.metrics, hyphenate=False)
-        except linebreak.Overflow as exc:
-            raise FitError(
-                c.layout.name, c.kommune, box.page, box.id,
-                f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til kortet',
-            ) from None  # fmt: skip
-        lw = max(ln.width for ln in lines)
-        lh = len(lines) * st.leading
-        ax, ay = prep.labels[kode]
-        spot = None
-        step = lh * 0.9
-        for ring in range(0, 9):
-            for ux, uy in _DIRS if ring else ((0.0, 0.0),):
-                dist = ring * step
-                cx = ax + ux * (dist + lw / 2 * abs(ux))
-                cy = ay + uy * (dist + lh / 2 * abs(uy))
-                lx = min(max(cx - lw / 2, x + 0.8), x + w - lw - 0.8)
-                top = min(max(cy + lh / 2, y + lh), y + h)
-                r = (lx - 0.8, top - lh, lw + 1.6, lh)
-                if lh > h or any(_overlaps(r, t) for t in taken) or on_shape(r, keep_off):
-                    continue
-                spot = (lx, top, r)
-                break
-            if spot is not None:
-                break
-        if spot is None:
-            dropped.append(name)
-            continue
-        lx, top, r = spot
-        taken.append(r)
-        # a name moved off its point points back at it
-        nx = min(max(ax, r[0]), r[0] + r[2])
-        ny = min(max(ay, r[1]), r[1] + r[3])
-        if math.hypot(nx - ax, ny - ay) > 3.0:
-            leaders.append(LineOp(nx, ny, ax, ay, lead_color, 0.35))
-        for i, ln in enumerate(lines):
-            base = top - i * st.leading - (st.leading + st.size * 0.61) / 2
-            pieces = tuple(TextPiece(p.text, p.font, st.size, color, p.x) for p in ln.pieces)
-            ops.append(TextOp(lx + (lw - ln.width) / 2, base, pieces, ln.width))
-    return leaders + ops, dropped
-
-
-def _overlaps(a: Rect, b: Rect) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
 def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     """The map box of one sheet: a Figure with generated alt text."""
     rect = tuple(round(v, 3) for v in box.rect_pt(page_h))
@@ -373,7 +246,7 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
         own = box.header_style or box.label_style or "chart_label"
         nabo = box.label_style or "chart_label"
         items = [(k.kode, own)] + [(n, nabo) for n in naboer if n in prep.labels]
-        label_ops, dropped = _labels(box, c, prep, items, rect, avoid, keep_off)
+        label_ops, dropped = place_labels(box, c, prep.labels, items, rect, avoid, keep_off)
         ops += label_ops
         if dropped:
             note = "navne udeladt (ingen plads): " + ", ".join(dropped)
