@@ -48,6 +48,7 @@ OMEGN = Color("kort_omegn", (0.0, 0.0, 0.0, 0.08))
 SPECK = 0.8  # pt: rings smaller than this are invisible at the map's scale (not drawn)
 TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring around it
 COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
+REGION_COARSE = 1.2  # pt: the same for a region view (a larger map, drawn with thin borders)
 REGION_PAD = 6.0  # pt: a region view keeps this far from the box edge (never clipped)
 
 
@@ -111,7 +112,7 @@ def project_map(view: str, region: str, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
     files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"2\x1f{view}\x1f{region}\x1f{rect!r}"  # 2: land neighbours, label anchors
+    options = f"3\x1f{view}\x1f{region}\x1f{rect!r}"  # 3: land neighbours, label anchors, detail
     return cached("map", files, options, lambda: _project(view, region, rect), ProjectedMap)
 
 
@@ -131,7 +132,8 @@ def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
             ins = geodata.place_inset(main_rings, ib, w, h)
             ext = geodata.union((ext, ins.frame))
         tr = geodata.fit(ext, x, y, w, h)
-        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= COARSE]
+        limit = COARSE if view == "danmark" else REGION_COARSE
+        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= limit]
         want = fine_enough[0] if fine_enough else list(at.levels)[-1]
         if want == level:
             break
