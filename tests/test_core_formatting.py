@@ -36,7 +36,11 @@ def test_tal(value: float, decimals: int, expected: str) -> None:
 def test_units_use_no_break_spaces() -> None:
     assert n.pct(8) == f"8{NB}pct."
     assert n.mio_kr(333) == f"333{NB}mio.{NB}kr."
-    assert n.mio_kr(1250) == f"1.250{NB}mio.{NB}kr."
+    assert n.mio_kr(999) == f"999{NB}mio.{NB}kr."
+    # from 1.000 mio. kr. in milliards with one decimal (issue 14)
+    assert n.mio_kr(1250) == f"1,3{NB}mia.{NB}kr."
+    assert n.mio_kr(5644) == f"5,6{NB}mia.{NB}kr."
+    assert n.mio_kr(999.6) == f"1,0{NB}mia.{NB}kr."
     assert n.procentpoint(2.45) == f"2,5{NB}procentpoint"
 
 

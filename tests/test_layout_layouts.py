@@ -231,7 +231,9 @@ def test_kommuneaftale_uses_plural_and_comparison_words(prepared: api.Prepared) 
     assert "højere end landsgennemsnittet" in text
     # the comparison uses example data for the other municipalities: the sheet says so
     assert plan.eksempel
-    assert "Eksempeldata – ikke officielle tal" in text
+    assert "Sammenligningen bygger på eksempeldata" in text
+    assert "Glostrup Kommunes egne tal er reelle" in text  # its own figures are real
+    assert "Eksempeldata – ikke officielle tal" not in text
 
 
 def test_glostrup_default_sheet_uses_no_example_derived_value(prepared: api.Prepared) -> None:

@@ -189,7 +189,7 @@ class Indicator:
     """A derived figure: computed by `indicators.py` for all municipalities at once."""
 
     name: str
-    kind: str  # count | pct | rate | rank | pctpoint | text | mio_kr
+    kind: str  # count | pct | rate | rank | pctpoint | text | mio_kr | estimate ("ca. 1.150")
     decimals: int
     formula: str
     meaning: str
@@ -213,14 +213,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "ledige_familieboliger_pr_aar",
-        "count",
+        "estimate",
         0,
         "familieboliger * fraflytningsprocent / 100",
         "Estimated vacant family dwellings per year (stock x move-out rate)",
     ),
     Indicator(
         "anvisningsret_pr_aar",
-        "count",
+        "estimate",
         0,
         "ledige_familieboliger_pr_aar / 4",
         "The municipality's allocation right: every fourth vacant family dwelling, "

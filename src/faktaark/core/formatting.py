@@ -21,6 +21,8 @@ __all__ = [
     "MISSING",
     "NBSP",
     "dato",
+    "estimate",
+    "estimate_value",
     "heltal",
     "kr",
     "mio_kr",
@@ -87,8 +89,32 @@ def procentpoint(value: float | int, decimals: int = 1) -> str:
 
 
 def mio_kr(value: float | int, decimals: int = 0) -> str:
-    """Millions of kroner: `333` -> `333 mio. kr.`; `1250` -> `1.250 mio. kr.`."""
+    """Millions of kroner: `333` -> `333 mio. kr.`; from 1.000 mio. kr. in milliards with one
+    decimal, as Danish print writes them: `1250` -> `1,3 mia. kr.`, `5644` -> `5,6 mia. kr.`."""
+    if abs(float(round_half_up(value, decimals))) >= 1000:
+        return f"{tal(value / 1000, 1)}{NBSP}mia.{NBSP}kr."
     return f"{tal(value, decimals)}{NBSP}mio.{NBSP}kr."
+
+
+_SMALL = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve",
+          "tolv")  # fmt: skip
+
+
+def estimate_value(value: float | int) -> int:
+    """An estimate rounded to a step that claims no more precision than it has: to the unit
+    under 100, to 10 under 10.000, to 100 above (`1149` -> 1150, `4597` -> 4600)."""
+    v = float(value)
+    step = 1 if v < 100 else 10 if v < 10_000 else 100
+    return int(round_half_up(v / step, 0)) * step
+
+
+def estimate(value: float | int) -> str:
+    """An estimate as running text: `ca. 1.150`, `ca. 89`; small ones in words (`ca. tre`),
+    and under one half `under én`."""
+    if float(value) < 0.5:
+        return "under én"
+    n = estimate_value(value)
+    return f"ca.{NBSP}{_SMALL[n] if n < len(_SMALL) else tal(n)}"
 
 
 def kr(value: float | int, decimals: int = 0) -> str:

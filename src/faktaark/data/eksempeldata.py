@@ -67,7 +67,7 @@ UNIVERSITY_TOWNS = {
 }  # København, Frederiksberg, Odense, Aarhus, Aalborg, Lyngby
 RURAL = {"Landsdel Vestjylland", "Landsdel Bornholm", "Landsdel Vest- og Sydsjælland",
          "Landsdel Nordjylland", "Landsdel Sydjylland"}  # fmt: skip
-EKSEMPEL_KILDE = "Eksempeldata genereret af faktaark – ikke officielle tal."
+EKSEMPEL_KILDE = "Eksempeldata til afprøvning – ikke officielle tal."
 
 
 def _population() -> dict[int, int]:

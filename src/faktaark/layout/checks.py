@@ -246,7 +246,8 @@ def static_checks(
                     f"on page {b.page}; move one, or list it in `overlaps` if intended",
                 )
     for page in range(1, layout.pages + 1):
-        if not any(b.page == page and b.when == "eksempel" for b in layout.boxes):
+        whens = {b.when for b in layout.boxes if b.page == page}
+        if "eksempel" not in whens and not {"eksempel_egne", "eksempel_sammenligning"} <= whens:
             pr.layout(
                 ["page", "pages"],
                 f'page {page} has no box with when = "eksempel": a sheet built '

@@ -109,7 +109,7 @@ class BoxModel(_Strict):
     valign: Literal["top", "middle", "bottom"] = "top"
     overlaps: tuple[str, ...] = ()
     bleed: bool = False
-    when: Literal["eksempel", "officiel"] | None = None
+    when: Literal["eksempel", "eksempel_egne", "eksempel_sammenligning", "officiel"] | None = None
     order: int | None = None
     tag: Tag | None = None
     # text boxes

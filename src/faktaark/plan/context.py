@@ -4,12 +4,13 @@ its texts are filled from, the notes they collect, the font metrics, the municip
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import NamedTuple
 
 from faktaark.core.units import Color
 from faktaark.layout.model import Layout
 from faktaark.text.fonts import Metrics
-from faktaark.text.templates import Notes, Seg, Val, fill
+from faktaark.text.templates import Notes, Seg, Val, fill, placeholders
 
 __all__ = ["Ctx"]
 
@@ -27,6 +28,25 @@ class Ctx(NamedTuple):
     def color(self, name: str) -> Color:
         return self.layout.colors[name]
 
-    def fill(self, key_or_template: str, *, template: bool = False) -> list[Seg]:
+    def fill(self, key_or_template: str, *, template: bool = False, gap: bool = False) -> list[Seg]:
+        """The filled text of a key (or a template). When a figure the text prints is
+        missing (or `gap`: one its box prints) and the texts have `<key>_mangler`, that
+        text is used instead (an empty one leaves the text out): a sentence never says
+        "på – i 2023"."""
         text = key_or_template if template else self.layout.text(key_or_template)
+        if not template and (gap or self.lacks(key_or_template)):
+            with suppress(KeyError):
+                text = self.layout.text(key_or_template + "_mangler")
         return fill(str(text), self.values, self.notes)
+
+    def lacks(self, key: str) -> bool:
+        """Whether a text with a gap form (`<key>_mangler`) prints a missing figure."""
+        try:
+            self.layout.text(key + "_mangler")
+        except KeyError:
+            return False
+        for name, _, _ in placeholders(str(self.layout.text(key))):
+            val = self.values.get(name)
+            if val is not None and val.missing:
+                return True
+        return False

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextlib import suppress
 
 from faktaark.core.units import MM, Color
 from faktaark.errors import FitError, LayoutError
-from faktaark.layout.model import Box, Style
+from faktaark.layout.model import Box, Layout, Style
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextOp, TextPiece
 from faktaark.plan.textbox import segments_to_spans
@@ -19,9 +20,18 @@ from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import Seg, Val, format_value, plain, spoken
 
-__all__ = ["nice_ticks", "plan_bar_chart", "plan_image", "plan_ranking_chart", "plan_table"]
+__all__ = [
+    "label_decimals",
+    "nice_ticks",
+    "plan_bar_chart",
+    "plan_image",
+    "plan_ranking_chart",
+    "plan_table",
+]
 
 Result = tuple[list[Node], list[Op], BoxFit]
+MIN_BAR = 0.8 * MM  # the shortest bar drawn for a figure above 0
+MISSING_LABEL = "ikke oplyst"  # a ranking chart's row without a figure
 
 
 def nice_ticks(top_value: float, max_steps: int = 5) -> list[float]:
@@ -203,7 +213,8 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
     for i, (v, label) in enumerate(zip(vals, labels, strict=False)):
         bx = px + slot * i + (slot - bw) / 2
         bh = ph * nums[i] / top
-        if bh > 0:
+        if nums[i] > 0:  # a small figure stays visible as a bar
+            bh = max(bh, MIN_BAR)
             ops.append(RectOp(bx, py, bw, bh, fill=colors[i % len(colors)]))
         ops += _text_op(
             [Seg(format_value(v))],
@@ -240,6 +251,9 @@ def plan_ranking_chart(
     title_st = _style(c, box.header_style, "chart_title")
     lab_st = _style(c, box.label_style, "chart_label")
     val = c.values[str(box.value)]
+    decimals = label_decimals(box, c.layout)
+    if decimals is not None:
+        val = val._replace(decimals=decimals)
     title = _text_op(c.fill(f"{sec}.titel"), title_st, x, y + h - title_st.size, w, c, box)
     top = y + h - _height(title, title_st) - 2 * MM
     data = sorted(
@@ -249,7 +263,10 @@ def plan_ranking_chart(
         ),
         key=lambda t: (-t[0], t[1]),
     )
-    row_h = (top - y) / max(1, len(data))
+    levels = _levels(c, sec)  # the regional and national level, below the municipalities
+    rows = len(data) + (len(levels) + 0.5 if levels else 0)
+    row_h = (top - y) / max(1, rows)
+    thick = min(row_h * 0.64, 4.5 * MM)  # bars stay bars when a region has few rows
     if row_h < lab_st.size * 1.05:
         raise FitError(
             *_where(box, c),
@@ -257,9 +274,10 @@ def plan_ranking_chart(
         )
     name_w, val_w = 30 * MM, 14 * MM
     bar_x, bar_w = x + name_w + 1.5 * MM, w - name_w - val_w - 3 * MM
-    vmax = max((d[0] for d in data), default=1.0) or 1.0
+    vmax = max([d[0] for d in data] + [v for _, v in levels], default=1.0) or 1.0
     hi = c.color(box.highlight or "brand")
     lo = c.color(box.colors[0]) if box.colors else c.layout.colors.get("rule") or hi
+    ref = c.color(box.colors[1]) if len(box.colors) > 1 else _black(c)
     ops: list[Op] = []
     for i, (v, name, kode) in enumerate(data):
         ry = top - (i + 1) * row_h
@@ -268,26 +286,76 @@ def plan_ranking_chart(
         st = lab_st
         font_st = Style(**{**st.__dict__, "font": st.bold_font}) if mine else st
         ops += _text_op([Seg(name, value=True)], font_st, x, base, name_w, c, box, "right")
-        if v >= 0:
-            bl = max(0.6, bar_w * v / vmax)
-            ops.append(RectOp(bar_x, ry + row_h * 0.18, bl, row_h * 0.64, fill=hi if mine else lo))
+        if v < 0:  # a missing figure: said in words, no bar
+            ops += _text_op([Seg(MISSING_LABEL)], lab_st, bar_x, base, bar_w, c, box, "left")
+        else:
+            bl = max(MIN_BAR, bar_w * v / vmax) if v > 0 else 0.0
+            if bl:
+                ops.append(
+                    RectOp(bar_x, ry + (row_h - thick) / 2, bl, thick, fill=hi if mine else lo)
+                )
             label = format_value(Val(v, val.kind, decimals=val.decimals))
             ops += _text_op(
                 [Seg(label)], font_st, bar_x + bl + 1.2 * MM, base, val_w, c, box, "left"
             )
+    bold = Style(**{**lab_st.__dict__, "font": lab_st.bold_font})
+    for j, (name, v) in enumerate(levels):
+        ry = top - (len(data) + 0.5 + j + 1) * row_h
+        base = ry + (row_h - lab_st.size * 0.7) / 2
+        if j == 0:
+            ly = ry + row_h * 1.25
+            ops.append(LineOp(x + name_w - 12 * MM, ly, x + w, ly, lo, 0.5))
+        ops += _text_op([Seg(name, value=True)], bold, x, base, name_w, c, box, "right")
+        bl = max(MIN_BAR, bar_w * v / vmax) if v > 0 else 0.0
+        if bl:
+            ops.append(RectOp(bar_x, ry + (row_h - thick * 0.6) / 2, bl, thick * 0.6, fill=ref))
+        label = format_value(Val(v, val.kind, decimals=val.decimals))
+        ops += _text_op([Seg(label)], bold, bar_x + bl + 1.2 * MM, base, val_w, c, box, "left")
     rank = next(i for i, d in enumerate(data, 1) if d[2] == me)
     listing = "; ".join(
         f"{n} {format_value(Val(v, val.kind, decimals=val.decimals))}" for v, n, _ in data if v >= 0
     )
-    alt = (
-        f"Vandret søjlediagram: {spoken(c.fill(f'{sec}.alt_titel'))}. "
-        f"{c.kommune} er nr. {rank} af {len(data)}. {listing}."
+    if levels:
+        listing += ". " + "; ".join(
+            f"{n} {format_value(Val(v, val.kind, decimals=val.decimals))}" for n, v in levels
+        )
+    given = [d for d in data if d[0] >= 0]
+    place = (
+        f"{c.kommune} er nr. {rank} af {len(given)}"
+        if data[rank - 1][0] >= 0
+        else f"{c.kommune}: {MISSING_LABEL}"
     )
+    alt = f"Vandret søjlediagram: {spoken(c.fill(f'{sec}.alt_titel'))}. {place}. {listing}."
     nodes = [
         Node("Caption", tuple(title), box=box.id),
         Node("Figure", tuple(ops), alt=alt, box=box.id),
     ]
     return nodes, [], BoxFit(box.page, box.id, row_h - lab_st.size * 1.05)
+
+
+def label_decimals(box: Box, layout: Layout) -> int | None:
+    """A ranking chart's `<sec>.decimaler`: its labels' precision, as the sheet prints the
+    figure elsewhere (None: the figure's own)."""
+    if box.kind != "ranking_chart" or box.text is None:
+        return None
+    with suppress(KeyError):
+        return int(layout.text(f"{box.text}.decimaler"))
+    return None
+
+
+def _levels(c: Ctx, sec: str) -> list[tuple[str, float]]:
+    """`<sec>.niveauer = [["{kommune.region}", "region.x"], ["Hele landet", "land.x"]]`:
+    reference rows (label template, value name) drawn under a ranking chart's bars."""
+    try:
+        rows = c.layout.text(f"{sec}.niveauer")
+    except KeyError:
+        return []
+    out = []
+    for label, name in rows:
+        v = c.values[str(name)]
+        if isinstance(v.raw, (int, float)):
+            out.append((plain(c.fill(str(label), template=True)), float(v.raw)))
+    return out
 
 
 def plan_image(box: Box, c: Ctx, page_h: float) -> Result:

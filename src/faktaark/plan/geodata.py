@@ -33,6 +33,7 @@ __all__ = [
     "atlas",
     "bbox",
     "fit",
+    "land_naboer",
     "place_inset",
     "union",
     "view_codes",
@@ -247,3 +248,20 @@ def fit(ext: BBox, x: float, y: float, w: float, h: float) -> Transform:
     dx = x + (w - s * (ext[2] - ext[0])) / 2 - s * ext[0]
     dy = y + (h - s * (ext[3] - ext[1])) / 2 - s * ext[1]
     return Transform(s, dx, dy)
+
+
+@cache
+def land_naboer(kode: int) -> tuple[int, ...]:
+    """The municipalities that share a land border with `kode`: the shipped neighbours whose
+    finest rings share a border with it (shared borders stay shared in the simplified
+    coverage). An island municipality has none: its shipped neighbours are only the nearest
+    across the water."""
+    at = atlas()
+    level = list(at.levels)[-1]
+    mine = {p for r in at.shape(kode).rings[level] for p in r}
+    out = []
+    for n in at.shape(kode).naboer:
+        shared = sum(1 for r in at.shape(n).rings[level] for p in r if p in mine)
+        if shared >= 2:
+            out.append(n)
+    return tuple(out)

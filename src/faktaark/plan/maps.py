@@ -22,16 +22,22 @@ from typing import NamedTuple
 from faktaark.core import resources
 from faktaark.core.kommuner import Kommune, collation_key, register
 from faktaark.core.units import Color
-from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata
 from faktaark.plan.context import Ctx
-from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp, TextOp, TextPiece
-from faktaark.text import linebreak
-from faktaark.text.fonts import ensure_glyphs
+from faktaark.plan.maplabels import place_labels
+from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp
 from faktaark.text.templates import spoken
 
-__all__ = ["GRAENSE", "LAND", "OMEGN", "ProjectedMap", "map_alt", "plan_map", "project_map"]
+__all__ = [
+    "GRAENSE",
+    "LAND",
+    "OMEGN",
+    "ProjectedMap",
+    "map_alt",
+    "plan_map",
+    "project_map",
+]
 
 Result = tuple[list[Node], list[Op], BoxFit]
 Rect = tuple[float, float, float, float]  # x, y, w, h in points
@@ -42,6 +48,8 @@ OMEGN = Color("kort_omegn", (0.0, 0.0, 0.0, 0.08))
 SPECK = 0.8  # pt: rings smaller than this are invisible at the map's scale (not drawn)
 TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring around it
 COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
+REGION_COARSE = 1.2  # pt: the same for a region view (a larger map, drawn with thin borders)
+REGION_PAD = 6.0  # pt: a region view keeps this far from the box edge (never clipped)
 
 
 class ProjectedMap(NamedTuple):
@@ -104,13 +112,15 @@ def project_map(view: str, region: str, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
     files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"{view}\x1f{region}\x1f{rect!r}"
+    options = f"3\x1f{view}\x1f{region}\x1f{rect!r}"  # 3: land neighbours, label anchors, detail
     return cached("map", files, options, lambda: _project(view, region, rect), ProjectedMap)
 
 
 def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
     at = geodata.atlas()
-    x, y, w, h = rect
+    bx, by, bw, bh = rect
+    pad = REGION_PAD if view == "region" else 0.0  # a region is drawn whole, inside the box
+    x, y, w, h = bx + pad, by + pad, bw - 2 * pad, bh - 2 * pad
     main, inset = geodata.view_codes(view, region)
     level = next(iter(at.levels))
     for _ in range(2):  # pick the level of detail from the scale it will be drawn at
@@ -122,7 +132,8 @@ def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
             ins = geodata.place_inset(main_rings, ib, w, h)
             ext = geodata.union((ext, ins.frame))
         tr = geodata.fit(ext, x, y, w, h)
-        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= COARSE]
+        limit = COARSE if view == "danmark" else REGION_COARSE
+        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= limit]
         want = fine_enough[0] if fine_enough else list(at.levels)[-1]
         if want == level:
             break
@@ -150,14 +161,18 @@ def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
                 continue
             b = sh.bbox(level)  # without decoding the shapes the box does not show
             (bx0, by0), (bx1, by1) = tr.point(b[0], b[1]), tr.point(b[2], b[3])
-            if bx1 < x or bx0 > x + w or by1 < y or by0 > y + h:
+            if bx1 < bx or bx0 > bx + bw or by1 < by or by0 > by + bh:
                 continue
-            context += [cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5]
+            parts = [cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5]
+            context += parts
             lx, ly = tr.point(*sh.label)
-            if x <= lx <= x + w and y <= ly <= y + h:
+            if bx <= lx <= bx + bw and by <= ly <= by + bh:
                 labels[c] = (lx, ly)
+            elif parts:  # the label point is off the box: the middle of what the box shows
+                big = max(parts, key=_area)
+                labels[c] = (sum(p[0] for p in big) / len(big), sum(p[1] for p in big) / len(big))
     border = 0.25 if view == "danmark" else 0.4
-    naboer = {c: at.shape(c).naboer for c in shapes}
+    naboer = {c: geodata.land_naboer(c) for c in shapes}  # land borders only: no neighbours at sea
     return ProjectedMap(shapes, tuple(context), frame, labels, border, level, naboer)
 
 
@@ -189,58 +204,13 @@ def map_alt(c: Ctx, box: Box, k: Kommune, naboer: Sequence[str]) -> str:
         except KeyError:
             lead = "Nabokommuner:"
         alt = f"{alt.rstrip('.')}. {lead} {_names(naboer)}."
-    return alt
-
-
-def _labels(
-    box: Box, c: Ctx, prep: ProjectedMap, codes: Sequence[int], rect: Rect, avoid: Sequence[Rect]
-) -> tuple[list[Op], list[str]]:
-    """Neighbour names at their label points (or just above, below or beside them), inside
-    the box, never on each other or on what `avoid` lists (the highlighted municipality when
-    it is small, the inset). A name that cannot be placed is left out and reported."""
-    st = c.layout.styles[box.label_style or "chart_label"]
-    color = c.color(st.color)
-    x, y, w, h = rect
-    taken: list[Rect] = list(avoid)
-    ops: list[Op] = []
-    dropped: list[str] = []
-    where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
-    for kode in codes:
-        name = register().get(kode).navn
-        ensure_glyphs(name, st.font, where)
-        span = linebreak.Span(name, st.font, hyphenate=False)
+    elif box.view == "region":  # an island: no municipality shares a land border with it
         try:
-            lines = linebreak.break_lines([span], st.size, w, c.metrics, hyphenate=False)
-        except linebreak.Overflow as exc:
-            raise FitError(
-                c.layout.name, c.kommune, box.page, box.id,
-                f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til kortet',
-            ) from None  # fmt: skip
-        lw = max(ln.width for ln in lines)
-        lh = len(lines) * st.leading
-        ax, ay = prep.labels[kode]
-        spot = None
-        for dx, dy in ((0, 0), (0, lh), (0, -lh), (lw / 2 + 2, 0), (-lw / 2 - 2, 0)):
-            lx = min(max(ax + dx - lw / 2, x), x + w - lw)
-            top = min(max(ay + dy + lh / 2, y + lh), y + h)
-            r = (lx - 0.8, top - lh, lw + 1.6, lh)
-            if lh <= h and not any(_overlaps(r, t) for t in taken):
-                spot = (lx, top, r)
-                break
-        if spot is None:
-            dropped.append(name)
-            continue
-        lx, top, r = spot
-        taken.append(r)
-        for i, ln in enumerate(lines):
-            base = top - i * st.leading - (st.leading + st.size * 0.61) / 2
-            pieces = tuple(TextPiece(p.text, p.font, st.size, color, p.x) for p in ln.pieces)
-            ops.append(TextOp(lx + (lw - ln.width) / 2, base, pieces, ln.width))
-    return ops, dropped
-
-
-def _overlaps(a: Rect, b: Rect) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+            none = spoken(c.fill(f"{box.text}.ingen_naboer"))
+        except KeyError:
+            none = f"{k.navn} har ingen landgrænse til andre kommuner."
+        alt = f"{alt.rstrip('.')}. {none}"
+    return alt
 
 
 def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
@@ -272,11 +242,13 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     names_out = [reg.get(n).navn for n in naboer]
     note = ""
     if box.view == "region":
-        avoid = [(prep.frame)] if prep.frame else []
-        if (mb[2] - mb[0]) * (mb[3] - mb[1]) < 0.15 * rect[2] * rect[3]:
-            avoid.append((mb[0], mb[1], mb[2] - mb[0], mb[3] - mb[1]))
-        shown = [n for n in naboer if n in prep.labels]
-        label_ops, dropped = _labels(box, c, prep, shown, rect, avoid)
+        in_inset = k.kode in geodata.view_codes(box.view, k.region)[1]
+        avoid = [prep.frame] if prep.frame and not in_inset else []
+        keep_off = [*mine, *ops[-1].rings] if tiny and isinstance(ops[-1], PathOp) else mine
+        own = box.header_style or box.label_style or "chart_label"
+        nabo = box.label_style or "chart_label"
+        items = [(k.kode, own)] + [(n, nabo) for n in naboer if n in prep.labels]
+        label_ops, dropped = place_labels(box, c, prep.labels, items, rect, avoid, keep_off)
         ops += label_ops
         if dropped:
             note = "navne udeladt (ingen plads): " + ", ".join(dropped)

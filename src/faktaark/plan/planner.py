@@ -18,9 +18,14 @@ __all__ = ["make_plan"]
 Planner = Callable[[Box, Ctx, float], tuple[list[Node], list[Op], BoxFit]]
 
 
-def _shown(box: Box, eksempel: bool) -> bool:
+def _shown(box: Box, eksempel: bool, egne: bool = True) -> bool:
+    """`egne`: the municipality's own figures are example data (not only comparisons)."""
     if box.when == "eksempel":
         return eksempel
+    if box.when == "eksempel_egne":
+        return eksempel and egne
+    if box.when == "eksempel_sammenligning":
+        return eksempel and not egne
     if box.when == "officiel":
         return not eksempel
     return True
@@ -77,7 +82,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
                 nodes, extra, fit = textbox.plan_text_box(box, c, layout.height, max_scale)
             else:
                 nodes, extra, fit = planner(box, c, layout.height)
-            notes.printed.extend(_chart_values(box, values, notes.where))
+            notes.printed.extend(_chart_values(box, values, notes.where, layout))
             planned[box.id] = (nodes, extra)
             fit_of[box.id] = fit
 
@@ -85,7 +90,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         if box.when is None:
             run(box)
     eksempel = sd.record.eksempel or notes.eksempel
-    shown = [b for b in layout.boxes if _shown(b, eksempel)]
+    shown = [b for b in layout.boxes if _shown(b, eksempel, sd.record.eksempel)]
     for box in sorted(shown, key=lambda b: (b.page, b.order)):
         if box.when is not None:
             run(box)
@@ -117,9 +122,16 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     )  # fmt: skip
 
 
-def _chart_values(box: Box, values: Mapping[str, Val], where: tuple[int, str]) -> list[Printed]:
+def _chart_values(
+    box: Box, values: Mapping[str, Val], where: tuple[int, str], layout: Layout
+) -> list[Printed]:
     """Values a chart prints as labels without a template (bars; the chart's own municipality)."""
     names = list(box.series) if box.kind == "bar_chart" else []
     if box.kind == "ranking_chart" and values[str(box.value)].raw is not None:
         names.append(str(box.value))
-    return [Printed(n, format_value(values[n]), values[n], *where) for n in names]
+    decimals = figures.label_decimals(box, layout)
+    out = []
+    for n in names:
+        v = values[n] if decimals is None else values[n]._replace(decimals=decimals)
+        out.append(Printed(n, format_value(v), values[n], *where))
+    return out

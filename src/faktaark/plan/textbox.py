@@ -94,12 +94,11 @@ def _lines(
     return lines
 
 
-def _notes_segs(c: Ctx) -> list[Seg]:
+def _notes_segs(c: Ctx) -> list[list[Seg]]:
     parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
-    out: list[Seg] = [*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))] if parts else []
+    out = [[*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))]] if parts else []
     if c.notes.missing:
-        extra = c.fill("noter.mangler")
-        out += [Seg(" "), *extra] if out else extra
+        out.append(c.fill("noter.mangler"))
     return out
 
 
@@ -109,6 +108,9 @@ Avoid = Mapping[int, frozenset[int]]  # block index -> lines that must not end h
 def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Block]:
     blocks: list[Block] = []
     none: frozenset[int] = frozenset()
+    # a box is one unit: when one of its texts lacks its figure (a KPI's number), every
+    # text of the box that has a gap form uses it (the caption too)
+    gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
     for n, it in enumerate(box.content):
         where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
         if it.space is not None:
@@ -119,17 +121,18 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
             continue
         style = _scaled(c.layout.styles[str(it.style)], s)
         if it.text is not None:
-            av = avoid.get(len(blocks), none)
-            blocks.append(_paragraph(c.fill(it.text), style, width, c, where, av))
+            segs = c.fill(it.text, gap=gap)
+            if segs:  # an empty text (a figure's gap form) is left out
+                av = avoid.get(len(blocks), none)
+                blocks.append(_paragraph(segs, style, width, c, where, av))
         elif it.list is not None:
             for entry in c.layout.text(it.list):
                 av = avoid.get(len(blocks), none)
                 b = _paragraph(c.fill(entry, template=True), style, width, c, where, av)
                 b.kind, b.list_id = "li", n
                 blocks.append(b)
-        elif it.notes:
-            segs = _notes_segs(c)
-            if segs:
+        elif it.notes:  # the sources on one line, the "–" note on its own
+            for segs in _notes_segs(c):
                 av = avoid.get(len(blocks), none)
                 blocks.append(_paragraph(segs, style, width, c, where, av))
     return blocks

@@ -119,6 +119,12 @@ def format_value(val: Val, fmt: str | None = None) -> str:
         text = str(raw)
     elif not isinstance(raw, (int, float)):
         raise TypeError(f"{val.kind} value must be a number, got {raw!r}")
+    elif val.kind == "estimate":  # "ca. 1.150", "ca. tre": never more precise than it is
+        text = (
+            formatting.estimate(raw)
+            if fmt != "tal"
+            else formatting.tal(formatting.estimate_value(raw))
+        )
     elif fmt == "tal":
         text = formatting.tal(raw, val.decimals)
     elif fmt == "tal1":
@@ -152,6 +158,9 @@ def placeholders(template: str) -> list[tuple[str, str | None, bool]]:
 def _plural(val: Val, one: str, many: str) -> str:
     if val.raw is None:
         return f"{formatting.MISSING} {many}"
+    if val.kind == "estimate":
+        e = formatting.estimate_value(float(val.raw))  # type: ignore[arg-type]
+        return f"{format_value(val)} {one if e == 1 else many}"
     n = formatting.round_half_up(float(val.raw), val.decimals)  # type: ignore[arg-type]
     return f"{format_value(val, 'tal')} {one if n == 1 else many}"
 

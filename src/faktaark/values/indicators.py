@@ -63,7 +63,8 @@ def compute(records: Sequence[Record], folketal: Mapping[int, int], reg: Registe
                 + col("igangsat_familieboliger")
                 + col("igangsat_aeldreboliger")
             ).alias("igangsat_i_alt"),
-            (col("familieboliger") * col("fraflytningsprocent") / 100).alias(
+            # from the rate as a sheet prints it (one decimal), so the estimate can be redone
+            (col("familieboliger") * col("fraflytningsprocent").round(1) / 100).alias(
                 "ledige_familieboliger_pr_aar"
             ),
         )
@@ -124,7 +125,10 @@ def national(df: pl.DataFrame) -> dict[str, float]:
     ).row(0, named=True)
     out = {k: float(v) if v is not None else 0.0 for k, v in s.items()}
     out["andel_af_boligmassen"] = 100 * out["almene_boliger_i_alt"] / out["boligmasse"]
-    out["fraflytningsprocent"] = 100 * out["ledige_familieboliger_pr_aar"] / out["familieboliger"]
+    # weighted over the municipalities whose rate is given (a missing one does not dilute it)
+    given = df.filter(pl.col("ledige_familieboliger_pr_aar").is_not_null())
+    fam = float(given["familieboliger"].sum() or 0.0)
+    out["fraflytningsprocent"] = 100 * out["ledige_familieboliger_pr_aar"] / fam if fam else 0.0
     del out["ledige_familieboliger_pr_aar"]
     return out
 
@@ -136,17 +140,22 @@ def rows(df: pl.DataFrame) -> dict[int, dict[str, object]]:
 
 def regions(df: pl.DataFrame) -> dict[str, dict[str, float]]:
     """Regional totals: almene dwellings, share of the housing stock, allocation right."""
+    ledige = pl.col("ledige_familieboliger_pr_aar")
     g = df.group_by("region").agg(
         pl.col("almene_boliger_i_alt").sum(),
         pl.col("boligmasse").sum(),
         pl.col("anvisningsret_pr_aar").sum(),
+        ledige.sum().alias("ledige"),
+        pl.col("familieboliger").filter(ledige.is_not_null()).sum().alias("fam_givet"),
     )
     out = {}
     for r in g.iter_rows(named=True):
+        fam = float(r["fam_givet"] or 0.0)
         out[str(r["region"])] = {
             "almene_boliger_i_alt": float(r["almene_boliger_i_alt"]),
             "andel_af_boligmassen": 100 * float(r["almene_boliger_i_alt"]) / float(r["boligmasse"]),
             "anvisningsret_pr_aar": float(r["anvisningsret_pr_aar"] or 0.0),
+            "fraflytningsprocent": 100 * float(r["ledige"] or 0.0) / fam if fam else 0.0,
         }
     return out
 

@@ -22,7 +22,8 @@ __all__ = ["KOMMUNE_FIELDS", "MAP_ATTRIBUTION", "SheetData", "build_context", "k
 KOMMUNE_FIELDS = ("navn", "officielt_navn", "officielt_navn_genitiv", "kode", "region",
                   "landsdel", "region_fra_2027")  # fmt: skip
 EXTRA_ALMENE = ("igangsat_periode", "lbf_renovering_periode")
-REGION_FIELDS = ("andel_af_boligmassen", "almene_boliger_i_alt", "anvisningsret_pr_aar")
+REGION_FIELDS = ("andel_af_boligmassen", "almene_boliger_i_alt", "anvisningsret_pr_aar",
+                 "fraflytningsprocent")  # fmt: skip
 MAP_ATTRIBUTION = "Kort: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000)"
 
 
@@ -112,7 +113,7 @@ def build_context(sd: SheetData) -> dict[str, Val]:
             eksempel=across and ind.name not in real,
         )
     for name in REGION_FIELDS:
-        kind = "pct" if name.startswith("andel") else "count"
+        kind = "pct" if name.startswith(("andel", "fraflytning")) else "count"
         ctx[f"region.{name}"] = Val(
             sd.region.get(name), kind, f"region {k.region}: sum", eksempel=across
         )

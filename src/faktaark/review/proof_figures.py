@@ -1,0 +1,77 @@
+"""The proof rules about figures and composition, registered for `faktaark proof`.
+
+They wrap the checks of `faktaark.review.honesty` (calculations redone from the printed
+figures, a missing figure inside a sentence, source lines) and `faktaark.review.composition`
+(empty bands, pale or invisible bars, the regional map's labels against its alt text and the
+land borders). The calculation and dash rules replace the simple versions of
+`proof_rules` (same ids); they read the sheet's text as planned, page by page, which is the
+text the PDF's text layer holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from faktaark.review import composition, honesty
+from faktaark.review.proof import Finding, Sheet, rule
+
+__all__ = ["bars", "calculation", "dash_in_sentence", "empty_band", "map_labels", "sources"]
+
+NBSP, SHY = "\u00a0", "\u00ad"
+
+
+def _page_texts(s: Sheet) -> list[str]:
+    """Each page's text in reading order, paragraphs on their own lines, hyphenated words
+    joined (as a reader of the PDF's text layer gets them)."""
+    pages: dict[int, list[str]] = {p.number: [] for p in s.plan.pages}
+    for para in s.paras:
+        text = ""
+        for ln in para:
+            piece = ln.text.replace(NBSP, " ")
+            if text.endswith(SHY) or (ln.hyphen and text.endswith("-")):
+                text = text[:-1] + piece
+            else:
+                text = f"{text} {piece}" if text else piece
+        pages.setdefault(para[0].page, []).append(text.replace(SHY, ""))
+    return ["\n".join(pages[n]) for n in sorted(pages)]
+
+
+def _found(s: Sheet, rule_id: str, found: Iterable[composition.Finding]) -> Iterator[Finding]:
+    for f in found:
+        yield Finding(rule_id, s.layout.name, s.label, f.page, f.box, "", f.detail)
+
+
+@rule("regnestykke", "A calculation on the sheet does not add up from the printed figures",
+      hard=True)  # fmt: skip
+def calculation(s: Sheet) -> Iterator[Finding]:
+    for i, text in enumerate(_page_texts(s), 1):
+        yield from _found(s, "regnestykke", honesty.calculation_errors(text, i))
+
+
+@rule("tankestreg_i_saetning", "A missing figure (»–«) stands inside a sentence", hard=True)
+def dash_in_sentence(s: Sheet) -> Iterator[Finding]:
+    yield from _found(s, "tankestreg_i_saetning", honesty.missing_in_sentences(s.plan))
+    for i, text in enumerate(_page_texts(s), 1):
+        yield from _found(s, "tankestreg_i_saetning", honesty.dashes_in_sentences(text, i))
+
+
+@rule("kilde", "A source line cites what the page does not print, or a year after the edition")
+def sources(s: Sheet) -> Iterator[Finding]:
+    yield from _found(s, "kilde", honesty.source_problems(s.plan))
+
+
+@rule("tomt_felt", "An empty band taller than 15 mm inside the content area")
+def empty_band(s: Sheet) -> Iterator[Finding]:
+    bands = composition.empty_bands(s.plan, figures=composition.figure_frames(s.layout))
+    yield from _found(s, "tomt_felt", bands)
+
+
+@rule("bleg_soejle", "A bar below 3:1 contrast against its background, or too small to see")
+def bars(s: Sheet) -> Iterator[Finding]:
+    yield from _found(s, "bleg_soejle", composition.pale_bars(s.plan))
+
+
+@rule("kortetiketter", "Map labels differ from the land neighbours or the alt text, or overlap",
+      hard=True)  # fmt: skip
+def map_labels(s: Sheet) -> Iterator[Finding]:
+    yield from _found(s, "kortetiketter", composition.map_problems(s.plan))

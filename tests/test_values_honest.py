@@ -1,0 +1,215 @@
+"""Honest figures and graceful gaps (issue 14): every calculation a sheet prints can be redone
+from the figures printed beside it; no sheet prints a figure BL's sheet does not have or names
+the software as author; sources cite only what the page prints; a missing figure never leaves
+a "–" inside a sentence. The rules are `faktaark.review.honesty`; each is also fed a bad text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from faktaark import api
+from faktaark.core import formatting
+from faktaark.core.fields import COLUMNS
+from faktaark.core.kommuner import register
+from faktaark.core.units import Color
+from faktaark.pdf.make import make_pdf
+from faktaark.plan.model import Node, SheetPlan, TextOp, TextPiece
+from faktaark.review import composition, honesty
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYOUTS = ("almene-boliger", "kommuneaftale")
+NB = "\u00a0"
+GREY = Color("muted", (0.0, 0.0, 0.0, 0.6))
+
+
+def _page_texts(plan: SheetPlan) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(make_pdf(plan, "screen")))
+    return [p.extract_text() or "" for p in reader.pages]
+
+
+def _flat(plan: SheetPlan) -> str:
+    """The plan's text in one line: no-break spaces as spaces, line-end hyphens joined."""
+    text = plan.all_text().replace(NB, " ").replace("\n", " ")
+    return re.sub(r"(\w)- (\w)", r"\1\2", text)
+
+
+def _plans(prepared: api.Prepared, layout: str) -> Iterator[SheetPlan]:
+    lay = api.load_layout_for(layout, prepared.dataset)
+    for k in register():
+        yield api.plan_sheet(k.kode, data=prepared, layout=lay)
+
+
+# ---------------------------------------------------------------- estimates and amounts
+
+
+def test_estimates_are_rounded_to_a_sensible_step() -> None:
+    assert formatting.estimate(1149.2) == f"ca.{NB}1.150"
+    assert formatting.estimate(4597.0) == f"ca.{NB}4.600"
+    assert formatting.estimate(89.4) == f"ca.{NB}89"
+    assert formatting.estimate(3.2) == f"ca.{NB}tre"
+    assert formatting.estimate(0.3) == "under én"
+    assert formatting.estimate_value(12_345) == 12_300
+
+
+def test_the_calculation_rule_catches_a_sum_that_does_not_add_up() -> None:
+    bad = (
+        "Med 59.699 familieboliger og en fraflytningsprocent på 8 pct. bliver "
+        "ca. 4.597 familieboliger ledige om året"
+    )
+    found = honesty.calculation_errors(bad)
+    assert found, found
+    assert "4.780" in found[0].detail
+    good = (
+        "Med 59.699 familieboliger og en fraflytningsprocent på 7,7 pct. bliver anslået "
+        "ca. 4.600 familieboliger ledige om året, og kommunen kan dermed anvise "
+        "ca. 1.150 boliger om året."
+    )
+    assert honesty.calculation_errors(good) == []
+    assert honesty.calculation_errors("ca. 89 ledige familieboliger om året")  # no inputs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_printed_calculation_adds_up_on_all_98(layout: str, prepared: api.Prepared) -> None:
+    checked = 0
+    for plan in _plans(prepared, layout):
+        for i, text in enumerate(_page_texts(plan), 1):
+            assert honesty.calculation_errors(text, i) == [], (plan.kommune, i)
+            checked += len(re.findall(r"ca\.\s\S+", honesty.normalise(text)))
+            flat = text.replace(NB, " ")
+            # 1.000 mio. kr. or more is written in milliards
+            assert not re.search(r"\d\.\d{3} mio\. kr\.", flat), (plan.kommune, i)
+            assert "af faktaark" not in flat.lower(), (plan.kommune, i)  # never the author
+    if layout == "kommuneaftale":  # the estimates are there, and were recomputed
+        assert checked >= 98 * 4
+
+
+def test_the_default_layout_prints_no_allocation_figure(prepared: api.Prepared) -> None:
+    for name in ("Glostrup", "København", "Læsø"):
+        plan = api.plan_sheet(name, data=prepared)
+        text = _flat(plan)
+        assert "anvise ca." not in text
+        assert "indikator.anvisningsret_pr_aar" not in {p.name for p in plan.printed}
+        assert "hver fjerde af de ledige almene familieboliger" in text  # the sentence stays
+        assert "Beregnet af" not in text
+
+
+def test_kommuneaftale_says_its_estimates_are_estimates(prepared: api.Prepared) -> None:
+    text = _flat(api.plan_sheet("Glostrup", data=prepared, layout="kommuneaftale"))
+    assert "anslået" in text
+    assert "8,0 pct." in text  # the precision the estimate is made from
+    assert "ca. 360 familieboliger ledige om året" in text  # 4.451 × 8,0 pct. = 356
+    assert "anvise ca. 89 boliger om året" in text  # 356 ÷ 4 = 89
+    assert "nr. " not in text  # no league table of absolute size
+
+
+# ---------------------------------------------------------------- sources
+
+
+def test_the_source_rule_catches_what_the_page_does_not_print(prepared: api.Prepared) -> None:
+    plan = api.plan_sheet("Glostrup", data=prepared)
+    assert honesty.source_problems(plan) == []
+    page = plan.pages[1]
+    node = next(n for top in page.content for n in top.walk() if n.text.startswith("Kilde:"))
+    piece = TextPiece("Kilde: Befolkning: FOLK1A, 1. januar 2026. 3) Foo", "F", 7, GREY, 0)
+    bad = Node(node.role, (TextOp(0, 0, (piece,), 10),), box=node.box)
+    pages = (plan.pages[0], page._replace(content=(*page.content, bad)))
+    found = honesty.source_problems(plan._replace(pages=pages))
+    rules = {f.detail.split(" ")[0] for f in found}
+    assert len(found) == 3, found
+    assert rules == {"nævner", "kilde", "årstallet"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_sources_cite_only_what_is_printed_on_all_98(layout: str, prepared: api.Prepared) -> None:
+    for plan in _plans(prepared, layout):
+        assert honesty.source_problems(plan) == [], plan.kommune
+        text = plan.all_text()
+        assert "FOLK1A" not in text  # no population figure is printed: none is cited
+
+
+# ---------------------------------------------------------------- graceful gaps
+
+
+def test_the_dash_rule_catches_a_missing_figure_in_a_sentence() -> None:
+    assert honesty.dashes_in_sentences("i Danmark – – af dem bor i almene boliger")
+    assert honesty.dashes_in_sentences("havde en huslejeomsætning på – i 2023.")
+    assert honesty.dashes_in_sentences("Fraflytningsprocenten var – pct.")
+    assert honesty.dashes_in_sentences("1 million mennesker bor i Danmark – 7.900 af dem") == []
+    assert honesty.dashes_in_sentences("kan kommunen anvise – hver fjerde ledige.") == []
+
+
+MISSING_OK = {c.name for c in COLUMNS if c.missing_ok}
+# every "missing ok" column empty for one municipality (lokale_indkoeb_aar with its amount)
+EMPTY = {
+    "beboere": 161, "fraflytningsprocent": 101, "huslejeomsaetning_mio_kr": 173,
+    "lokale_indkoeb_mio_kr": 760, "lokale_indkoeb_aar": 760, "lbf_renovering_mio_kr": 400,
+    "igangsat_ungdomsboliger": 825, "igangsat_familieboliger": 563,
+    "igangsat_aeldreboliger": 147, "kommune": 151,
+}  # fmt: skip
+GAP_KOMMUNER = tuple(sorted(set(EMPTY.values())))
+
+
+@pytest.fixture(scope="module")
+def gaps(tmp_path_factory: pytest.TempPathFactory) -> api.Prepared:
+    """The bundled figures with every "missing ok" column empty for one municipality each."""
+    src = (ROOT / "data" / "almene.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(src)))
+    assert set(EMPTY) == MISSING_OK  # a new "missing ok" column needs a case here
+    for r in rows:
+        for col, kode in EMPTY.items():
+            if r["kommunekode"] == str(kode):
+                r[col] = ""
+    path = tmp_path_factory.mktemp("gaps") / "almene.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return api.prepare(path)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_missing_figures_leave_no_dash_in_a_sentence_and_still_fit(
+    layout: str, gaps: api.Prepared
+) -> None:
+    lay = api.load_layout_for(layout, gaps.dataset)
+    missing = 0
+    for kode in GAP_KOMMUNER:
+        plan = api.plan_sheet(kode, data=gaps, layout=lay)  # raises FitError if it does not fit
+        missing += sum(1 for p in plan.printed if p.value.missing)
+        assert honesty.missing_in_sentences(plan) == [], plan.kommune
+        for i, text in enumerate(_page_texts(plan), 1):
+            assert honesty.dashes_in_sentences(text, i) == [], (plan.kommune, i)
+            assert honesty.calculation_errors(text, i) == [], (plan.kommune, i)
+        bands = composition.empty_bands(plan, figures=composition.figure_frames(lay))
+        assert bands == [], (plan.kommune, bands)
+    if layout == "almene-boliger":
+        assert missing > 0  # the tables still print "–" (with the note) for missing cells
+
+
+def test_the_not_given_note_is_its_own_line(gaps: api.Prepared) -> None:
+    plan = api.plan_sheet(825, data=gaps)  # Læsø: a missing cell in the construction table
+    notes = [
+        n.text for p in plan.pages for top in p.content for n in top.walk()
+        if n.box == "vd_noter" and n.role == "P"
+    ]  # fmt: skip
+    assert "– betyder, at tallet ikke er oplyst." in notes, notes
+    assert not any(t.startswith("Kilde:") and "ikke oplyst" in t for t in notes)
+
+
+def test_a_kpi_without_its_figure_says_ikke_oplyst(gaps: api.Prepared) -> None:
+    text = _flat(api.plan_sheet(101, data=gaps, layout="kommuneaftale"))
+    assert "Fraflytningsprocenten for familieboligerne i 2023 er ikke oplyst." in text
+    assert "af familieboligerne fraflyttes" not in text  # the caption went with its figure
+    text = _flat(api.plan_sheet(173, data=gaps))
+    assert "huslejeomsætning på" not in text
+    assert "er ikke oplyst." in text
