@@ -29,8 +29,10 @@ def _api() -> ModuleType:
     return api
 
 
+# text, not Path: typer would make "" the current folder and refuse unreadable files itself;
+# the data stage guards every path (an empty one is a usage error, a FIFO is refused)
 DataOpt = Annotated[
-    list[Path] | None,
+    list[str] | None,
     typer.Option(
         "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
     ),

@@ -8,7 +8,7 @@ from typing import Any
 from faktaark.data.dataset import Dataset
 from faktaark.data.loader import assemble
 from faktaark.data.table import Row, Table
-from faktaark.errors import UsageError
+from faktaark.errors import InputError, UsageError
 
 __all__ = ["dataset_from_frame", "table_from_frame"]
 
@@ -24,6 +24,8 @@ def table_from_frame(frame: Any, name: str = "<DataFrame>") -> Table:
                 f"data must be a path, a list of paths, a Dataset or a Polars/pandas DataFrame; "
                 f"got {type(frame).__name__}"
             ) from exc
+    if frame.height == 0:
+        raise InputError(f"{name}: the DataFrame has columns but no rows; nothing to build.")
     header = [str(c) for c in frame.columns]
     rows = [Row(i, dict(r)) for i, r in enumerate(frame.iter_rows(named=True), start=1)]
     return Table(name, header, rows, [], "frame")

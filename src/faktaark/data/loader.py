@@ -18,7 +18,7 @@ from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
 from faktaark.data.sources import collect_files, is_supplement, merge_supplements, read_table
 from faktaark.data.table import Row, Table
-from faktaark.errors import DataError, InputError, Issue
+from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = ["assemble", "load_dataset"]
 
@@ -123,6 +123,19 @@ def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
     return [*collect_files(paths), *bundled[1:]]
 
 
+def check_columns(columns: object) -> None:
+    """`columns` is None or a mapping of their column name to ours (both text)."""
+    if columns is None:
+        return
+    if not isinstance(columns, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise UsageError(
+            "columns must be a mapping of your column name to ours, e.g. "
+            f'{{"Boliger i alt": "boligmasse"}}; got {type(columns).__name__}'
+        )
+
+
 def load_dataset(
     paths: Sequence[str | Path] | None = None,
     columns: Mapping[str, str] | None = None,
@@ -130,6 +143,7 @@ def load_dataset(
     require_all: bool = True,
 ) -> Dataset:
     """Read and validate figures, population and facts (bundled data when `paths` is empty)."""
+    check_columns(columns)
     files = collect_files(paths) if paths else [data_dir() / BUNDLED_FIGURES]
     figures: list[Table] = []
     population: tuple[dict[int, int], int] | None = None
@@ -186,6 +200,7 @@ def assemble(
     require_all: bool = True,
 ) -> Dataset:
     """Validate figure tables; population and facts default to the bundled ones."""
+    check_columns(columns)
     from faktaark.data import schema
 
     pop, pop_year = population or _bundled_population()

@@ -63,8 +63,9 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
         raw = raw[3:]
     try:
         return _check_text(raw.decode("utf-8"), path), notes
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQ.search(raw):  # UTF-8 text with a bad byte: never decode it twice
+            raise _undecodable(raw, exc.start, path) from exc
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -75,6 +76,28 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
         ) from exc
     notes.append(f"{path}: not UTF-8; read as Windows-1252 (cp1252/latin-1).")
     return text, notes
+
+
+# a multi-byte UTF-8 sequence: a file holding one is UTF-8 (Windows-1252 Danish text has none)
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}")
+
+
+def _undecodable(raw: bytes, at: int, path: Path) -> InputError:
+    """An invalid byte in UTF-8 text, named by line, column (the field) and character."""
+    line = raw[:at].count(b"\n") + 1
+    start = raw.rfind(b"\n", 0, at) + 1
+    head = raw[:start].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    before = raw[start:at].decode("utf-8", errors="replace")
+    delim = next((d for d in DELIMITERS if d in head), ",")
+    field = before.count(delim)
+    names = [h.strip() for h in head.split(delim)]
+    col = f" (column {names[field]!r})" if field < len(names) else ""
+    bad = raw[at : at + 3]
+    return InputError(
+        f"{path}:{line}: byte 0x{raw[at]:02x} at line {line}, character {len(before) + 1}{col} "
+        f"is not valid UTF-8 ({bad!r}) although the rest of the file is UTF-8. Fix that "
+        "cell, or save the file again as UTF-8."
+    )
 
 
 def _check_text(text: str, path: Path) -> str:
@@ -217,12 +240,19 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
     import fastexcel
 
+    from faktaark.data.workbook import first_visible, inspect_workbook
+
+    # sizes, dimensions and hidden sheets from the zip directory, before anything is inflated
+    infos = inspect_workbook(path)
     # "Could not determine dtype for column N": an empty column, which is fine here
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
     try:
         book = fastexcel.read_excel(path)
         names = list(book.sheet_names)
-        idx = _pick_sheet(names, sheet, path)
+        if sheet is None and [i.name for i in infos] == names:
+            idx = first_visible(infos, path)  # a hidden sheet's stale figures are never read
+        else:
+            idx = _pick_sheet(names, sheet, path)
         data = book.load_sheet(idx, schema_sample_rows=None).to_polars()
         texts = book.load_sheet(idx, schema_sample_rows=None, dtypes="string").to_polars()
         text_cols = [c for c, t in data.schema.items() if t == _string_type()]
@@ -236,7 +266,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             if text_cols
             else None
         )
-    except UsageError:
+    except (UsageError, InputError):
         raise
     except Exception as exc:  # fastexcel raises many kinds; all mean "cannot read this file"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -290,6 +320,20 @@ def _numeric_text(text: str, probe: object) -> Cell:
 def _read_parquet(path: Path) -> Table:
     import polars as pl
 
+    try:  # the row count and the types from the file's metadata, before reading any row
+        n = pl.scan_parquet(path).select(pl.len()).collect().item()
+        schema = pl.read_parquet_schema(path)
+    except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: not a readable Parquet file: {first}") from exc
+    if n > MAX_ROWS:
+        raise InputError(f"{path}: {n} rows, more than {MAX_ROWS}; not a figures file.")
+    raw = [c for c, t in schema.items() if t == pl.Binary]
+    if raw:
+        raise InputError(
+            f"{path}: column(s) {', '.join(map(repr, raw))} hold raw bytes (Parquet binary), "
+            "not text; store them as strings (UTF-8)."
+        )
     try:
         df = pl.read_parquet(path)
     except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
@@ -307,7 +351,9 @@ def _read_parquet(path: Path) -> Table:
 def _read_json(path: Path) -> Table:
     text, notes = decode(path.read_bytes(), path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int_of_sane_size)
+    except _JsonRefused as exc:
+        raise InputError(f"{path}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno}; a truncated "
@@ -330,6 +376,28 @@ def _read_json(path: Path) -> Table:
     _check_header([h.strip() for h in header], path, 1)
     rows = [Row(i, {h: _text_cell(rec.get(h)) for h in header}) for i, rec in enumerate(data, 1)]
     return Table(str(path), header, rows, notes, "json")
+
+
+class _JsonRefused(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; one that names a key twice is refused (which value would be meant?)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _JsonRefused(
+                f"the key {k!r} appears twice in one object ({out[k]!r} and {v!r}); refused."
+            )
+        out[k] = v
+    return out
+
+
+def _int_of_sane_size(digits: str) -> int:
+    if len(digits.lstrip("-")) > 30:
+        raise _JsonRefused(f"a number with {len(digits)} digits is not a figure; refused.")
+    return int(digits)
 
 
 def _text_cell(value: object) -> Cell:
