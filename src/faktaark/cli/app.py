@@ -93,6 +93,8 @@ def build(
         _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
     if kommune and all_:
         _usage("Use either --kommune or --all, not both.")
+    if jobs is not None and jobs < 1:
+        _usage(f"--jobs must be 1 or more, got {jobs}.")
     if (all_ or len(set(kommune or [])) > 1) and jobs != 1:
         from faktaark.builder.workers import start_workers_early
 
@@ -117,6 +119,7 @@ def build(
         todo, prep, lay, out, variants=("screen", "print") if print_ else ("screen",), jobs=jobs,
         validate="none" if no_validate else validate, force=force, fail_fast=fail_fast,
         timings=timings, quiet=quiet, as_json=as_json, combine=combine, err=err,
+        inputs=[*(data or []), *([columns_file] if columns_file else []), lay.path],
     )  # fmt: skip
 
 

@@ -18,7 +18,30 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 T = TypeVar("T")
-_state = {"debug": False}
+_state: dict[str, Any] = {"debug": False, "signal": 0}
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM. A subclass, so that the interpreter does not re-raise SIGINT on
+    itself at exit (it does for a bare KeyboardInterrupt) and the exit code stays ours."""
+
+
+def install_signals() -> None:
+    """Ctrl-C raises KeyboardInterrupt; SIGTERM (CI's time-out, `kill`) does the same, so
+    both stop the same way: finished sheets recorded, exit 130 or 143."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        _state["signal"] = signum
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def interrupted_exit() -> typer.Exit:
+    """The exit of an interrupted command: 130 after Ctrl-C, 128 + n after signal n."""
+    return typer.Exit(128 + (_state["signal"] or 2))
 
 
 def _api() -> ModuleType:
@@ -120,7 +143,7 @@ def _run(fn: Callable[[], T]) -> T:
         raise _fail(exc) from None
     except KeyboardInterrupt:
         _err_console().print("Interrupted.")
-        raise typer.Exit(130) from None
+        raise interrupted_exit() from None
 
 
 def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:

@@ -57,13 +57,33 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
+def _writer_alive(name: str) -> bool:
+    """Is the process that is writing this temporary file still running (another run)?"""
+    pid = int(name[len(TMP_PREFIX) :].split("-", 1)[0])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OverflowError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:  # a zombie (a killed worker nobody reaped yet) writes nothing any more
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
 def clean_leftovers(folder: Path) -> int:
     """Remove temporary files an interrupted run left behind (exactly the names `write_atomic`
     makes: a user's `.faktaark-tmp-notes.txt` is kept); returns how many."""
     n = 0
     if folder.is_dir():
         for f in folder.glob(f"{TMP_PREFIX}*"):
-            if not is_leftover(f.name) or not f.is_file():
+            if not is_leftover(f.name) or not f.is_file() or _writer_alive(f.name):
                 continue
             with contextlib.suppress(OSError):
                 f.unlink()

@@ -27,6 +27,7 @@ from faktaark.core.limits import MAX_BYTES
 from faktaark.errors import FaktaarkError, InputError, OutputError
 
 __all__ = [
+    "DISK_FULL",
     "SLUG",
     "guard_file",
     "guard_inside",
@@ -39,11 +40,12 @@ __all__ = [
 ]
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+DISK_FULL = "No space left on device"  # in the message of every full-disk OutputError
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "No space left on device: the disk is full"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{DISK_FULL}: the disk is full"
     return exc.strerror or type(exc).__name__
 
 

@@ -75,9 +75,7 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         if not str(raw).strip() or "\x00" in str(raw):
-            raise UsageError(
-                f"--data {str(raw)!r}: an empty path; name a figures file or folder."
-            )
+            raise UsageError(f"--data {str(raw)!r}: an empty path; name a figures file or folder.")
         p = Path(raw)
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if _is_data_file(f))
