@@ -15,6 +15,7 @@ from faktaark.builder.sheet import BuildResult, OutputFile, build_sheet, output_
 from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
+from faktaark.core.paths import out_folder
 from faktaark.data.dataset import Dataset
 from faktaark.errors import BatchError, Issue
 from faktaark.layout.model import Layout
@@ -187,7 +188,7 @@ def build(
     check_mode(validate)
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
-    return build_sheet(register().get(kommune), prep, lay, Path(out), print_variant, validate)
+    return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
 
 def build_many(
@@ -224,7 +225,7 @@ def build_many(
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
     todo = resolve_kommuner(kommuner)
-    target = Path(out)
+    target = out_folder(out)
     results: dict[int, BuildResult] = {}
 
     def arrived(o: SheetOutcome) -> None:
@@ -268,7 +269,8 @@ def preview_pages(
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
-    return write_pngs(pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi)
+    folder = out_folder(out)
+    return write_pngs(pdf, folder, output_path(folder, k, "screen", lay.name).stem, dpi)
 
 
 def contact_sheet(

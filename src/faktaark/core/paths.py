@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
-from faktaark.errors import FaktaarkError, InputError, OutputError
+from faktaark.errors import FaktaarkError, InputError, OutputError, UsageError
 
 __all__ = [
     "DISK_FULL",
@@ -33,6 +33,7 @@ __all__ = [
     "guard_inside",
     "guard_out_dir",
     "os_error",
+    "out_folder",
     "read_bytes",
     "read_text",
     "reading",
@@ -190,3 +191,12 @@ def guard_inside(folder: Path, name: str) -> Path:
     if path.is_dir() and not path.is_symlink():
         raise OutputError(f"{path}: cannot write: Is a directory.")
     return path
+
+
+def out_folder(out: object) -> Path:
+    """`out` as a folder path (a str or Path, not empty); a `UsageError` for anything else."""
+    if isinstance(out, Path) or (isinstance(out, str) and out.strip()):
+        if "\x00" in str(out):
+            raise UsageError(f"out: {str(out)!r} is not a folder path.")
+        return Path(out)
+    raise UsageError(f"out must be a folder path (str or Path), got {out!r}.")

@@ -17,13 +17,32 @@ from faktaark.errors import InputError, UsageError
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["encode", "pdfs_in", "render_pages", "sheet_label", "sheets_in", "write_pngs"]
+__all__ = [
+    "check_dpi",
+    "encode",
+    "pdfs_in",
+    "render_pages",
+    "sheet_label",
+    "sheets_in",
+    "write_pngs",
+]
+
+
+MIN_DPI, MAX_DPI = 10, 1200  # an A4 page at 1200 dpi is 140 Mpixel: as far as a preview goes
+
+
+def check_dpi(dpi: object) -> float:
+    """`dpi` as a float between MIN_DPI and MAX_DPI, or a `UsageError`."""
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise UsageError(f"dpi must be a number from {MIN_DPI} to {MAX_DPI}, got {dpi!r}.")
+    return float(dpi)
 
 
 def render_pages(pdf: Path | bytes, dpi: float) -> list[Image]:
     """Every page of a PDF (file or bytes) as an RGB image at `dpi`."""
     import pypdfium2 as pdfium
 
+    check_dpi(dpi)
     try:
         doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     except pdfium.PdfiumError as exc:
