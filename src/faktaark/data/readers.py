@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.limits import MAX_ROWS
+from faktaark.data.strict import UTF8_SEQ, JsonRefused, int_of_sane_size, no_duplicates, undecodable
 from faktaark.data.table import Cell, Row, Table
 from faktaark.errors import InputError, UsageError
 
@@ -64,8 +65,8 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
     try:
         return _check_text(raw.decode("utf-8"), path), notes
     except UnicodeDecodeError as exc:
-        if _UTF8_SEQ.search(raw):  # UTF-8 text with a bad byte: never decode it twice
-            raise _undecodable(raw, exc.start, path) from exc
+        if UTF8_SEQ.search(raw):  # UTF-8 text with a bad byte: never decode it twice
+            raise undecodable(raw, exc.start, path) from exc
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -76,28 +77,6 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
         ) from exc
     notes.append(f"{path}: not UTF-8; read as Windows-1252 (cp1252/latin-1).")
     return text, notes
-
-
-# a multi-byte UTF-8 sequence: a file holding one is UTF-8 (Windows-1252 Danish text has none)
-_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}")
-
-
-def _undecodable(raw: bytes, at: int, path: Path) -> InputError:
-    """An invalid byte in UTF-8 text, named by line, column (the field) and character."""
-    line = raw[:at].count(b"\n") + 1
-    start = raw.rfind(b"\n", 0, at) + 1
-    head = raw[:start].split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    before = raw[start:at].decode("utf-8", errors="replace")
-    delim = next((d for d in DELIMITERS if d in head), ",")
-    field = before.count(delim)
-    names = [h.strip() for h in head.split(delim)]
-    col = f" (column {names[field]!r})" if field < len(names) else ""
-    bad = raw[at : at + 3]
-    return InputError(
-        f"{path}:{line}: byte 0x{raw[at]:02x} at line {line}, character {len(before) + 1}{col} "
-        f"is not valid UTF-8 ({bad!r}) although the rest of the file is UTF-8. Fix that "
-        "cell, or save the file again as UTF-8."
-    )
 
 
 def _check_text(text: str, path: Path) -> str:
@@ -351,8 +330,8 @@ def _read_parquet(path: Path) -> Table:
 def _read_json(path: Path) -> Table:
     text, notes = decode(path.read_bytes(), path)
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int_of_sane_size)
-    except _JsonRefused as exc:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=int_of_sane_size)
+    except JsonRefused as exc:
         raise InputError(f"{path}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise InputError(
@@ -376,28 +355,6 @@ def _read_json(path: Path) -> Table:
     _check_header([h.strip() for h in header], path, 1)
     rows = [Row(i, {h: _text_cell(rec.get(h)) for h in header}) for i, rec in enumerate(data, 1)]
     return Table(str(path), header, rows, notes, "json")
-
-
-class _JsonRefused(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object; one that names a key twice is refused (which value would be meant?)."""
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise _JsonRefused(
-                f"the key {k!r} appears twice in one object ({out[k]!r} and {v!r}); refused."
-            )
-        out[k] = v
-    return out
-
-
-def _int_of_sane_size(digits: str) -> int:
-    if len(digits.lstrip("-")) > 30:
-        raise _JsonRefused(f"a number with {len(digits)} digits is not a figure; refused.")
-    return int(digits)
 
 
 def _text_cell(value: object) -> Cell:
