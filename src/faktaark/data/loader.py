@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.kommuner import register
+from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
 from faktaark.data.sources import collect_files, is_supplement, merge_supplements, read_table
@@ -31,9 +32,10 @@ REGISTER_COLUMNS = {"officielt_navn", "region_fra_2027"}
 def _load_facts(path: Path) -> dict[str, Fact]:
     import tomllib  # here: a cached run reads no TOML
 
+    text = read_text(path, limit=1024 * 1024, what="facts file")  # a FIFO would hang
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise InputError(f"{path}: cannot read the national facts: {exc}") from exc
     facts = raw.get("fakta")
     if not isinstance(facts, dict) or not facts:
