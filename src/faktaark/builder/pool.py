@@ -30,7 +30,8 @@ _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 def _stop(ex: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end every worker now."""
-    procs = list(getattr(ex, "_processes", {}).values())
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    manager = getattr(ex, "_executor_manager_thread", None)
     for p in procs:
         with contextlib.suppress(Exception):
             p.terminate()
@@ -41,6 +42,15 @@ def _stop(ex: ProcessPoolExecutor) -> None:
             if p.is_alive():
                 p.kill()
                 p.join(1)
+    if manager is not None:
+        # CPython 3.11 wakes every executor's manager thread at exit, also one that has ended
+        # and closed its pipe ("OSError: handle is closed"); forget ours once it has ended
+        manager.join(2)
+        if not manager.is_alive():
+            import concurrent.futures.process as cfp
+
+            with contextlib.suppress(Exception):
+                getattr(cfp, "_threads_wakeups", {}).pop(manager, None)
 
 
 def run_in_workers(
@@ -61,6 +71,11 @@ def run_in_workers(
     signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init, initargs=initargs)
+        # workers ended by an interrupt close the pipe its feeder thread writes to: that is
+        # expected then, not a BrokenPipeError traceback (set before the thread starts)
+        calls = getattr(ex, "_call_queue", None)
+        if calls is not None:
+            calls._ignore_epipe = True
     except BaseException:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
         raise

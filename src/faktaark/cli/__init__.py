@@ -37,3 +37,6 @@ def main() -> None:
         if _state["signal"] and exc.code in (1, 130):
             raise SystemExit(128 + _state["signal"]) from None
         raise
+    finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, early)
