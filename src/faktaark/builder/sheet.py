@@ -15,7 +15,7 @@ from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
 from faktaark.core.atomic import sha256, write_atomic
 from faktaark.core.kommuner import Kommune
-from faktaark.core.paths import guard_out_dir
+from faktaark.core.paths import guard_inside, guard_out_dir
 from faktaark.errors import Issue
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import sheet_stem
@@ -66,7 +66,7 @@ class BuildResult:
 
 def output_path(out: Path, k: Kommune, variant: str, layout_name: str) -> Path:
     """Where a sheet's PDF goes in `out/`."""
-    return out / f"{sheet_stem(layout_name, k, variant)}.pdf"
+    return guard_inside(out, f"{sheet_stem(layout_name, k, variant)}.pdf")
 
 
 def build_sheet(

@@ -183,14 +183,11 @@ def guard_out_dir(out: str | Path, *, what: str = "output folder") -> Path:
 
 
 def guard_inside(folder: Path, name: str) -> Path:
-    """`folder/name` for a plain file name (no separator, not `.`/`..`, no NUL); the path
-    must not be a folder already."""
+    """`folder/name` for a plain file name: no separator, not `.` or `..`, no NUL. What
+    faktaark writes is always such a name inside the folder it was given."""
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
         raise OutputError(f"{name!r}: not a plain file name inside {folder}; refused.")
-    path = folder / name
-    if path.is_dir() and not path.is_symlink():
-        raise OutputError(f"{path}: cannot write: Is a directory.")
-    return path
+    return folder / name
 
 
 def out_folder(out: object) -> Path:
