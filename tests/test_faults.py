@@ -943,6 +943,7 @@ def test_full_disk(w: World, tmpfs: Path, what: str) -> None:
     r = w.run("build", "--out", str(out), *args).expect(1, "No space left")
     assert r.text.count("No space left") < 5, "one paragraph, not one per sheet"
     if what == "all":
+        assert "not attempted" in r.text, "the run stops cleanly and says so"
         m = _manifest_consistent(out)
         assert set(_pdfs(out)) == {f for f in _listed(m) if f.endswith(".pdf")}
     else:

@@ -34,8 +34,8 @@ from faktaark.values.prepared import Prepared
 if TYPE_CHECKING:
     from faktaark.builder.sheet import BuildResult
 
-__all__ = ["BatchReport", "SheetOutcome", "check_combine_target", "outcome_result", "run_batch",
-           "shared_key", "sheet_key"]  # fmt: skip
+__all__ = ["DISK_FULL", "BatchReport", "SheetOutcome", "check_combine_target", "outcome_result",
+           "run_batch", "shared_key", "sheet_key"]  # fmt: skip
 
 
 @dataclass

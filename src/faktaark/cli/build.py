@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from faktaark.builder.batch import BatchReport, SheetOutcome, check_combine_target, run_batch
+from faktaark.builder.batch import (
+    DISK_FULL,
+    BatchReport,
+    SheetOutcome,
+    check_combine_target,
+    run_batch,
+)
 from faktaark.cli.common import _fail, _state, interrupted_exit
 from faktaark.errors import FaktaarkError
 
@@ -115,6 +121,9 @@ def build_and_report(
         except FaktaarkError as exc:
             _summary(report, out, validate, as_json, quiet, None, err)
             raise _fail(exc) from None
+    left = len(todo) - len(report.outcomes)
+    if left and not report.interrupted and any(DISK_FULL in o.error for o in report.failed):
+        err.print(f"Stopped: the disk is full ({out}); {left} sheet(s) not attempted.")
     _summary(report, out, validate, as_json, quiet, combine, err)
 
 
