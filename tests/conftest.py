@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # the per-user cache (prepared data, layouts, validator verdicts) of the test run is its own,
 # empty at the start: no test depends on what earlier runs on this machine left behind
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-cache-")
+# and so is the key that signs its entries (kept outside the cache, in the config folder)
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-config-")
 NBSP = "\u00a0"
 
 
