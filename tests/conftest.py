@@ -24,6 +24,8 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-cache-")
 for _var, _flag, _default in KEYS.values():
     os.environ.pop(_var, None)
 os.environ["FAKTAARK_CONFIG"] = "none"
+# and so is the key that signs its entries (kept outside the cache, in the config folder)
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-config-")
 NBSP = "\u00a0"
 
 

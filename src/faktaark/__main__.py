@@ -1,5 +1,5 @@
 """`python -m faktaark` runs the command line."""
 
-from faktaark.cli.app import main
+from faktaark.cli import main
 
 main()

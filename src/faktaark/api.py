@@ -15,6 +15,7 @@ from faktaark.builder.sheet import BuildResult, OutputFile, build_sheet, output_
 from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
+from faktaark.core.paths import out_folder
 from faktaark.data.dataset import Dataset
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
@@ -193,7 +194,7 @@ def build(
     check_mode(validate)
     prep = prepare(data, udgave=udgave, source=source, strict=strict)
     lay = _layout(layout, prep.dataset)
-    return build_sheet(register().get(kommune), prep, lay, Path(out), print_variant, validate)
+    return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
 
 def build_many(
@@ -229,7 +230,7 @@ def build_many(
     check_mode(validate, batch=True)
     prep = prepare(data, udgave=udgave)
     return build_results(
-        resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), Path(out),
+        resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), out_folder(out),
         variants=variants_for(print_variant), jobs=jobs, validate=validate, force=force,
         fail_fast=fail_fast, manifest=manifest, on_result=on_result,
     )  # fmt: skip
@@ -254,7 +255,8 @@ def preview_pages(
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
-    return write_pngs(pdf, Path(out), output_path(Path(out), k, "screen", lay.name).stem, dpi)
+    folder = out_folder(out)
+    return write_pngs(pdf, folder, output_path(folder, k, "screen", lay.name).stem, dpi)
 
 
 def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,

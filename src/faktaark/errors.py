@@ -5,6 +5,7 @@
     │   ├── UnknownKommune        a code or name that is not one of the 98 (with suggestions)
     │   └── ConfigError           a faktaark.toml or FAKTAARK_* value that cannot be used
     ├── InputError                a file is missing, unreadable, in an unknown format or encoding
+    ├── OutputError               a file or folder could not be written (full disk, permissions ...)
     ├── DataError                 figures failed validation; carries every `Issue`, not just one
     ├── LayoutError               a layout folder is invalid (unknown key, placeholder, colour ...)
     ├── FitError                  a text does not fit its box, even at the smallest allowed size
@@ -33,6 +34,7 @@ __all__ = [
     "InputError",
     "Issue",
     "LayoutError",
+    "OutputError",
     "RenderError",
     "UnknownKommune",
     "UsageError",
@@ -120,6 +122,11 @@ class ConfigError(UsageError):
 
 class InputError(FaktaarkError):
     """A file is missing, unreadable, empty, binary, or in an unknown format or encoding."""
+
+
+class OutputError(FaktaarkError):
+    """A file or folder could not be written: names the path and the reason (a full disk, no
+    permission, a folder where the file belongs ...)."""
 
 
 class DataError(FaktaarkError):

@@ -13,22 +13,26 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from faktaark._version import __version__
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
+from faktaark.builder.outputs import check_combine_target
 from faktaark.core.atomic import clean_leftovers, write_atomic
-from faktaark.core.kommuner import Kommune
+from faktaark.core.kommuner import Kommune, register
+from faktaark.core.limits import MAX_JOBS
+from faktaark.core.paths import DISK_FULL, guard_out_dir
 from faktaark.core.resources import data_file, fonts_dir
 from faktaark.errors import FaktaarkError
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, is_print, manifest_name
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BatchReport", "SheetOutcome", "run_batch", "shared_key", "sheet_key"]
+__all__ = ["DISK_FULL", "BatchReport", "SheetOutcome", "check_combine_target", "run_batch",
+           "shared_key", "sheet_key"]  # fmt: skip
 
 
 @dataclass
@@ -190,10 +194,12 @@ def run_batch(
     whose inputs are unchanged since `out/manifest.json` was written (unless `force`) and write
     it anew. `keep_results`: each outcome carries its sheet's `BuildResult` (the Python API)."""
     t0 = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    started = time.time_ns()
+    guard_out_dir(out)  # a file, a file as parent, no permission: one clear OutputError
     clean_leftovers(out)
     manifest_path = out / manifest_name(layout.name)
-    old = {} if force or not manifest else read_manifest(manifest_path)
+    known = {k.kode for k in register()}
+    old = {} if force or not manifest else read_manifest(manifest_path, known)
     shared = shared_key(prep, layout, variants, validate, _fonts_digest())
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
@@ -227,18 +233,22 @@ def run_batch(
             if validate == "sample":  # which sheets get the full validator: by position
                 mode = "full" if len(todo) % SAMPLE_EVERY == 0 else "fast"
             todo.append((k.kode, key, mode))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    cores = os.cpu_count() or 1
+    jobs = max(1, min(jobs or cores, len(todo) or 1, 4 * cores, MAX_JOBS))
     interrupted = False
+    running = _execute(todo, prep, layout, out, variants, validate, jobs, fail_fast, keep_results)
     try:
-        for o in _execute(
-            todo, prep, layout, out, variants, validate, jobs, fail_fast, keep_results
-        ):
+        for o in running:
             outcomes[o.kommunekode] = o
             if progress:
                 progress(o)
     except KeyboardInterrupt:
         interrupted = True
-        clean_leftovers(out)
+    finally:
+        running.close()  # an interrupt while the caller had the outcome: the workers end now
+    clean_leftovers(out)  # what a killed worker was writing
+    unfinished = [k for k in kommuner if k.kode not in outcomes or _failed_o(outcomes, k)]
+    _remove_unrecorded(out, layout.name, unfinished, started)
     report_outcomes = sorted(outcomes.values(), key=lambda o: o.kommunekode)
     kept = [o for o in report_outcomes if o.status != "failed"]
     # keep entries of sheets not part of this run (e.g. `--kommune 101` after `--all`)
@@ -251,6 +261,40 @@ def run_batch(
     return BatchReport(report_outcomes, time.perf_counter() - t0, manifest_path, interrupted)
 
 
+def _remove_unrecorded(out: Path, layout_name: str, todo: Sequence[Kommune], since: int) -> None:
+    """Remove the files this run wrote for sheets it did not finish (a worker ended between a
+    sheet's PDF and its sidecar): what is on disk is then exactly what the manifest records."""
+    from faktaark.builder.provenance import sidecar_path
+    from faktaark.builder.sheet import output_path
+
+    for k in todo:
+        for variant in ("screen", "print"):
+            pdf = output_path(out, k, variant, layout_name)
+            for f in (pdf, sidecar_path(pdf)):
+                try:
+                    if f.is_file() and f.stat().st_mtime_ns >= since:
+                        f.unlink()
+                except OSError:
+                    pass
+
+
+def _failed_o(outcomes: dict[int, SheetOutcome], k: Kommune) -> bool:
+    o = outcomes.get(k.kode)
+    return o is not None and o.status == "failed"
+
+
+def _stops_the_run(fail_fast: bool) -> Callable[[SheetOutcome], bool]:
+    def stop(o: SheetOutcome) -> bool:
+        return o.status == "failed" and (fail_fast or DISK_FULL in o.error)
+
+    return stop
+
+
+def _failed(job: tuple[int, str, str], why: str) -> SheetOutcome:
+    kode, key, _ = job
+    return SheetOutcome(kode, register().get(kode).navn, key, "failed", error=why, exit_code=1)
+
+
 def _execute(
     todo: Sequence[tuple[int, str, str]],
     prep: Prepared,
@@ -261,7 +305,7 @@ def _execute(
     jobs: int,
     fail_fast: bool,
     keep_results: bool = False,
-) -> Iterator[SheetOutcome]:
+) -> Generator[SheetOutcome, None, None]:
     if not todo:
         return
     if jobs == 1:
@@ -270,11 +314,12 @@ def _execute(
         _init(prep, layout, out, variants, validate, keep_results)
         before = gc.get_threshold()
         gc.set_threshold(*GC_THRESHOLDS)
+        stop = _stops_the_run(fail_fast)
         try:
             for job in todo:
                 o = _build(job)
                 yield o
-                if fail_fast and o.status == "failed":
+                if stop(o):
                     return
         finally:
             gc.set_threshold(*before)
@@ -282,24 +327,14 @@ def _execute(
     # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
     # validator's), and a forked child of a threaded process can deadlock on their locks. The
     # server preloads the heavy modules once; each worker is forked from that clean process.
+    from faktaark.builder.pool import run_in_workers
     from faktaark.builder.workers import start_workers_early
 
     ctx = start_workers_early()
-    pool = ctx.Pool(
-        jobs,
-        initializer=_init_worker,
-        initargs=(prep, layout, out, variants, validate, keep_results),
-    )
-    try:
-        # one sheet per task: a Ctrl-C leaves at most one unrecorded sheet per worker
-        for o in pool.imap_unordered(_build, todo, chunksize=1):
-            yield o
-            if fail_fast and o.status == "failed":
-                pool.terminate()
-                return
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    # one sheet per task: a Ctrl-C leaves at most one unrecorded sheet per worker, and a dead
+    # worker fails the sheets not finished (the batch never waits for it)
+    yield from run_in_workers(
+        ctx, jobs, todo, _build, _init_worker,
+        (prep, layout, out, variants, validate, keep_results), _failed,
+        _stops_the_run(fail_fast),
+    )  # fmt: skip

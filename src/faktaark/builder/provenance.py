@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.fields import COLUMN_NAMES, INDICATORS, NATIONAL
+from faktaark.core.limits import MAX_MANIFEST_BYTES
+from faktaark.core.paths import read_bytes
 from faktaark.data.dataset import Record
+from faktaark.errors import FaktaarkError
 from faktaark.plan.model import SheetPlan
 from faktaark.text.templates import Printed
 
@@ -259,10 +262,13 @@ def changed_values(old_pdf: Path, new_pdf: Path) -> tuple[str, ...]:
     """The printed values that differ between two sheets, from their sidecars (when both
     have one): `"almene.beboere: 7.900 -> 8.000"`."""
     try:
-        old, new = (json.loads(sidecar_path(p).read_text("utf-8")) for p in (old_pdf, new_pdf))
+        old, new = (
+            json.loads(read_bytes(sidecar_path(p), limit=MAX_MANIFEST_BYTES, what="sidecar"))
+            for p in (old_pdf, new_pdf)
+        )
         before = {f["name"]: f["printed"] for f in old["figures"]}
         after = {f["name"]: f["printed"] for f in new["figures"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (FaktaarkError, ValueError, KeyError, TypeError, RecursionError):
         return ()
     out = []
     for name in sorted(before.keys() | after.keys()):

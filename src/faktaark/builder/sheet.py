@@ -15,6 +15,7 @@ from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
 from faktaark.core.atomic import sha256, write_atomic
 from faktaark.core.kommuner import Kommune
+from faktaark.core.paths import guard_inside, guard_out_dir
 from faktaark.errors import Issue
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
@@ -65,7 +66,7 @@ class BuildResult:
 
 def output_path(out: Path, k: Kommune, variant: str, layout_name: str) -> Path:
     """Where a sheet's PDF goes in `out/`."""
-    return out / f"{sheet_stem(layout_name, k, variant)}.pdf"
+    return guard_inside(out, f"{sheet_stem(layout_name, k, variant)}.pdf")
 
 
 def build_sheet(
@@ -84,6 +85,7 @@ def build_sheet(
     from faktaark.plan.planner import make_plan
 
     t0 = time.perf_counter()
+    guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
         stop = prep.blocked_for(k, compares_municipalities(lay))
         if stop is not None:
@@ -95,13 +97,19 @@ def build_sheet(
         pdf = make_pdf(sheet, variant)
         check_bytes(pdf, variant, validate, sheet.title)
         made.append((variant, pdf))
-    files = []
-    for variant, pdf in made:
-        path = output_path(out, k, variant, lay.name)
-        write_atomic(path, pdf)
-        files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-    prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
-    write_atomic(sidecar_path(files[0].path), prov.to_json())
+    files: list[OutputFile] = []
+    prov = None
+    try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
+        for variant, pdf in made:  # what it had written: a sheet is all its files or none
+            path = output_path(out, k, variant, lay.name)
+            write_atomic(path, pdf)
+            files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
+        prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+        write_atomic(sidecar_path(files[0].path), prov.to_json())
+    except BaseException:
+        for f in files:
+            f.path.unlink(missing_ok=True)
+        raise
     return BuildResult(
         k.kode,
         k.navn,

@@ -15,7 +15,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from faktaark.core.cache import cache_dir, enabled, store
+from faktaark.core.cache import cache_dir, enabled, load, store
 from faktaark.errors import UsageError, ValidationFailed
 
 __all__ = ["VALIDATE_MODES", "check_bytes", "check_mode", "known_verdicts", "remember_verdicts"]
@@ -79,9 +79,10 @@ def known_verdicts(data: bytes, variant: str) -> dict[str, str] | None:
     """The stored passing verdicts of exactly these bytes, or None."""
     if not enabled():
         return None
+    raw = load(_verdict_path(data, variant))  # signed by us, or not a verdict
     try:
-        got = json.loads(_verdict_path(data, variant).read_bytes())
-    except (OSError, ValueError):
+        got = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
     if isinstance(got, dict) and got and all(v == "pass" for v in got.values()):
         return {str(k): "pass" for k in got}

@@ -155,6 +155,8 @@ def build(
     elif fmt not in (None, "json"):
         _usage("build prints its result as --format json (or --json); tables are for --dry-run.")
     jobs = s["jobs"]
+    if jobs is not None and jobs < 1:
+        _usage(f"--jobs must be 1 or more, got {jobs}.")
     if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
         from faktaark.builder.workers import start_workers_early
 
@@ -200,6 +202,7 @@ def build(
         todo, prep, lay, Path(s["out"]), variants=variants, jobs=jobs, validate=s["validate"],
         force=force, fail_fast=fail_fast, timings=timings, quiet=quiet, as_json=machine,
         combine=combine, err=err, clean=clean,
+        inputs=[*(s["data"] or []), *([s["columns-file"]] if s["columns-file"] else []), lay.path],
     )  # fmt: skip
 
 

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from faktaark.builder.batch import BatchReport, SheetOutcome, run_batch
+from faktaark.builder.batch import (
+    DISK_FULL,
+    BatchReport,
+    SheetOutcome,
+    check_combine_target,
+    run_batch,
+)
+from faktaark.cli.common import _fail, _state, interrupted_exit
+from faktaark.errors import FaktaarkError
 
 if TYPE_CHECKING:
     from faktaark.core.kommuner import Kommune
@@ -33,6 +41,7 @@ def build_and_report(
     todo: Sequence[Kommune], prep: Prepared, lay: Layout, out: Path, *, variants: tuple[str, ...],
     jobs: int | None, validate: str, force: bool, fail_fast: bool, timings: bool, quiet: bool,
     as_json: bool, combine: Path | None, err: Any, clean: bool = False,
+    inputs: Sequence[str | Path] = (),
 ) -> None:  # fmt: skip
     """Run the batch with a progress display, print the summary, exit 1/130 on failure."""
     tty = sys.stderr.isatty() and not quiet and not as_json
@@ -73,6 +82,11 @@ def build_and_report(
                 highlight=False,
             )
 
+    if combine is not None:
+        try:  # before anything is built: never onto an input or a file of the run
+            combine = check_combine_target(combine, out, inputs)
+        except FaktaarkError as exc:
+            raise _fail(exc) from None
     if bar is not None:
         bar.start()
     try:
@@ -89,6 +103,10 @@ def build_and_report(
             timings=timings,
             progress=progress,
         )
+    except FaktaarkError as exc:  # the output folder or the manifest cannot be written
+        if _state["debug"]:
+            raise
+        raise _fail(exc) from None
     finally:
         if bar is not None:
             bar.stop()
@@ -102,7 +120,14 @@ def build_and_report(
             for f in o.files
             if f["variant"] == variants[0]
         ]
-        combine_pdfs(paths, combine)
+        try:
+            combine_pdfs(paths, combine)
+        except FaktaarkError as exc:
+            _summary(report, out, validate, as_json, quiet, None, err)
+            raise _fail(exc) from None
+    left = len(todo) - len(report.outcomes)
+    if left and not report.interrupted and any(DISK_FULL in o.error for o in report.failed):
+        err.print(f"Stopped: the disk is full ({out}); {left} sheet(s) not attempted.")
     removed = []
     if clean and not report.interrupted:
         from faktaark.builder.runplan import clean as clean_folder
@@ -193,7 +218,10 @@ def _summary(
         if validate == "none":
             err.print("Not validated (--no-validate): drafts, not for publishing.")
     if report.interrupted:
-        err.print("Interrupted: finished sheets are kept; no partial file was left behind.")
-        raise typer.Exit(130)
+        err.print(
+            "Interrupted: finished sheets are kept and recorded in the manifest; the files of "
+            "unfinished sheets were removed."
+        )
+        raise interrupted_exit()
     if report.failed:
         raise typer.Exit(max(o.exit_code for o in report.failed) or 1)

@@ -18,7 +18,30 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 T = TypeVar("T")
-_state = {"debug": False}
+_state: dict[str, Any] = {"debug": False, "signal": 0}
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM. A subclass, so that the interpreter does not re-raise SIGINT on
+    itself at exit (it does for a bare KeyboardInterrupt) and the exit code stays ours."""
+
+
+def install_signals() -> None:
+    """Ctrl-C raises KeyboardInterrupt; SIGTERM (CI's time-out, `kill`) does the same, so
+    both stop the same way: finished sheets recorded, exit 130 or 143."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        _state["signal"] = signum
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def interrupted_exit() -> typer.Exit:
+    """The exit of an interrupted command: 130 after Ctrl-C, 128 + n after signal n."""
+    return typer.Exit(128 + (_state["signal"] or 2))
 
 
 def _api() -> ModuleType:
@@ -29,8 +52,10 @@ def _api() -> ModuleType:
     return api
 
 
+# text, not Path: typer would make "" the current folder and refuse unreadable files itself;
+# the data stage guards every path (an empty one is a usage error, a FIFO is refused)
 DataOpt = Annotated[
-    list[Path] | None,
+    list[str] | None,
     typer.Option(
         "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
     ),
@@ -119,7 +144,7 @@ def _run(fn: Callable[[], T]) -> T:
         raise _fail(exc) from None
     except KeyboardInterrupt:
         _err_console().print("Interrupted.")
-        raise typer.Exit(130) from None
+        raise interrupted_exit() from None
 
 
 def _pairs(pairs: list[str] | None) -> list[tuple[str, str]] | None:

@@ -10,11 +10,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from pathlib import Path
 
-__all__ = ["TMP_PREFIX", "clean_leftovers", "sha256", "write_atomic"]
+from faktaark.core.paths import writing
+
+__all__ = ["TMP_PREFIX", "clean_leftovers", "is_leftover", "sha256", "write_atomic"]
 
 TMP_PREFIX = ".faktaark-tmp-"
+# exactly the names `write_atomic` makes: prefix, process id, 16 hex digits, ".part"
+_TMP_NAME = re.compile(rf"{re.escape(TMP_PREFIX)}\d+-[0-9a-f]{{16}}\.part")
+
+
+def is_leftover(name: str) -> bool:
+    """Is `name` a temporary file of `write_atomic` (and nothing a user could have named)?"""
+    return _TMP_NAME.fullmatch(name) is not None
 
 
 def sha256(data: bytes) -> str:
@@ -22,7 +32,14 @@ def sha256(data: bytes) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    """Write `data` to `path` via a temporary file in the same folder and a rename. An OS error
+    (a full disk, no permission, a folder where the file belongs) is an `OutputError` naming
+    `path`; no temporary file is left behind."""
+    with writing(path):
+        _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # a new name (O_EXCL) in the same folder, created with the ordinary mode less the umask
     tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}.part"
@@ -40,11 +57,34 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _writer_alive(name: str) -> bool:
+    """Is the process that is writing this temporary file still running (another run)?"""
+    pid = int(name[len(TMP_PREFIX) :].split("-", 1)[0])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OverflowError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:  # a zombie (a killed worker nobody reaped yet) writes nothing any more
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
 def clean_leftovers(folder: Path) -> int:
-    """Remove temporary files an interrupted run left behind; returns how many."""
+    """Remove temporary files an interrupted run left behind (exactly the names `write_atomic`
+    makes: a user's `.faktaark-tmp-notes.txt` is kept); returns how many."""
     n = 0
     if folder.is_dir():
         for f in folder.glob(f"{TMP_PREFIX}*"):
+            if not is_leftover(f.name) or not f.is_file() or _writer_alive(f.name):
+                continue
             with contextlib.suppress(OSError):
                 f.unlink()
                 n += 1

@@ -10,13 +10,21 @@ the options and the faktaark version, so it is stored under a hash of exactly th
 while none of them changes; any changed byte gives a new key. The cache lives in
 `$XDG_CACHE_HOME/faktaark` (default `~/.cache/faktaark`); set `FAKTAARK_CACHE=0` to turn it off.
 A stored object is used only when it is of the type its stage asks for.
+
+The cache cannot run code that faktaark did not put there: CI caches are restored from other
+branches and other people's runs, and an entry is a pickle. Every entry is signed (HMAC-SHA256)
+with a per-user key kept *outside* the cache (`$XDG_CONFIG_HOME/faktaark/cache.key`, made on
+first use, mode 0600); an entry whose signature does not match (planted, truncated, from
+another machine) is never unpickled, only replaced. The cache folder is made mode 0700.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import stat
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +33,10 @@ from typing import TypeVar
 from faktaark._version import __version__
 from faktaark.core.atomic import write_atomic
 from faktaark.core.limits import MAX_BYTES
+from faktaark.core.paths import guard_file
+from faktaark.errors import FaktaarkError
 
-__all__ = ["cache_dir", "cached", "enabled", "store"]
+__all__ = ["cache_dir", "cached", "enabled", "load", "store"]
 T = TypeVar("T")
 
 KEEP = 32  # newest entries kept
@@ -35,6 +45,81 @@ KEEP = 32  # newest entries kept
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "faktaark"
+
+
+_MAGIC = b"faktaark-cache-1\n"
+_MAX_ENTRY = 256 * 1024 * 1024
+
+
+def _key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "faktaark" / "cache.key"
+
+
+@lru_cache(maxsize=1)
+def _secret() -> bytes | None:
+    """The per-user signing key (made on first use), or None: then nothing is cached."""
+    path = _key_path()
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process made it meanwhile: read that one
+            except OSError:
+                return None
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(32))
+            continue
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            # only a regular file of ours that nobody else can read or write
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+                return None
+            key = fh.read(64)
+        return key if len(key) >= 32 else None
+    return None
+
+
+def _sign(data: bytes) -> bytes | None:
+    key = _secret()
+    if key is None:
+        return None
+    return _MAGIC + hmac.new(key, data, hashlib.sha256).digest() + data
+
+
+def load(path: Path) -> bytes | None:
+    """The payload of a signed entry at `path`, or None (missing, unsigned, not ours)."""
+    key = _secret()
+    if key is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_ENTRY:
+                return None
+            blob = fh.read()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    if len(blob) < head or not blob.startswith(_MAGIC):
+        return None
+    sig, data = blob[len(_MAGIC) : head], blob[head:]
+    if not hmac.compare_digest(sig, hmac.new(key, data, hashlib.sha256).digest()):
+        return None
+    return data
+
+
+def _ensure_dir(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+        folder.chmod(0o700)
 
 
 def enabled() -> bool:
@@ -62,8 +147,10 @@ class _TooBig(Exception):
 def _key(files: Sequence[Path], options: str) -> str:
     h = hashlib.sha256(f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode())
     for f in files:
-        if f.stat().st_size > MAX_BYTES:
-            raise _TooBig(str(f))  # never read it: loading refuses it with a clear message
+        try:  # never hash what loading refuses (a FIFO, /dev/zero, a huge file)
+            guard_file(f, limit=MAX_BYTES)
+        except FaktaarkError as exc:
+            raise _TooBig(str(f)) from exc
         h.update(str(f.resolve()).encode() + b"\x00")
         with f.open("rb") as fh:
             for block in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
@@ -84,8 +171,8 @@ def cached(
         return compute()  # a missing, unreadable or huge file: loading reports it properly
     path = cache_dir() / f"{kind}-{key}.pickle"
     try:
-        with path.open("rb") as fh:
-            hit = pickle.load(fh)
+        data = load(path)  # signed by us, or never unpickled
+        hit = pickle.loads(data) if data is not None else None
         if isinstance(hit, want):
             return hit  # type: ignore[return-value]
     except (
@@ -104,17 +191,21 @@ def cached(
 
 
 def store(path: Path, kind: str, value: bytes | object, keep: int = KEEP) -> None:
-    """Store `value` (bytes as they are, anything else pickled) at `path`, keeping the newest
-    `keep` entries of its kind; a read-only home simply has no cache."""
+    """Store `value` (bytes as they are, anything else pickled) at `path`, signed, keeping the
+    newest `keep` entries of its kind; a read-only home simply has no cache."""
     try:
         data = (
             value
             if isinstance(value, bytes)
             else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         )
-        write_atomic(path, data)
+        signed = _sign(data)
+        if signed is None:
+            return
+        _ensure_dir(path.parent)
+        write_atomic(path, signed)
         entries = sorted(path.parent.glob(f"{kind}-*"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-keep]:
             old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: no cache, no harm
+    except (OSError, FaktaarkError):
+        pass  # a read-only home or a full disk: no cache, no harm

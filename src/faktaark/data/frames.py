@@ -19,7 +19,7 @@ from faktaark.core.kommuner import register
 from faktaark.data.dataset import Dataset, Record
 from faktaark.data.loader import assemble, load_dataset
 from faktaark.data.table import Row, Table
-from faktaark.errors import DataError, Issue, UsageError
+from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = ["DEFAULT_SOURCE", "dataset_from_frame", "is_frame", "load_any", "merge",
            "table_from_frame"]  # fmt: skip
@@ -55,6 +55,8 @@ def _polars(frame: Any) -> Any:
 
 def table_from_frame(frame: Any, name: str = DEFAULT_SOURCE) -> Table:
     frame = _polars(frame)
+    if frame.height == 0:
+        raise InputError(f"{name}: the DataFrame has columns but no rows; nothing to build.")
     header = [str(c) for c in frame.columns]
     rows = [Row(i, dict(r)) for i, r in enumerate(frame.iter_rows(named=True), start=1)]
     return Table(name, header, rows, [], "frame")

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.kommuner import register
+from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
 from faktaark.data.sources import collect_files, is_supplement, merge_supplements, read_table
 from faktaark.data.table import Row, Table
-from faktaark.errors import DataError, InputError, Issue
+from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = ["assemble", "load_dataset"]
 
@@ -31,9 +32,10 @@ REGISTER_COLUMNS = {"officielt_navn", "region_fra_2027"}
 def _load_facts(path: Path) -> dict[str, Fact]:
     import tomllib  # here: a cached run reads no TOML
 
+    text = read_text(path, limit=1024 * 1024, what="facts file")  # a FIFO would hang
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise InputError(f"{path}: cannot read the national facts: {exc}") from exc
     facts = raw.get("fakta")
     if not isinstance(facts, dict) or not facts:
@@ -123,6 +125,19 @@ def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
     return [*collect_files(paths), *bundled[1:]]
 
 
+def check_columns(columns: object) -> None:
+    """`columns` is None or a mapping of their column name to ours (both text)."""
+    if columns is None:
+        return
+    if not isinstance(columns, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise UsageError(
+            "columns must be a mapping of your column name to ours, e.g. "
+            f'{{"Boliger i alt": "boligmasse"}}; got {type(columns).__name__}'
+        )
+
+
 def load_dataset(
     paths: Sequence[str | Path] | None = None,
     columns: Mapping[str, str] | None = None,
@@ -133,6 +148,7 @@ def load_dataset(
     """Read and validate figures, population and facts (bundled data when `paths` is empty).
     `isolate`: a municipality's row with errors is kept out (`Dataset.blocked`) instead of
     failing the whole load."""
+    check_columns(columns)
     files = collect_files(paths) if paths else [data_dir() / BUNDLED_FIGURES]
     figures: list[Table] = []
     population: tuple[dict[int, int], int] | None = None
@@ -191,6 +207,7 @@ def assemble(
     isolate: bool = False,
 ) -> Dataset:
     """Validate figure tables; population and facts default to the bundled ones."""
+    check_columns(columns)
     from faktaark.data import schema
 
     pop, pop_year = population or _bundled_population()

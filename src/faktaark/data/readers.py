@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.limits import MAX_ROWS
+from faktaark.data.strict import UTF8_SEQ, JsonRefused, int_of_sane_size, no_duplicates, undecodable
 from faktaark.data.table import Cell, Row, Table
 from faktaark.errors import InputError, UsageError
 
@@ -63,8 +64,9 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
         raw = raw[3:]
     try:
         return _check_text(raw.decode("utf-8"), path), notes
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if UTF8_SEQ.search(raw):  # UTF-8 text with a bad byte: never decode it twice
+            raise undecodable(raw, exc.start, path) from exc
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -218,12 +220,19 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
     import fastexcel
 
+    from faktaark.data.workbook import first_visible, inspect_workbook
+
+    # sizes, dimensions and hidden sheets from the zip directory, before anything is inflated
+    infos = inspect_workbook(path)
     # "Could not determine dtype for column N": an empty column, which is fine here
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
     try:
         book = fastexcel.read_excel(path)
         names = list(book.sheet_names)
-        idx = _pick_sheet(names, sheet, path)
+        if sheet is None and [i.name for i in infos] == names:
+            idx = first_visible(infos, path)  # a hidden sheet's stale figures are never read
+        else:
+            idx = _pick_sheet(names, sheet, path)
         data = book.load_sheet(idx, schema_sample_rows=None).to_polars()
         texts = book.load_sheet(idx, schema_sample_rows=None, dtypes="string").to_polars()
         text_cols = [c for c, t in data.schema.items() if t == _string_type()]
@@ -237,7 +246,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             if text_cols
             else None
         )
-    except UsageError:
+    except (UsageError, InputError):
         raise
     except Exception as exc:  # fastexcel raises many kinds; all mean "cannot read this file"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -302,6 +311,20 @@ def _numeric_text(text: str, probe: object) -> Cell:
 def _read_parquet(path: Path) -> Table:
     import polars as pl
 
+    try:  # the row count and the types from the file's metadata, before reading any row
+        n = pl.scan_parquet(path).select(pl.len()).collect().item()
+        schema = pl.read_parquet_schema(path)
+    except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: not a readable Parquet file: {first}") from exc
+    if n > MAX_ROWS:
+        raise InputError(f"{path}: {n} rows, more than {MAX_ROWS}; not a figures file.")
+    raw = [c for c, t in schema.items() if t == pl.Binary]
+    if raw:
+        raise InputError(
+            f"{path}: column(s) {', '.join(map(repr, raw))} hold raw bytes (Parquet binary), "
+            "not text; store them as strings (UTF-8)."
+        )
     try:
         df = pl.read_parquet(path)
     except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
@@ -319,7 +342,9 @@ def _read_parquet(path: Path) -> Table:
 def _read_json(path: Path) -> Table:
     text, notes = decode(path.read_bytes(), path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=int_of_sane_size)
+    except JsonRefused as exc:
+        raise InputError(f"{path}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno}; a truncated "

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
+from faktaark.core.paths import guard_file, read_text
 from faktaark.data.table import Cell, Row, Table
-from faktaark.errors import DataError, InputError, Issue
+from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = [
     "collect_files",
@@ -31,8 +32,8 @@ def _guard(path: Path) -> None:
         raise InputError(f"{path}: file not found.")
     if path.is_dir():
         raise InputError(f"{path}: is a folder; expected a data file.")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file (a device or pipe?); expected a data file.")
+    # a regular file (a FIFO or /dev/zero would hang) and readable; its size is checked below
+    guard_file(path, limit=1 << 62, what="figures file")
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path}: the file is empty; expected a header row and data rows.")
@@ -63,7 +64,7 @@ def _is_data_file(f: Path) -> bool:
     name = f.name
     return (
         f.suffix.lower() in DATA_SUFFIXES
-        and f.is_file()
+        and not f.is_dir()  # a FIFO or device by a data file's name is refused when read
         and not name.startswith((".", "~$"))  # hidden files, Excel's lock files
         and not name.upper().endswith(".SOURCE.TXT")  # provenance notes
     )
@@ -73,6 +74,8 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand folders into the figure files they hold (sorted); keep files as given."""
     out: list[Path] = []
     for raw in paths:
+        if not str(raw).strip() or "\x00" in str(raw):
+            raise UsageError(f"--data {str(raw)!r}: an empty path; name a figures file or folder.")
         p = Path(raw)
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if _is_data_file(f))
@@ -100,12 +103,13 @@ def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dic
         population = ("kommune_kode", "kommune_navn", "folketal", "aar")
         known = (*COLUMN_NAMES, *CHECK_COLUMNS, *population, *INFO_COLUMNS)
     p = Path(path)
+    text = read_text(p, limit=1024 * 1024, what="column mapping file").removeprefix("\ufeff")
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot read the column mapping: {exc}") from exc
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{p}: not valid TOML: {exc}.") from exc
+    except RecursionError as exc:
+        raise InputError(f"{p}: nested too deeply; not a column mapping.") from exc
     table = raw.get("kolonner")
     extra = sorted(set(raw) - {"kolonner"})
     if not isinstance(table, dict) or extra:

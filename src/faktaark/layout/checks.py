@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faktaark.errors import LayoutError
-from faktaark.text.templates import FORMATS, placeholders
+from faktaark.text.templates import FORMATS, link_problem, links, placeholders
 
 if TYPE_CHECKING:
     from faktaark.layout.model import Box, Layout
@@ -112,8 +112,32 @@ def _check_strings(node: Any, key: str, known: set[str] | None, pr: _Problems) -
                 )
         if node.count("**") % 2:
             pr.texts(key, "unbalanced ** (bold markup)")
+        for url in links(node):
+            if problem := link_problem(url):
+                pr.texts(key, problem)
+        if lacking := _no_glyph(node):
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(lacking))
+            pr.texts(key, f"uses {chars}, which no bundled font has (it would not be printed)")
     elif not isinstance(node, (int, float, bool)):
         pr.texts(key, f"unexpected value {node!r}")
+
+
+_MARKUP = re.compile(r"\{[^}]*\}|\]\([^)]*\)")  # placeholders and link targets: not printed
+
+
+def _no_glyph(text: str) -> set[str]:
+    """The characters of a text's fixed part that none of the bundled fonts can draw."""
+    from faktaark.text.fonts import FONT_FILES, metrics
+
+    fixed = _MARKUP.sub("", text)
+    if fixed.isascii():
+        return set()
+    m = metrics()
+    lacking: set[str] | None = None
+    for font in FONT_FILES:
+        miss = m.missing(fixed, font)
+        lacking = miss if lacking is None else lacking & miss
+    return lacking or set()
 
 
 def _text_kind(layout: Layout, key: str, want: str) -> str | None:
@@ -191,8 +215,13 @@ def _check_box(b: Box, idx: int, layout: Layout, pr: _Problems) -> None:
                 [*loc, "series"],
                 f"{len(b.series)} series but {len(labels)} etiketter in texts {b.text}.etiketter",
             )
-    if b.file is not None and not (layout.path / b.file).is_file():
-        pr.layout([*loc, "file"], f"asset {b.file!r} not found in {layout.path}")
+    if b.file is not None:
+        from faktaark.layout.assets import asset_problem
+
+        if problem := asset_problem(layout.path, b.file):
+            pr.layout([*loc, "file"], problem)
+    if b.kind == "image" and b.alt is not None and (problem := _text_kind(layout, b.alt, "str")):
+        pr.layout([*loc, "alt"], f"alt {b.alt!r}: a text key of texts.da.toml, {problem}")
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -223,6 +252,15 @@ def static_checks(
             c = getattr(s, attr)
             if c is not None and c not in layout.colors:
                 pr.layout(["styles", name, attr], f"unknown colour {c!r}{_near(c, layout.colors)}")
+        if s.bullet:
+            from faktaark.text.fonts import FONT_FILES, metrics
+
+            if s.font in FONT_FILES and (lacking := metrics().missing(s.bullet, s.font)):
+                chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(lacking))
+                pr.layout(
+                    ["styles", name, "bullet"],
+                    f"the bullet uses {chars}, which the font {s.font} does not have",
+                )
     ids: set[str] = set()
     for i, b in enumerate(layout.boxes):
         if b.id in ids:

@@ -16,9 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from faktaark.core.limits import MAX_ASSET_BYTES, MAX_LAYOUT_BYTES
+from faktaark.core.paths import read_text
 from faktaark.core.resources import layouts_dir
 from faktaark.core.units import Color
-from faktaark.errors import LayoutError, UsageError
+from faktaark.errors import FaktaarkError, LayoutError, UsageError
 from faktaark.layout.model import DEFAULT_LAYOUT, PAGE_SIZES, Box, Item, Layout, Style, strings
 from faktaark.text.fonts import FONT_FILES
 from faktaark.text.linebreak import hyphenate_words
@@ -36,11 +38,18 @@ def resolve(name_or_path: str | Path | None) -> Path:
     """A layout name (`almene-boliger`) or a path to a layout folder -> the folder."""
     if name_or_path is None:
         name_or_path = DEFAULT_LAYOUT
+    if not isinstance(name_or_path, (str, Path)):
+        raise UsageError(
+            f"layout: expected a layout name or folder, got {type(name_or_path).__name__}."
+        )
+    if str(name_or_path) == "" or "\x00" in str(name_or_path):
+        raise UsageError(f"layout: {str(name_or_path)!r} is not a layout name or folder.")
     p = Path(name_or_path)
-    if (p / "layout.toml").is_file():
+    # a folder with a layout.toml of any kind: loading says what is wrong with the file
+    if p.is_dir() and (p / "layout.toml").exists():
         return p
     candidate = layouts_dir() / str(name_or_path)
-    if (candidate / "layout.toml").is_file():
+    if candidate.parent == layouts_dir() and (candidate / "layout.toml").is_file():
         return candidate
     names = ", ".join(x.name for x in available())
     raise UsageError(
@@ -53,24 +62,73 @@ def resolve(name_or_path: str | Path | None) -> Path:
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     import tomllib  # loading a layout only: a cached one is read back without it
 
+    if not path.exists() and not path.is_symlink():
+        raise LayoutError(f"{path}: missing; a layout folder needs it.")
+    try:  # a regular file inside the layout folder, of sane size (a FIFO would hang)
+        raw = read_text(path, within=path.parent, limit=MAX_LAYOUT_BYTES, what="layout file")
+    except FaktaarkError as exc:
+        raise LayoutError(str(exc)) from exc
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise LayoutError(f"{path}: missing; a layout folder needs it.") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LayoutError(f"{path}: cannot read: {exc}") from exc
-    try:
-        return tomllib.loads(raw), raw
+        doc = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise LayoutError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise LayoutError(f"{path}: arrays or tables nested too deeply; not a layout.") from exc
+    if _depth(doc) > MAX_DEPTH:
+        raise LayoutError(
+            f"{path}: arrays or tables nested more than {MAX_DEPTH} deep; not a layout."
+        )
+    return doc, raw
+
+
+MAX_DEPTH = 12  # texts.da.toml nests three deep; layout.toml four
+
+
+def _depth(doc: object) -> int:
+    """How deep tables and arrays nest (iteratively: a 10.000-deep file must not recurse)."""
+    deepest, todo = 0, [(doc, 1)]
+    while todo:
+        node, d = todo.pop()
+        deepest = max(deepest, d)
+        if d > MAX_DEPTH:
+            break
+        if isinstance(node, dict):
+            todo.extend((v, d + 1) for v in node.values())
+        elif isinstance(node, list):
+            todo.extend((v, d + 1) for v in node)
+    return deepest
+
+
+LAYOUT_SUFFIXES = (".toml", ".png", ".jpg", ".jpeg")
+
+
+def layout_files(folder: Path) -> list[Path]:
+    """The files of a layout folder that a layout can use (TOML and images), regular files of
+    at most the asset limit: what its digest and cache key read. Anything else there (notes,
+    a 2 GB file, a link to /dev/zero) is never opened."""
+    import stat
+
+    out = []
+    for f in sorted(folder.rglob("*")):
+        if f.suffix.lower() not in LAYOUT_SUFFIXES:
+            continue
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_ASSET_BYTES:
+            out.append(f)
+    return out
 
 
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file():
-            h.update(f.relative_to(folder).as_posix().encode())
+    for f in layout_files(folder):
+        h.update(f.relative_to(folder).as_posix().encode())
+        try:
             h.update(f.read_bytes())
+        except OSError:
+            h.update(b"\x00unreadable")
     return h.hexdigest()[:16]
 
 
@@ -87,7 +145,13 @@ def _model(raw: dict[str, Any], text: str, path: Path) -> Any:
             line = locate(text, loc)
             key = ".".join(loc)
             where = f"{path}:{line}" if line else str(path)
-            lines.append(f"  {where}: {key}: {e['msg'].removeprefix('Value error, ')}")
+            msg = e["msg"].removeprefix("Value error, ")
+            if loc[:2] == ["layout", "name"]:
+                msg = (
+                    f"{e.get('input')!r} is not a slug: lower-case a-z, 0-9 and '-', at most 64 "
+                    "(it becomes part of file names)"
+                )
+            lines.append(f"  {where}: {key}: {msg}")
         raise LayoutError(
             f"{path}: invalid layout ({len(exc.errors())} problem(s)):\n" + "\n".join(lines)
         ) from exc
@@ -168,7 +232,7 @@ def cached_layout(layout: str | Path | Layout | None, known: Iterable[str]) -> L
 
     folder = resolve(layout)
     names = sorted(known)
-    files = sorted(f for f in folder.rglob("*") if f.is_file())
+    files = layout_files(folder)
     return cached("layout", files, "\x1f".join(names), lambda: load_layout(folder, names), Layout)
 
 

@@ -8,6 +8,8 @@ apply the same ones.
 from __future__ import annotations
 
 from faktaark.core.kommuner import Kommune
+from faktaark.core.paths import SLUG
+from faktaark.errors import LayoutError
 from faktaark.layout.model import DEFAULT_LAYOUT, Layout, strings
 
 __all__ = [
@@ -55,6 +57,8 @@ def print_variant_of(standard: str) -> str:
 def sheet_stem(layout_name: str, kommune: Kommune, variant: str = "screen") -> str:
     """The file name (without .pdf) of a sheet: `161-glostrup`, `161-glostrup-kommuneaftale`,
     `161-glostrup-tryk` for the print variant."""
+    if not SLUG.fullmatch(layout_name):  # a Layout made in Python, not loaded from a folder
+        raise LayoutError(f"layout name {layout_name!r} is not a slug (a-z, 0-9, '-').")
     stem = kommune.filnavn if layout_name == DEFAULT_LAYOUT else f"{kommune.filnavn}-{layout_name}"
     return f"{stem}-tryk" if is_print(variant) else stem
 

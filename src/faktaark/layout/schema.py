@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 __all__ = ["BoxModel", "ItemModel", "LayoutModel", "ValidationError", "parse_layout"]
 
 Pct = Annotated[float, Field(ge=0, le=100)]
-Mm = Annotated[float, Field(ge=-20, le=2000)]
-Pos = Annotated[float, Field(gt=0)]
+Mm = Annotated[float, Field(ge=-20, le=2000, allow_inf_nan=False)]
+Pos = Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)]
+PageMm = Annotated[float, Field(ge=20, le=2000, allow_inf_nan=False)]
 BoxKind = Literal["text", "table", "bar_chart", "ranking_chart", "rect", "rule", "image", "map"]
 Tag = Literal["H1", "H2", "H3", "H4", "P", "Note", "Caption", "BlockQuote", "Artifact"]
 
@@ -38,7 +39,7 @@ class PrintModel(_Strict):
 
 
 class PageModel(_Strict):
-    size: Literal["A4", "A5", "A3", "Letter"] | tuple[Pos, Pos] = "A4"
+    size: Literal["A4", "A5", "A3", "Letter"] | tuple[PageMm, PageMm] = "A4"
     margin: Annotated[float, Field(ge=10, le=60)] = 12
     pages: Annotated[int, Field(ge=1, le=8)] = 2
 
@@ -147,8 +148,14 @@ class BoxModel(_Strict):
         return self
 
 
+# a layout's name becomes part of file names: a slug, never a path
+Slug = Annotated[
+    str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", min_length=1, max_length=64)
+]
+
+
 class MetaModel(_Strict):
-    name: str
+    name: Slug
     description: str = ""
     title: str = "meta.titel"  # text key of the document title
     subject: str = "meta.emne"

@@ -6,6 +6,10 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from faktaark.core.limits import MAX_PDF_BYTES
+from faktaark.core.paths import read_bytes
+from faktaark.errors import InputError
+
 __all__ = ["combine"]
 
 
@@ -17,8 +21,12 @@ def combine(paths: Sequence[Path], dest: Path) -> None:
 
     out = pikepdf.new()
     for p in paths:
-        with pikepdf.open(p) as src:
-            out.pages.extend(src.pages)
+        data = read_bytes(p, limit=MAX_PDF_BYTES, what="sheet")
+        try:
+            with pikepdf.open(io.BytesIO(data)) as src:
+                out.pages.extend(src.pages)
+        except pikepdf.PdfError as exc:
+            raise InputError(f"{p}: cannot add to the combined PDF: {exc}") from exc
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True)
     write_atomic(Path(dest), buf.getvalue())

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.errors import InputError
+from faktaark.core.limits import MAX_PDF_BYTES
+from faktaark.core.paths import read_bytes
 from faktaark.pdf.validate import full_verdicts
 
 if TYPE_CHECKING:
@@ -168,37 +169,67 @@ def font_programs(data: bytes) -> dict[str, str]:
 
 
 def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:
+    """The report of one PDF. A PDF that cannot be opened or inspected (encrypted, damaged,
+    a null where an object belongs) is a report with that problem, never a crash; what is not
+    a regular file of sane size (a FIFO, /dev/zero) is an `InputError`."""
     import pikepdf
 
     p = Path(path)
     report = PdfReport(str(p))
+    data = read_bytes(p, limit=MAX_PDF_BYTES, what="PDF")
     try:
-        data = p.read_bytes()
         pdf = pikepdf.open(io.BytesIO(data))
-    except (OSError, pikepdf.PdfError) as exc:
-        raise InputError(f"{p}: cannot open as PDF: {exc}") from exc
-    with pdf:
-        report.pages = len(pdf.pages)
-        for page in pdf.pages:
-            box = [float(v) for v in page.mediabox]
-            report.page_size_mm.append(
-                (round((box[2] - box[0]) / 72 * 25.4, 1), round((box[3] - box[1]) / 72 * 25.4, 1))
-            )
-        first = pdf.pages[0].obj
-        for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
-            if key in first:
-                report.boxes[key.lstrip("/")] = [round(float(v), 2) for v in first[key]]
-        report.fonts = _fonts(pdf)
-        _content_scan(pdf, report)
-        mark: Any = pdf.Root.get("/MarkInfo")
-        report.tagged = "/StructTreeRoot" in pdf.Root and bool(mark and mark.get("/Marked"))
-        cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
-        report.problems += _structure(pdf, cmyk)
+    except pikepdf.PasswordError:
+        report.problems.append(
+            "encrypted (needs a password): cannot be inspected; a PDF/A file is never encrypted"
+        )
+        return report
+    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        report.problems.append(f"cannot open as PDF: {_first_line(exc)}")
+        return report
+    try:
+        with pdf:
+            if pdf.is_encrypted:
+                report.problems.append("encrypted: a PDF/A file is never encrypted")
+            _inspect(pdf, report)
+    except Exception as exc:  # a hostile or broken PDF can fail pikepdf at any object
+        report.problems.append(f"cannot be inspected: {type(exc).__name__}: {_first_line(exc)}")
+        return report
+    cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
     variant = "print" if cmyk else "screen"
     if variant == "print" and "DeviceRGB" in report.color_spaces:
         report.problems.append("the print variant uses RGB colour")
     report.problems += report.low_dpi_images
     if validate:
-        report.verdicts = full_verdicts(data, variant, second_opinion=True)
+        try:
+            report.verdicts = full_verdicts(data, variant, second_opinion=True)
+        except Exception as exc:  # the validators on a broken file: a problem, not a crash
+            report.problems.append(f"cannot be validated: {_first_line(exc)}")
         report.problems += [f"{k}: {v}" for k, v in report.verdicts.items() if v != "pass"]
     return report
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+
+
+def _inspect(pdf: pikepdf.Pdf, report: PdfReport) -> None:
+    report.pages = len(pdf.pages)
+    for page in pdf.pages:
+        box = [float(v) for v in page.mediabox]
+        report.page_size_mm.append(
+            (round((box[2] - box[0]) / 72 * 25.4, 1), round((box[3] - box[1]) / 72 * 25.4, 1))
+        )
+    if not pdf.pages:
+        report.problems.append("the PDF has no pages")
+        return
+    first = pdf.pages[0].obj
+    for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+        if key in first:
+            report.boxes[key.lstrip("/")] = [round(float(v), 2) for v in first[key]]
+    report.fonts = _fonts(pdf)
+    _content_scan(pdf, report)
+    mark: Any = pdf.Root.get("/MarkInfo")
+    report.tagged = "/StructTreeRoot" in pdf.Root and bool(mark and mark.get("/Marked"))
+    cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
+    report.problems += _structure(pdf, cmyk)

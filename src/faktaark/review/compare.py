@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from faktaark.builder.provenance import changed_values
 from faktaark.core.atomic import write_atomic
+from faktaark.core.limits import MAX_PDF_BYTES
+from faktaark.core.paths import read_bytes
 from faktaark.review.pages import encode, pdfs_in, render_pages, sheet_label
 
 if TYPE_CHECKING:
@@ -75,7 +77,7 @@ def compare(
         if a is None or b is None:
             changes.append(SheetChange(name, label, "added" if a is None else "removed"))
             continue
-        if a.read_bytes() == b.read_bytes():
+        if read_bytes(a, limit=MAX_PDF_BYTES) == read_bytes(b, limit=MAX_PDF_BYTES):
             continue
         pages = _page_changes(a, b, out, dpi)
         if pages:

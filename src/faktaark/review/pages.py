@@ -12,21 +12,43 @@ from typing import TYPE_CHECKING, Any
 
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import register
-from faktaark.errors import InputError, UsageError
+from faktaark.core.limits import MAX_MANIFEST_BYTES, MAX_PDF_BYTES
+from faktaark.core.paths import read_bytes
+from faktaark.errors import FaktaarkError, InputError, UsageError
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["encode", "page_texts", "pdfs_in", "render_pages", "sheet_label", "sheets_in",
-           "write_pngs"]  # fmt: skip
+__all__ = [
+    "check_dpi",
+    "encode",
+    "page_texts",
+    "pdfs_in",
+    "render_pages",
+    "sheet_label",
+    "sheets_in",
+    "write_pngs",
+]
+
+
+MIN_DPI, MAX_DPI = 10, 1200  # an A4 page at 1200 dpi is 140 Mpixel: as far as a preview goes
+
+
+def check_dpi(dpi: object) -> float:
+    """`dpi` as a float between MIN_DPI and MAX_DPI, or a `UsageError`."""
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise UsageError(f"dpi must be a number from {MIN_DPI} to {MAX_DPI}, got {dpi!r}.")
+    return float(dpi)
 
 
 def render_pages(pdf: Path | bytes, dpi: float) -> list[Image]:
     """Every page of a PDF (file or bytes) as an RGB image at `dpi`."""
     import pypdfium2 as pdfium
 
+    check_dpi(dpi)
+    data = pdf if isinstance(pdf, bytes) else read_bytes(pdf, limit=MAX_PDF_BYTES, what="PDF")
     try:
-        doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
+        doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         where = pdf if isinstance(pdf, Path) else "PDF"
         raise InputError(f"{where}: cannot render: {exc}") from None
@@ -66,9 +88,9 @@ def sheet_label(pdf: Path) -> tuple[int, str]:
     """(code, name) of a sheet: from its provenance sidecar, else its file name."""
     side = pdf.with_suffix(".json")
     try:
-        info = json.loads(side.read_text(encoding="utf-8"))
+        info = json.loads(read_bytes(side, limit=MAX_MANIFEST_BYTES, what="sidecar"))
         return int(info["kommunekode"]), str(info["kommune"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (FaktaarkError, ValueError, KeyError, TypeError, RecursionError):
         pass
     m = re.match(r"(\d{3})-", pdf.name)
     k = register().find(int(m[1])) if m else None

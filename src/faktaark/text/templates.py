@@ -22,15 +22,19 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from faktaark.core import formatting
+from faktaark.errors import LayoutError
 
 __all__ = [
     "FORMATS",
+    "LINK_SCHEMES",
     "Notes",
     "Printed",
     "Seg",
     "Val",
     "fill",
     "format_value",
+    "link_problem",
+    "links",
     "placeholders",
 ]
 
@@ -49,6 +53,7 @@ _NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommune|Regionskommune)\b)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
+LINK_SCHEMES = ("https", "http", "mailto")  # a link in a sheet goes to the web or to a mailbox
 
 
 class Val(NamedTuple):
@@ -155,6 +160,19 @@ def placeholders(template: str) -> list[tuple[str, str | None, bool]]:
     ]
 
 
+def links(template: str) -> list[str]:
+    """The URL of every `[label](url)` link in a template."""
+    return [m["url"] for m in _TOKEN.finditer(template) if m["link"]]
+
+
+def link_problem(url: str) -> str | None:
+    """Why `url` may not become a link in a PDF (javascript:, file:, data: ...), or None."""
+    scheme, sep, rest = url.partition(":")
+    if not sep or scheme.lower() not in LINK_SCHEMES or not rest.strip("/"):
+        return f"link {url!r}: only {', '.join(s + ':' for s in LINK_SCHEMES)} links are allowed"
+    return None
+
+
 def _plural(val: Val, one: str, many: str) -> str:
     if val.raw is None:
         return f"{formatting.MISSING} {many}"
@@ -188,6 +206,8 @@ def _fill(template: str, ctx: Mapping[str, Val], notes: Notes | None) -> list[Se
         if m["bold"]:
             bold = not bold
         elif m["link"]:
+            if problem := link_problem(m["url"]):
+                raise LayoutError(problem)
             segs.append(Seg(m["label"], bold, m["url"]))
         else:
             segs.append(Seg(_resolve(m, ctx, notes), bold, value=True))
@@ -210,6 +230,13 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
         text = notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
     elif m["one"] is not None:
+        if val.kind in ("code", "year", "text") or not isinstance(
+            val.raw, (int, float, type(None))
+        ):
+            raise LayoutError(
+                f"{{{name}|{m['one']}|{m['many']}}}: the singular/plural form needs a number; "
+                f"{name} is text ({val.raw!r})"
+            )
         text = _plural(val, m["one"], m["many"])
     else:
         text = format_value(val, m["fmt"])

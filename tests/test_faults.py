@@ -1,0 +1,1504 @@
+"""Faults and hostile files (issue 16): what a user, a broken environment or a hostile file does.
+
+Every case runs the command line in a real subprocess (`python -m faktaark`, with the Python of
+`FAKTAARK_PYTHON`, default the one running the tests) under a time limit, and asserts its exit
+code, its message, that no traceback appears, that no process is left behind, and that a
+sentinel folder outside the output folder (and the inputs) hashes the same before and after.
+Big fixtures are made cheaply (sparse files, constant data compressed once) and shared.
+
+A real full disk needs a tmpfs: the test mounts one when it runs as root (as `.ci/run` does) and
+is skipped, with the reason, otherwise. The read-only and unreadable cases run as `nobody`
+(via setpriv) when root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = Path(
+    os.environ.get("FAKTAARK_REPO")
+    or (HERE.parent if (HERE.parent / "layouts").is_dir() else HERE / "base")
+)
+PYTHON = os.environ.get("FAKTAARK_PYTHON", sys.executable)
+CMD = [PYTHON, "-m", "faktaark"]
+LAYOUT = REPO / "layouts" / "almene-boliger"
+ALMENE = REPO / "data" / "almene.csv"
+VERAPDF = Path(os.environ.get("FAKTAARK_VERAPDF", "/work/shared/corpus/verapdf"))
+IS_ROOT = os.geteuid() == 0
+SETPRIV = shutil.which("setpriv")
+T = 60  # seconds: the time limit of a subprocess (a hang fails the case)
+
+
+# --- running faktaark ------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    rc: int
+    out: str
+    err: str
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+    def expect(self, rc: int, *needles: str) -> Result:
+        """The exit code and the words the message must contain (case-insensitive)."""
+        assert self.rc == rc, f"exit {self.rc}, expected {rc}:\n{self.text[-3000:]}"
+        low = self.text.lower()
+        for n in needles:
+            assert n.lower() in low, f"{n!r} not in the message:\n{self.text[-3000:]}"
+        return self
+
+
+def _tree_hash(paths: Sequence[Path]) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for root in paths:
+        if not root.exists():
+            seen[str(root)] = "missing"
+            continue
+        for p in sorted([root, *root.rglob("*")]):
+            st = p.lstat()
+            if stat.S_ISREG(st.st_mode) and st.st_size > 8 * 1024 * 1024:
+                # a big (sparse) fixture: its size, times and inode, not 2 GB read twice
+                seen[str(p)] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+            elif stat.S_ISREG(st.st_mode):
+                with open(p, "rb") as fh:
+                    seen[str(p)] = hashlib.sha256(fh.read()).hexdigest()
+            else:
+                seen[str(p)] = f"mode {stat.S_IFMT(st.st_mode)}"
+    return seen
+
+
+def _session_members(sid: int) -> list[int]:
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(d))
+    return found
+
+
+def _reap(sid: int) -> list[int]:
+    """Processes of the session still alive after the leader ended (orphans); kills them."""
+    deadline = time.monotonic() + 3
+    left = _session_members(sid)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _session_members(sid)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return left
+
+
+class World:
+    """A test's folders: `sentinel/` and `in/` must never change; `out/` is the output."""
+
+    def __init__(self, root: Path, cache: Path) -> None:
+        self.root = root
+        self.sentinel = root / "sentinel"
+        self.inp = root / "in"
+        self.out = root / "out"
+        self.cache = cache
+        self.sentinel.mkdir()
+        self.inp.mkdir()
+        (self.sentinel / "notes.txt").write_text("mine\n")
+        (self.sentinel / "victim.pdf").write_bytes(b"%PDF-1.4 not yours\n")
+        (self.sentinel / "sub").mkdir()
+        (self.sentinel / "sub" / "keep.csv").write_text("a,b\n1,2\n")
+        self.env = {
+            **os.environ,
+            "XDG_CACHE_HOME": str(cache),
+            "XDG_CONFIG_HOME": f"{cache}-config",
+            "HOME": str(root),
+            "PYTHONUNBUFFERED": "1",
+            "COLUMNS": "200",
+        }
+        self.env.pop("FAKTAARK_CACHE", None)
+        self.protected = [self.sentinel, self.inp]
+        self.before = _tree_hash(self.protected)
+
+    def seal(self) -> None:
+        """Take the inputs' hashes again (after a test has prepared its inputs)."""
+        self.before = _tree_hash(self.protected)
+
+    def popen(
+        self, *args: str, user: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        cmd = [*CMD, *args]
+        if user:
+            cmd = [SETPRIV or "setpriv", f"--reuid={user}", f"--regid={_group(user)}",
+                   "--clear-groups", "--", *cmd]  # fmt: skip
+        return subprocess.Popen(
+            cmd,
+            cwd=self.root,
+            env={**self.env, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+
+    def finish(self, p: subprocess.Popen[bytes], timeout: float = T, t0: float = 0.0) -> Result:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            pytest.fail(f"hung: no exit after {timeout} s\n{(out + err).decode()[-2000:]}")
+        orphans = _reap(p.pid)
+        res = Result(p.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
+                     time.monotonic() - t0)  # fmt: skip
+        assert "Traceback" not in res.text, res.text[-4000:]
+        assert not orphans, f"processes left behind: {orphans}"
+        after = _tree_hash(self.protected)
+        changed = [k for k in set(self.before) | set(after) if self.before.get(k) != after.get(k)]
+        assert not changed, f"files outside the output folder changed: {changed}"
+        return res
+
+    def run(self, *args: str, timeout: float = T, **kw: Any) -> Result:
+        t0 = time.monotonic()
+        return self.finish(self.popen(*args, **kw), timeout, t0)
+
+    def build(self, *args: str, **kw: Any) -> Result:
+        return self.run("build", "--out", str(self.out), *args, **kw)
+
+
+def _group(user: str) -> str:
+    import grp
+    import pwd
+
+    return grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def w(tmp_path: Path, shared_cache: Path) -> World:
+    return World(tmp_path, shared_cache)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
+    """Glostrup and København built once: tests copy this folder."""
+    root = tmp_path_factory.mktemp("built")
+    wb = World(root, shared_cache)
+    wb.build("-k", "161", "-k", "101").expect(0)
+    return wb.out
+
+
+def _copy_built(w: World, built: Path) -> dict[str, Any]:
+    shutil.copytree(built, w.out)
+    return dict(json.loads((w.out / "manifest.json").read_text()))
+
+
+def _pdfs(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.pdf")) if folder.is_dir() else []
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _manifest_consistent(out: Path) -> dict[str, Any]:
+    """The manifest parses, and every file it lists exists with its recorded hash."""
+    m = json.loads((out / "manifest.json").read_text())
+    for sheet in m["sheets"]:
+        for f in sheet["files"]:
+            assert "/" not in f["file"]
+            assert f["file"] not in ("", ".", "..")
+            assert _sha(out / f["file"]) == f["sha256"], f["file"]
+    assert not list(out.glob(".faktaark-tmp-*")), "temporary files left"
+    return dict(m)
+
+
+def _listed(m: dict[str, Any]) -> set[str]:
+    return {f["file"] for s in m["sheets"] for f in s["files"]}
+
+
+def _layout_copy(w: World, name: str = "lay") -> Path:
+    dst = w.inp / name
+    shutil.copytree(LAYOUT, dst)
+    return dst
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+# --- cheap fixtures: PNG, XLSX, Parquet ---------------------------------------------------------
+
+
+def _png(width: int, height: int, bits: int = 1, color: int = 0, noise: bool = False) -> bytes:
+    """A PNG made by hand: a blank (or noisy) grey image; big blank images compress to little."""
+    rowlen = (width * bits + 7) // 8
+    comp = zlib.compressobj(1)
+    chunks = []
+    row = b"\0" + (os.urandom(rowlen) if noise else b"\0" * rowlen)
+    block = row * max(1, min(height, (1 << 22) // len(row)))
+    n = height
+    while n > 0:
+        take = min(n, len(block) // len(row))
+        chunks.append(comp.compress(block[: take * len(row)]))
+        n -= take
+    chunks.append(comp.flush())
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, bits, color, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", b"".join(chunks))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _col(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _sheet_xml(rows: Sequence[Sequence[str]], dimension: str | None = None) -> str:
+    out = []
+    for i, row in enumerate(rows, 1):
+        cells = "".join(
+            f'<c r="{_col(j)}{i}" t="inlineStr"><is><t>{_esc(v)}</t></is></c>'
+            for j, v in enumerate(row, 1)
+        )
+        out.append(f'<row r="{i}">{cells}</row>')
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{dim}<sheetData>{''.join(out)}</sheetData></worksheet>"
+    )
+
+
+def _esc(v: str) -> str:
+    return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_PKG = "application/vnd.openxmlformats-package"
+_OOXML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+_CORNER = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def _worksheet(head: str, rows: str) -> str:
+    return (
+        f'<?xml version="1.0"?><worksheet xmlns="{_SML}">{head}'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+
+
+def _xlsx(path: Path, sheets: Sequence[tuple[str, str, str]]) -> None:
+    """sheets: (name, state: visible|hidden|veryHidden, sheet XML)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="{_PKG}.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_OOXML}.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            f'ContentType="{_OOXML}.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    wb_sheets = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"'
+        + ("" if state == "visible" else f' state="{state}"')
+        + "/>"
+        for i, (name, state, _) in enumerate(sheets, 1)
+    )
+    wb = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}" xmlns:r="{rel}">'
+        f"<sheets>{wb_sheets}</sheets></workbook>"
+    )
+    wb_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", wb)
+        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
+        for i, (_, _, xml) in enumerate(sheets, 1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", xml)
+
+
+def _almene_rows() -> list[list[str]]:
+    import csv
+
+    with open(ALMENE, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def _with_familieboliger(rows: list[list[str]], value: str) -> list[list[str]]:
+    head = rows[0]
+    col = head.index("familieboliger")
+    out = [list(r) for r in rows]
+    for r in out[1:]:
+        if r[0] == "161":
+            r[col] = value
+    return out
+
+
+# --- output-folder tricks ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../sentinel/escaped", "../../escaped", "/tmp/faktaark-abs/abs", "", "a/b", "x\\u0000y", ".."],
+    ids=["relative", "relative2", "absolute", "empty", "slash", "nul", "dotdot"],
+)
+def test_layout_name_cannot_leave_the_output_folder(w: World, name: str) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "layout.toml", 'name = "almene-boliger"', f'name = "{name}"')
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "name")
+    assert not (w.root / "escaped.pdf").exists()
+    assert not Path("/tmp/faktaark-abs").exists()
+    assert _pdfs(w.out) == []
+
+
+def test_layout_name_is_a_slug_in_the_file_name(w: World) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "layout.toml", 'name = "almene-boliger"', 'name = "min-variant"')
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(0)
+    assert _pdfs(w.out) == ["161-glostrup-min-variant.pdf"]
+
+
+def test_combine_onto_the_input_is_refused(w: World) -> None:
+    data = w.inp / "almene.csv"
+    shutil.copy(ALMENE, data)
+    w.seal()
+    w.build("-k", "161", "--data", str(data), "--combine", str(data)).expect(2, "almene.csv")
+
+
+def test_combine_onto_a_layout_file_is_refused(w: World) -> None:
+    lay = _layout_copy(w)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--combine", str(lay / "texts.da.toml")).expect(
+        2, "texts.da.toml"
+    )
+
+
+@pytest.mark.parametrize("target", ["161-glostrup.pdf", "161-glostrup.json", "manifest.json"])
+def test_combine_onto_a_file_of_the_run_is_refused(w: World, built: Path, target: str) -> None:
+    _copy_built(w, built)
+    w.protected.append(w.out)
+    w.seal()
+    w.build("-k", "161", "-k", "101", "--combine", str(w.out / target)).expect(2, target)
+    _manifest_consistent(w.out)
+
+
+def test_combine_onto_a_directory(w: World) -> None:
+    (w.root / "adir").mkdir()
+    w.build("-k", "161", "--combine", str(w.root / "adir")).expect(1, "adir")
+
+
+def test_combine_onto_an_unwritable_path(w: World) -> None:
+    w.build("-k", "161", "--combine", "/proc/faktaark-nope/alle.pdf").expect(1, "alle.pdf")
+
+
+def test_combine_writes_inside_and_outside_out(w: World) -> None:
+    """A combined file beside the output folder is allowed (the user named it)."""
+    w.build("-k", "161", "-k", "101", "--combine", str(w.root / "alle.pdf")).expect(0)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(w.root / "alle.pdf").pages) == 4
+
+
+def test_cleanup_removes_only_faktaarks_own_leftovers(w: World) -> None:
+    w.out.mkdir()
+    mine = w.out / ".faktaark-tmp-notes.txt"
+    mine.write_text("user notes")
+    odd = w.out / ".faktaark-tmp-1-xyz.part"
+    odd.write_text("not ours either")
+    leftover = w.out / ".faktaark-tmp-4242-0123456789abcdef.part"
+    leftover.write_bytes(b"%PDF half")
+    w.build("-k", "161").expect(0)
+    assert mine.exists(), "the clean-up deleted a file faktaark did not write"
+    assert mine.read_text() == "user notes"
+    assert odd.exists()
+    assert not leftover.exists()
+
+
+# --- the manifest is untrusted ------------------------------------------------------------------
+
+
+def _point_at(w: World, m: dict[str, Any], target: str, victim: Path) -> None:
+    for s in m["sheets"]:
+        if s["kommunekode"] == 161:
+            f = s["files"][0]
+            f["file"] = target
+            f["sha256"] = _sha(victim)
+            f["bytes"] = victim.stat().st_size
+    (w.out / "manifest.json").write_text(json.dumps(m))
+    (w.out / "161-glostrup.pdf").unlink()
+
+
+@pytest.mark.parametrize("how", ["relative", "absolute"])
+def test_manifest_path_outside_is_not_trusted(w: World, built: Path, how: str) -> None:
+    m = _copy_built(w, built)
+    # the victim is a real sheet of another municipality, outside the output folder
+    victim = w.sentinel / "victim.pdf"
+    victim.write_bytes((built / "101-koebenhavn.pdf").read_bytes())
+    w.seal()
+    target = "../sentinel/victim.pdf" if how == "relative" else str(victim)
+    _point_at(w, m, target, victim)
+    r = w.build("-k", "161", "-k", "101", "--combine", str(w.out / "alle.pdf")).expect(0)
+    assert "161" in r.text
+    assert (w.out / "161-glostrup.pdf").is_file()
+    m2 = _manifest_consistent(w.out)
+    assert "161-glostrup.pdf" in _listed(m2)
+    assert "Glostrup" in _pdf_text(w.out / "alle.pdf")
+
+
+def test_manifest_junk_entries_are_dropped(w: World, built: Path) -> None:
+    m = _copy_built(w, built)
+    junk = [
+        {"kommunekode": 100000 + i, "kommune": f"X{i}", "files": [{"file": f"x{i}.pdf"}]}
+        for i in range(60_000)
+    ]
+    m["sheets"].extend(junk)
+    (w.out / "manifest.json").write_text(json.dumps(m))
+    w.build("-k", "161", "-k", "101").expect(0)
+    m2 = _manifest_consistent(w.out)
+    assert {s["kommunekode"] for s in m2["sheets"]} == {101, 161}
+
+
+def test_manifest_damaged_pdf_of_the_same_size_is_rebuilt(w: World, built: Path) -> None:
+    _copy_built(w, built)
+    pdf = w.out / "161-glostrup.pdf"
+    data = bytearray(pdf.read_bytes())
+    mid = len(data) // 2
+    data[mid : mid + 64] = b"X" * 64
+    pdf.write_bytes(bytes(data))
+    w.build("-k", "161", "-k", "101").expect(0)
+    _manifest_consistent(w.out)
+    assert pdf.read_bytes() == (built / "161-glostrup.pdf").read_bytes()
+
+
+def _deep(n: int) -> str:
+    return "[" * n + "]" * n
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["null", "[]", "42", '"x"', "{", "FILES-STRING", "NO-BYTES", "DEEP", "DEEP-OBJ"],
+)
+def test_manifest_malformed_is_rebuilt_cleanly(w: World, built: Path, content: str) -> None:
+    m = _copy_built(w, built)
+    if content == "FILES-STRING":
+        for s in m["sheets"]:
+            s["files"] = "161-glostrup.pdf"
+        text = json.dumps(m)
+    elif content == "NO-BYTES":
+        for s in m["sheets"]:
+            for f in s["files"]:
+                del f["bytes"]
+        text = json.dumps(m)
+    elif content == "DEEP":
+        text = _deep(10_000)
+    elif content == "DEEP-OBJ":
+        text = '{"sheets": ' + '{"a": ' * 10_000 + "1" + "}" * 10_000 + "}"
+    else:
+        text = content
+    (w.out / "manifest.json").write_text(text)
+    w.build("-k", "161", "-k", "101").expect(0)
+    m2 = _manifest_consistent(w.out)
+    assert {"161-glostrup.pdf", "101-koebenhavn.pdf"} <= _listed(m2)
+
+
+def test_manifest_is_a_directory(w: World) -> None:
+    (w.out / "manifest.json").mkdir(parents=True)
+    w.build("-k", "161").expect(1, "manifest.json")
+
+
+# --- the per-user cache cannot run code -------------------------------------------------------
+
+
+class _Evil:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('pwned')",))
+
+
+def test_planted_pickle_in_the_cache_does_not_run(tmp_path: Path) -> None:
+    import pickle
+
+    cache = tmp_path / "xdg"
+    w = World(tmp_path, cache)
+    w.build("-k", "161").expect(0)
+    folder = cache / "faktaark"
+    assert folder.is_dir()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(_Evil(marker))
+    entries = [p for p in folder.rglob("*") if p.is_file()]
+    assert entries
+    for p in entries:
+        p.write_bytes(evil)
+    for kind in ("prepared", "layout", "geo", "map"):  # names a pickle cache would look for
+        (folder / f"{kind}-planted.pickle").write_bytes(evil)
+    shutil.rmtree(w.out)
+    w.build("-k", "161").expect(0)
+    assert not marker.exists(), "a planted cache entry ran code"
+    assert (w.out / "161-glostrup.pdf").is_file()
+
+
+def test_truncated_cache_entries_are_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "xdg"
+    w = World(tmp_path, cache)
+    w.build("-k", "161").expect(0)
+    for p in (cache / "faktaark").rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            p.write_bytes(data[: len(data) // 2])
+    shutil.rmtree(w.out)
+    w.build("-k", "161").expect(0)
+
+
+# --- layouts: assets, links, limits -------------------------------------------------------------
+
+_IMAGE_BOX = """
+[[box]]
+id = "logo"
+page = 2
+kind = "image"
+x = 186
+y = 202
+w = 10
+h = 10
+overlaps = ["afslutning"]
+file = "{file}"
+alt = "{alt}"
+"""
+
+
+def _with_image(w: World, file: str, alt: str = "afslutning.afsender") -> Path:
+    lay = _layout_copy(w)
+    with open(lay / "layout.toml", "a") as fh:
+        fh.write(_IMAGE_BOX.format(file=file, alt=alt))
+    return lay
+
+
+def test_image_asset_inside_the_layout_folder_works(w: World) -> None:
+    lay = _with_image(w, "logo.png")
+    (lay / "logo.png").write_bytes(_png(64, 64, 8, 0, noise=True))
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(0)
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "etc-passwd", "symlink-out"])
+def test_image_asset_outside_the_layout_folder_is_refused(w: World, kind: str) -> None:
+    outside = w.sentinel / "secret.png"
+    outside.write_bytes(_png(32, 32, 8, 0, noise=True))
+    file = {
+        "absolute": str(outside),
+        "dotdot": "../../sentinel/secret.png",
+        "etc-passwd": "../../etc/passwd",
+        "symlink-out": "link.png",
+    }[kind]
+    lay = _with_image(w, file)
+    if kind == "symlink-out":
+        (lay / "link.png").symlink_to(outside)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "outside")
+    assert _pdfs(w.out) == []
+
+
+@pytest.mark.parametrize(
+    "kind", ["not-an-image", "bomb", "huge-pixels", "huge-bytes", "dev-zero", "fifo"]
+)
+def test_image_asset_limits(w: World, kind: str) -> None:
+    lay = _with_image(w, "logo.png")
+    p = lay / "logo.png"
+    if kind == "not-an-image":
+        p.write_text("root:x:0:0:root:/root:/bin/sh\n")
+        needle = "logo.png"
+    elif kind == "bomb":
+        p.write_bytes(_png(30_000, 30_000))  # 900 Mpixel, a few hundred KB
+        needle = "pixel"
+    elif kind == "huge-pixels":
+        p.write_bytes(_png(9_000, 9_000))  # 81 Mpixel: below Pillow's own bomb limit
+        needle = "pixel"
+    elif kind == "huge-bytes":
+        with open(p, "wb") as fh:
+            fh.write(_png(16, 16))
+            fh.truncate(200 * 1024 * 1024)  # sparse: costs nothing to make
+        needle = "logo.png"
+    elif kind == "dev-zero":
+        p.symlink_to("/dev/zero")
+        needle = "not a regular file"
+    else:
+        os.mkfifo(p)
+        needle = "not a regular file"
+    w.seal()
+    r = w.build("-k", "161", "--layout", str(lay), "--no-validate", timeout=30).expect(1, needle)
+    assert "logo.png" in r.text
+    assert _pdfs(w.out) == []
+
+
+def test_image_alt_must_be_a_text_key(w: World) -> None:
+    lay = _with_image(w, "logo.png", alt="Et logo uden nøgle")
+    (lay / "logo.png").write_bytes(_png(64, 64, 8, 0, noise=True))
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "alt")
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x.dk"]
+)
+def test_links_other_than_http_and_mailto_are_refused(w: World, url: str) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "texts.da.toml", "(https://bl.dk)", f"({url})")
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, url.split(":")[0] + ":")
+    assert _pdfs(w.out) == []
+
+
+def test_mailto_link_is_allowed(w: World) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "texts.da.toml", "(https://bl.dk)", "(mailto:info@bl.dk)")
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(0)
+
+
+@pytest.mark.parametrize("size", ["[inf, 297]", "[1e308, 297]", "[210, nan]", "[-210, 297]"])
+def test_page_size_must_be_finite(w: World, size: str) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "layout.toml", 'size = "A4"', f"size = {size}")
+    w.seal()
+    r = w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "layout.toml")
+    assert "size" in r.text
+
+
+def test_column_widths_must_be_finite(w: World) -> None:
+    lay = _layout_copy(w)
+    import re
+
+    text = (lay / "layout.toml").read_text()
+    text, n = re.subn(r"col_widths = \[[^\]]*\]", "col_widths = [inf, 20]", text, count=1)
+    assert n == 1
+    (lay / "layout.toml").write_text(text)
+    w.seal()
+    r = w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1)
+    assert "nan" not in r.text.lower()
+    assert "col_widths" in r.text or "inf" in r.text
+
+
+def test_unknown_placeholder_filter(w: World) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "texts.da.toml", 'BL – Danmarks Almene Boliger"', '{kommune.navn|en|flere}"')
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "kommune.navn")
+
+
+@pytest.mark.parametrize("kind", ["arrays", "tables", "inline"])
+def test_deeply_nested_texts(w: World, kind: str) -> None:
+    lay = _layout_copy(w)
+    deep = {
+        "arrays": "dyb = " + _deep(10_000) + "\n",
+        "tables": "[" + ".".join(["a"] * 10_000) + "]\nx = 1\n",
+        "inline": "dyb = " + "{a = " * 10_000 + "1" + "}" * 10_000 + "\n",
+    }[kind]
+    with open(lay / "texts.da.toml", "a") as fh:
+        fh.write("\n" + deep)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "texts.da.toml")
+
+
+@pytest.mark.parametrize("which", ["texts.da.toml", "layout.toml"])
+def test_layout_file_that_is_a_fifo(w: World, which: str) -> None:
+    lay = _layout_copy(w)
+    (lay / which).unlink()
+    os.mkfifo(lay / which)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), timeout=20).expect(1, which, "not a regular file")
+
+
+@pytest.mark.parametrize("kind", ["zero-symlink", "sparse-2g"])
+def test_extra_files_in_the_layout_folder_are_not_read(w: World, kind: str) -> None:
+    lay = _layout_copy(w)
+    if kind == "zero-symlink":
+        (lay / "notes.bin").symlink_to("/dev/zero")
+    else:
+        with open(lay / "big.bin", "wb") as fh:
+            fh.truncate(2 * 1024**3)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate", timeout=30).expect(0)
+
+
+def test_texts_file_too_big(w: World) -> None:
+    lay = _layout_copy(w)
+    with open(lay / "texts.da.toml", "ab") as fh:
+        fh.truncate(600 * 1024 * 1024)
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), timeout=30).expect(1, "texts.da.toml")
+
+
+# --- glyphs -------------------------------------------------------------------------------------
+
+
+def test_missing_glyph_in_a_bullet(w: World) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "layout.toml", 'bullet = "•"', 'bullet = "😀"')
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(1, "bullet")
+    assert _pdfs(w.out) == []
+
+
+@pytest.mark.parametrize("validate", ["--no-validate", "--validate=sample"])
+def test_missing_glyph_in_a_text(w: World, validate: str) -> None:
+    lay = _layout_copy(w)
+    _edit(lay / "texts.da.toml", 'BL – Danmarks Almene Boliger"', 'BL 😀"')
+    w.seal()
+    w.build("--all", "--layout", str(lay), validate).expect(1, "U+1F600")
+    assert _pdfs(w.out) == [], "the glyph check runs before anything is written"
+
+
+def test_missing_glyph_in_the_data(w: World) -> None:
+    rows = _almene_rows()
+    col = rows[0].index("kilde")
+    for row in rows[1:]:
+        if row[0] == "400":
+            row[col] = "Egne tal 😀"
+    data = w.inp / "almene.csv"
+    import csv
+
+    with open(data, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    w.seal()
+    w.build("--all", "--data", str(data), "--no-validate").expect(1, "Bornholm")
+    assert "400-bornholm.pdf" not in _pdfs(w.out)
+
+
+def test_nbsp_and_soft_hyphen_do_not_vanish(w: World) -> None:
+    lay = _layout_copy(w)
+    _edit(
+        lay / "texts.da.toml",
+        'BL – Danmarks Almene Boliger"',
+        'Alfa\\u00a0Beta Gam\\u00adma\\u00a0\\u00ad"',
+    )
+    w.seal()
+    w.build("-k", "161", "--layout", str(lay), "--no-validate").expect(0)
+    import re
+
+    text = _pdf_text(w.out / "161-glostrup.pdf")
+    assert re.search(r"Alfa\s+Beta", text), text[-400:]
+    text = text.replace("\u00ad", "")
+    assert "Gamma" in text or "Gam-" in text, text[-400:]
+
+
+# --- OS errors ----------------------------------------------------------------------------------
+
+
+def test_final_path_is_a_directory_fails_that_sheet_only(w: World) -> None:
+    (w.out / "161-glostrup.pdf").mkdir(parents=True)
+    r = w.build("-k", "161", "-k", "101", "-k", "400").expect(1, "161-glostrup.pdf")
+    assert "Is a directory" in r.text or "directory" in r.text.lower()
+    m = _manifest_consistent(w.out)
+    assert _listed(m) >= {"101-koebenhavn.pdf", "400-bornholm.pdf"}
+    assert "161-glostrup.pdf" not in _listed(m)
+
+
+def test_final_path_is_a_directory_in_a_batch(w: World) -> None:
+    (w.out / "400-bornholm.pdf").mkdir(parents=True)
+    w.build("--all", "--no-validate").expect(1, "400-bornholm.pdf")
+    m = _manifest_consistent(w.out)
+    assert len(m["sheets"]) == 97
+
+
+def test_sidecar_path_is_a_directory(w: World) -> None:
+    (w.out / "161-glostrup.json").mkdir(parents=True)
+    w.build("-k", "161", "-k", "101").expect(1, "161-glostrup.json")
+    m = _manifest_consistent(w.out)
+    assert "101-koebenhavn.pdf" in _listed(m)
+
+
+@pytest.mark.parametrize("kind", ["out-is-file", "parent-is-file"])
+def test_out_is_not_a_folder(w: World, kind: str) -> None:
+    (w.root / "afile").write_text("x")
+    out = w.root / "afile" if kind == "out-is-file" else w.root / "afile" / "sub"
+    r = w.run("build", "-k", "161", "--out", str(out)).expect(1, "afile")
+    assert (w.root / "afile").read_text() == "x"
+    assert r.text.strip().count("\n") < 6
+
+
+def _empty(folder: Path) -> None:
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A real small disk: `FAKTAARK_FULL_DISK` (a tmpfs of a few hundred kB that `.ci/run`
+    mounts when it runs as root), else one mounted here when root, else the case is skipped."""
+    given = os.environ.get("FAKTAARK_FULL_DISK")
+    if given:
+        mnt = Path(given)
+        assert mnt.is_dir(), f"FAKTAARK_FULL_DISK={given} is not a folder"
+        _empty(mnt)
+        try:
+            yield mnt
+        finally:
+            _empty(mnt)
+        return
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if not IS_ROOT:
+        pytest.skip("a real full disk needs a tmpfs: run as root (as .ci/run does) to mount one")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)  # fmt: skip
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip()}): full-disk case not run")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.parametrize("what", ["all", "one"])
+def test_full_disk(w: World, tmpfs: Path, what: str) -> None:
+    out = tmpfs / "ark"
+    if what == "one":
+        with open(tmpfs / "filler", "wb") as fh, contextlib.suppress(OSError):  # ~30 kB left
+            fh.write(b"\0" * (370 * 1024))
+        args = ["-k", "161"]
+    else:
+        args = ["--all", "--no-validate"]
+    r = w.run("build", "--out", str(out), *args).expect(1, "No space left")
+    assert r.text.count("No space left") < 5, "one paragraph, not one per sheet"
+    if what == "all":
+        assert "not attempted" in r.text, "the run stops cleanly and says so"
+        m = _manifest_consistent(out)
+        assert set(_pdfs(out)) == {f for f in _listed(m) if f.endswith(".pdf")}
+    else:
+        assert not list(out.glob(".faktaark-tmp-*"))
+
+
+def test_contact_sheet_out_is_a_directory(w: World, built: Path) -> None:
+    _copy_built(w, built)
+    (w.root / "oversigt.pdf").mkdir()
+    w.run("contact-sheet", str(w.out), "--out", str(w.root / "oversigt.pdf")).expect(
+        1, "oversigt.pdf"
+    )
+
+
+def _world_dir() -> Path:
+    d = Path(tempfile.mkdtemp(prefix="faktaark-faults-"))
+    d.chmod(0o755)
+    return d
+
+
+def _as_nobody_world(shared_cache: Path) -> World:
+    root = _world_dir()
+    cache = root / "xdg"
+    cache.mkdir()
+    cache.chmod(0o777)
+    home = root / "home"
+    home.mkdir()
+    home.chmod(0o777)
+    w = World(root, cache)
+    w.env["HOME"] = str(home)
+    return w
+
+
+needs_nobody = pytest.mark.skipif(
+    not (IS_ROOT and SETPRIV), reason="needs root and setpriv to run as an unprivileged user"
+)
+
+
+@needs_nobody
+def test_read_only_out_folder_as_nobody(shared_cache: Path) -> None:
+    w = _as_nobody_world(shared_cache)
+    try:
+        w.out.mkdir()
+        w.out.chmod(0o755)  # root's, so not writable for nobody
+        r = w.build("-k", "161", user="nobody").expect(1, "Permission denied")
+        assert str(w.out) in r.text
+        sub = w.root / "ro"
+        sub.mkdir()
+        w.run("build", "-k", "161", "--out", str(sub / "new"), user="nobody").expect(
+            1, "Permission denied"
+        )
+    finally:
+        shutil.rmtree(w.root, ignore_errors=True)
+
+
+@needs_nobody
+def test_unreadable_layout_file_as_nobody(shared_cache: Path) -> None:
+    w = _as_nobody_world(shared_cache)
+    try:
+        lay = _layout_copy(w)
+        for p in [lay, *lay.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        (lay / "texts.da.toml").chmod(0o000)
+        w.seal()
+        w.out.mkdir()
+        w.out.chmod(0o777)
+        w.build("-k", "161", "--layout", str(lay), user="nobody").expect(
+            1, "texts.da.toml", "Permission denied"
+        )
+    finally:
+        shutil.rmtree(w.root, ignore_errors=True)
+
+
+@needs_nobody
+def test_unreadable_data_file_as_nobody(shared_cache: Path) -> None:
+    w = _as_nobody_world(shared_cache)
+    try:
+        data = w.inp / "almene.csv"
+        shutil.copy(ALMENE, data)
+        data.chmod(0o600)
+        w.seal()
+        w.out.mkdir()
+        w.out.chmod(0o777)
+        w.build("-k", "161", "--data", str(data), user="nobody").expect(
+            1, "almene.csv", "Permission denied"
+        )
+    finally:
+        shutil.rmtree(w.root, ignore_errors=True)
+
+
+# --- workers, signals ---------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _wait_for(cond: Any, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _batch(w: World) -> subprocess.Popen[bytes]:
+    """All 98 with the print variant and the full validator on each: several seconds."""
+    return w.popen("build", "--all", "--out", str(w.out), "--jobs", "2", "--force", "--print",
+                   "--validate", "full")  # fmt: skip
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for c in _children(todo.pop()):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+@pytest.mark.parametrize("victim", ["worker", "forkserver"])
+def test_killed_worker_is_noticed(w: World, victim: str) -> None:
+    t0 = time.monotonic()
+    p = _batch(w)
+
+    def server() -> list[int]:  # the fork server: the parent's child that says so
+        return [c for c in _children(p.pid) if "forkserver" in _cmdline(c)]
+
+    def workers() -> list[int]:  # below the fork server (or the parent, for another method)
+        below = [g for s in server() for g in _children(s)]
+        return below or [c for c in _children(p.pid) if "multiprocessing" not in _cmdline(c)]
+
+    assert _wait_for(lambda: len(workers()) >= 1 and _pdfs(w.out)), "no worker started"
+    target = workers()[0] if victim == "worker" else server()[0]
+    os.kill(target, signal.SIGKILL)
+    r = w.finish(p, 60, t0).expect(1)
+    assert "worker" in r.text.lower()
+    _manifest_consistent(w.out)
+
+
+def _signal_at(
+    w: World, sig: int, moment: str, group: bool
+) -> tuple[Result, subprocess.Popen[bytes]]:
+    t0 = time.monotonic()
+    p = _batch(w)
+    if moment == "first-sheet":
+        assert _wait_for(lambda: bool(_pdfs(w.out)), 30)
+    else:
+        time.sleep(float(moment))
+    if group:
+        os.killpg(p.pid, sig)
+    else:
+        os.kill(p.pid, sig)
+    return w.finish(p, 60, t0), p
+
+
+def _after_interrupt(w: World, r: Result) -> None:
+    if (w.out / "manifest.json").exists():
+        m = _manifest_consistent(w.out)
+        unlisted = set(_pdfs(w.out)) - _listed(m)
+        for name in unlisted:
+            assert name in r.text, f"{name} is on disk, not in the manifest and not named"
+        if unlisted:
+            assert "no partial file" not in r.text.lower()
+    else:
+        assert _pdfs(w.out) == [] or all(n in r.text for n in _pdfs(w.out))
+    assert not list(w.out.glob(".faktaark-tmp-*")) if w.out.is_dir() else True
+
+
+@pytest.mark.parametrize("moment", ["0.05", "0.3", "0.8", "first-sheet"])
+def test_sigterm_behaves_like_ctrl_c(w: World, moment: str) -> None:
+    r, _ = _signal_at(w, signal.SIGTERM, moment, group=False)
+    if r.rc == -signal.SIGTERM and not w.out.exists():
+        return  # killed before Python ran any of faktaark: nothing to record
+    r.expect(143)
+    _after_interrupt(w, r)
+
+
+@pytest.mark.parametrize("moment", ["0.1", "0.2", "0.3", "0.5", "first-sheet"])
+def test_sigint_at_several_moments(w: World, moment: str) -> None:
+    r, _ = _signal_at(w, signal.SIGINT, moment, group=True)
+    if r.rc == -signal.SIGINT and not w.out.exists():
+        return  # before the interpreter installed its handler: nothing ran, nothing to record
+    r.expect(130)
+    _after_interrupt(w, r)
+
+
+def test_sigint_during_a_single_sheet_start_up(w: World) -> None:
+    for delay in (0.1, 0.13, 0.16, 0.2):
+        t0 = time.monotonic()
+        p = w.popen("build", "-k", "161", "--out", str(w.out), "--force")
+        time.sleep(delay)
+        os.killpg(p.pid, signal.SIGINT)
+        r = w.finish(p, 30, t0)
+        assert r.rc in (130, 0), r.text  # 0: it finished before the signal
+        if (w.out / "manifest.json").exists():
+            _manifest_consistent(w.out)
+
+
+# --- inputs that are not regular files --------------------------------------------------------
+
+
+@pytest.fixture
+def fifo(w: World) -> Path:
+    p = w.root / "pipe.csv"
+    os.mkfifo(p)
+    return p
+
+
+@pytest.mark.parametrize("src", ["fifo", "/dev/zero", "/dev/urandom", "dir-with-fifo"])
+def test_data_that_is_not_a_regular_file(w: World, fifo: Path, src: str) -> None:
+    if src == "fifo":
+        path = str(fifo)
+    elif src == "dir-with-fifo":
+        d = w.root / "datadir"
+        d.mkdir()
+        shutil.copy(ALMENE, d / "almene.csv")
+        os.mkfifo(d / "folketal.csv")
+        path = str(d)
+    else:
+        path = src
+    w.build("-k", "161", "--data", path, timeout=20).expect(1, "not a regular file")
+
+
+@pytest.mark.parametrize("src", ["fifo", "/dev/zero"])
+def test_columns_file_that_is_not_a_regular_file(w: World, fifo: Path, src: str) -> None:
+    path = str(fifo) if src == "fifo" else src
+    w.build("-k", "161", "--columns-file", path, timeout=20).expect(1, "not a regular file")
+
+
+@pytest.mark.parametrize("src", ["fifo", "/dev/zero", "sparse"])
+def test_check_on_what_is_not_a_pdf_file(w: World, fifo: Path, src: str) -> None:
+    if src == "sparse":
+        p = w.root / "big.pdf"
+        with open(p, "wb") as fh:
+            fh.write(b"%PDF-1.7\n")
+            fh.truncate(3 * 1024**3)
+        path = str(p)
+    else:
+        path = str(fifo) if src == "fifo" else src
+    w.run("check", path, timeout=20).expect(1)
+
+
+def test_data_empty_string(w: World) -> None:
+    w.build("-k", "161", "--data", "").expect(2, "--data")
+
+
+def test_data_a_folder_without_figures(w: World) -> None:
+    (w.root / "tom").mkdir()
+    w.build("-k", "161", "--data", str(w.root / "tom")).expect(1, "tom")
+
+
+@pytest.mark.parametrize("jobs", ["-3", "0"])
+def test_jobs_out_of_range_is_refused(w: World, jobs: str) -> None:
+    w.build("-k", "161", "-k", "101", "--jobs", jobs).expect(2, "--jobs")
+
+
+def test_jobs_huge_is_clamped(w: World) -> None:
+    r = w.build("--all", "--jobs", "100000", "--no-validate").expect(0)
+    assert len(_pdfs(w.out)) == 98
+    assert r.seconds < T
+
+
+# --- hostile data files -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bigfiles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("big")
+    files: dict[str, Path] = {}
+    # an XLSX zip bomb: a sheet that inflates to ~600 MB from ~1 MB
+    bomb = d / "bomb.xlsx"
+    head = _sheet_xml(_almene_rows()[:3])
+    pad = " " * (1 << 20)
+    _xlsx(bomb, [("Ark1", "visible", head)])
+    with (
+        zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z,
+        z.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as fh,
+    ):
+        for _ in range(600):
+            fh.write(pad.encode())
+    files["bomb"] = bomb
+    # 500.000 rows, one cell each
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 500_001))
+    big = d / "rows.xlsx"
+    _xlsx(big, [("Ark1", "visible", _worksheet('<dimension ref="A1:A500000"/>', rows))])
+    files["rows"] = big
+    # 3 M rows of Parquet
+    import polars as pl
+
+    pq = d / "rows.parquet"
+    pl.DataFrame(
+        {"kommunekode": pl.repeat(161, 3_000_000, eager=True, dtype=pl.Int32)}
+    ).write_parquet(pq)
+    files["parquet"] = pq
+    return files
+
+
+def test_xlsx_zip_bomb_is_refused_before_reading(w: World, bigfiles: dict[str, Path]) -> None:
+    w.build("-k", "161", "--data", str(bigfiles["bomb"]), timeout=30).expect(1, "bomb.xlsx")
+
+
+def test_xlsx_500000_rows_refused_from_the_dimension(w: World, bigfiles: dict[str, Path]) -> None:
+    w.build("-k", "161", "--data", str(bigfiles["rows"]), timeout=30).expect(1, "rows.xlsx", "rows")
+
+
+def test_parquet_3m_rows_refused_from_metadata(w: World, bigfiles: dict[str, Path]) -> None:
+    w.build("-k", "161", "--data", str(bigfiles["parquet"]), timeout=30).expect(
+        1, "rows.parquet", "rows"
+    )
+
+
+def test_xlsx_single_cell_at_the_last_corner(w: World) -> None:
+    p = w.inp / "corner.xlsx"
+    xml = _worksheet('<dimension ref="XFD1048576"/>', _CORNER)
+    _xlsx(p, [("Ark1", "visible", xml)])
+    w.seal()
+    w.build("-k", "161", "--data", str(p), timeout=30).expect(1, "corner.xlsx")
+
+
+def test_xlsx_single_cell_at_the_last_corner_without_dimension(w: World) -> None:
+    p = w.inp / "corner.xlsx"
+    xml = _worksheet("", _CORNER)
+    _xlsx(p, [("Ark1", "visible", xml)])
+    w.seal()
+    w.build("-k", "161", "--data", str(p), timeout=30).expect(1, "corner.xlsx")
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_xlsx_hidden_first_sheet_is_not_read(w: World, state: str) -> None:
+    rows = _almene_rows()
+    stale = _with_familieboliger(rows, "3333")
+    p = w.inp / "almene.xlsx"
+    _xlsx(p, [("Gammel", state, _sheet_xml(stale)), ("Ny", "visible", _sheet_xml(rows))])
+    w.seal()
+    w.build("-k", "161", "--data", str(p), "--no-validate").expect(0)
+    prov = (w.out / "161-glostrup.json").read_text()
+    assert "4451" in prov.replace(".", "")
+    assert "3333" not in prov.replace(".", "")
+
+
+def test_parquet_binary_column(w: World) -> None:
+    import polars as pl
+
+    frame = pl.read_csv(ALMENE, infer_schema_length=0)
+    frame = frame.with_columns(pl.col("kilde").cast(pl.Binary))
+    p = w.inp / "almene.parquet"
+    frame.write_parquet(p)
+    w.seal()
+    r = w.build("-k", "161", "--data", str(p), "--no-validate")
+    if r.rc == 0:  # decoded as UTF-8 text is fine too; raw bytes on the sheet are not
+        text = _pdf_text(w.out / "161-glostrup.pdf")
+        for raw in ("b'", 'b"', "\\x"):
+            assert raw not in text
+        assert "beregninger på" in text
+    else:
+        r.expect(1, "kilde")
+
+
+def test_invalid_utf8_byte_in_a_csv_is_named(w: World) -> None:
+    raw = ALMENE.read_bytes()
+    old = b"BL's egne beregninger"
+    assert old in raw
+    bad = raw.replace(old, b"BL\xed\xa0\x80s egne beregninger", 1)
+    p = w.inp / "almene.csv"
+    p.write_bytes(bad)
+    w.seal()
+    import re
+
+    r = w.build("-k", "161", "--data", str(p), "--no-validate").expect(1, "almene.csv")
+    assert re.search(r"(:9\b|line 9\b|linje 9\b)", r.text), r.text
+    assert "Ã¥" not in r.text
+    assert "€" not in r.text
+    assert _pdfs(w.out) == []
+
+
+def _json_data(w: World) -> tuple[list[dict[str, str]], Path]:
+    rows = _almene_rows()
+    objs = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    return objs, w.inp / "almene.json"
+
+
+def test_duplicate_json_keys_are_refused(w: World) -> None:
+    objs, p = _json_data(w)
+    parts = []
+    for o in objs:
+        body = json.dumps(o, ensure_ascii=False)[1:-1]
+        if o["kommunekode"] == "161":
+            body = '"familieboliger": "-5", ' + body
+        parts.append("{" + body + "}")
+    p.write_text("[" + ",\n".join(parts) + "]", encoding="utf-8")
+    w.seal()
+    w.build("-k", "161", "--data", str(p)).expect(1, "familieboliger", "almene.json")
+    assert _pdfs(w.out) == []
+
+
+def test_json_5000_digit_integer(w: World) -> None:
+    objs, p = _json_data(w)
+    text = json.dumps(objs, ensure_ascii=False)
+    text = text.replace('"familieboliger": "4451"', '"familieboliger": ' + "9" * 5000, 1)
+    p.write_text(text, encoding="utf-8")
+    w.seal()
+    w.build("-k", "161", "--data", str(p)).expect(1, "almene.json")
+
+
+def test_json_deeply_nested(w: World) -> None:
+    p = w.inp / "deep.json"
+    p.write_text(_deep(100_000))
+    w.seal()
+    w.build("-k", "161", "--data", str(p)).expect(1, "deep.json")
+
+
+# --- faktaark check on broken PDFs --------------------------------------------------------------
+
+
+def _corpus() -> list[Path]:
+    return sorted(VERAPDF.rglob("*.pdf")) if VERAPDF.is_dir() else []
+
+
+@pytest.mark.skipif(not _corpus(), reason=f"the veraPDF corpus is not at {VERAPDF}")
+def test_check_on_the_verapdf_corpus(w: World) -> None:
+    files = _corpus()
+    r = w.run("check", "--no-validate", *map(str, files), timeout=120)
+    assert r.rc in (0, 1)
+    for f in files:
+        assert f.name in r.text, f"{f.name} not reported"
+
+
+def test_check_on_an_encrypted_pdf(w: World, built: Path) -> None:
+    import pikepdf
+
+    src = pikepdf.open(built / "161-glostrup.pdf")
+    enc = w.root / "hemmelig.pdf"
+    src.save(enc, encryption=pikepdf.Encryption(user="hemmeligt", owner="ejer", R=6))
+    w.run("check", str(enc)).expect(1, "hemmelig.pdf", "encrypt")
+
+
+def test_check_on_a_truncated_pdf(w: World, built: Path) -> None:
+    p = w.root / "halv.pdf"
+    data = (built / "161-glostrup.pdf").read_bytes()
+    p.write_bytes(data[: len(data) // 3])
+    w.run("check", str(p)).expect(1, "halv.pdf")
+
+
+# --- the Python API -----------------------------------------------------------------------------
+
+_API_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+import faktaark
+tmp = Path(sys.argv[1])
+(tmp / "afile").write_text("x")
+import polars as pl
+empty = pl.read_csv(sys.argv[2], infer_schema_length=0).head(0)
+cases = {
+    "build-out-file": lambda: faktaark.build("Glostrup", out=tmp / "afile"),
+    "build-out-none": lambda: faktaark.build("Glostrup", out=None),
+    "build-layout-5": lambda: faktaark.build("Glostrup", layout=5, out=tmp / "o"),
+    "build-layout-nul": lambda: faktaark.build("Glostrup", layout="a\x00b", out=tmp / "o"),
+    "build-kommune-none": lambda: faktaark.build(None, out=tmp / "o"),
+    "build-validate-bogus": lambda: faktaark.build("Glostrup", out=tmp / "o", validate="bogus"),
+    "zero-row-frame": lambda: faktaark.load(empty),
+    "zero-row-build": lambda: faktaark.build("Glostrup", data=empty, out=tmp / "o"),
+    "write-indicators-unwritable": lambda: faktaark.write_indicators(
+        faktaark.indicators(), out="/proc/faktaark-nope/ind.csv"),
+    "write-indicators-dir": lambda: faktaark.write_indicators(faktaark.indicators(), out=tmp),
+    "preview-dpi-0": lambda: faktaark.preview_pages("Glostrup", out=tmp / "p", dpi=0),
+    "preview-dpi--1": lambda: faktaark.preview_pages("Glostrup", out=tmp / "p", dpi=-1),
+    "preview-dpi-1e6": lambda: faktaark.preview_pages("Glostrup", out=tmp / "p", dpi=10**6),
+    "preview-dpi-nan": lambda: faktaark.preview_pages("Glostrup", out=tmp / "p", dpi=float("nan")),
+    "load-columns-int": lambda: faktaark.load(columns=5),
+    "load-columns-list": lambda: faktaark.load(columns=["a", "b"]),
+    "load-data-int": lambda: faktaark.load(42),
+    "load-data-empty": lambda: faktaark.load(""),
+    "check-pdf-broken": lambda: faktaark.check_pdf([tmp / "afile"]),
+    "build-many-out-file": lambda: faktaark.build_many(["Glostrup"], out=tmp / "afile"),
+    "contact-sheet-missing": lambda: faktaark.contact_sheet(tmp / "nope", tmp / "c.pdf"),
+}
+exported = callable(getattr(faktaark, "check_pdf", None))
+res = {"exported": "check_pdf" in faktaark.__all__ and exported}
+for name, fn in cases.items():
+    try:
+        fn()
+        res[name] = ["returned", ""]
+    except faktaark.FaktaarkError as exc:
+        res[name] = [type(exc).__name__, str(exc)]
+    except BaseException as exc:
+        res[name] = ["RAW:" + type(exc).__name__, str(exc)[:300]]
+print("RESULT" + json.dumps(res))
+"""
+
+_API_EXPECT = {
+    "build-out-file": "afile",
+    "build-out-none": "out",
+    "build-layout-5": "layout",
+    "build-layout-nul": "layout",
+    "build-kommune-none": "kommune",
+    "build-validate-bogus": "bogus",
+    "zero-row-frame": "",
+    "zero-row-build": "",
+    "write-indicators-unwritable": "ind.csv",
+    "write-indicators-dir": "",
+    "preview-dpi-0": "dpi",
+    "preview-dpi--1": "dpi",
+    "preview-dpi-1e6": "dpi",
+    "preview-dpi-nan": "dpi",
+    "load-columns-int": "columns",
+    "load-columns-list": "columns",
+    "load-data-int": "",
+    "load-data-empty": "",
+    "check-pdf-broken": "afile",
+    "build-many-out-file": "afile",
+    "contact-sheet-missing": "nope",
+}
+
+
+@pytest.fixture(scope="module")
+def api_results(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("api")
+    w = World(root, shared_cache)
+    script = root / "api_cases.py"
+    script.write_text(_API_SCRIPT)
+    t0 = time.monotonic()
+    p = subprocess.Popen(
+        [PYTHON, str(script), str(root), str(ALMENE)], cwd=root, env=w.env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    r = w.finish(p, 120, t0)
+    line = [ln for ln in r.out.splitlines() if ln.startswith("RESULT")]
+    assert line, r.text[-3000:]
+    return dict(json.loads(line[0][len("RESULT") :]))
+
+
+@pytest.mark.parametrize("case", sorted(_API_EXPECT))
+def test_api_misuse_raises_faktaark_errors(api_results: dict[str, Any], case: str) -> None:
+    kind, msg = api_results[case]
+    assert not kind.startswith("RAW:"), f"{case}: {kind}: {msg}"
+    if case == "check-pdf-broken" and kind == "returned":
+        return  # a report naming the problem is a fine answer too
+    assert kind != "returned", f"{case} was accepted"
+    assert _API_EXPECT[case].lower() in msg.lower(), f"{case}: {msg}"
+
+
+def test_api_check_pdf_is_exported(api_results: dict[str, Any]) -> None:
+    assert api_results["exported"] is True
