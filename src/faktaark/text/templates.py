@@ -213,8 +213,15 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
         text = _plural(val, m["one"], m["many"])
     else:
         text = format_value(val, m["fmt"])
-    if notes is not None:
-        notes.printed.append(Printed(name, text, val, *notes.where))
+    if notes is not None:  # as the page shows it (BL’s for BL's), for provenance
+        notes.printed.append(Printed(name, _characters(text), val, *notes.where))
+    return text
+
+
+def _characters(text: str) -> str:
+    """The typographic apostrophe and the layouts' quotes for straight ones."""
+    if "'" in text or '"' in text:
+        return _QUOTES.sub(lambda m: f"»{m[1]}«", _APOSTROPHE.sub("\u2019", text))
     return text
 
 
@@ -223,8 +230,7 @@ def _typography(segs: list[Seg]) -> list[Seg]:
     text = "".join(s.text for s in segs)
     fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
     fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
-    if "'" in fixed or '"' in fixed:
-        fixed = _QUOTES.sub(lambda m: f"»{m[1]}«", _APOSTROPHE.sub("\u2019", fixed))
+    fixed = _characters(fixed)
     fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
     if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
         return _typography_shortened(segs, fixed)
