@@ -125,7 +125,7 @@ def test_the_source_rule_catches_what_the_page_does_not_print(prepared: api.Prep
     found = honesty.source_problems(plan._replace(pages=pages))
     rules = {f.detail.split(" ")[0] for f in found}
     assert len(found) == 3, found
-    assert rules == {"nævner", "kilde", "årstallet"}
+    assert rules == {"cites", "source", "year"}
 
 
 @pytest.mark.slow

@@ -101,7 +101,7 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
                 "calculation",
                 page,
                 "",
-                "et skøn uden familieboliger og fraflytningsprocent på siden",
+                "an estimate without the family dwellings and move-out rate on the page",
             )
         )
         return out
@@ -118,7 +118,7 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
                     Finding(
                         "calculation", page, "",
                         f"{label}: {fam.group(1)} × {rate.group(1)} pct."
-                        f"{' ÷ 4' if div == 4 else ''} = {formatting.tal(want)}, trykt: {s}",
+                        f"{' ÷ 4' if div == 4 else ''} = {formatting.tal(want)}, printed: {s}",
                     )
                 )  # fmt: skip
     return out
@@ -154,7 +154,7 @@ def missing_in_sentences(plan: SheetPlan) -> list[Finding]:
     }  # fmt: skip
     for pr in plan.printed:
         if pr.value.missing and pr.page and (pr.page, pr.box) not in cells:
-            out.append(Finding("dash", pr.page, pr.box, f"{pr.name} mangler og står som »–«"))
+            out.append(Finding("dash", pr.page, pr.box, f"{pr.name} is missing and printed as »–«"))
     return out
 
 
@@ -188,15 +188,15 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
                 out.append(Finding("source", pg, box, detail))
 
             if ("FOLK1A" in t or "Befolkning" in t) and not printed & _POPULATION:
-                f("nævner befolkningstallet, som siden ikke viser")
+                f("cites the population, which the page does not print")
             if "Kort:" in t and not maps:
-                f("nævner kortets kilde, men siden har intet kort")
+                f("cites the map's source, but the page has no map")
             for m in re.finditer(r"(?<![\d.])(\d)\) ", t):
                 if _SUPER[int(m.group(1))] not in others:
-                    f(f"kilde {m.group(1)}) uden fodnotetegn på siden")
+                    f(f"source {m.group(1)}) without a footnote mark on the page")
             for y in _YEAR.findall(t):
                 if int(y) > plan.udgave:
-                    f(f"årstallet {y} er senere end udgaven {plan.udgave}")
+                    f(f"year {y} is later than the edition {plan.udgave}")
     return out
 
 

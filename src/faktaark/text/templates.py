@@ -43,9 +43,9 @@ _TOKEN = re.compile(
 )
 _UNIT = re.compile(r"(\d) (pct\.|procent|procentpoint|mio\.|mia\.|kr\.|m²|boliger|bolig\b|år\b)")
 _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
-# an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", and
-# the running-text form "Glostrup kommune"
-_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommune|Regionskommune)\b)")
+# an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", the
+# running-text form "Glostrup kommune", and the genitive of each ("Glostrup Kommunes")
+_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|Regionskommunes?)\b)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
