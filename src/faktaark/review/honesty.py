@@ -84,8 +84,8 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
     """Every estimate of vacant family dwellings ("ca. N ledige ...") and of the allocation
     right ("anvise ca. N") on a page, recomputed from the family dwellings and the move-out
     rate printed on the same page: the printed estimate must be
-    `formatting.estimate_value(boliger × rate)`
-    (÷ 4 for the allocation right). An estimate without its inputs on the page is an error
+    `formatting.estimate_value(boliger × rate)`, and the allocation right a fourth of that
+    rounded estimate, rounded again. An estimate without its inputs on the page is an error
     too (nothing to reproduce it from)."""
     t = normalise(text)
     out: list[Finding] = []
@@ -109,8 +109,10 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
     p = parse_number(rate.group(1))
     if f is None or p is None:  # the patterns only match numbers
         return out
+    vacant = formatting.estimate_value(f * p / 100)
     for label, found, div in (("ledige", ledige, 1), ("anvisning", anvis, 4)):
-        want = formatting.estimate_value(f * p / 100 / div)
+        # the allocation right: a fourth of the vacancy estimate as printed (ca. 360 -> ca. 90)
+        want = vacant if div == 1 else formatting.estimate_value(vacant / 4)
         for s in found:
             got = parse_number(s)
             if got is None or abs(got - want) > 0.5:
