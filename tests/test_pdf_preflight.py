@@ -62,10 +62,13 @@ def test_the_print_sheets_pass(sheets: list[Path]) -> None:
 
 def test_the_old_print_variant_breaks_the_rules_the_issue_lists(sheets: list[Path]) -> None:
     """What was wrong before: measured by planting the old colours back (see also the layout
-    tests); here the ink coverage as the issue measured it, 215-225 %."""
+    tests); here the ink coverage as the issue measured it, 215-225 % for the fills, and
+    270 % on page 2 of the default layout, where the regional map's K100 text (overprinting,
+    issue 14's labelled map) stands on the brand highlight (M100 Y70): under the 300 %
+    a sheet-fed press allows."""
     inks = sorted(round(preflight(p).ink_max) for p in sheets)
     assert inks[0] >= 200
-    assert inks[-1] <= 230
+    assert inks[-1] <= 270
 
 
 def _edit(path: Path, fn: object) -> Path:

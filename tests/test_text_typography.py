@@ -87,9 +87,11 @@ def test_a_title_never_ends_with_one_word() -> None:
 
 
 def test_names_and_units_keep_together() -> None:
-    for k in (register().get("Glostrup"), register().get("Bornholm")):
-        text = plain(fill("i {kommune.officielt_navn}.", kommune_values(k)))
-        assert " " not in text.split("i ", 1)[1]
+    for k in (register().get("Glostrup"), register().get("Bornholm"), register().get("København")):
+        for form in ("officielt_navn", "officielt_navn_genitiv"):  # "Glostrup Kommunes" too
+            text = plain(fill(f"i {{kommune.{form}}} egne tal.", kommune_values(k)))
+            assert " " not in text.split("i ", 1)[1].removesuffix(" egne tal."), text
+    assert plain(fill("Fanø kommunes borgere", {})) == f"Fanø{NB}kommunes borgere"
     assert plain(fill("gør Fanø kommune bedre", {})) == f"gør Fanø{NB}kommune bedre"
     assert plain(fill("ca. 89 og nr. 3", {})) == f"ca.{NB}89 og nr.{NB}3"
     assert plain(fill("i kommunen", {})) == "i kommunen"

@@ -247,10 +247,10 @@ def _print_proof(report: ProofReport, worst: int) -> None:
     """One line per rule (its counts per layout), then the worst offenders of each rule."""
     out, err = _out_console(), _err_console()
     counts = report.counts()
-    out.print(f"Korrektur af {report.sheets} ark: {', '.join(report.layouts)}", markup=False)
+    out.print(f"Proof of {report.sheets} sheets: {', '.join(report.layouts)}", markup=False)
     for r in report.rules:
         per = "  ".join(f"{n:5d}" for n in counts[r.id].values())
-        out.print(f"{'hård' if r.hard else 'blød'}  {r.id:25s} {per}  {r.title}", markup=False)
+        out.print(f"{'hard' if r.hard else 'soft'}  {r.id:25s} {per}  {r.title}", markup=False)
     for rule_id, found in report.by_rule().items():
         for f in found[:worst]:
             detail = f" ({f.detail})" if f.detail else ""
@@ -258,4 +258,5 @@ def _print_proof(report: ProofReport, worst: int) -> None:
     for failure in report.failures:
         err.print(f"Overflow: {failure}", markup=False)
     hard = len(report.breaches())
-    err.print(f"{len(report.findings)} fund, heraf {hard} brud på hårde regler.", markup=False)
+    total = len(report.findings)
+    err.print(f"{total} finding(s), {hard} of them breaking a hard rule.", markup=False)

@@ -1,8 +1,9 @@
 """Columns: the lines of a text box's blocks placed top to bottom and column to column.
 
 A heading stays with the first lines of what follows it; a paragraph never leaves a single
-first line at the bottom of a column; a list stays in one column, or, after a lead-in line
-("... faser, fx:"), with that line; columns can be balanced. `column_end_hyphens` finds the
+first line at the bottom of a column nor a single last line at the top of the next; a list
+stays in one column, or, after a lead-in line ("... faser, fx:"), starts in the column of
+that line and may break between its items; columns can be balanced. `column_end_hyphens` finds the
 lines that end a column with a hyphen (the text box breaks them again elsewhere).
 """
 
@@ -70,13 +71,15 @@ def flow(blocks: Sequence[Block], height: float, ncols: int) -> tuple[list[Place
                 next_col()
         y += st.space_before if y > 0 and not (b.kind == "li" and _same_list(blocks, bi)) else 0
         lead_in = _lead_in(blocks, bi)
-        for li in range(len(b.lines)):
-            need = st.leading
-            if li == len(b.lines) - 1 and lead_in:
-                need = st.leading + lead_in  # a list's lead-in line stays with the list
+        n_lines = len(b.lines)
+        for li in range(n_lines):
+            need = st.leading + (lead_in if li == n_lines - 1 else 0.0)
+            if n_lines >= 2 and li == n_lines - 2:
+                # no widow: the last line (and a lead-in's first item) not alone on top
+                need = 2 * st.leading + lead_in
             if li == 0:
-                if len(b.lines) >= 2:
-                    need = 2 * st.leading  # no orphaned first line
+                if n_lines >= 2:
+                    need = max(need, 2 * st.leading)  # no orphaned first line
                 if st.tag.startswith("H") and bi + 1 < len(blocks):
                     nb = blocks[bi + 1]
                     if nb.style is not None and nb.lines:
@@ -102,18 +105,16 @@ def flow(blocks: Sequence[Block], height: float, ncols: int) -> tuple[list[Place
 
 def _lead_in(blocks: Sequence[Block], bi: int) -> float:
     """For a paragraph that introduces a list ("... faser, fx:"): the height its last line
-    needs below it, so that the first two items of the list stand in the same column."""
+    needs below it, so that the list's first item starts in the same column (its first two
+    lines, when it has more than one). The list may break between later items."""
     b = blocks[bi]
     if not _is_lead_in(blocks, bi):
         return 0.0
     assert b.style is not None
-    need, n = b.style.space_after, bi + 1
-    while n < min(bi + 3, len(blocks)) and blocks[n].kind == "li":
-        st = blocks[n].style
-        assert st is not None
-        need += (st.space_before if n == bi + 1 else 0.0) + blocks[n].height
-        n += 1
-    return need
+    first = blocks[bi + 1]
+    st = first.style
+    assert st is not None
+    return b.style.space_after + st.space_before + min(2, len(first.lines)) * st.leading
 
 
 def _is_lead_in(blocks: Sequence[Block], bi: int) -> bool:

@@ -194,38 +194,32 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
     top = ticks[-1]
     ops: list[Op] = []
     grid = c.layout.colors.get("rule") or c.color(lab_st.color)
-    for t, tick_label in zip(ticks, tick_labels, strict=True):
-        ty = py + ph * t / top
-        ops.append(LineOp(px, ty, px + pw, ty, grid, 0.6 if t == 0 else 0.3))
-        ops += _text_op(
-            [Seg(tick_label)],
-            lab_st,
-            x,
-            ty - lab_st.size * 0.3,
-            axis_w - 2 * MM,
-            c,
-            box,
-            "right",
-        )
     slot = pw / len(vals)
     bw = min(slot * 0.56, 22 * MM)
+    # a small figure stays visible as a bar
+    heights = [max(ph * n / top, MIN_BAR) if n > 0 else 0.0 for n in nums]
+    cuts = []  # a gridline stops short of the value labels above the bars (never through them)
+    for i, v in enumerate(vals):
+        half = c.metrics.width(format_value(v), lab_st.font, lab_st.size) / 2 + 1 * MM
+        base = py + heights[i] + 1.5 * MM
+        mid = px + slot * i + slot / 2
+        cuts.append((mid - half, mid + half, base - 0.25 * lab_st.size - 1.2 * MM,
+                     base + 0.8 * lab_st.size + 1.2 * MM))  # fmt: skip
+    for t, tick_label in zip(ticks, tick_labels, strict=True):
+        ty = py + ph * t / top
+        gaps = [(a, b) for a, b, lo, hi in cuts if t and lo < ty < hi]
+        for a, b in _segments(px, px + pw, gaps):
+            ops.append(LineOp(a, ty, b, ty, grid, 0.6 if t == 0 else 0.3))
+        ops += _text_op([Seg(tick_label)], lab_st, x, ty - lab_st.size * 0.3, axis_w - 2 * MM,
+                        c, box, "right")  # fmt: skip
     colors = [c.color(n) for n in (box.colors or ("brand",))]
     for i, (v, label) in enumerate(zip(vals, labels, strict=False)):
         bx = px + slot * i + (slot - bw) / 2
-        bh = ph * nums[i] / top
-        if nums[i] > 0:  # a small figure stays visible as a bar
-            bh = max(bh, MIN_BAR)
+        bh = heights[i]
+        if nums[i] > 0:
             ops.append(RectOp(bx, py, bw, bh, fill=colors[i % len(colors)]))
-        ops += _text_op(
-            [Seg(format_value(v))],
-            lab_st,
-            bx - 4 * MM,
-            py + bh + 1.5 * MM,
-            bw + 8 * MM,
-            c,
-            box,
-            "center",
-        )
+        ops += _text_op([Seg(format_value(v))], lab_st, bx - 4 * MM, py + bh + 1.5 * MM,
+                        bw + 8 * MM, c, box, "center")  # fmt: skip
         ops += _text_op(
             [Seg(label)], lab_st, bx - 6 * MM, py - lab_st.leading, bw + 12 * MM, c, box, "center"
         )
@@ -240,6 +234,18 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
         Node("Figure", tuple(ops), alt=alt, box=box.id),
     ]
     return nodes, [], BoxFit(box.page, box.id, ph - 15 * MM)
+
+
+def _segments(
+    x0: float, x1: float, gaps: Sequence[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The parts of x0..x1 outside the gaps."""
+    out, at = [], x0
+    for a, b in sorted(gaps):
+        if a > at:
+            out.append((at, min(a, x1)))
+        at = max(at, b)
+    return [*out, (at, x1)] if at < x1 else out
 
 
 def plan_ranking_chart(

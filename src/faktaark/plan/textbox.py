@@ -2,9 +2,10 @@
 
 A text box holds items (paragraphs, lists, the notes, spaces, column breaks). Each is broken
 into lines at its style's size, then the lines flow top to bottom and column to column:
-a heading stays with what follows it, and a paragraph never leaves a single first line at the
-bottom of a column. If the content is taller than the box, styles with a `min_size` shrink
-step by step; if it still does not fit, `FitError` says by how much.
+a heading stays with what follows it, a paragraph never leaves a single first line at the
+bottom of a column nor a single last line at the top of the next, and a list starts in the
+column of its lead-in line (`columns.flow`). If the content is taller than the box, styles
+with a `min_size` shrink step by step; if it still does not fit, `FitError` says by how much.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ def empty_bands(
                     out.append(
                         Finding(
                             "band", page.number, "",
-                            f"{cmax - cmin + 1} × {rmax - rmin + 1} mm tom flade ved "
+                            f"{cmax - cmin + 1} × {rmax - rmin + 1} mm empty at "
                             f"x = {cmin + margin_mm:.0f}, y = {rmin + margin_mm:.0f} mm",
                         )
                     )  # fmt: skip
@@ -214,10 +214,10 @@ def pale_bars(plan: SheetPlan, minimum: float = MIN_CONTRAST) -> list[Finding]:
                     bg = min(under, key=lambda p: p.w * p.h).fill if under else None
                     ratio = contrast(op.fill, bg)
                     if ratio < minimum:
-                        detail = f"søjle i {op.fill.name}: kontrast {ratio:.2f}:1"
+                        detail = f"bar in {op.fill.name}: contrast {ratio:.2f}:1"
                         out.append(Finding("bar", page.number, n.box, detail))
                     if max(op.w, op.h) < 0.5 * MM:
-                        out.append(Finding("bar", page.number, n.box, "søjle for lille til at ses"))
+                        out.append(Finding("bar", page.number, n.box, "bar too small to see"))
     return out
 
 
@@ -259,12 +259,12 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                     out.append(Finding("map", pg, box, detail))
 
                 if me.navn not in names:
-                    f(f"{me.navn} har ingen etiket")
+                    f(f"{me.navn} has no label")
                 if sorted(alt) != want:
-                    f(f"alt-tekstens naboer {alt} ≠ landgrænsens {want}")
+                    f(f"neighbours in the alt text {alt} ≠ along the land border {want}")
                 got = sorted(x for x in names if x != me.navn)
                 if got != want:
-                    f(f"etiketter {got} ≠ naboer {want}")
+                    f(f"labels {got} ≠ neighbours {want}")
                 rects = [
                     (
                         op.x,
@@ -278,7 +278,7 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                     for j in range(i + 1, len(rects)):
                         b = rects[j]
                         if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                            f(f"etiketterne {names[i]} og {names[j]} overlapper")
+                            f(f"the labels {names[i]} and {names[j]} overlap")
                 paths = [op for op in n.ops if isinstance(op, PathOp)]
                 hi = [
                     p
@@ -289,7 +289,7 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                 if mine is not None:
                     for name, r in zip(names, rects, strict=True):
                         if on_shape((r[0], r[1], r[2] - r[0], r[3] - r[1]), mine.rings):
-                            f(f"etiketten {name} ligger på den fremhævede kommune")
+                            f(f"the label {name} lies on the highlighted municipality")
     return out
 
 

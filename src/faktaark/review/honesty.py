@@ -84,8 +84,8 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
     """Every estimate of vacant family dwellings ("ca. N ledige ...") and of the allocation
     right ("anvise ca. N") on a page, recomputed from the family dwellings and the move-out
     rate printed on the same page: the printed estimate must be
-    `formatting.estimate_value(boliger × rate)`
-    (÷ 4 for the allocation right). An estimate without its inputs on the page is an error
+    `formatting.estimate_value(boliger × rate)`, and the allocation right a fourth of that
+    rounded estimate, rounded again. An estimate without its inputs on the page is an error
     too (nothing to reproduce it from)."""
     t = normalise(text)
     out: list[Finding] = []
@@ -101,7 +101,7 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
                 "calculation",
                 page,
                 "",
-                "et skøn uden familieboliger og fraflytningsprocent på siden",
+                "an estimate without the family dwellings and move-out rate on the page",
             )
         )
         return out
@@ -109,8 +109,10 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
     p = parse_number(rate.group(1))
     if f is None or p is None:  # the patterns only match numbers
         return out
+    vacant = formatting.estimate_value(f * p / 100)
     for label, found, div in (("ledige", ledige, 1), ("anvisning", anvis, 4)):
-        want = formatting.estimate_value(f * p / 100 / div)
+        # the allocation right: a fourth of the vacancy estimate as printed (ca. 360 -> ca. 90)
+        want = vacant if div == 1 else formatting.estimate_value(vacant / 4)
         for s in found:
             got = parse_number(s)
             if got is None or abs(got - want) > 0.5:
@@ -118,7 +120,7 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
                     Finding(
                         "calculation", page, "",
                         f"{label}: {fam.group(1)} × {rate.group(1)} pct."
-                        f"{' ÷ 4' if div == 4 else ''} = {formatting.tal(want)}, trykt: {s}",
+                        f"{' ÷ 4' if div == 4 else ''} = {formatting.tal(want)}, printed: {s}",
                     )
                 )  # fmt: skip
     return out
@@ -154,7 +156,7 @@ def missing_in_sentences(plan: SheetPlan) -> list[Finding]:
     }  # fmt: skip
     for pr in plan.printed:
         if pr.value.missing and pr.page and (pr.page, pr.box) not in cells:
-            out.append(Finding("dash", pr.page, pr.box, f"{pr.name} mangler og står som »–«"))
+            out.append(Finding("dash", pr.page, pr.box, f"{pr.name} is missing and printed as »–«"))
     return out
 
 
@@ -188,15 +190,15 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
                 out.append(Finding("source", pg, box, detail))
 
             if ("FOLK1A" in t or "Befolkning" in t) and not printed & _POPULATION:
-                f("nævner befolkningstallet, som siden ikke viser")
+                f("cites the population, which the page does not print")
             if "Kort:" in t and not maps:
-                f("nævner kortets kilde, men siden har intet kort")
+                f("cites the map's source, but the page has no map")
             for m in re.finditer(r"(?<![\d.])(\d)\) ", t):
                 if _SUPER[int(m.group(1))] not in others:
-                    f(f"kilde {m.group(1)}) uden fodnotetegn på siden")
+                    f(f"source {m.group(1)}) without a footnote mark on the page")
             for y in _YEAR.findall(t):
                 if int(y) > plan.udgave:
-                    f(f"årstallet {y} er senere end udgaven {plan.udgave}")
+                    f(f"year {y} is later than the edition {plan.udgave}")
     return out
 
 

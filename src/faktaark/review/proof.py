@@ -105,7 +105,7 @@ SeriesCheck = Callable[[Sequence[Sheet]], Iterable[Finding]]
 
 class Rule(NamedTuple):
     id: str
-    title: str  # what a breach is, in Danish (the report prints it)
+    title: str  # what a breach is, in English (the report prints it)
     hard: bool
     check: Check | None = None
     series: SeriesCheck | None = None

@@ -10,10 +10,11 @@ text the PDF's text layer holds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from faktaark.review import composition, honesty
-from faktaark.review.proof import Finding, Sheet, rule
+from faktaark.review.proof import Finding, Line, Sheet, rule
 
 __all__ = ["bars", "calculation", "dash_in_sentence", "empty_band", "map_labels", "sources"]
 
@@ -41,14 +42,34 @@ def _found(s: Sheet, rule_id: str, found: Iterable[composition.Finding]) -> Iter
         yield Finding(rule_id, s.layout.name, s.label, f.page, f.box, "", f.detail)
 
 
+_PRINTED = re.compile(r"printed: (\S+)$")
+
+
+def _estimate_line(s: Sheet, page: int, printed: str) -> Line | None:
+    """The line that prints the estimate "ca. <printed>" on a page (to name its box)."""
+    want = re.compile(rf"(?:ca\.|anslået) {re.escape(printed)}(?![\d,])")
+    for para in s.paras:
+        if para[0].page == page:
+            for ln in para:
+                if want.search(ln.text.replace(NBSP, " ")):
+                    return ln
+    return None
+
+
 @rule("regnestykke", "A calculation on the sheet does not add up from the printed figures",
       hard=True)  # fmt: skip
 def calculation(s: Sheet) -> Iterator[Finding]:
     for i, text in enumerate(_page_texts(s), 1):
-        yield from _found(s, "regnestykke", honesty.calculation_errors(text, i))
+        for f in honesty.calculation_errors(text, i):
+            m = _PRINTED.search(f.detail)
+            ln = _estimate_line(s, f.page, m.group(1)) if m else None
+            if ln is not None:
+                yield s.finding("regnestykke", ln, f.detail)
+            else:
+                yield Finding("regnestykke", s.layout.name, s.label, f.page, f.box, "", f.detail)
 
 
-@rule("tankestreg_i_saetning", "A missing figure (»–«) stands inside a sentence", hard=True)
+@rule("tankestreg_i_saetning", "»–« (a missing figure) stands inside a sentence", hard=True)
 def dash_in_sentence(s: Sheet) -> Iterator[Finding]:
     yield from _found(s, "tankestreg_i_saetning", honesty.missing_in_sentences(s.plan))
     for i, text in enumerate(_page_texts(s), 1):

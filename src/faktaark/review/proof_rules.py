@@ -30,7 +30,8 @@ def _norm(text: str) -> str:
 def name_forms(k: Kommune) -> list[str]:
     """The forms of a municipality's name that must not be split: the official name and its
     genitive, "<navn> kommune", and a name with a hyphen or a space of its own."""
-    forms = {k.navn, k.officielt_navn, k.officielt_navn_genitiv, f"{k.navn} kommune"}
+    forms = {k.navn, k.officielt_navn, k.officielt_navn_genitiv, f"{k.navn} kommune",
+             f"{k.navn} kommunes"}  # fmt: skip
     return sorted({_norm(f) for f in forms if " " in f or "-" in f}, key=len, reverse=True)
 
 
@@ -44,7 +45,7 @@ def _joint(a: Line, b: Line) -> tuple[str, int]:
     return _norm(left + sep + b.text), len(left)
 
 
-@rule("navn_delt", "Et officielt navn er delt over to linjer", hard=True)
+@rule("navn_delt", "An official name is split over two lines", hard=True)
 def names_split(s: Sheet) -> Iterator[Finding]:
     forms = name_forms(s.kommune)
     for para in s.paras:
@@ -63,7 +64,7 @@ def _column_end(para: Sequence[Line], i: int) -> bool:
     return i + 1 >= len(para) or para[i + 1].col != para[i].col
 
 
-@rule("orddeling_spalteslut", "Orddeling i sidste linje af en spalte eller boks", hard=True)
+@rule("orddeling_spalteslut", "A hyphenated word ends a column or a box", hard=True)
 def hyphen_at_column_end(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for i, ln in enumerate(para):
@@ -77,7 +78,7 @@ def _title(s: Sheet, ln: Line) -> bool:
     return ln.role == "H1" or (box is not None and box.same_size == SERIES)
 
 
-@rule("ensomt_ord_i_titel", "Et enkelt ord alene på titlens sidste linje", hard=True)
+@rule("ensomt_ord_i_titel", "A single word alone on the last line of a title", hard=True)
 def lone_title_word(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         if len(para) >= 2 and _title(s, para[0]) and len(para[-1].text.split()) < 2:
@@ -87,7 +88,7 @@ def lone_title_word(s: Sheet) -> Iterator[Finding]:
 _DASH = re.compile(r"(?<!\S)–(?!\S)")
 
 
-@rule("tankestreg_i_saetning", "»–« (et manglende tal) står inde i en sætning", hard=True)
+@rule("tankestreg_i_saetning", "»–« (a missing figure) stands inside a sentence", hard=True)
 def dash_in_sentence(s: Sheet) -> Iterator[Finding]:
     """A simple version: a paragraph with a standalone "–" and more words, in a box where a
     missing figure was printed (a tankestreg between clauses is fine), or "– –"."""
@@ -107,7 +108,7 @@ def _number(text: str) -> float:
     return float(text.replace(".", "").replace(",", "."))
 
 
-@rule("regnestykke", "Et regnestykke på arket går ikke op", hard=True)
+@rule("regnestykke", "A calculation on the sheet does not add up", hard=True)
 def calculation(s: Sheet) -> Iterator[Finding]:
     """A simple version: "A … × B pct. … = ca. C" where A × B % is not C (to 1 %)."""
     for para in s.paras:
@@ -115,14 +116,14 @@ def calculation(s: Sheet) -> Iterator[Finding]:
         for m in _CALC.finditer(text):
             a, p, c = _number(m[1]), _number(m[2]), _number(m[3])
             if abs(a * p / 100 - c) > max(1.0, 0.01 * c):
-                yield s.finding("regnestykke", para[0], f"{m[0]} (giver {a * p / 100:.0f})")
+                yield s.finding("regnestykke", para[0], f"{m[0]} (gives {a * p / 100:.0f})")
 
 
 def _no_hyphen_zone(ln: Line) -> bool:
     return ln.role.startswith("H") or ln.role == "Caption" or ln.box.startswith("kpi")
 
 
-@rule("orddeling_i_overskrift", "Orddeling i titel, overskrift, billedtekst eller nøgletal")
+@rule("orddeling_i_overskrift", "Hyphenation in a title, heading, caption or key figure")
 def hyphen_in_heading(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for i, ln in enumerate(para):
@@ -131,7 +132,7 @@ def hyphen_in_heading(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("orddeling_i_overskrift", ln, f"{ln.text} | {nxt}")
 
 
-@rule("orddeling_i_traek", "Mere end to orddelte linjer i træk")
+@rule("orddeling_i_traek", "More than two hyphenated lines in a row")
 def hyphen_ladder(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         run = 0
@@ -145,7 +146,7 @@ _TAIL = re.compile(r"[^\W\d_]+$")
 _HEAD = re.compile(r"^[^\W\d_]+")
 
 
-@rule("orddeling_kort_stump", "Under 3 bogstaver før eller efter en orddeling")
+@rule("orddeling_kort_stump", "Fewer than 3 letters before or after a hyphenation")
 def hyphen_short_part(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for a, b in pairwise(para):
@@ -158,7 +159,7 @@ def hyphen_short_part(s: Sheet) -> Iterator[Finding]:
 
 @rule(
     "horeunge",
-    f"Sidste linje i et afsnit er ét ord under {RUNT_CHARS} tegn eller resten af et orddelt ord",
+    f"A paragraph's last line is one word under {RUNT_CHARS} characters or a hyphenated word's end",
 )
 def runt(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
@@ -177,7 +178,7 @@ def _by_box(s: Sheet) -> dict[tuple[int, str], list[tuple[Line, ...]]]:
     return out
 
 
-@rule("liste_uden_indledning", "En liste begynder i en anden spalte end linjen, der indleder den")
+@rule("liste_uden_indledning", "A list starts in another column than the line that leads into it")
 def list_apart(s: Sheet) -> Iterator[Finding]:
     for paras in _by_box(s).values():
         for a, b in pairwise(paras):
@@ -186,7 +187,7 @@ def list_apart(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("liste_uden_indledning", lead, f"{lead.text} | {b[0].text}")
 
 
-@rule("overskrift_nederst", "En overskrift står nederst i en spalte")
+@rule("overskrift_nederst", "A heading stands at the bottom of a column")
 def heading_at_column_end(s: Sheet) -> Iterator[Finding]:
     for paras in _by_box(s).values():
         for a, b in pairwise(paras):
@@ -194,7 +195,7 @@ def heading_at_column_end(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("overskrift_nederst", a[-1], f"{a[-1].text} | {b[0].text}")
 
 
-@rule("titel_stoerrelse", "Titlen har ikke samme størrelse på alle ark i serien", series=True)
+@rule("titel_stoerrelse", "The title differs in size between sheets of the series", series=True)
 def title_size(sheets: Sequence[Sheet]) -> Iterator[Finding]:
     sizes: dict[tuple[str, str], Counter[float]] = defaultdict(Counter)
     for s in sheets:
@@ -208,10 +209,10 @@ def title_size(sheets: Sequence[Sheet]) -> Iterator[Finding]:
                 usual = common.most_common(1)[0][0]
                 if round(para[0].size, 2) != usual:
                     yield s.finding("titel_stoerrelse", para[0],
-                                    f"{para[0].size:.2f} pt, ellers {usual:g} pt")  # fmt: skip
+                                    f"{para[0].size:.2f} pt, elsewhere {usual:g} pt")  # fmt: skip
 
 
-@rule("noegletal_stoerrelse", "Nøgletal i samme række har forskellig størrelse")
+@rule("noegletal_stoerrelse", "Key figures in one row differ in size")
 def key_figure_size(s: Sheet) -> Iterator[Finding]:
     rows: dict[tuple[int, float], list[Line]] = defaultdict(list)
     for para in s.paras:
@@ -234,11 +235,12 @@ _SPACE = re.compile(
 
 @rule(
     "mellemrum_uden_binding",
-    "Almindeligt mellemrum i et navn, »ca. 89«, »nr. 3« eller tal og enhed",
+    "A breaking space in a name, in »ca. 89«, »nr. 3« or between number and unit",
 )
 def no_break_space(s: Sheet) -> Iterator[Finding]:
-    names = [n for n in {s.kommune.officielt_navn, s.kommune.officielt_navn_genitiv} if " " in n]
-    names.append(f"{s.kommune.navn} kommune")
+    k = s.kommune
+    names = [n for n in {k.officielt_navn, k.officielt_navn_genitiv} if " " in n]
+    names += [f"{k.navn} kommune", f"{k.navn} kommunes"]
     for para in s.paras:
         for ln in para:
             if _SPACE.search(ln.text) or any(n in ln.text for n in names):
@@ -248,7 +250,7 @@ def no_break_space(s: Sheet) -> Iterator[Finding]:
 _RANGE = re.compile(r"\b\d{1,4}(?:\.\d{3})*-\d{1,4}(?:\.\d{3})*\b")
 
 
-@rule("interval_med_bindestreg", "Bindestreg i et interval (2021-2023 for 2021–2023)")
+@rule("interval_med_bindestreg", "A hyphen in a range (2021-2023 for 2021–2023)")
 def range_hyphen(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for ln in para:
@@ -256,7 +258,7 @@ def range_hyphen(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("interval_med_bindestreg", ln)
 
 
-@rule("tegn", "»...« for »…«, lige apostrof (') eller lige anførselstegn (\")")
+@rule("tegn", "»...« for »…«, a straight apostrophe (') or straight quotes (\")")
 def characters(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for ln in para:
@@ -264,7 +266,7 @@ def characters(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("tegn", ln)
 
 
-@rule("orddeling_i_tekstlaget", "En orddeling er en hård bindestreg i tekstlaget (ikke U+00AD)")
+@rule("orddeling_i_tekstlaget", "An inserted hyphen is hard in the text layer (not U+00AD)")
 def hard_hyphen_in_text(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         for ln in para:
@@ -272,7 +274,7 @@ def hard_hyphen_in_text(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("orddeling_i_tekstlaget", ln)
 
 
-@rule("delt_subset_navn", "To forskellige fontdelmængder har samme navn", hard=True, series=True)
+@rule("delt_subset_navn", "Two different font subsets share one name", hard=True, series=True)
 def shared_subset_name(sheets: Sequence[Sheet]) -> Iterator[Finding]:
     """Across every sheet of the series (all that `--combine` may put in one file)."""
     seen: dict[str, tuple[str, Sheet]] = {}
@@ -284,4 +286,4 @@ def shared_subset_name(sheets: Sequence[Sheet]) -> Iterator[Finding]:
             if first[0] != digest:
                 other = first[1]
                 yield Finding("delt_subset_navn", s.layout.name, s.label, 1, "", name,
-                              f"også navnet på en anden delmængde ({other.label})")  # fmt: skip
+                              f"also the name of another subset ({other.label})")  # fmt: skip

@@ -47,9 +47,9 @@ _TOKEN = re.compile(
 )
 _UNIT = re.compile(r"(\d) (pct\.|procent|procentpoint|mio\.|mia\.|kr\.|m²|boliger|bolig\b|år\b)")
 _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
-# an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", and
-# the running-text form "Glostrup kommune"
-_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommune|Regionskommune)\b)")
+# an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", the
+# running-text form "Glostrup kommune", and the genitive of each ("Glostrup Kommunes")
+_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|Regionskommunes?)\b)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
@@ -240,8 +240,15 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
         text = _plural(val, m["one"], m["many"])
     else:
         text = format_value(val, m["fmt"])
-    if notes is not None:
-        notes.printed.append(Printed(name, text, val, *notes.where))
+    if notes is not None:  # as the page shows it (BL’s for BL's), for provenance
+        notes.printed.append(Printed(name, _characters(text), val, *notes.where))
+    return text
+
+
+def _characters(text: str) -> str:
+    """The typographic apostrophe and the layouts' quotes for straight ones."""
+    if "'" in text or '"' in text:
+        return _QUOTES.sub(lambda m: f"»{m[1]}«", _APOSTROPHE.sub("\u2019", text))
     return text
 
 
@@ -250,8 +257,7 @@ def _typography(segs: list[Seg]) -> list[Seg]:
     text = "".join(s.text for s in segs)
     fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
     fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
-    if "'" in fixed or '"' in fixed:
-        fixed = _QUOTES.sub(lambda m: f"»{m[1]}«", _APOSTROPHE.sub("\u2019", fixed))
+    fixed = _characters(fixed)
     fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
     if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
         return _typography_shortened(segs, fixed)

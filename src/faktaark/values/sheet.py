@@ -104,6 +104,15 @@ def build_context(sd: SheetData) -> dict[str, Val]:
         ctx[f"indikator.{ind.name}"] = Val(
             sd.indicators.get(ind.name), ind.kind, ind.formula, ind.decimals, eksempel=flag
         )
+    # the allocation right is printed as a fourth of the vacancy estimate as the sheet prints
+    # it ("ca. 360" ledige -> "ca. 90"), so a reader can redo the sum from the page (issue 14)
+    ledige = ctx["indikator.ledige_familieboliger_pr_aar"]
+    if isinstance(ledige.raw, int | float):
+        key = "indikator.anvisningsret_pr_aar"
+        ctx[key] = ctx[key]._replace(
+            raw=formatting.estimate_value(ledige.raw) / 4,
+            source="estimate_value(ledige_familieboliger_pr_aar) / 4",
+        )
     for ind in NATIONAL:
         ctx[f"land.{ind.name}"] = Val(
             sd.land.get(ind.name),
