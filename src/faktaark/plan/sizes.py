@@ -17,7 +17,7 @@ from faktaark.layout.model import Box, Layout
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit
 from faktaark.plan.textbox import plan_text_box
-from faktaark.text.templates import Notes
+from faktaark.text.templates import Notes, plain
 from faktaark.values.sheet import kommune_values
 
 __all__ = ["SERIES", "regroup", "series_scale"]
@@ -43,14 +43,27 @@ def series_scale(box: Box, c: Ctx) -> float:
         name = k.officielt_navn.upper() if style.upper else k.officielt_navn
         return c.metrics.width(name, style.font, 1.0)
 
-    scale = 1.0
+    probes = []
     for k in sorted(register(), key=lambda k: (-width(k), k.kode))[:CANDIDATES]:
         values = {**c.values, **kommune_values(k)}
-        probe = c._replace(values=values, notes=Notes(), kommune=k.navn)
-        try:
-            scale = min(scale, plan_text_box(box, probe, c.layout.height)[2].scale)
-        except FitError:
-            continue  # that municipality's own sheet reports it
+        probes.append(c._replace(values=values, notes=Notes(), kommune=k.navn))
+
+    def compute() -> float:
+        scale = 1.0
+        for probe in probes:
+            try:
+                scale = min(scale, plan_text_box(box, probe, c.layout.height)[2].scale)
+            except FitError:
+                continue  # that municipality's own sheet reports it
+        return scale
+
+    # the scale depends only on the layout and the box's texts as filled for the candidates:
+    # kept in the per-user cache under exactly those, so a single sheet does not plan 8 titles
+    from faktaark.core.cache import cached
+
+    texts = [plain(p.fill(it.text)) for p in probes for it in box.content if it.text]
+    options = "\x1f".join([c.layout.digest, box.id, repr(box), *texts])
+    scale = cached("series", (), options, compute, float)
     entry[1][box.id] = scale
     return scale
 
