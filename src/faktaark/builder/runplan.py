@@ -26,9 +26,9 @@ from faktaark._version import __version__
 from faktaark.builder.batch import _fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import files_present, read_manifest
 from faktaark.core.atomic import TMP_PREFIX, is_stale_leftover
+from faktaark.core.kommuner import Kommune, register
 from faktaark.core.limits import MAX_MANIFEST_BYTES
 from faktaark.core.paths import SLUG, read_bytes
-from faktaark.core.kommuner import Kommune, register
 from faktaark.errors import DataError, FaktaarkError
 from faktaark.layout.model import DEFAULT_LAYOUT, Layout
 from faktaark.layout.rules import compares_municipalities, manifest_name, sheet_stem
