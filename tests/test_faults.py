@@ -1502,3 +1502,306 @@ def test_api_misuse_raises_faktaark_errors(api_results: dict[str, Any], case: st
 
 def test_api_check_pdf_is_exported(api_results: dict[str, Any]) -> None:
     assert api_results["exported"] is True
+
+
+# --- the project configuration goes through the guard -------------------------------------------
+
+
+def _config_env(**extra: str) -> dict[str, str]:
+    """The test run sets FAKTAARK_CONFIG=none (conftest): these cases look for a file."""
+    return {"FAKTAARK_CONFIG": "", **extra}
+
+
+@pytest.mark.parametrize("how", ["found", "FAKTAARK_CONFIG"])
+def test_config_file_that_is_a_fifo(w: World, how: str) -> None:
+    proj = w.root / "proj"
+    proj.mkdir()
+    os.mkfifo(proj / "faktaark.toml")
+    env = _config_env(FAKTAARK_CONFIG=str(proj / "faktaark.toml")) if how != "found" else None
+    p = subprocess.Popen(
+        [*CMD, "build", "-k", "161", "--out", str(w.out)], cwd=proj,
+        env={**w.env, **(env or _config_env())}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    w.finish(p, timeout=20, t0=time.monotonic()).expect(1, "faktaark.toml", "not a regular file")
+    assert not w.out.exists()
+
+
+@pytest.mark.parametrize("src", ["/dev/zero", "folder"])
+def test_config_env_that_is_not_a_regular_file(w: World, src: str) -> None:
+    path = src if src.startswith("/") else str(w.sentinel)
+    w.build("-k", "161", env=_config_env(FAKTAARK_CONFIG=path), timeout=20).expect(
+        1, path, "not a regular file"
+    )
+
+
+@pytest.mark.parametrize("name", ["faktaark.toml", "pyproject.toml"])
+def test_config_file_too_big(w: World, name: str) -> None:
+    proj = w.root / "proj"
+    proj.mkdir()
+    with open(proj / name, "wb") as fh:  # 50 MB: the table line first, then a sparse tail
+        fh.write(b"[tool.faktaark]\njobs = 2\n" if name == "pyproject.toml" else b"jobs = 2\n")
+        fh.truncate(50 * 1024 * 1024)
+    r = _run_in(w, proj, "config", timeout=20).expect(1, name, "MB", "limit")
+    assert r.seconds < 10
+
+
+def _run_in(w: World, cwd: Path, *args: str, timeout: float = T, **env: str) -> Result:
+    t0 = time.monotonic()
+    p = subprocess.Popen(
+        [*CMD, *args], cwd=cwd, env={**w.env, **_config_env(**env)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    return w.finish(p, timeout, t0)
+
+
+def test_config_malformed_toml(w: World) -> None:
+    proj = w.root / "proj"
+    proj.mkdir()
+    (proj / "faktaark.toml").write_text('jobs = 2\ndata = ["a.csv",\n')
+    _run_in(w, proj, "build", "-k", "161", timeout=20).expect(2, "faktaark.toml", "TOML")
+
+
+@pytest.mark.parametrize(
+    ("line", "rc"),
+    [('data = ["/dev/zero"]', 1), ('columns-file = "/dev/zero"', 1), ('layout = "/dev/zero"', 2)],
+)
+def test_config_names_dev_zero(w: World, line: str, rc: int) -> None:
+    """A file the configuration names is refused as the same flag would be (a layout that is
+    not a folder is an unknown layout: a usage error)."""
+    proj = w.root / "proj"
+    proj.mkdir()
+    (proj / "faktaark.toml").write_text(f'{line}\nout = "{w.out}"\n')
+    _run_in(w, proj, "build", "-k", "161", timeout=20).expect(rc, "/dev/zero")
+    assert _pdfs(w.out) == []
+
+
+def test_config_out_is_a_file(w: World) -> None:
+    proj = w.root / "proj"
+    proj.mkdir()
+    (proj / "ark").write_text("a user's file\n")
+    (proj / "faktaark.toml").write_text('out = "ark"\n')
+    _run_in(w, proj, "build", "-k", "161", timeout=20).expect(1, "ark", "is a file")
+    assert (proj / "ark").read_text() == "a user's file\n"
+
+
+def test_config_paths_through_symlinks(w: World) -> None:
+    """The configuration is the user's own, as trusted as the command line: its paths may lie
+    outside its folder (a symlink to a shared data folder is followed), but every file it names
+    still goes through the guard. A linked faktaark.toml reads paths relative to the folder it
+    was found in (where the link is), both when found and via FAKTAARK_CONFIG; two links to one
+    file in two folders never share cached paths."""
+    shared = w.inp / "shared"
+    shared.mkdir()
+    (shared / "faktaark.toml").write_text('data = ["tal/almene.csv"]\nout = "ark"\n')
+    for name, target in (("a", ALMENE), ("b", Path("/dev/zero"))):
+        proj = w.root / name
+        (proj / "tal").mkdir(parents=True)
+        (proj / "tal" / "almene.csv").symlink_to(target)
+        (proj / "faktaark.toml").symlink_to(shared / "faktaark.toml")
+    w.seal()
+    _run_in(w, w.root / "a", "build", "-k", "161", timeout=30).expect(0)
+    assert _pdfs(w.root / "a" / "ark") == ["161-glostrup.pdf"]
+    _run_in(w, w.root / "b", "build", "-k", "161", timeout=20).expect(1, "not a regular file")
+    cfg = str(w.root / "b" / "faktaark.toml")
+    _run_in(w, w.root, "build", "-k", "161", timeout=20, FAKTAARK_CONFIG=cfg).expect(
+        1, "not a regular file"
+    )
+    assert not (shared / "ark").exists()
+    assert not (w.root / "b" / "ark").exists()
+
+
+# --- the print preflight goes through the guard -------------------------------------------------
+
+
+def _write_pdf(path: Path, objects: Sequence[bytes]) -> None:
+    """A PDF written by hand with a correct xref: objects are 1..n, 1 is the catalog."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref,
+    )  # fmt: skip
+    path.write_bytes(bytes(out))
+
+
+def _many_pages(path: Path, n: int) -> None:
+    kids = b" ".join(b"%d 0 R" % (i + 4) for i in range(n))
+    pages = [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * n
+    content = b"<< /Length 27 >>\nstream\n0 0 1 rg 10 10 90 90 re f\nendstream"
+    tree = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (n, kids)
+    _write_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", tree, content, *pages])
+
+
+def _nested_pdf(path: Path, depth: int) -> None:
+    deep = b"[" * depth + b"]" * depth
+    _write_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R /Deep %s >>" % deep,
+                      b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])  # fmt: skip
+
+
+@pytest.mark.parametrize("how", [["preflight"], ["check", "--print"]], ids=["preflight", "check"])
+@pytest.mark.parametrize("src", ["fifo", "/dev/zero", "sparse", "text", "folder", "missing"])
+def test_preflight_on_what_is_not_a_pdf_file(
+    w: World, fifo: Path, how: list[str], src: str
+) -> None:
+    p = w.root / f"{src.strip('/').replace('/', '-')}.pdf"
+    if src == "fifo":
+        p = fifo
+    elif src == "sparse":
+        with open(p, "wb") as fh:
+            fh.write(b"%PDF-1.7\n")
+            fh.truncate(3 * 1024**3)
+    elif src == "text":
+        p.write_text("Kære trykker, her er filen.\n")
+    elif src == "folder":
+        p.mkdir()
+    elif src.startswith("/"):
+        p = Path(src)
+    r = w.run(*how, str(p), timeout=20).expect(1, p.name)
+    lines = [ln for ln in r.err.splitlines() if str(p) in ln]
+    assert len(lines) == 1, r.text
+
+
+@pytest.mark.parametrize("kind", ["truncated", "encrypted", "pages-10000", "nested-5000"])
+def test_preflight_on_a_broken_pdf(w: World, built: Path, kind: str) -> None:
+    p = w.root / f"{kind}.pdf"
+    good = built / "161-glostrup.pdf"
+    if kind == "truncated":
+        data = good.read_bytes()
+        p.write_bytes(data[: len(data) // 3])
+    elif kind == "encrypted":
+        import pikepdf
+
+        with pikepdf.open(good) as src:
+            src.save(p, encryption=pikepdf.Encryption(user="hemmeligt", owner="ejer", R=6))
+    elif kind == "pages-10000":
+        _many_pages(p, 10_000)
+    else:
+        _nested_pdf(p, 5000)
+    need = {"encrypted": "encrypt", "pages-10000": "pages"}.get(kind, p.name)
+    r = w.run("preflight", str(p), timeout=20).expect(1, p.name, need)
+    assert r.seconds < 15, f"{r.seconds:.1f} s"
+
+
+# --- build --clean and --dry-run touch only faktaark's own files in the folder ------------------
+
+
+@pytest.mark.parametrize("flags", [["--clean"], ["--dry-run", "--clean"]], ids=["clean", "dry"])
+def test_clean_never_follows_a_symlink_out(w: World, built: Path, flags: list[str]) -> None:
+    _copy_built(w, built)
+    (w.out / "851-aalborg.pdf").symlink_to(w.sentinel / "victim.pdf")
+    (w.out / "851-aalborg.json").symlink_to(w.sentinel / "notes.txt")
+    (w.out / "147-frederiksberg.pdf").symlink_to(w.sentinel / "sub")
+    r = w.build("-k", "161", *flags).expect(0)
+    assert "aalborg" not in r.text, r.text
+    assert "frederiksberg" not in r.text, r.text
+    assert (w.out / "851-aalborg.pdf").is_symlink()
+
+
+@pytest.mark.parametrize("flags", [["--clean"], ["--dry-run", "--clean"]], ids=["clean", "dry"])
+def test_clean_keeps_a_users_file_that_resembles_ours(
+    w: World, built: Path, flags: list[str]
+) -> None:
+    _copy_built(w, built)
+    users = [
+        "161-glostrup-notes.pdf",
+        "161-glostrup-budget.json",
+        "101-koebenhavn-v2.pdf",
+        ".faktaark-tmp-1-xyz.part",
+        f".faktaark-tmp-{os.getpid()}-0123456789abcdef.part",
+    ]
+    # the last: the temporary file of a run that is still going (this process), not stale
+    for name in users:
+        (w.out / name).write_text("the user's own\n")
+    stale = w.out / "147-frederiksberg.pdf"  # ours: the default layout's name, no manifest
+    stale.write_bytes(b"%PDF-1.7 stale")
+    r = w.build("-k", "161", *flags).expect(0, "147-frederiksberg.pdf")
+    for name in users:
+        assert (w.out / name).read_text() == "the user's own\n", name
+        assert name not in r.text, f"{name} would be removed:\n{r.text}"
+    assert stale.exists() == ("--dry-run" in flags)
+
+
+@pytest.mark.parametrize("flags", [["--clean"], ["--dry-run", "--clean"]], ids=["clean", "dry"])
+def test_clean_with_a_manifest_pointing_outside(w: World, built: Path, flags: list[str]) -> None:
+    m = _copy_built(w, built)
+    m["sheets"].append({"kommunekode": 851, "kommune": "Aalborg", "files": [
+        {"file": "../sentinel/victim.pdf", "variant": "screen", "sha256": "0" * 64, "bytes": 1},
+        {"file": str(w.sentinel / "notes.txt"), "variant": "screen", "sha256": "0", "bytes": 1},
+    ]})  # fmt: skip
+    (w.out / "manifest.json").write_text(json.dumps(m))
+    r = w.build("-k", "161", *flags).expect(0)
+    assert "sentinel" not in r.text, r.text
+
+
+@pytest.mark.parametrize("flags", [["--dry-run"], ["--dry-run", "--clean"], ["--clean"]])
+def test_dry_run_with_a_manifest_that_is_a_fifo(w: World, flags: list[str]) -> None:
+    w.out.mkdir()
+    os.mkfifo(w.out / "manifest.json")
+    """The manifest is untrusted: one that is not a regular file means a full rebuild; the
+    dry run says so without reading it, the run replaces it (an atomic rename)."""
+    r = w.build("-k", "161", *flags, timeout=20).expect(0)
+    if "--dry-run" in flags:
+        assert "not in the manifest" in r.text, r.text
+    else:
+        assert stat.S_ISREG((w.out / "manifest.json").stat().st_mode)
+
+
+# --- preview --watch: its server listens on 127.0.0.1 only; proof goes through the guard --------
+
+
+def _listening(pid: int) -> list[str]:
+    """The local addresses of the TCP sockets `pid` listens on (from /proc)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        with open(f"/proc/{pid}/net/{table}") as fh:
+            for row in fh.read().splitlines()[1:]:
+                cols = row.split()
+                if cols[3] == "0A" and cols[9] in inodes:  # 0A: LISTEN
+                    found.append(f"{table}:{cols[1]}")
+    return found
+
+
+def test_watch_server_binds_127_0_0_1_only(w: World) -> None:
+    p = w.popen("preview", "-k", "161", "--watch", "--out", str(w.out))
+    assert p.stdout is not None
+    deadline = time.monotonic() + 30
+    url = ""
+    while time.monotonic() < deadline and not url:
+        line = p.stdout.readline().decode()
+        if "http://" in line:
+            url = line[line.index("http://") :].split()[0]
+        elif not line and p.poll() is not None:
+            break
+    assert url.startswith("http://127.0.0.1:"), url
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    addrs = _listening(p.pid)
+    assert addrs == [f"tcp:0100007F:{port:04X}"], addrs
+    os.killpg(p.pid, signal.SIGINT)
+    w.finish(p, timeout=20).expect(130)
+
+
+@pytest.mark.parametrize("what", ["layout-fifo", "data-dev-zero"])
+def test_proof_goes_through_the_guard(w: World, what: str) -> None:
+    if what == "layout-fifo":
+        lay = _layout_copy(w)
+        (lay / "texts.da.toml").unlink()
+        os.mkfifo(lay / "texts.da.toml")
+        w.seal()
+        w.run("proof", str(lay), timeout=20).expect(1, "texts.da.toml", "not a regular file")
+    else:
+        w.run("proof", "almene-boliger", "--data", "/dev/zero", timeout=20).expect(
+            1, "/dev/zero", "not a regular file"
+        )

@@ -80,10 +80,22 @@ def run_in_workers(
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
         raise
     try:
+        unsent: list[Job] = []
         try:
-            pending = {ex.submit(build, job): job for job in todo}
+            for i, job in enumerate(todo):
+                try:
+                    pending[ex.submit(build, job)] = job
+                except BrokenProcessPool:  # a worker (or the fork server) died meanwhile
+                    unsent = list(todo[i:])
+                    break
         finally:  # an interrupt that came meanwhile is raised here, inside the clean-up below
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+        for job in unsent:
+            outcome = failed(job, WORKER_DIED)
+            yield outcome
+            if stop_early(outcome):
+                _stop(ex)
+                return
         while pending:
             done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
             broken = False

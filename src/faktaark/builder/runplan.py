@@ -2,16 +2,21 @@
 
 `plan_run` answers, per requested sheet, whether it would be built or skipped as unchanged,
 and why, from the same keys and manifest the batch itself uses; and which files would be
-removed. `stale_files` is what `--clean` removes: files in the output folder that have one
-of faktaark's own names (a municipality's file name, optionally a layout name, `-tryk`, `.pdf`
-or the `.json` sidecar; temporary `.part` files of an interrupted run) and that no manifest in
-the folder lists. Nothing else in the folder, and nothing outside it, is ever touched.
+removed. `stale_files` is what `--clean` removes: regular files (never a symlink, never a
+subfolder) directly in the output folder that have exactly one of the names faktaark writes
+and that no manifest in the folder lists. Those names are a municipality's file name with a
+layout faktaark wrote here (the default layout, this run's layout, or one whose own manifest
+`manifest-<layout>.json` is in the folder), `-tryk` or not, `.pdf` or the `.json` sidecar; and
+the temporary files of an interrupted run whose process is gone. A user's
+`161-glostrup-notes.pdf` is not one of them. A manifest's paths only ever *keep* files.
+Nothing else in the folder, and nothing outside it, is ever touched.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,17 +25,17 @@ from typing import Any
 from faktaark._version import __version__
 from faktaark.builder.batch import _fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import files_present, read_manifest
-from faktaark.core.atomic import TMP_PREFIX
+from faktaark.core.atomic import TMP_PREFIX, is_stale_leftover
 from faktaark.core.kommuner import Kommune, register
+from faktaark.core.limits import MAX_MANIFEST_BYTES
+from faktaark.core.paths import SLUG, read_bytes
 from faktaark.errors import DataError, FaktaarkError
-from faktaark.layout.model import Layout
+from faktaark.layout.model import DEFAULT_LAYOUT, Layout
 from faktaark.layout.rules import compares_municipalities, manifest_name, sheet_stem
 from faktaark.values.prepared import Prepared
 
 __all__ = ["PlannedFile", "PlannedSheet", "RunPlan", "all_blocked", "clean", "plan_run",
            "stale_files"]  # fmt: skip
-
-_TAIL = re.compile(r"^(-[a-z0-9][a-z0-9-]*)?\.(pdf|json)$")
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,11 @@ def plan_run(
     """What `run_batch` with the same arguments would build, skip and (with `clean`) remove.
     Reads the manifest and the folder; writes nothing."""
     mpath = out / manifest_name(layout.name)
-    try:
-        doc = json.loads(mpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # untrusted: through the guard (a FIFO or a folder here is no manifest)
+        doc = json.loads(read_bytes(mpath, within=out, limit=MAX_MANIFEST_BYTES, what="manifest"))
+    except (FaktaarkError, ValueError, RecursionError):
+        doc = {}
+    if not isinstance(doc, dict):
         doc = {}
     old = read_manifest(mpath)
     shared = shared_key(prep, layout, variants, validate, _fonts_digest())
@@ -125,7 +132,7 @@ def plan_run(
     # (and keeps the entries of the others)
     keep = {n for s in sheets for n in s.files}
     replaced = (mpath, {k.kode for k in kommuner})
-    stale = stale_files(out, also_keep=keep, replaced=replaced)
+    stale = stale_files(out, also_keep=keep, replaced=replaced, layout=layout.name)
     remove = stale if clean else [f for f in stale if f.path.name.startswith(TMP_PREFIX)]
     return RunPlan(tuple(sheets), tuple(remove), mpath)
 
@@ -166,10 +173,22 @@ def _listed(out: Path, replaced: tuple[Path, set[int]] | None = None) -> set[str
     return names
 
 
-def is_own_name(name: str) -> bool:
-    """Does `name` have one of the names faktaark gives the files it writes?"""
-    if name.startswith(TMP_PREFIX) and name.endswith(".part"):
-        return True
+def own_layouts(out: Path, layout: str | None = None) -> frozenset[str]:
+    """The layouts whose files `out` may hold: the default, `layout` (this run's), and each
+    one whose own manifest (`manifest-<layout>.json`, of the form faktaark writes) is there."""
+    names = {DEFAULT_LAYOUT} | ({layout} if layout else set())
+    for m in out.glob("manifest-*.json"):
+        name = m.name[len("manifest-") : -len(".json")]
+        if SLUG.fullmatch(name) and name not in names and read_manifest(m):
+            names.add(name)
+    return frozenset(names)
+
+
+def is_own_name(name: str, layouts: frozenset[str] = frozenset({DEFAULT_LAYOUT})) -> bool:
+    """Is `name` exactly one of the names faktaark gives the files it writes (for a sheet of
+    one of `layouts`), or a temporary file of an interrupted run whose process is gone?"""
+    if name.startswith(TMP_PREFIX):
+        return is_stale_leftover(name)
     m = re.match(r"^(\d{3})-", name)
     if m is None:
         return False
@@ -177,7 +196,11 @@ def is_own_name(name: str) -> bool:
         k = register().get(int(m.group(1)))
     except FaktaarkError:  # not one of the 98
         return False
-    return name.startswith(k.filnavn) and _TAIL.match(name[len(k.filnavn) :]) is not None
+    for lay in layouts:
+        stem = sheet_stem(lay, k)
+        if name in (f"{stem}.pdf", f"{stem}-tryk.pdf", f"{stem}.json", f"{stem}-tryk.json"):
+            return True
+    return False
 
 
 def stale_files(
@@ -185,14 +208,22 @@ def stale_files(
     *,
     also_keep: set[str] | frozenset[str] = frozenset(),
     replaced: tuple[Path, set[int]] | None = None,
+    layout: str | None = None,
 ) -> list[PlannedFile]:
-    """The files `--clean` removes from `out` (only there, never in a subfolder)."""
+    """The files `--clean` removes from `out` (only there, never in a subfolder, never
+    through a symlink); `layout`: the run's layout."""
     if not out.is_dir():
         return []
     keep = _listed(out, replaced) | set(also_keep)
+    layouts = own_layouts(out, layout)
     found = []
     for f in sorted(out.iterdir()):
-        if not f.is_file() or f.is_symlink() or not is_own_name(f.name) or f.name in keep:
+        if f.name in keep or not is_own_name(f.name, layouts):
+            continue
+        try:
+            if not stat.S_ISREG(f.lstat().st_mode):  # a symlink, a folder, a FIFO: not ours
+                continue
+        except OSError:
             continue
         if f.name.startswith(TMP_PREFIX):
             reason = "temporary file of an interrupted run"
@@ -204,10 +235,10 @@ def stale_files(
     return found
 
 
-def clean(out: Path) -> list[PlannedFile]:
-    """Remove the stale files of `out` (after a run: its manifest is up to date)."""
+def clean(out: Path, layout: str | None = None) -> list[PlannedFile]:
+    """Remove the stale files of `out` (after a run of `layout`: its manifest is up to date)."""
     removed = []
-    for f in stale_files(out):
+    for f in stale_files(out, layout=layout):
         try:
             f.path.unlink()
         except FileNotFoundError:

@@ -132,7 +132,7 @@ def build_and_report(
     if clean and not report.interrupted:
         from faktaark.builder.runplan import clean as clean_folder
 
-        removed = clean_folder(out)
+        removed = clean_folder(out, lay.name)
         if not as_json:
             for f in removed:
                 err.print(f"removed  {f.path.name} ({f.reason})", markup=False)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from faktaark.core.paths import writing
 
-__all__ = ["TMP_PREFIX", "clean_leftovers", "is_leftover", "sha256", "write_atomic"]
+__all__ = ["TMP_PREFIX", "clean_leftovers", "is_leftover", "is_stale_leftover", "sha256",
+           "write_atomic"]  # fmt: skip
 
 TMP_PREFIX = ".faktaark-tmp-"
 # exactly the names `write_atomic` makes: prefix, process id, 16 hex digits, ".part"
@@ -25,6 +26,11 @@ _TMP_NAME = re.compile(rf"{re.escape(TMP_PREFIX)}\d+-[0-9a-f]{{16}}\.part")
 def is_leftover(name: str) -> bool:
     """Is `name` a temporary file of `write_atomic` (and nothing a user could have named)?"""
     return _TMP_NAME.fullmatch(name) is not None
+
+
+def is_stale_leftover(name: str) -> bool:
+    """A temporary file of `write_atomic` whose writer is gone (not another run's live file)."""
+    return is_leftover(name) and not _writer_alive(name)
 
 
 def sha256(data: bytes) -> str:

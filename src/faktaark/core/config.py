@@ -98,30 +98,49 @@ def find_config(start: Path | None = None, env: Mapping[str, str] | None = None)
     if named:
         if named.lower() in ("none", "0", "off"):
             return None
-        path = Path(named)
-        if not path.is_file():
-            raise ConfigError(f"FAKTAARK_CONFIG names {named}, which is not a file")
-        return path.resolve()
+        path = Path(named).absolute()  # not resolved: a link's paths are relative to its folder
+        _guard(path)
+        return path
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+        if _present(candidate):
+            _guard(candidate)  # a FIFO, a device, a folder or a huge file is refused, not skipped
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_table(pyproject):
+        if _present(pyproject) and _has_table(pyproject):
             return pyproject
     return None
+
+
+def _present(path: Path) -> bool:
+    """Is there anything at `path` (a dangling symlink included)?"""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
+
+
+def _guard(path: Path) -> Path:
+    """The one path guard (`core.paths.guard_file`): a regular file of at most
+    `MAX_CONFIG_BYTES`, before it is opened or hashed; `InputError` (exit 1) otherwise."""
+    from faktaark.core.limits import MAX_CONFIG_BYTES
+    from faktaark.core.paths import guard_file
+
+    return guard_file(path, limit=MAX_CONFIG_BYTES, what="configuration file")
 
 
 _TABLE_LINE = rb"^\s*\[\s*tool\s*\.\s*[\"']?faktaark[\"']?\s*[\].]"
 
 
 def _has_table(pyproject: Path) -> bool:
-    """Whether pyproject.toml has [tool.faktaark], without parsing TOML (most have not)."""
-    try:
-        data = pyproject.read_bytes()
-    except OSError:
-        return False
+    """Whether pyproject.toml has [tool.faktaark], without parsing TOML (most have not). It
+    is read through the guard: a FIFO or a 50 MB pyproject.toml is refused, never read whole."""
+    from faktaark.core.limits import MAX_CONFIG_BYTES
+    from faktaark.core.paths import read_bytes
+
+    data = read_bytes(pyproject, limit=MAX_CONFIG_BYTES, what="configuration file")
     return b"faktaark" in data and re.search(_TABLE_LINE, data, re.MULTILINE) is not None
 
 
@@ -134,7 +153,9 @@ def _file_values(path: Path) -> dict[str, tuple[object, int | None]]:
 
         return validate_file(path)
 
-    return cached("config", [path], str(path.resolve()), compute, dict)
+    # keyed by the path as found, not resolved: two links to one file in two folders read
+    # their paths relative to their own folders
+    return cached("config", [path], str(path.absolute()), compute, dict)
 
 
 def _env_value(key: str, name: str, raw: str) -> object:

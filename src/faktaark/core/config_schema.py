@@ -47,7 +47,10 @@ PATH_KEYS = ("data", "columns-file", "out")  # relative to the file's folder
 def validate_file(path: Path) -> dict[str, tuple[object, int | None]]:
     """key -> (value, line) of every key the file sets; paths made absolute against the
     file's folder. Raises `ConfigError` naming file, line and key."""
-    text = path.read_text(encoding="utf-8")
+    from faktaark.core.limits import MAX_CONFIG_BYTES
+    from faktaark.core.paths import read_text
+
+    text = read_text(path, limit=MAX_CONFIG_BYTES, what="configuration file")
     name = str(path)
     try:
         doc = tomllib.loads(text)

@@ -62,11 +62,15 @@ def _one_line(text: str) -> str:
 def _preflight(p: Path, res: Preflight) -> None:
     import pikepdf
 
+    from faktaark.core.limits import MAX_PDF_BYTES, MAX_PREFLIGHT_PAGES
+    from faktaark.core.paths import read_bytes
+    from faktaark.errors import FaktaarkError
+
     logging.getLogger("pikepdf").setLevel(logging.ERROR)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        res.error = f"cannot read: {exc.strerror or exc}"
+    try:  # the one path guard: a FIFO, a device, a folder or a huge file is never opened
+        data = read_bytes(p, limit=MAX_PDF_BYTES, what="PDF")
+    except FaktaarkError as exc:
+        res.error = _one_line(str(exc).removeprefix(f"{p}: ").removeprefix(f"{p}:"))
         return
     head = data[:1024]
     at = head.find(b"%PDF-")
@@ -86,6 +90,12 @@ def _preflight(p: Path, res: Preflight) -> None:
     with pdf:
         if pdf.is_encrypted:
             res.error = "encrypted: PDF/X and PDF/A forbid encryption"
+            return
+        if len(pdf.pages) > MAX_PREFLIGHT_PAGES:
+            res.error = (
+                f"{len(pdf.pages)} pages, more than the {MAX_PREFLIGHT_PAGES} pages a preflight "
+                "checks; refused"
+            )
             return
         identify(pdf, res, data)
         texts: list[PageText] = []
