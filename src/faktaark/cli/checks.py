@@ -15,6 +15,7 @@ from faktaark import api
 from faktaark.cli.common import (
     DataOpt,
     JsonOpt,
+    LayoutNamesArg,
     UdgaveOpt,
     _err_console,
     _out_console,
@@ -155,10 +156,7 @@ def config(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
 
 @layouts_app.command("check")
 def layouts_check(
-    names: Annotated[
-        list[str] | None,
-        typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
-    ] = None,
+    names: LayoutNamesArg = None,
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
     as_json: JsonOpt = False,
@@ -205,10 +203,7 @@ def layouts_check(
 
 @root.command()
 def proof(
-    names: Annotated[
-        list[str] | None,
-        typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
-    ] = None,
+    names: LayoutNamesArg = None,
     data: DataOpt = None,
     udgave: UdgaveOpt = None,
     strict: Annotated[

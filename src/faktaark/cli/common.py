@@ -68,6 +68,10 @@ KommuneOpt = Annotated[
     list[str] | None,
     typer.Option("--kommune", "-k", help="Municipality code or name (repeatable): 161, Glostrup."),
 ]
+LayoutNamesArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
+]
 UdgaveOpt = Annotated[
     int | None, typer.Option("--udgave", help="Edition (year) to use. Default: the newest.")
 ]
