@@ -27,7 +27,6 @@ from faktaark.cli.common import (
     _api,
     _err_console,
     _fail,
-    _pairs,
     _run,
     _settings,
     _settings_columns,
@@ -143,8 +142,8 @@ def build(
             _usage(f"--no-validate and --validate {validate} contradict each other; give one.")
         validate = "none"
     s = _settings(
-        data=data, sheet=sheet, **{"columns-file": columns_file},
-        columns=_run(lambda: _pairs(column)), layout=layout, udgave=udgave, out=out,
+        data=data, sheet=sheet, columns_file=columns_file,
+        column=column, layout=layout, udgave=udgave, out=out,
         jobs=jobs, validate=validate, print=print_,
     )  # fmt: skip
     if s["validate"] not in ("full", "sample", "fast", "none"):
@@ -218,8 +217,8 @@ def list_(
 ) -> None:
     """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
     chosen = choose_format(fmt, as_json)
-    s = _settings(data=data, sheet=sheet, udgave=udgave, columns=_run(lambda: _pairs(column)),
-                  **{"columns-file": columns_file})  # fmt: skip
+    s = _settings(data=data, sheet=sheet, udgave=udgave, column=column,
+                  columns_file=columns_file)  # fmt: skip
     api = _api()
     rows = _run(
         lambda: api.list_kommuner(
@@ -266,8 +265,8 @@ def validate(
         choose_format(fmt, as_json, ("text", "table", "csv", "json")) if fmt or as_json else "text"
     )
     as_json = chosen == "json"
-    s = _settings(data=data, sheet=sheet, columns=_run(lambda: _pairs(column)),
-                  **{"columns-file": columns_file})  # fmt: skip
+    s = _settings(data=data, sheet=sheet, column=column,
+                  columns_file=columns_file)  # fmt: skip
     try:
         cols = _settings_columns(s)
         ds = _api().validate(s["data"], columns=cols, sheet=s["sheet"], previous=previous or ())

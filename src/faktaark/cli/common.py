@@ -164,11 +164,18 @@ def _pairs(pairs: list[str] | None) -> list[tuple[str, str]] | None:
     return out
 
 
-def _settings(**flags: object) -> Any:
+def _settings(
+    *, column: list[str] | None = None, columns_file: Path | None = None, **flags: object
+) -> Any:
     """The resolved settings: built-in defaults < faktaark.toml < FAKTAARK_* < these flags
-    (None: not given). See `faktaark.core.config`."""
+    (None: not given). `column` (the `--column ny=gammel` pairs) and `columns_file` are the
+    column-map flags as a command takes them. See `faktaark.core.config`."""
     from faktaark.core.config import resolve
 
+    if column is not None:
+        flags["columns"] = _run(lambda: _pairs(column))
+    if columns_file is not None:
+        flags["columns-file"] = columns_file
     return _run(lambda: resolve(flags))
 
 

@@ -17,7 +17,6 @@ from faktaark.cli.common import (
     SheetOpt,
     _err_console,
     _out_console,
-    _pairs,
     _run,
     _settings,
     _settings_columns,
@@ -113,8 +112,8 @@ def diff(
     chosen = choose_format(fmt, as_json)
 
     # the editions are always flags; sheet and column map may come from faktaark.toml
-    s = _settings(sheet=sheet, columns=_run(lambda: _pairs(column)),
-                  **{"columns-file": columns_file})  # fmt: skip
+    s = _settings(sheet=sheet, column=column,
+                  columns_file=columns_file)  # fmt: skip
 
     def go() -> DiffReport:
         if not data:

@@ -25,7 +25,6 @@ from faktaark.cli.common import (
     UdgaveOpt,
     _err_console,
     _out_console,
-    _pairs,
     _run,
     _settings,
     _settings_columns,
@@ -78,8 +77,8 @@ def indicators(
         if fmt not in (None, "json"):
             _usage(f"--json and --format {fmt} contradict each other; give one.")
         fmt = "json"
-    s = _settings(data=data, sheet=sheet, udgave=udgave, columns=_run(lambda: _pairs(column)),
-                  **{"columns-file": columns_file})  # fmt: skip
+    s = _settings(data=data, sheet=sheet, udgave=udgave, column=column,
+                  columns_file=columns_file)  # fmt: skip
     frame = _run(
         lambda: api.indicators(
             api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
@@ -160,9 +159,8 @@ def preview(
     error is shown on the page (naming the box) while the server keeps running. Ctrl-C stops."""
     if not kommune:
         _usage("Say which sheet to preview: --kommune NAME (repeatable).")
-    pairs = _run(lambda: _pairs(column))
-    s = _settings(data=data, sheet=sheet, udgave=udgave, layout=layout, columns=pairs,
-                  **{"columns-file": columns_file})  # fmt: skip
+    s = _settings(data=data, sheet=sheet, udgave=udgave, layout=layout, column=column,
+                  columns_file=columns_file)  # fmt: skip
     if watch:
         _watch(kommune, s["data"], s["layout"], s["udgave"], _settings_columns(s),
                s["columns-file"], s["sheet"], dpi, open_, port)  # fmt: skip
