@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,23 @@ os.environ["FAKTAARK_CONFIG"] = "none"
 # and so is the key that signs its entries (kept outside the cache, in the config folder)
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="faktaark-test-config-")
 NBSP = "\u00a0"
+
+
+def copy_layout(dest: Path, name: str = "almene-boliger") -> Path:
+    """A copy of a shipped layout folder at `dest/<name>`, to edit in a test."""
+    folder = dest / name
+    shutil.copytree(ROOT / "layouts" / name, folder)
+    return folder
+
+
+def layout_with(dest: Path, name: str, old: str, new: str) -> Path:
+    """A copy of a shipped layout whose layout.toml has `old` replaced by `new` (once)."""
+    folder = copy_layout(dest, name)
+    toml = folder / "layout.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert old in text, old
+    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
 
 
 def pdf_text(path: Path) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
-from conftest import pdf_text
+from conftest import copy_layout, pdf_text
 from faktaark import api
 from faktaark.errors import LayoutError
 from faktaark.layout.load import available, load_layout
@@ -20,12 +19,6 @@ from faktaark.values.sheet import known_names
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-
-
-def copy_layout(tmp_path: Path, name: str = "almene-boliger") -> Path:
-    dst = tmp_path / name
-    shutil.copytree(ROOT / "layouts" / name, dst)
-    return dst
 
 
 def edit(path: Path, old: str, new: str) -> None:

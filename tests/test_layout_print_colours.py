@@ -4,13 +4,13 @@ its look when a colour gives `screen`."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import faktaark.cli.app
+from conftest import layout_with
 from faktaark.core.units import Color
 from faktaark.layout.load import load_layout
 from faktaark.layout.print_colours import print_colour_problems
@@ -83,16 +83,6 @@ BAD_COLOURS = [
 ]  # fmt: skip
 
 
-def copy_with(tmp_path: Path, layout: str, old: str, new: str) -> Path:
-    folder = tmp_path / layout
-    shutil.copytree(ROOT / "layouts" / layout, folder)
-    toml = folder / "layout.toml"
-    text = toml.read_text(encoding="utf-8")
-    assert old in text, old
-    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return folder
-
-
 @pytest.mark.parametrize("name", ["almene-boliger", "kommuneaftale"])
 def test_shipped_layouts_keep_every_print_colour_rule(name: str) -> None:
     assert print_colour_problems(load_layout(name)) == []
@@ -102,14 +92,14 @@ def test_shipped_layouts_keep_every_print_colour_rule(name: str) -> None:
 def test_a_bad_print_colour_is_named(
     tmp_path: Path, layout: str, change: tuple[str, str], names: list[str]
 ) -> None:
-    folder = copy_with(tmp_path, layout, *change)
+    folder = layout_with(tmp_path, layout, *change)
     problems = print_colour_problems(load_layout(folder))
     assert problems, "the rule did not fire"
     assert any(all(n in p for n in names) for p in problems), problems
 
 
 def test_layouts_check_rejects_a_bad_print_colour(tmp_path: Path) -> None:
-    folder = copy_with(
+    folder = layout_with(
         tmp_path, "almene-boliger", 'bullet_color = "accent"', 'bullet_color = "brand"'
     )
     res = runner.invoke(faktaark.cli.app.app, ["layouts", "check", str(folder)])

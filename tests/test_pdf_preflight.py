@@ -5,7 +5,6 @@ files of a reference corpus get one line each and never a traceback."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
+from conftest import layout_with
 from faktaark import api
 from faktaark.pdf.preflight import preflight
 from faktaark.pdf.preflight_ident import xmp_properties
@@ -146,16 +146,6 @@ def test_tac_over_the_limit(sheets: list[Path]) -> None:
     assert "tac" in {f.rule for f in report.breaches}
 
 
-def _layout_with(tmp_path: Path, layout: str, old: str, new: str) -> Path:
-    folder = tmp_path / layout
-    shutil.copytree(ROOT / "layouts" / layout, folder)
-    toml = folder / "layout.toml"
-    text = toml.read_text(encoding="utf-8")
-    assert old in text, old
-    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return folder
-
-
 # a print colour that breaks a rule, and the preflight rule that must fail on the built sheet
 BAD_LAYOUTS = [
     ("almene-boliger", 'size = 8.4\nleading = 10.2\ncolor = "heading"',
@@ -187,7 +177,7 @@ BAD_LAYOUTS = [
 def test_a_sheet_built_with_a_bad_print_colour_fails(
     tmp_path: Path, prepared: api.Prepared, layout: str, old: str, new: str, rule: str
 ) -> None:
-    folder = _layout_with(tmp_path, layout, old, new)
+    folder = layout_with(tmp_path, layout, old, new)
     res = faktaark.build(
         "Glostrup", data=prepared, layout=folder, out=tmp_path / "out", print_variant=True,
         validate="fast",

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from faktaark.core.resources import layouts_dir
+from conftest import copy_layout
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -43,9 +43,7 @@ CHROMIUM_FLAGS = (
 
 @pytest.fixture
 def layout_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "mit-ark"
-    shutil.copytree(layouts_dir() / "almene-boliger", dest)
-    return dest
+    return copy_layout(tmp_path)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ keeps running. (The same loop in a real browser: test_review_browser.py.)"""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_layout
 from faktaark import api
-from faktaark.core.resources import data_dir, layouts_dir
+from faktaark.core.resources import data_dir
 from faktaark.review.watch import PreviewServer, watched_paths
 
 HEADING = 'titel = "Almene boliger gør {kommune.officielt_navn} bedre"\nside2'
@@ -35,9 +35,7 @@ def _set_heading(layout: Path, words: str) -> None:
 
 @pytest.fixture
 def layout_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "mit-ark"
-    shutil.copytree(layouts_dir() / "almene-boliger", dest)
-    return dest
+    return copy_layout(tmp_path)
 
 
 @pytest.fixture
