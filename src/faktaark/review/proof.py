@@ -33,6 +33,7 @@ __all__ = [
     "ProofReport",
     "Rule",
     "Sheet",
+    "leaves",
     "proof",
     "rule",
     "rules",
@@ -137,11 +138,11 @@ def rules() -> list[Rule]:
     return list(RULES.values())
 
 
-def _leaves(nodes: Sequence[Node]) -> Iterator[Node]:
+def leaves(nodes: Sequence[Node]) -> Iterator[Node]:
     for n in nodes:
         if n.role != "Lbl" and any(isinstance(o, TextOp) for o in n.ops):
             yield n
-        yield from _leaves(n.children)
+        yield from leaves(n.children)
 
 
 def sheet_view(layout: Layout, kommune: Kommune, label: str, plan: SheetPlan) -> Sheet:
@@ -150,7 +151,7 @@ def sheet_view(layout: Layout, kommune: Kommune, label: str, plan: SheetPlan) ->
     paras: list[tuple[Line, ...]] = []
     for page in plan.pages:
         at: dict[str, tuple[int, float]] = {}
-        for node in _leaves(page.content):
+        for node in leaves(page.content):
             lines = []
             for i, op in enumerate(o for o in node.ops if isinstance(o, TextOp)):
                 col, last_y = at.get(node.box, (0, float("inf")))

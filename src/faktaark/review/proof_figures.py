@@ -14,27 +14,18 @@ import re
 from collections.abc import Iterable, Iterator
 
 from faktaark.review import composition, honesty
-from faktaark.review.proof import Finding, Line, Sheet, rule
+from faktaark.review.proof import Finding, Line, Sheet, leaves, rule
+
+NBSP = "\u00a0"
 
 __all__ = ["bars", "calculation", "dash_in_sentence", "empty_band", "map_labels", "sources"]
 
-NBSP, SHY = "\u00a0", "\u00ad"
-
 
 def _page_texts(s: Sheet) -> list[str]:
-    """Each page's text in reading order, paragraphs on their own lines, hyphenated words
-    joined (as a reader of the PDF's text layer gets them)."""
-    pages: dict[int, list[str]] = {p.number: [] for p in s.plan.pages}
-    for para in s.paras:
-        text = ""
-        for ln in para:
-            piece = ln.text.replace(NBSP, " ")
-            if text.endswith(SHY) or (ln.hyphen and text.endswith("-")):
-                text = text[:-1] + piece
-            else:
-                text = f"{text} {piece}" if text else piece
-        pages.setdefault(para[0].page, []).append(text.replace(SHY, ""))
-    return ["\n".join(pages[n]) for n in sorted(pages)]
+    """Each page's text in reading order, a paragraph a line, hyphenated words joined
+    (`Node.text`): what a reader of the PDF's text layer gets."""
+    pages = ["\n".join(n.text for n in leaves(page.content)) for page in s.plan.pages]
+    return [text.replace(NBSP, " ") for text in pages]
 
 
 def _found(s: Sheet, rule_id: str, found: Iterable[composition.Finding]) -> Iterator[Finding]:
