@@ -189,17 +189,3 @@ def _settings_columns(s: Any) -> dict[str, str] | None:
     for new, old in s["columns"] or ():
         out[old] = new
     return out or None
-
-
-def _columns(pairs: list[str] | None, file: Path | None = None) -> dict[str, str] | None:
-    out: dict[str, str] = {}
-    if file is not None:
-        from faktaark.api import read_columns_file
-
-        out.update(read_columns_file(file))
-    for p in pairs or []:
-        new, sep, old = p.partition("=")
-        if not sep or not new or not old:
-            raise UsageError(f"--column needs the form ny=gammel (our name=your name), got {p!r}")
-        out[old.strip()] = new.strip()
-    return out or None

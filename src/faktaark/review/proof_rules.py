@@ -3,8 +3,9 @@
 Each rule reads the planned lines of a sheet (or of the series) and yields a `Finding` per
 breach: layout, municipality, page, box, the line and what is wrong. Hard rules are those a
 published sheet must never break: an official name split over two lines, a hyphen at the
-bottom of a column, a lone word on a title's last line, "–" (a missing figure) inside a
-sentence, a calculation that does not add up, and two different font subsets with one name.
+bottom of a column, a lone word on a title's last line, and two different font subsets with
+one name. The rules about figures ("–" inside a sentence, calculations, sources, empty bands,
+bars, the map) are in `proof_figures.py`.
 """
 
 from __future__ import annotations
@@ -83,40 +84,6 @@ def lone_title_word(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         if len(para) >= 2 and _title(s, para[0]) and len(para[-1].text.split()) < 2:
             yield s.finding("ensomt_ord_i_titel", para[-1], " | ".join(ln.text for ln in para))
-
-
-_DASH = re.compile(r"(?<!\S)–(?!\S)")
-
-
-@rule("tankestreg_i_saetning", "»–« (a missing figure) stands inside a sentence", hard=True)
-def dash_in_sentence(s: Sheet) -> Iterator[Finding]:
-    """A simple version: a paragraph with a standalone "–" and more words, in a box where a
-    missing figure was printed (a tankestreg between clauses is fine), or "– –"."""
-    missing = {(p.page, p.box) for p in s.plan.printed if p.value.missing}
-    for para in s.paras:
-        text = " ".join(ln.text for ln in para).replace(NBSP, " ")
-        if text.strip() == "–" or not _DASH.search(text):
-            continue
-        if (para[0].page, para[0].box) in missing or "– –" in text:
-            yield s.finding("tankestreg_i_saetning", para[0], text[:90])
-
-
-_CALC = re.compile(r"(\d[\d.]*) [^\d×=]*?× (\d[\d,]*) pct\.[^=\d]*= ca\. (\d[\d.]*)")
-
-
-def _number(text: str) -> float:
-    return float(text.replace(".", "").replace(",", "."))
-
-
-@rule("regnestykke", "A calculation on the sheet does not add up", hard=True)
-def calculation(s: Sheet) -> Iterator[Finding]:
-    """A simple version: "A … × B pct. … = ca. C" where A × B % is not C (to 1 %)."""
-    for para in s.paras:
-        text = " ".join(ln.text for ln in para).replace(NBSP, " ")
-        for m in _CALC.finditer(text):
-            a, p, c = _number(m[1]), _number(m[2]), _number(m[3])
-            if abs(a * p / 100 - c) > max(1.0, 0.01 * c):
-                yield s.finding("regnestykke", para[0], f"{m[0]} (gives {a * p / 100:.0f})")
 
 
 def _no_hyphen_zone(ln: Line) -> bool:
