@@ -34,7 +34,7 @@ LIBRARIES = {
     "rl_accel": ("faktaark.pdf.", "faktaark.text.fonts"),
     # the preflight (faktaark.pdf.preflight and its modules) reads PDFs with pikepdf
     "pikepdf": (
-        "faktaark.pdf.inspect",
+        "faktaark.pdf.examine",
         "faktaark.pdf.combine",
         "faktaark.pdf.validate",
         "faktaark.pdf.preflight",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
     from faktaark.data.editions import DiffReport
-    from faktaark.pdf.inspect import PdfReport
+    from faktaark.pdf.examine import PdfReport
     from faktaark.pdf.preflight_report import Preflight
     from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
@@ -329,7 +329,7 @@ def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLik
 
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
-    from faktaark.pdf.inspect import inspect_pdf
+    from faktaark.pdf.examine import inspect_pdf
 
     return [inspect_pdf(p, validate=validate) for p in paths]
 
