@@ -26,6 +26,7 @@ from faktaark.layout.print_colours import (
     WHITE_TEXT_MAX_INKS,
     WHITE_TEXT_MIN_PT,
 )
+from faktaark.pdf.preflight_colour import colour_findings
 from faktaark.pdf.preflight_content import GState, Interp
 from faktaark.pdf.preflight_ident import identify
 from faktaark.pdf.preflight_ink import (
@@ -42,10 +43,12 @@ from faktaark.pdf.preflight_report import TAC_LIMIT, Finding, PagePreflight, Pre
 __all__ = ["preflight"]
 
 
-def preflight(path: str | Path) -> Preflight:
-    """Preflight one file; never raises (a file that cannot be checked gets `error`)."""
+def preflight(path: str | Path, expect: str | None = None) -> Preflight:
+    """Preflight one file; never raises (a file that cannot be checked gets `error`).
+    `expect`: the PDF/X version the file must identify itself as ("PDF/X-4", "PDF/X-1a:2003");
+    by default either."""
     p = Path(path)
-    res = Preflight(str(p))
+    res = Preflight(str(p), expect=expect)
     try:
         _preflight(p, res)
     except Exception as exc:  # the promise: one line per broken input, never a traceback
@@ -154,7 +157,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
     raster = Raster(media)
     interp = Interp(number, raster, (trim, bleed), rep, texts, f)
     resources = obj.get("/Resources")
-    if resources is None:
+    if not isinstance(resources, pikepdf.Dictionary):
         resources = pikepdf.Dictionary()
     fonts = resources.get("/Font")
     if isinstance(fonts, pikepdf.Dictionary):
@@ -164,6 +167,10 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
                     Finding("x-fonts", f"font {fo.get('/BaseFont', name)} is not embedded", number)
                 )
     interp.run(page, resources, GState())
+    interp.group(obj, resources, "the page")
+    for annot in obj.get("/Annots") or []:
+        if isinstance(annot, pikepdf.Dictionary):
+            interp.annotation(annot, resources)
     rep.ink_max = raster.tac(bleed)
     if rep.ink_max > TAC_LIMIT + 0.5:
         f.append(
@@ -171,22 +178,20 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
                 "tac", f"total ink coverage {rep.ink_max:.0f} % (over {TAC_LIMIT:.0f} %)", number
             )
         )
-    if "DeviceRGB" in interp.spaces:
-        f.append(Finding("rgb", "RGB colour used", number))
+    for name, ink in interp.shading_ink:
+        if ink > TAC_LIMIT + 0.5:
+            f.append(Finding("tac", f"shading {name} reaches {ink:.0f} % at an end", number))
+        rep.ink_max = max(rep.ink_max, ink)
+    colour_findings(interp.uses, res, number)
     x1a = bool(res.pdfx and res.pdfx.startswith("PDF/X-1a"))
-    if x1a:
-        bad = interp.spaces - {"DeviceCMYK", "DeviceGray", "Separation", "DeviceN", "Pattern"}
-        if bad:
-            f.append(Finding("x-color", f"colour spaces {', '.join(sorted(bad))}", number))
-        if interp.transparency or "/Group" in obj:
-            f.append(
-                Finding(
-                    "x-transparency",
-                    "transparency: "
-                    + ", ".join(sorted(set(interp.transparency)) or ["page group"]),
-                    number,
-                )
+    if x1a and (interp.transparency or "/Group" in obj):
+        f.append(
+            Finding(
+                "x-transparency",
+                "transparency: " + ", ".join(sorted(set(interp.transparency)) or ["page group"]),
+                number,
             )
+        )
     if interp.white_overprint:
         f.append(
             Finding(

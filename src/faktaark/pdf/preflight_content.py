@@ -21,6 +21,7 @@ from faktaark.layout.print_colours import (
     MIN_STROKE_PT,
     SMALL_TEXT_PT,
 )
+from faktaark.pdf.preflight_colour import ColourUse, describe
 from faktaark.pdf.preflight_ink import (
     BLACK,
     Font,
@@ -65,8 +66,9 @@ class GState:
         return g
 
 
-class Interp:
-    """Interprets a page's content: paints the raster and records text, strokes, overprint."""
+class Interp(ColourUse):
+    """Interprets a page's content: paints the raster and records text, strokes, overprint,
+    and where each colour space is used (`ColourUse`)."""
 
     def __init__(
         self,
@@ -84,7 +86,10 @@ class Interp:
         self.texts = texts
         self.notes = notes
         self.fonts: dict[object, Font] = {}
-        self.spaces: set[str] = set()
+        self.uses: dict[str, list[str]] = {}  # leaf colour space -> where it is used
+        self.context: list[str] = []  # "form /Fm0", "tiling pattern /P0" ...
+        self.colours_only = 0  # > 0 inside a pattern cell, soft mask or appearance
+        self.shading_ink: list[tuple[str, float]] = []
         self.transparency: list[str] = []
         self.white_overprint = 0
         self.thin: list[tuple[float, str, bool]] = []  # (width, colour, on a tint)
@@ -107,6 +112,7 @@ class Interp:
         tr = 0
         rise = 0.0
         xobjects = resources.get("/XObject") if resources is not None else None
+        shadings = resources.get("/Shading") if resources is not None else None
         fonts = resources.get("/Font") if resources is not None else None
         extg = resources.get("/ExtGState") if resources is not None else None
         for instr in pikepdf.parse_content_stream(content):
@@ -124,7 +130,7 @@ class Interp:
                     gs.lw = num(a[0])
                 elif op in ("k", "K", "g", "G", "rg", "RG"):
                     fam = {"k": "DeviceCMYK", "g": "DeviceGray", "rg": "DeviceRGB"}[op.lower()]
-                    self.spaces.add(fam)
+                    self.use([fam], "fill colour" if op.islower() else "stroke colour")
                     p = paint_of(fam, None, [num(v) for v in a])
                     if op.islower():
                         gs.fill, gs.fill_cs = p, (fam, None)
@@ -132,54 +138,29 @@ class Interp:
                         gs.stroke, gs.stroke_cs = p, (fam, None)
                 elif op in ("cs", "CS"):
                     info = cs_info(a[0], resources)
-                    self.spaces.add(info[0])
-                    default = paint_of(
-                        info[0],
-                        info[1],
-                        [0.0, 0.0, 0.0, 1.0]
-                        if info[0] == "DeviceCMYK"
-                        else [0.0]
-                        if info[0] == "DeviceGray"
-                        else [1.0],
-                    )
+                    self.use(describe(a[0], resources), "colour space")
+                    initial = {"DeviceCMYK": [0.0, 0.0, 0.0, 1.0], "DeviceGray": [0.0]}
+                    default = paint_of(info[0], info[1], initial.get(info[0], [1.0]))
                     if op == "cs":
                         gs.fill_cs, gs.fill = info, default
                     else:
                         gs.stroke_cs, gs.stroke = info, default
                 elif op in ("sc", "scn", "SC", "SCN"):
                     vals = [num(v) for v in a if not isinstance(v, pikepdf.Name)]
+                    space = gs.fill_cs if op.islower() else gs.stroke_cs
+                    if space[0] == "Pattern" and a and isinstance(a[-1], pikepdf.Name):
+                        self.pattern(str(a[-1]), resources, depth)
                     if op.islower():
                         gs.fill = paint_of(gs.fill_cs[0], gs.fill_cs[1], vals)
                     else:
                         gs.stroke = paint_of(gs.stroke_cs[0], gs.stroke_cs[1], vals)
                 elif op == "gs":
-                    d = extg.get(str(a[0])) if extg is not None else None
-                    if d is None:
-                        self.notes.append(
-                            Finding(
-                                "content",
-                                f"ExtGState {a[0]} is missing",
-                                self.page_no,
-                                breach=False,
-                            )
-                        )
-                    else:
-                        if "/OP" in d:
-                            gs.OP = bool(d.OP)
-                            gs.op = bool(d.OP)
-                        if "/op" in d:
-                            gs.op = bool(d.op)
-                        if "/OPM" in d:
-                            gs.opm = int(d.OPM)
-                        if "/LW" in d:
-                            gs.lw = num(d.LW)
-                        for alpha in ("/CA", "/ca"):
-                            if alpha in d and num(d[alpha]) < 1:
-                                self.transparency.append(f"{alpha[1:]} {num(d[alpha]):g}")
-                        if "/SMask" in d and str(d.SMask) != "/None":
-                            self.transparency.append("SMask")
-                        if "/BM" in d and str(d.BM) not in ("/Normal", "/Compatible"):
-                            self.transparency.append(f"BM {d.BM}")
+                    self._extgstate(extg.get(str(a[0])) if extg is not None else None, a[0], gs,
+                                    resources, depth)  # fmt: skip
+                elif op == "sh":
+                    name = str(a[0])
+                    self.shading(shadings.get(name) if shadings is not None else None, name,
+                                 resources)  # fmt: skip
                 elif op == "m":
                     if cur:
                         path.append(cur)
@@ -197,12 +178,8 @@ class Interp:
                     if cur:
                         path.append(cur)
                         cur = []
-                    path.append(
-                        [
-                            apply(gs.ctm, px, py)
-                            for px, py in ((x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y))
-                        ]
-                    )
+                    corners = ((x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y))
+                    path.append([apply(gs.ctm, px, py) for px, py in corners])
                 elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "n"):
                     if cur:
                         path.append(cur)
@@ -220,20 +197,7 @@ class Interp:
                 elif op == "Tf":
                     size = num(a[1])
                     fo = fonts.get(str(a[0])) if fonts is not None else None
-                    if fo is None:
-                        font = None
-                        self.notes.append(
-                            Finding(
-                                "x-fonts",
-                                f"font {a[0]} is missing from the resources",
-                                self.page_no,
-                            )
-                        )
-                    else:
-                        key: object = fo.objgen if fo.is_indirect else id(fo)
-                        font = self.fonts.get(key)
-                        if font is None:
-                            font = self.fonts[key] = font_of(fo)
+                    font = self._font(fo, a[0], resources, depth)
                 elif op == "Tc":
                     tc = num(a[0])
                 elif op == "Tw":
@@ -274,51 +238,81 @@ class Interp:
                     tm = mul((1.0, 0.0, 0.0, 1.0, adv, 0.0), tm)
                 elif op == "Do":
                     xo = xobjects.get(str(a[0])) if xobjects is not None else None
-                    if xo is None or not isinstance(xo, pikepdf.Stream):
-                        self.notes.append(
-                            Finding(
-                                "content",
-                                f"XObject {a[0]} is missing or null; not painted",
-                                self.page_no,
-                                breach=False,
-                            )
-                        )
-                    elif str(xo.get("/Subtype")) == "/Form":
-                        if depth >= MAX_FORM_DEPTH:
-                            self.notes.append(
-                                Finding(
-                                    "content",
-                                    "form XObjects nested too deep; not followed",
-                                    self.page_no,
-                                    breach=False,
-                                )
-                            )
-                        else:
-                            inner = gs.copy()
-                            if "/Matrix" in xo:
-                                inner.ctm = mul(tuple(num(v) for v in xo.Matrix), gs.ctm)
-                            group = xo.get("/Group")
-                            if group is not None and str(group.get("/S")) == "/Transparency":
-                                self.transparency.append("transparency group")
-                            self.run(xo, xo.get("/Resources") or resources, inner, depth + 1)
-                    elif str(xo.get("/Subtype")) == "/Image":
-                        self.report.images += 1
-                        if "/SMask" in xo:
-                            self.transparency.append("image SMask")
-                        cs = xo.get("/ColorSpace")
-                        if cs is not None:
-                            self.spaces.add(cs_info(cs, resources)[0])
+                    self._do(xo, str(a[0]), gs, resources, depth)
                 elif op == "INLINE IMAGE":
                     self.report.images += 1
+                    self.inline_image(a[0], resources)
             except (IndexError, TypeError, ValueError, AttributeError, KeyError) as exc:
-                self.notes.append(
-                    Finding(
-                        "content",
-                        f"operator {op}: malformed operands ({exc})",
-                        self.page_no,
-                        breach=False,
-                    )
-                )
+                self._note(f"operator {op}: malformed operands ({exc})")
+
+    # -- resources
+
+    def _note(self, message: str, rule: str = "content") -> None:
+        self.notes.append(Finding(rule, message, self.page_no, breach=rule != "content"))
+
+    def _extgstate(self, d: Any, name: Any, gs: GState, resources: Any, depth: int) -> None:
+        if d is None:
+            self._note(f"ExtGState {name} is missing")
+            return
+        if "/OP" in d:
+            gs.OP = gs.op = bool(d.OP)
+        if "/op" in d:
+            gs.op = bool(d.op)
+        if "/OPM" in d:
+            gs.opm = int(d.OPM)
+        if "/LW" in d:
+            gs.lw = num(d.LW)
+        for alpha in ("/CA", "/ca"):
+            if alpha in d and num(d[alpha]) < 1:
+                self.transparency.append(f"{alpha[1:]} {num(d[alpha]):g}")
+        self.soft_mask(d, resources, depth)
+        if "/BM" in d and str(d.BM) not in ("/Normal", "/Compatible"):
+            self.transparency.append(f"BM {d.BM}")
+
+    def _font(self, fo: Any, name: Any, resources: Any, depth: int) -> Font | None:
+        import pikepdf
+
+        if fo is None:
+            self._note(f"font {name} is missing from the resources", "x-fonts")
+            return None
+        key: object = fo.objgen if fo.is_indirect else id(fo)
+        font = self.fonts.get(key)
+        if font is None:
+            font = self.fonts[key] = font_of(fo)
+            procs = fo.get("/CharProcs") if str(fo.get("/Subtype")) == "/Type3" else None
+            if isinstance(procs, pikepdf.Dictionary) and depth < MAX_FORM_DEPTH:
+                for glyph in procs.values():  # a Type 3 glyph may set its own colour
+                    if isinstance(glyph, pikepdf.Stream):
+                        own = fo.get("/Resources") or resources
+                        self.walk(glyph, own, f"a glyph of Type 3 font {name}", depth)
+        return font
+
+    def _do(self, xo: Any, name: str, gs: GState, resources: Any, depth: int) -> None:
+        import pikepdf
+
+        if xo is None or not isinstance(xo, pikepdf.Stream):
+            self._note(f"XObject {name} is missing or null; not painted")
+        elif str(xo.get("/Subtype")) == "/Form":
+            if depth >= MAX_FORM_DEPTH:
+                self._note("form XObjects nested too deep; not followed")
+                return
+            inner = gs.copy()
+            if "/Matrix" in xo:
+                inner.ctm = mul(tuple(num(v) for v in xo.Matrix), gs.ctm)
+            group = xo.get("/Group")
+            if group is not None and str(group.get("/S")) == "/Transparency":
+                self.transparency.append("transparency group")
+            self.group(xo, resources, f"form {name}")
+            self.context.append(f"form {name}")
+            try:
+                self.run(xo, xo.get("/Resources") or resources, inner, depth + 1)
+            finally:
+                self.context.pop()
+        elif str(xo.get("/Subtype")) == "/Image":
+            self.report.images += 1
+            self.image(xo, name, resources)
+        else:
+            self._note(f"XObject {name} of subtype {xo.get('/Subtype')} is not painted")
 
     # -- painting
 
@@ -328,12 +322,20 @@ class Interp:
             self.report.overprint[key] = self.report.overprint.get(key, 0) + 1
         self.white_overprint += paint.white
 
+    @property
+    def spaces(self) -> set[str]:
+        return set(self.uses)
+
     def _fill(self, path: list[list[tuple[float, float]]], gs: GState, evenodd: bool) -> None:
+        if self.colours_only:
+            return
         if gs.op:
             self._tally("fill", gs, gs.fill)
         self.r.paint(path, gs.fill, gs.op, gs.opm, evenodd=evenodd)
 
     def _stroke(self, path: list[list[tuple[float, float]]], gs: GState) -> None:
+        if self.colours_only:
+            return
         width = gs.lw * scale_of(gs.ctm)
         ov = gs.OP
         if ov:
@@ -375,7 +377,7 @@ class Interp:
     def _text(
         self, tm: tuple[float, ...], gs: GState, size: float, adv: float, rise: float, tr: int
     ) -> None:
-        if tr in (3, 7) or adv <= 0 or size <= 0:
+        if tr in (3, 7) or adv <= 0 or size <= 0 or self.colours_only:
             return
         m = mul(tm, gs.ctm)
         eff = size * scale_of(m)
