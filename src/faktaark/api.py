@@ -327,41 +327,20 @@ def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLik
     return run_proof(chosen, lambda lay: planned_sheets(lay, ds, udgave))
 
 
-def _paths(paths: object, what: str = "paths") -> list[str | Path]:
-    """PDF paths as given: one path (a str or a Path) or a sequence of them, never the
-    characters of one string; anything else is a `UsageError`."""
-    from faktaark.errors import UsageError
+def check_pdf(paths: Sequence[str | Path] | str | Path, *, validate: bool = True,
+              profile: str | Sequence[str] = "auto") -> list[PdfReport]:  # fmt: skip
+    """Inspect PDFs (a path or a list; a `PdfReport` each), judged by what each claims ("auto")
+    or by the profiles named (`faktaark.pdf.profiles`). `preflight` is the print shop's check."""
+    from faktaark.pdf.examine import check_files
 
-    if isinstance(paths, (str, Path)):
-        return [paths]
-    if isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Sequence):
-        raise UsageError(f"{what}: a path or a list of paths, got {type(paths).__name__}.")
-    bad = [p for p in paths if not isinstance(p, (str, Path))]
-    if bad:
-        raise UsageError(f"{what}: every item must be a path, got {type(bad[0]).__name__}.")
-    return list(paths)
-
-
-def check_pdf(
-    paths: Sequence[str | Path] | str | Path, *, validate: bool = True, profile: str = "auto"
-) -> list[PdfReport]:
-    """Inspect PDFs (a `PdfReport` per file; one path or a list): pages, boxes, fonts, colour
-    spaces, and the verdict of each standard the file claims in its XMP (`profile="auto"`) or
-    of the one asked for ("pdfa-2b", "pdfa-2a", "pdfa-2u", "pdfua-1", "pdfx-4"; see
-    `faktaark.pdf.profiles`). `preflight` is the print shop's check."""
-    from faktaark.pdf.examine import inspect_pdf
-    from faktaark.pdf.profiles import check_profile
-
-    chosen = check_profile(profile)
-    return [inspect_pdf(p, validate=validate, profile=chosen) for p in _paths(paths)]
+    return check_files(paths, validate=validate, profile=profile)
 
 
 def preflight(paths: Sequence[str | Path] | str | Path) -> list[Preflight]:
-    """Preflight print PDFs (a `Preflight` per file, one path or a list; a bad file gets
-    `.error`, never raises)."""
-    from faktaark.pdf.preflight import preflight as one
+    """Preflight print PDFs (one path or a list; a `Preflight` each, a bad file gets `.error`)."""
+    from faktaark.pdf.preflight import preflight_files
 
-    return [one(p) for p in _paths(paths)]
+    return preflight_files(paths)
 
 
 def available_layouts() -> list[Path]:
@@ -410,14 +389,10 @@ def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt:
     return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response)
 
 
-def combine_pdfs(
-    paths: Sequence[str | Path] | str | Path, out: str | Path, *,
-    labels: Sequence[str] | None = None, title: str | None = None,
-) -> None:  # fmt: skip
-    """One PDF of faktaark's sheets `paths`, in order (`build --combine`): screen sheets give a
-    tagged PDF/UA-1 + PDF/A-2a file (one structure tree), print sheets a PDF/X-4 (or X-1a) +
-    PDF/A-2b file; a bookmark per sheet (`labels`, default each sheet's title), each font
-    stored once, object streams, the same bytes for the same sheets."""
+def combine_pdfs(paths: Sequence[str | Path] | str | Path, out: str | Path, *,
+                 labels: Sequence[str] | None = None, title: str | None = None) -> None:  # fmt: skip
+    """One PDF of faktaark's sheets in order, of their standards (`faktaark.pdf.combine`), a
+    bookmark per sheet (`labels`, default each sheet's title): `build --combine`."""
     from faktaark.pdf.combine import combine
 
-    combine([Path(p) for p in _paths(paths)], Path(out), labels=labels, title=title)
+    combine(paths, Path(out), labels=labels, title=title)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,15 +59,18 @@ class _Combined:
 
 
 def combine(
-    paths: Sequence[Path], dest: Path, *, labels: Sequence[str] | None = None,
+    sheets: object, dest: Path, *, labels: Sequence[str] | None = None,
     title: str | None = None,
 ) -> None:  # fmt: skip
-    """One PDF with the pages of `paths` in order, written atomically to `dest`. `labels`
-    name the bookmark (and structure part) of each sheet, default its title; `title` is the
-    document title, default "Faktaark for N kommuner"."""
+    """One PDF with the pages of `sheets` (one path or a sequence of them) in order, written
+    atomically to `dest`. `labels` name the bookmark (and structure part) of each sheet,
+    default its title; `title` is the document title, default "Faktaark for N kommuner"."""
     import pikepdf
 
     from faktaark.core.atomic import write_atomic
+    from faktaark.pdf.bounds import pdf_paths
+
+    paths = [Path(p) for p in pdf_paths(sheets, "sheets")]
 
     if not paths:
         raise InputError(f"{dest}: no sheets to combine.")
@@ -80,7 +84,7 @@ def combine(
         for i, p in enumerate(paths):
             data, src = _open(Path(p))
             sources.append(src)
-            kind = _kind(src)
+            kind = _kind(src, data)
             if state is None:
                 state = _Combined(pikepdf.new(), kind)
                 _first(state, src)
@@ -112,16 +116,20 @@ def _open(path: Path) -> tuple[bytes, Any]:
 
     from faktaark.pdf.bounds import read_pdf
 
-    data = read_pdf(path, what="sheet")
+    data = read_pdf(path, what="sheet", inflate=False)  # streams are copied, not decoded
     try:
         return data, pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
         raise InputError(f"{path}: cannot add to the combined PDF: {exc}") from None
 
 
-def _kind(src: Any) -> _Kind:
+def _kind(src: Any, data: bytes) -> _Kind:
     from faktaark.pdf.preflight_ident import xmp_properties
 
+    tagged = "/StructTreeRoot" in src.Root
+    if b"<?xpacket" in data:  # a sheet's XMP is not compressed: found without parsing it
+        found = _PDFX.search(data)
+        return _Kind(tagged, (found[1] or found[2]).decode() if found else None)
     props: dict[str, str] = {}
     meta = src.Root.get("/Metadata")
     if meta is not None:
@@ -130,7 +138,10 @@ def _kind(src: Any) -> _Kind:
         except Exception:  # an unreadable XMP: the sheet is not one of faktaark's
             props = {}
     pdfx = props.get("pdfxid:GTS_PDFXVersion") or str(src.docinfo.get("/GTS_PDFXVersion", ""))
-    return _Kind("/StructTreeRoot" in src.Root, pdfx or None)
+    return _Kind(tagged, pdfx or None)
+
+
+_PDFX = re.compile(rb"<pdfxid:GTS_PDFXVersion>([^<]*)</|/GTS_PDFXVersion\s*\(([^)]*)\)")
 
 
 def _first(state: _Combined, src: Any) -> None:
@@ -195,7 +206,9 @@ def _add(state: _Combined, src: Any, label: str) -> None:
     first = len(out.pages)
     out.pages.extend(src.pages)
     for page, found in zip(out.pages[first:], keys, strict=True):
-        fonts = page.obj.Resources.Font if found else None
+        if not found:
+            continue
+        fonts = page.obj.Resources.Font
         for name, key in found.items():
             fonts[name] = state.fonts.setdefault(key, fonts[name])
     state.outline.append((label, first))
@@ -204,37 +217,26 @@ def _add(state: _Combined, src: Any, label: str) -> None:
 
 
 def _structure(state: _Combined, src: Any, first: int, label: str) -> None:
-    """The sheet's structure elements under a new /Part; its page and link keys renumbered."""
+    """The sheet's structure tree, copied whole (its elements point to the pages already
+    copied): its Document element becomes a /Part of the combined Document; its page and
+    link keys are renumbered."""
     import pikepdf
 
     out = state.out
-    root = src.Root.StructTreeRoot
-    doc = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
-    part = out.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Part, P=state.parts[0],
-            T=pikepdf.String(label),
-        )
-    )  # fmt: skip
-    kids = list(doc.K)
-    for kid in kids:
-        if "/P" in kid:
-            del kid["/P"]  # the source's Document element is not copied
-    nums = list(root.ParentTree.Nums)
-    keys = [int(k) for k in nums[::2]]
-    # one copy of everything at once: the elements, then each key's element or array
-    copied = out.copy_foreign(src.make_indirect(pikepdf.Array(kids + nums[1::2])))
-    for kid in copied[: len(kids)]:
-        kid.P = part
-    part.K = pikepdf.Array(copied[: len(kids)])
+    root = out.copy_foreign(src.Root.StructTreeRoot)  # not itself written: not referenced
+    part = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+    part.S = pikepdf.Name.Part
+    part.P = state.parts[0]
+    part.T = pikepdf.String(label)
     state.parts.append(part)
+    nums = list(root.ParentTree.Nums)
     n_pages = len(src.pages)
     links = {}
-    for key, value in zip(keys, copied[len(kids) :], strict=True):
-        if key < n_pages:
-            state.parents.append((first + key, value))
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
+        if int(key) < n_pages:
+            state.parents.append((first + int(key), value))
         else:
-            links[key] = value
+            links[int(key)] = value
     for index, page in enumerate(out.pages[first:], first):
         page.obj.StructParents = index
         for annot in page.obj.get("/Annots", ()):

@@ -40,7 +40,14 @@ from faktaark.pdf.preflight_ink import (
 )
 from faktaark.pdf.preflight_report import TAC_LIMIT, Finding, PagePreflight, Preflight, fmt_box
 
-__all__ = ["preflight"]
+__all__ = ["preflight", "preflight_files"]
+
+
+def preflight_files(paths: object) -> list[Preflight]:
+    """The preflight of one path or a sequence of them (`pdf.bounds.pdf_paths`)."""
+    from faktaark.pdf.bounds import pdf_paths
+
+    return [preflight(p) for p in pdf_paths(paths)]
 
 
 def preflight(path: str | Path, expect: str | None = None) -> Preflight:

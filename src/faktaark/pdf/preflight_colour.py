@@ -20,12 +20,13 @@ from typing import Any
 from faktaark.pdf.preflight_ink import num, paint_of
 from faktaark.pdf.preflight_report import Finding, Preflight
 
-__all__ = ["RGB_LEAVES", "ColourUse", "colour_findings", "describe"]
+__all__ = ["MAX_FORM_DEPTH", "RGB_LEAVES", "ColourUse", "colour_findings", "describe"]
 
 RGB_LEAVES = frozenset({"DeviceRGB", "ICCBased RGB", "CalRGB"})
 _ICC = {1: "Gray", 3: "RGB", 4: "CMYK"}
 _DEVICE = {"/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern"}
 _MAX_WHERE = 5  # places named per colour space
+MAX_FORM_DEPTH = 8  # forms, pattern cells, soft masks, appearances inside one another
 
 
 def describe(cs: Any, resources: Any, depth: int = 0) -> list[str]:
@@ -70,6 +71,9 @@ class ColourUse:
     def run(self, content: Any, resources: Any, gs: Any, depth: int = 0) -> None:
         raise NotImplementedError
 
+    def new_state(self) -> Any:
+        raise NotImplementedError
+
     def use(self, leaves: list[str], what: str) -> None:
         where = " in ".join([what, *reversed(self.context)]) if self.context else what
         for leaf in leaves:
@@ -80,15 +84,13 @@ class ColourUse:
     def walk(self, stream: Any, resources: Any, what: str, depth: int) -> None:
         """Follow a stream that paints (a pattern cell, a soft mask, an appearance) for its
         colours only."""
-        from faktaark.pdf.preflight_content import MAX_FORM_DEPTH, GState
-
         if depth >= MAX_FORM_DEPTH:
             self.use(["unknown (nested too deep)"], what)
             return
         self.context.append(what)
         self.colours_only += 1
         try:
-            self.run(stream, stream.get("/Resources") or resources, GState(), depth + 1)
+            self.run(stream, stream.get("/Resources") or resources, self.new_state(), depth + 1)
         finally:
             self.colours_only -= 1
             self.context.pop()

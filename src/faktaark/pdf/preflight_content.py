@@ -21,7 +21,7 @@ from faktaark.layout.print_colours import (
     MIN_STROKE_PT,
     SMALL_TEXT_PT,
 )
-from faktaark.pdf.preflight_colour import ColourUse, describe
+from faktaark.pdf.preflight_colour import MAX_FORM_DEPTH, ColourUse, describe
 from faktaark.pdf.preflight_ink import (
     BLACK,
     Font,
@@ -39,9 +39,8 @@ from faktaark.pdf.preflight_ink import (
 )
 from faktaark.pdf.preflight_report import Finding, PagePreflight
 
-__all__ = ["GState", "Interp"]
+__all__ = ["MAX_FORM_DEPTH", "GState", "Interp"]
 
-MAX_FORM_DEPTH = 8
 Ring = list[tuple[float, float]]
 
 
@@ -321,6 +320,9 @@ class Interp(ColourUse):
         for key in (what, "OPM 1") if gs.opm == 1 else (what,):
             self.report.overprint[key] = self.report.overprint.get(key, 0) + 1
         self.white_overprint += paint.white
+
+    def new_state(self) -> GState:
+        return GState()
 
     @property
     def spaces(self) -> set[str]:

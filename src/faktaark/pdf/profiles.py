@@ -37,10 +37,15 @@ CHOICES = ("auto", *PROFILES)
 _PDFX = {"PDF/X-4": "pdfx-4", "PDF/X-1a:2003": "pdfx-1a"}
 
 
-def check_profile(profile: str | Sequence[str]) -> tuple[str, ...]:
+def check_profile(profile: object) -> tuple[str, ...]:
     """`profile` as a tuple of known names ("auto" or profiles), or a `UsageError`: a name,
     a comma-separated list, or a sequence of names."""
-    names = [profile] if isinstance(profile, str) else list(profile)
+    if isinstance(profile, str):
+        names: list[object] = [profile]
+    elif isinstance(profile, Sequence):
+        names = list(profile)
+    else:
+        raise UsageError(f"profile: a name or a list of names, got {type(profile).__name__}.")
     out: list[str] = []
     for name in names:
         if not isinstance(name, str):
