@@ -390,7 +390,8 @@ def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt:
 
 
 def combine_pdfs(paths: Sequence[str | Path] | str | Path, out: str | Path, *,
-                 labels: Sequence[str] | None = None, title: str | None = None) -> None:  # fmt: skip
+                 labels: Sequence[str] | None = None, title: str | None = None,
+                 ) -> None:  # fmt: skip
     """One PDF of faktaark's sheets in order, of their standards (`faktaark.pdf.combine`), a
     bookmark per sheet (`labels`, default each sheet's title): `build --combine`."""
     from faktaark.pdf.combine import combine
