@@ -6,6 +6,7 @@ that changed (from the provenance sidecars).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,8 @@ from faktaark.builder.provenance import changed_values
 from faktaark.core.atomic import write_atomic
 from faktaark.core.limits import MAX_PDF_BYTES
 from faktaark.core.paths import read_bytes
-from faktaark.review.pages import encode, pdfs_in, render_pages, sheet_label
+from faktaark.errors import UsageError
+from faktaark.review.pages import check_dpi, encode, iter_pages, pdfs_in, sheet_label
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -22,6 +24,7 @@ __all__ = ["CompareReport", "PageChange", "SheetChange", "compare"]
 
 BOLD = "FaktaSans-Bold"
 DIFF_LEVEL = 24  # a pixel differs when a channel differs by more than this (0-255)
+MAX_DPI = 300  # a difference image is three pages wide: A4 at 300 dpi makes 78 MB
 RED = (220, 0, 40)
 
 
@@ -67,6 +70,8 @@ def compare(
     name) at `dpi` and report those whose pages differ, with a difference image per changed
     page in `out/` and the printed values that changed (from the provenance sidecars)."""
     old, new, out = Path(old), Path(new), Path(out)
+    if check_dpi(dpi) > MAX_DPI:
+        raise UsageError(f"dpi must be from 10 to {MAX_DPI} in a comparison, got {dpi!r}.")
     before = {p.name: p for p in pdfs_in(old)}
     after = {p.name: p for p in pdfs_in(new)}
     changes: list[SheetChange] = []
@@ -86,16 +91,17 @@ def compare(
 
 
 def _page_changes(a: Path, b: Path, out: Path, dpi: float) -> list[PageChange]:
-    old_pages, new_pages = render_pages(a, dpi), render_pages(b, dpi)
+    """The pages that differ, rendered a pair at a time (a PDF is read within the bounds)."""
     found = []
-    for n in range(1, max(len(old_pages), len(new_pages)) + 1):
-        if n > len(old_pages) or n > len(new_pages):
-            note = "new page" if n > len(old_pages) else "page removed"
+    pairs = zip_longest(iter_pages(a, dpi), iter_pages(b, dpi))
+    for n, (old_page, new_page) in enumerate(pairs, 1):
+        if old_page is None or new_page is None:
+            note = "new page" if old_page is None else "page removed"
             found.append(PageChange(n, 0, 1.0, (), None, note))
             continue
         path = out / f"{b.stem}-side{n}-forskel.png"
         captions = (f"før: {a} · side {n}", f"efter: {b} · side {n}")
-        change = _diff(old_pages[n - 1], new_pages[n - 1], path, captions)
+        change = _diff(old_page, new_page, path, captions)
         if change is not None:
             found.append(PageChange(n, *change))
     return found
