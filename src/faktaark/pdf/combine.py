@@ -87,7 +87,7 @@ def combine(
             kind = _kind(src, data)
             if state is None:
                 state = _Combined(pikepdf.new(), kind)
-                _first(state, src)
+                _first(state, src, Path(p))
             elif kind != state.kind:
                 raise InputError(
                     f"{p}: {kind.label()}, but the first sheet is {state.kind.label()}; "
@@ -144,7 +144,7 @@ def _kind(src: Any, data: bytes) -> _Kind:
 _PDFX = re.compile(rb"<pdfxid:GTS_PDFXVersion>([^<]*)</|/GTS_PDFXVersion\s*\(([^)]*)\)")
 
 
-def _first(state: _Combined, src: Any) -> None:
+def _first(state: _Combined, src: Any, path: Path) -> None:
     """What the combined file takes from its first sheet: the output intents (one profile
     object shared by the /GTS_PDFA1 and /GTS_PDFX intents), the metadata values."""
     import pikepdf
@@ -152,7 +152,7 @@ def _first(state: _Combined, src: Any) -> None:
     out = state.out
     intents = src.Root.get("/OutputIntents")
     if not isinstance(intents, pikepdf.Array) or not len(intents):
-        raise InputError(f"{src.filename}: no output intent: not a faktaark sheet.")
+        raise InputError(f"{path}: no output intent: not a faktaark sheet.")
     out.Root.OutputIntents = pikepdf.Array([out.copy_foreign(_indirect(src, oi)) for oi in intents])
     state.meta = {str(k): str(v) for k, v in src.docinfo.items()}
     state.lang = str(src.Root.get("/Lang", "da-DK"))

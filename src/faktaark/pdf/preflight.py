@@ -72,13 +72,13 @@ def _one_line(text: str) -> str:
 def _preflight(p: Path, res: Preflight) -> None:
     import pikepdf
 
-    from faktaark.core.limits import MAX_PDF_BYTES, MAX_PREFLIGHT_PAGES
-    from faktaark.core.paths import read_bytes
+    from faktaark.core.limits import MAX_PREFLIGHT_PAGES
     from faktaark.errors import FaktaarkError
+    from faktaark.pdf.bounds import read_pdf
 
     logging.getLogger("pikepdf").setLevel(logging.ERROR)
-    try:  # the one path guard: a FIFO, a device, a folder or a huge file is never opened
-        data = read_bytes(p, limit=MAX_PDF_BYTES, what="PDF")
+    try:  # the path guard (a FIFO, a device, a folder or a huge file is never opened) and the
+        data = read_pdf(p)  # PDF bounds (a decompression bomb, 10.000 pages: refused)
     except FaktaarkError as exc:
         res.error = _one_line(str(exc).removeprefix(f"{p}: ").removeprefix(f"{p}:"))
         return
