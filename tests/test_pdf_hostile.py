@@ -1,7 +1,8 @@
 """Every PDF faktaark reads is bounded (issue 23): `check`, `preflight`, `contact-sheet`,
 `compare` and the API functions behind them refuse a hostile PDF (a 1 MB file that inflates to
-1 GiB, in one stream or many, in a form, an image, an object stream or an LZW stream; a
-10.000-page PDF in a folder; a page of 5 x 5 m) with one message naming the file, exit 1, no
+1 GiB, in one stream or many, in a form, an image, an unreferenced object, an LZW or an
+ASCII85 stream; a 10.000-page PDF in a folder; a page whose content is 3 MiB of lines; a page
+of 5 x 5 m) with one message naming the file, exit 1, no
 traceback, and a peak memory under 300 MB, in a real subprocess under a time limit (a hang
 fails the case). The API's limits are the command line's: a contact sheet of 10**9 columns is
 a usage error, and `check_pdf("one/path.pdf")` checks that one file.
@@ -114,6 +115,16 @@ def _many_pages(n: int) -> bytes:
     })  # fmt: skip
 
 
+def _random_lines(size: int) -> bytes:
+    """Page content that does not compress much: 3 MB of lines between random points."""
+    import random
+
+    rnd = random.Random(23)
+    lines = [b"%d %d m %d %d l S\n" % tuple(rnd.randrange(800) for _ in range(4))
+             for _ in range(size // 22)]  # fmt: skip
+    return b"".join(lines)
+
+
 def _hostile() -> dict[str, bytes]:
     gib = _deflated_zeros(64)  # 1 GiB
     quarter = _deflated_zeros(4)  # 64 MiB
@@ -136,6 +147,7 @@ def _hostile() -> dict[str, bytes]:
             b"<~" + __import__("base64").a85encode(quarter) + b"~>",
             filters=b"[/ASCII85Decode /FlateDecode]")),
         "ten-thousand-pages": _many_pages(10_000),
+        "content-of-3-mib": _one_page(_stream(zlib.compress(_random_lines(3 << 20)))),
         "page-of-5-metres": _one_page(_stream(zlib.compress(b"0 0 0 1 k 0 0 99 99 re f")),
                                       media=b"[0 0 14400 14400]"),
     }  # fmt: skip
@@ -169,7 +181,7 @@ def run(tmp: Path, *args: str, timeout: float = T) -> dict[str, object]:
 
 REFUSED = ["inflates-to-1-gib", "twenty-streams-of-64-mib", "form-bomb",
            "image-of-1-pixel-bomb", "unreferenced-bomb", "lzw-bomb", "bomb-behind-ascii85",
-           "ten-thousand-pages"]  # fmt: skip
+           "ten-thousand-pages", "content-of-3-mib"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", REFUSED)
@@ -182,6 +194,14 @@ def test_check_and_preflight_refuse_a_hostile_pdf(
     text = str(res["out"]) + str(res["err"])
     assert f"{name}.pdf" in text
     assert "refused" in text or "encrypt" in text, text[-1500:]
+
+
+def test_preflight_of_a_5_metre_page_is_bounded(tmp_path: Path, hostile: dict[str, Path]) -> None:
+    """The preflight's four separations are at most 4 Mpixel each: a huge page is measured in
+    coarser cells, not in 400 MB of them."""
+    res = run(tmp_path, "preflight", str(hostile["page-of-5-metres"]))
+    assert res["rc"] == 1  # not a PDF/X file
+    assert "page-of-5-metres.pdf" in str(res["out"])
 
 
 @pytest.mark.parametrize("name", [*REFUSED, "page-of-5-metres"])

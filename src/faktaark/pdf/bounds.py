@@ -7,12 +7,18 @@ it goes. So the bytes are scanned first, without a PDF library: every stream in 
 its filters (Flate, LZW, RunLength, ASCIIHex, ASCII85) into a counter, never into memory, and
 the file is refused, with one paragraph naming it, when
 
-- a stream inflates past `MAX_PDF_STREAM` bytes, or more than `MAX_INFLATION`-fold and past
-  1 MiB (a decompression bomb: faktaark's own streams inflate at most 15-fold),
+- a stream inflates past `MAX_PDF_STREAM` bytes (page content, a form, a pattern, anything
+  that does not say it is a font, a profile, a function or metadata: `MAX_CONTENT`), or
+  more than `MAX_INFLATION`-fold and past 1 MiB (a decompression bomb: faktaark's own
+  streams inflate at most 15-fold),
 - all its streams together inflate past `MAX_PDF_INFLATED` bytes,
 - an image has more than `MAX_PDF_IMAGE_PIXELS` pixels (the image codecs are not run),
 - it has more than `MAX_PDF_PAGES` page objects or `MAX_PDF_OBJECTS` objects,
 - it is encrypted (faktaark reads no encrypted PDF: PDF/A and PDF/X forbid encryption).
+
+A page's content is parsed whole (pikepdf), about 80 bytes of memory per byte: the readers
+refuse a page or form whose content inflates past `MAX_CONTENT` (`parse_content` in
+`preflight_content`), and the preflight stops past `MAX_OPERATORS` operators in a file.
 
 The 98-sheet combined file is 2.4 MB and inflates to 7.8 MB; its biggest stream is 181 KB.
 With `inflate=False` (the combined file copies streams without decoding them) only object
@@ -33,7 +39,9 @@ from faktaark.core.paths import read_bytes
 from faktaark.errors import InputError
 
 __all__ = [
+    "MAX_CONTENT",
     "MAX_INFLATION",
+    "MAX_OPERATORS",
     "MAX_PDF_IMAGE_PIXELS",
     "MAX_PDF_INFLATED",
     "MAX_PDF_OBJECTS",
@@ -52,6 +60,8 @@ MAX_PDF_STREAM = 8 * 1024 * 1024  # decoded bytes of one stream (not an image)
 MAX_PDF_INFLATED = 128 * 1024 * 1024  # decoded bytes of all streams (not images)
 MAX_PDF_IMAGE_PIXELS = 100_000_000  # an A3 page at 600 dpi is 70 Mpixel
 MAX_INFLATION = 256  # fold, past 1 MiB
+MAX_CONTENT = 2 * 1024 * 1024  # decoded bytes of one page's (or form's) content, parsed whole
+MAX_OPERATORS = 2_000_000  # operators a preflight interprets in one file (the 98 sheets: 450.000)
 _CHUNK = 1 << 20
 
 
@@ -106,6 +116,12 @@ _ENDSTREAM = re.compile(rb"\s*endstream")
 _IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z0-9])")
 _OBJSTM = re.compile(rb"/Type\s*/ObjStm(?![A-Za-z0-9])")
 _METADATA = re.compile(rb"/Type\s*/Metadata(?![A-Za-z0-9])")
+# what a stream that is not page content says of itself: a font program, an ICC profile, a
+# sampled function, an object stream, XMP, an embedded file (page and form content: none)
+_NOT_CONTENT = re.compile(
+    rb"/(?:Length[123]|N|FunctionType|Type\s*/(?:ObjStm|XRef|Metadata|EmbeddedFile)"
+    rb"|Subtype\s*/(?:Type1C|CIDFontType0C|OpenType|XML))(?![A-Za-z0-9])"
+)
 
 
 def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
@@ -138,7 +154,13 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
             objects += int(n[1])
         # an image inflates to at most its pixels (4 components of 16 bits, a predictor byte
         # per row); anything else to `MAX_PDF_STREAM`, and not too many times its size
-        cap = pixels * 8 + 65536 if image else None
+        cap = (
+            pixels * 8 + 65536
+            if image
+            else MAX_CONTENT
+            if _NOT_CONTENT.search(head) is None
+            else None
+        )
         try:
             size, found = _decoded(raw, _filters(head, data), objstm, cap)
         except _TooBig as exc:

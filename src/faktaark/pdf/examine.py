@@ -90,13 +90,15 @@ def _fonts(pdf: pikepdf.Pdf) -> list[dict[str, Any]]:
 def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
     import pikepdf
 
+    from faktaark.pdf.preflight_content import parse_content
+
     spaces: set[str] = set()
     for number, page in enumerate(pdf.pages, 1):
         resources: Any = page.obj.get("/Resources") or {}
         xobjects = resources.get("/XObject") or {}
         ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         stack: list[list[float]] = []
-        for instr in pikepdf.parse_content_stream(page):
+        for instr in parse_content(page, f"page {number}"):
             operands: list[Any] = list(getattr(instr, "operands", ()))
             name = str(instr.operator)
             if name in _COLOR_OPS:
@@ -199,6 +201,9 @@ def inspect_pdf(
             _inspect(pdf, report)
             judged = _claims(pdf, report, profile)
             ours = str(pdf.docinfo.get("/Producer", "")).startswith("faktaark ")
+    except BoundsError as exc:  # a page's content past the bounds
+        report.problems.append(str(exc))
+        return report
     except FaktaarkError:
         raise
     except Exception as exc:  # a hostile or broken PDF can fail pikepdf at any object

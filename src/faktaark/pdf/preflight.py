@@ -26,6 +26,7 @@ from faktaark.layout.print_colours import (
     WHITE_TEXT_MAX_INKS,
     WHITE_TEXT_MIN_PT,
 )
+from faktaark.pdf.bounds import BoundsError
 from faktaark.pdf.preflight_colour import colour_findings
 from faktaark.pdf.preflight_content import GState, Interp
 from faktaark.pdf.preflight_ident import identify
@@ -58,6 +59,9 @@ def preflight(path: str | Path, expect: str | None = None) -> Preflight:
     res = Preflight(str(p), expect=expect)
     try:
         _preflight(p, res)
+    except BoundsError as exc:  # past the bounds of what faktaark reads
+        res.error = _one_line(str(exc).removeprefix(f"{p}: "))
+        res.pages, res.findings = [], []
     except Exception as exc:  # the promise: one line per broken input, never a traceback
         res.error = f"cannot check: {type(exc).__name__}: {_one_line(str(exc))}"
         res.pages, res.findings = [], []
@@ -109,12 +113,14 @@ def _preflight(p: Path, res: Preflight) -> None:
             return
         identify(pdf, res, data)
         texts: list[PageText] = []
+        operators = 0
         for number, page in enumerate(pdf.pages, 1):
-            _page(page, number, res, texts)
+            operators = _page(page, number, res, texts, operators)
         _text_rules(texts, res)
 
 
-def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None:
+def _page(page: Any, number: int, res: Preflight, texts: list[PageText], operators: int) -> int:
+    """Check one page; the operators interpreted so far in the file, with this page's."""
     import pikepdf
 
     f = res.findings
@@ -128,7 +134,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             rep.boxes[key[1:]] = b
     if media is None:
         f.append(Finding("x-boxes", "no usable MediaBox; page not checked", number))
-        return
+        return operators
     rep.boxes.setdefault("MediaBox", media)
     trim = rep.boxes.get("TrimBox") or rep.boxes.get("ArtBox")
     if "TrimBox" not in rep.boxes and "ArtBox" not in rep.boxes:
@@ -162,7 +168,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             what = f"{sub[1:]} annotation" + (" with a URI action" if uri else "")
             f.append(Finding("x-annot", f"{what} inside the trim/bleed at {fmt_box(rect)}", number))
     raster = Raster(media)
-    interp = Interp(number, raster, (trim, bleed), rep, texts, f)
+    interp = Interp(number, raster, (trim, bleed), rep, texts, f, operators)
     resources = obj.get("/Resources")
     if not isinstance(resources, pikepdf.Dictionary):
         resources = pikepdf.Dictionary()
@@ -227,6 +233,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             )
     if not interp.mark_colours and "TrimBox" in rep.boxes and rep.boxes["TrimBox"] != media:
         f.append(Finding("registration", "no crop marks outside the bleed", number, breach=False))
+    return interp.operators
 
 
 def _text_rules(texts: list[PageText], res: Preflight) -> None:

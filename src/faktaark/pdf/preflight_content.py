@@ -21,6 +21,7 @@ from faktaark.layout.print_colours import (
     MIN_STROKE_PT,
     SMALL_TEXT_PT,
 )
+from faktaark.pdf.bounds import MAX_OPERATORS, BoundsError
 from faktaark.pdf.preflight_colour import MAX_FORM_DEPTH, ColourUse, describe
 from faktaark.pdf.preflight_ink import (
     BLACK,
@@ -39,9 +40,29 @@ from faktaark.pdf.preflight_ink import (
 )
 from faktaark.pdf.preflight_report import Finding, PagePreflight
 
-__all__ = ["MAX_FORM_DEPTH", "GState", "Interp"]
+__all__ = ["MAX_FORM_DEPTH", "GState", "Interp", "parse_content"]
 
 Ring = list[tuple[float, float]]
+
+
+def parse_content(content: Any, where: str) -> list[Any]:
+    """The operators of a page (or form, pattern cell ...), refused with a `BoundsError` when
+    its content inflates past `MAX_CONTENT` bytes (parsed whole, it would take 80 times that
+    in memory)."""
+    import pikepdf
+
+    from faktaark.pdf.bounds import MAX_CONTENT, BoundsError
+
+    obj = content.obj if isinstance(content, pikepdf.Page) else content
+    streams = obj.get("/Contents", []) if isinstance(content, pikepdf.Page) else obj
+    if isinstance(streams, pikepdf.Stream):
+        streams = [streams]
+    size = sum(len(s.read_bytes()) for s in streams if isinstance(s, pikepdf.Stream))
+    if size > MAX_CONTENT:
+        limit = MAX_CONTENT // 2**20
+        raise BoundsError(f"{where}: content of {size / 2**20:.1f} MiB, more than the {limit} MiB "
+                          "of one page faktaark reads; refused.")  # fmt: skip
+    return list(pikepdf.parse_content_stream(content))
 
 
 class GState:
@@ -77,6 +98,7 @@ class Interp(ColourUse):
         report: PagePreflight,
         texts: list[PageText],
         notes: list[Finding],
+        operators: int = 0,  # already interpreted in the file
     ) -> None:
         self.page_no = page_no
         self.r = raster
@@ -88,6 +110,7 @@ class Interp(ColourUse):
         self.uses: dict[str, list[str]] = {}  # leaf colour space -> where it is used
         self.context: list[str] = []  # "form /Fm0", "tiling pattern /P0" ...
         self.colours_only = 0  # > 0 inside a pattern cell, soft mask or appearance
+        self.operators = operators
         self.shading_ink: list[tuple[str, float]] = []
         self.transparency: list[str] = []
         self.white_overprint = 0
@@ -114,7 +137,11 @@ class Interp(ColourUse):
         shadings = resources.get("/Shading") if resources is not None else None
         fonts = resources.get("/Font") if resources is not None else None
         extg = resources.get("/ExtGState") if resources is not None else None
-        for instr in pikepdf.parse_content_stream(content):
+        ops = parse_content(content, f"page {self.page_no}")
+        self.operators += len(ops)
+        if self.operators > MAX_OPERATORS:
+            raise BoundsError(f"more than {MAX_OPERATORS} operators; refused")
+        for instr in ops:
             op = str(instr.operator)
             a = list(getattr(instr, "operands", ()))
             try:
