@@ -274,8 +274,8 @@ def contact_sheet(
     rows: int = 4, thumb_dpi: float = 40, png_dpi: float = 100,
 ) -> ContactSheet:  # fmt: skip
     """One overview of every sheet in `folder`: all pages of each side by side, labelled with
-    code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
-    (`oversigt.png`, or `oversigt-1.png` ... when several)."""
+    code and name, `columns` x `rows` (1-20) sheets per A3 landscape page. `png`: also a PNG
+    per page (`oversigt.png`, `oversigt-1.png` ...). PDFs are read within the PDF bounds."""
     from faktaark.review.contact import contact_sheet as make  # building a sheet needs none of it
 
     return make(

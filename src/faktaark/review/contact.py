@@ -60,9 +60,8 @@ def contact_sheet(
     png_dpi: float = 100,
 ) -> ContactSheet:
     """One overview of every sheet in `folder`: all pages of each side by side, labelled with
-    code and name, `columns` x `rows` sheets per A3 landscape page (1-20 each). `png`: also a
-    PNG per page (`oversigt.png`, or `oversigt-1.png` ... when several). Each PDF is read
-    within the PDF bounds and may have at most 20 pages; a bad value or file is an error."""
+    code and name, `columns` x `rows` (1-20) sheets per A3 landscape page. `png`: also a PNG
+    per page (`oversigt.png`, `oversigt-1.png` ...). PDFs are read within the PDF bounds."""
     from faktaark._version import __version__
     from faktaark.pdf import render
 
