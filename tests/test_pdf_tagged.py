@@ -225,5 +225,6 @@ def test_no_structure_element_is_empty(sheets_dir: Path, tmp_path: Path) -> None
     data = sheets[0].read_bytes()
     assert scan_written(data, cmyk=False, tagged=True) == []
     bad = data.replace(b"/K [ 3 ] >>", b"/K [   ] >>", 1)
-    assert bad != data and len(bad) == len(data)
+    assert bad != data
+    assert len(bad) == len(data)
     assert any("empty structure element" in p for p in scan_written(bad, cmyk=False, tagged=True))
