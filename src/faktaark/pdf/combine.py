@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.errors import InputError
+from faktaark.pdf.bounds import MAX_PDF_PAGES
 
 __all__ = ["combine"]
 
-MAX_SHEETS = 2000  # a combined file of more sheets is not a review or a print job
+MAX_SHEETS = 1000  # a combined file of more sheets is not a review or a print job
+MAX_BYTES = 256 * 1024 * 1024  # the sheets together (98 sheets: 6 MB); `check` reads as much
 
 
 @dataclass
@@ -80,10 +82,15 @@ def combine(
         raise InputError(f"{dest}: {len(labels)} labels for {len(paths)} sheets.")
     sources: list[Any] = []
     state: _Combined | None = None
+    total = pages = 0
     try:
         for i, p in enumerate(paths):
             data, src = _open(Path(p))
             sources.append(src)
+            total, pages = total + len(data), pages + len(src.pages)
+            if total > MAX_BYTES or pages > MAX_PDF_PAGES:
+                raise InputError(f"{p}: the combined file would be over {MAX_BYTES // 2**20} "
+                                 f"MB or {MAX_PDF_PAGES} pages, more than faktaark reads.")  # fmt: skip
             kind = _kind(src, data)
             if state is None:
                 state = _Combined(pikepdf.new(), kind)
@@ -305,7 +312,7 @@ def _metadata(state: _Combined, title: str, doc_id: bytes) -> None:
     first, last = state.outline[0][0], state.outline[-1][0]
     subject = f"{n} faktaark i én fil: {first}" + (f" – {last}" if n > 1 else "")
     creator = info.get("/Creator", "faktaark")
-    producer = info.get("/Producer", creator)
+    producer = f"{creator} (pikepdf {pikepdf.__version__})"
     meta = DocMeta(
         title=title, author=info.get("/Author", "faktaark"), subject=subject,
         keywords="faktaark, almene boliger", creator_tool=creator, date=date, lang=state.lang,

@@ -4,10 +4,9 @@ It follows what a print shop's preflight looks at: the graphics state (CTM, line
 colours, the ExtGState's OP, op and OPM), paths and their painting, text (font size as set
 by Tf, scaled by the text and current matrices; each shown string's advance from the font's
 /Widths) and form XObjects (followed, with their own resources, up to `MAX_FORM_DEPTH` deep).
-Everything painted goes into a `Raster` (see `preflight_ink`); text is painted as its glyph
-advance boxes (descent to cap height), not as glyph outlines, so text areas are over-estimated
-but their ink sums are exact. Clipping paths, soft masks and images are not painted (images
-are counted). A malformed operand, a missing or null resource becomes a note, never an error.
+Everything painted goes into a `Raster` (`preflight_paint`); where each colour space is used is
+recorded (`preflight_colour`). A malformed operand, a missing or null resource becomes a note,
+never an error.
 """
 
 from __future__ import annotations
@@ -15,29 +14,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from faktaark.layout.print_colours import (
-    HAIRLINE_PT,
-    MIN_REVERSE_STROKE_PT,
-    MIN_STROKE_PT,
-    SMALL_TEXT_PT,
-)
 from faktaark.pdf.bounds import MAX_OPERATORS, BoundsError
 from faktaark.pdf.preflight_colour import MAX_FORM_DEPTH, ColourUse, describe
 from faktaark.pdf.preflight_ink import (
-    BLACK,
     Font,
     PageText,
-    Paint,
     Raster,
     apply,
     cs_info,
     font_of,
-    inside,
     mul,
     num,
     paint_of,
-    scale_of,
 )
+from faktaark.pdf.preflight_paint import GState, Painting
 from faktaark.pdf.preflight_report import Finding, PagePreflight
 
 __all__ = ["MAX_FORM_DEPTH", "GState", "Interp", "parse_content"]
@@ -65,28 +55,7 @@ def parse_content(content: Any, where: str) -> list[Any]:
     return list(pikepdf.parse_content_stream(content))
 
 
-class GState:
-    __slots__ = ("OP", "ctm", "fill", "fill_cs", "lw", "op", "opm", "stroke", "stroke_cs")
-
-    def __init__(self) -> None:
-        self.ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        self.fill = BLACK
-        self.stroke = BLACK
-        self.fill_cs: tuple[str, Any] = ("DeviceGray", None)
-        self.stroke_cs: tuple[str, Any] = ("DeviceGray", None)
-        self.lw = 1.0
-        self.op = False
-        self.OP = False
-        self.opm = 0
-
-    def copy(self) -> GState:
-        g = GState()
-        for k in self.__slots__:
-            setattr(g, k, getattr(self, k))
-        return g
-
-
-class Interp(ColourUse):
+class Interp(ColourUse, Painting):
     """Interprets a page's content: paints the raster and records text, strokes, overprint,
     and where each colour space is used (`ColourUse`)."""
 
@@ -164,7 +133,9 @@ class Interp(ColourUse):
                         gs.stroke, gs.stroke_cs = p, (fam, None)
                 elif op in ("cs", "CS"):
                     info = cs_info(a[0], resources)
-                    self.use(describe(a[0], resources), "colour space")
+                    self.use(
+                        describe(a[0], resources), f"{'fill' if op == 'cs' else 'stroke'} colour"
+                    )
                     initial = {"DeviceCMYK": [0.0, 0.0, 0.0, 1.0], "DeviceGray": [0.0]}
                     default = paint_of(info[0], info[1], initial.get(info[0], [1.0]))
                     if op == "cs":
@@ -340,87 +311,9 @@ class Interp(ColourUse):
         else:
             self._note(f"XObject {name} of subtype {xo.get('/Subtype')} is not painted")
 
-    # -- painting
-
-    def _tally(self, what: str, gs: GState, paint: Paint) -> None:
-        """An object painted with overprint on: counted (and with OPM 1), white ones apart."""
-        for key in (what, "OPM 1") if gs.opm == 1 else (what,):
-            self.report.overprint[key] = self.report.overprint.get(key, 0) + 1
-        self.white_overprint += paint.white
-
     def new_state(self) -> GState:
         return GState()
 
     @property
     def spaces(self) -> set[str]:
         return set(self.uses)
-
-    def _fill(self, path: list[list[tuple[float, float]]], gs: GState, evenodd: bool) -> None:
-        if self.colours_only:
-            return
-        if gs.op:
-            self._tally("fill", gs, gs.fill)
-        self.r.paint(path, gs.fill, gs.op, gs.opm, evenodd=evenodd)
-
-    def _stroke(self, path: list[list[tuple[float, float]]], gs: GState) -> None:
-        if self.colours_only:
-            return
-        width = gs.lw * scale_of(gs.ctm)
-        ov = gs.OP
-        if ov:
-            self._tally("stroke", gs, gs.stroke)
-        pts = [p for ring in path for p in ring]
-        outside = pts and all(not inside(p, self.bleed) for p in pts)
-        if outside:  # in the slug: a printer's mark
-            if gs.stroke.registration:
-                self.report.registration_strokes += 1
-            self.mark_colours[gs.stroke.label() + f" ({gs.stroke.space})"] += 1
-        elif gs.stroke.registration:
-            self.report.registration_strokes += 1
-        if not outside:
-            limit = MIN_STROKE_PT
-            on_tint = False
-            if gs.stroke.white:
-                n, _ = self.r.inks_under(path) if pts else (0, ())
-                on_tint = n > 0
-                if on_tint:
-                    limit = MIN_REVERSE_STROKE_PT
-            if width < HAIRLINE_PT - 1e-6 and gs.stroke.inks > 1 and not gs.stroke.cmyk[3] >= 0.995:
-                self.multi_ink_hairlines[f"{width:.2f} pt in {gs.stroke.label()}"] += 1
-            if width < limit - 1e-6 and (not gs.stroke.white or on_tint):
-                self.report.thin_strokes += 1
-                self.thin.append((width, gs.stroke.label(), on_tint))
-        self.r.paint(path, gs.stroke, ov, gs.opm, width=max(1.0, width * self.r.scale))
-
-    def _advance(self, data: bytes, font: Font | None, size: float, tc: float, tw: float) -> float:
-        if font is None:
-            return len(data) * 0.5 * size
-        if font.two_byte:
-            n = len(data) // 2
-            return n * (font.default / 1000 * size + tc)
-        adv = 0.0
-        for b in data:
-            adv += font.widths.get(b, font.default) / 1000 * size + tc + (tw if b == 32 else 0.0)
-        return adv
-
-    def _text(
-        self, tm: tuple[float, ...], gs: GState, size: float, adv: float, rise: float, tr: int
-    ) -> None:
-        if tr in (3, 7) or adv <= 0 or size <= 0 or self.colours_only:
-            return
-        m = mul(tm, gs.ctm)
-        eff = size * scale_of(m)
-        lo, hi = rise - 0.2 * size, rise + 0.72 * size
-        ring = [apply(m, x, y) for x, y in ((0, lo), (adv, lo), (adv, hi), (0, hi), (0, lo))]
-        fill = tr in (0, 2, 4, 6)
-        paint = gs.fill if fill else gs.stroke
-        ov = gs.op if fill else gs.OP
-        n, bg = self.r.inks_under([ring])
-        x0, y0 = apply(m, 0, 0)
-        at = ((x0 - self.trim[0]) * 25.4 / 72, (self.trim[3] - y0) * 25.4 / 72)
-        self.texts.append(PageText(self.page_no, eff, paint, ov, n, bg, at))
-        if ov:
-            self._tally("text", gs, paint)
-        if eff < SMALL_TEXT_PT:
-            self.report.small_text[paint.inks] = self.report.small_text.get(paint.inks, 0) + 1
-        self.r.paint([ring], paint, ov, gs.opm)
