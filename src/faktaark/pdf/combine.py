@@ -89,8 +89,9 @@ def combine(
             sources.append(src)
             total, pages = total + len(data), pages + len(src.pages)
             if total > MAX_BYTES or pages > MAX_PDF_PAGES:
-                raise InputError(f"{p}: the combined file would be over {MAX_BYTES // 2**20} "
-                                 f"MB or {MAX_PDF_PAGES} pages, more than faktaark reads.")  # fmt: skip
+                limit = f"{MAX_BYTES // 2**20} MB or {MAX_PDF_PAGES} pages"
+                raise InputError(f"{p}: the combined file would be over {limit}, more than "
+                                 "faktaark reads.")  # fmt: skip
             kind = _kind(src, data)
             if state is None:
                 state = _Combined(pikepdf.new(), kind)
