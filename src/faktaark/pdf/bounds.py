@@ -97,10 +97,12 @@ def pdf_paths(paths: object, what: str = "paths") -> list[str | Path]:
     return list(paths)
 
 
-def read_pdf(path: Path, what: str = "PDF", *, inflate: bool = True) -> bytes:
+def read_pdf(
+    path: Path, what: str = "PDF", *, inflate: bool = True, limit: int = MAX_PDF_BYTES
+) -> bytes:
     """The bytes of a PDF within the bounds (else a `BoundsError` naming `path`); what is not
-    a regular file of sane size is an `InputError` from the path guard."""
-    data = read_bytes(path, limit=MAX_PDF_BYTES, what=what)
+    a regular file of at most `limit` bytes is an `InputError` from the path guard."""
+    data = read_bytes(path, limit=limit, what=what)
     scan_pdf(data, path, inflate=inflate)
     return data
 

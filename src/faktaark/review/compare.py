@@ -5,6 +5,7 @@ that changed (from the provenance sidecars).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -12,10 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from faktaark.builder.provenance import changed_values
 from faktaark.core.atomic import write_atomic
-from faktaark.core.limits import MAX_PDF_BYTES
 from faktaark.core.paths import read_bytes
 from faktaark.errors import UsageError
-from faktaark.review.pages import check_dpi, encode, iter_pages, pdfs_in, sheet_label
+from faktaark.review.pages import (
+    MAX_RENDER_BYTES,
+    check_dpi,
+    encode,
+    iter_pages,
+    pdfs_in,
+    sheet_label,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -82,12 +89,18 @@ def compare(
         if a is None or b is None:
             changes.append(SheetChange(name, label, "added" if a is None else "removed"))
             continue
-        if read_bytes(a, limit=MAX_PDF_BYTES) == read_bytes(b, limit=MAX_PDF_BYTES):
+        if _same(a, b):
             continue
         pages = _page_changes(a, b, out, dpi)
         if pages:
             changes.append(SheetChange(name, label, "changed", tuple(pages), changed_values(a, b)))
     return CompareReport(old, new, len(before.keys() & after.keys()), tuple(changes))
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Byte for byte the same file (one read at a time, within the size the renderer reads)."""
+    digest = hashlib.sha256(read_bytes(a, limit=MAX_RENDER_BYTES)).digest()
+    return digest == hashlib.sha256(read_bytes(b, limit=MAX_RENDER_BYTES)).digest()
 
 
 def _page_changes(a: Path, b: Path, out: Path, dpi: float) -> list[PageChange]:

@@ -36,6 +36,7 @@ __all__ = [
 
 MIN_DPI, MAX_DPI = 10, 1200  # an A4 page at 1200 dpi is 140 Mpixel: as far as a preview goes
 MAX_RENDER_PIXELS = 25_000_000  # a page of a file rendered: A3 at 300 dpi is 17 Mpixel
+MAX_RENDER_BYTES = 64 * 1024 * 1024  # a file rendered (two at a time in `compare`)
 
 
 def check_dpi(dpi: object) -> float:
@@ -60,7 +61,7 @@ def iter_pages(pdf: Path | bytes, dpi: float, max_pages: int = MAX_PDF_PAGES) ->
     from faktaark.pdf.bounds import read_pdf
 
     check_dpi(dpi)
-    data = pdf if isinstance(pdf, bytes) else read_pdf(pdf)
+    data = pdf if isinstance(pdf, bytes) else read_pdf(pdf, limit=MAX_RENDER_BYTES)
     where = pdf if isinstance(pdf, Path) else "PDF"
     try:
         doc = pdfium.PdfDocument(data)
