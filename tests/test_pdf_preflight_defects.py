@@ -365,6 +365,7 @@ def test_every_seeded_defect_is_caught(tmp_path: Path, defect: str, rule: str, s
     if rule.startswith("x-") and rule not in ("x-color", "x-transparency", "x-intent-shared"):
         assert "ISO 15930-7:2010 6." in text, text
     assert clause(rule) in text
+    assert clause(rule) in [f["clause"] for f in report.as_dict()["findings"]]  # type: ignore[union-attr]
 
 
 def test_colour_findings_say_where(tmp_path: Path) -> None:

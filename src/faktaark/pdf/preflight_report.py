@@ -185,7 +185,8 @@ class Preflight:
             "pages": [p.__dict__ for p in self.pages],
             "findings": [
                 {"rule": f.rule, "page": f.page, "message": f.message, "breach": f.breach,
-                 "source": RULES[f.rule].source} for f in self.findings
+                 "clause": clause(f.rule), "source": RULES[f.rule].source}
+                for f in self.findings
             ],
         }  # fmt: skip
 
