@@ -2,7 +2,9 @@
 
 Functions return result objects and raise `FaktaarkError`s; they never print. `data` may be
 None (the bundled data), a path or list of paths (files or folders), an already loaded
-`Dataset`, or a Polars/pandas DataFrame with the columns of `data/almene.csv`.
+`Dataset`, or a Polars/pandas DataFrame with the columns the kit's data dictionary declares.
+`layout` names a sheet kit (a shipped one, or a kit folder); its `fields.toml` decides which
+columns the data has and how every figure is computed (the default kit when None).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import out_folder
+from faktaark.errors import UsageError
 from faktaark.data.dataset import Dataset
+from faktaark.dictionary.model import Dictionary
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
@@ -42,7 +46,20 @@ __all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_man
            "validate", "write_file", "write_indicators"]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
+LayoutLike = str | Path | Layout | None
 DEFAULT_OUT = Path("faktaark")
+
+
+def data_dictionary(layout: LayoutLike = None) -> Dictionary:
+    """The checked data dictionary of a kit (`fields.toml`, with what it includes): its
+    columns, indicators, region and country figures, rules and sources. Raises `LayoutError`
+    naming file, line and key of every problem."""
+    from faktaark.dictionary.load import load_dictionary
+    from faktaark.layout.load import resolve
+
+    folder = layout.path if isinstance(layout, Layout) else resolve(layout)
+    name = layout.name if isinstance(layout, Layout) else None
+    return load_dictionary(folder, name)  # type: ignore[no-any-return]
 
 
 def load(
@@ -52,13 +69,17 @@ def load(
     sheet: str | None = None,
     source: str | None = None,
     strict: bool = True,
+    layout: LayoutLike = None,
 ) -> Dataset:
-    """Read and validate figures (bundled data when `data` is None). Raises `DataError`. A
-    DataFrame updates rows of the bundled data or of the files before it (`faktaark.data.frames`),
-    named `source`; `strict=False`: rows with errors are left out (`Dataset.blocked`)."""
+    """Read and validate figures (bundled data when `data` is None) by the data dictionary of
+    the kit `layout`. Raises `DataError`. A DataFrame updates rows of the bundled data or of
+    the files before it (`faktaark.data.frames`), named `source`; `strict=False`: rows with
+    errors are left out (`Dataset.blocked`)."""
     from faktaark.data.frames import load_any
 
-    return data if isinstance(data, Dataset) else load_any(data, columns, sheet, source, strict)
+    if isinstance(data, Dataset):
+        return data
+    return load_any(data, columns, sheet, source, strict, data_dictionary(layout))
 
 
 def validate(
@@ -67,10 +88,11 @@ def validate(
     columns: dict[str, str] | None = None,
     sheet: str | None = None,
     previous: Sequence[str | Path] = (),
+    layout: LayoutLike = None,
 ) -> Dataset:
     """`load`, and with `previous` (the files of the edition before) the implausible changes
     since it added to the warnings: what `faktaark validate` checks, building nothing."""
-    ds = load(data, columns=columns, sheet=sheet)
+    ds = load(data, columns=columns, sheet=sheet, layout=layout)
     if not previous:
         return ds
     from faktaark.data.editions import with_flags
@@ -86,9 +108,11 @@ def prepare(
     sheet: str | None = None,
     source: str | None = None,
     strict: bool = False,
+    layout: LayoutLike = None,
 ) -> Prepared:
-    """Load (if needed) and compute every indicator once for one edition; unless `strict`, a
-    row with errors stops only the sheets that need it (its own; all, if a layout compares).
+    """Load (if needed) and compute every indicator once for one edition, by the data
+    dictionary of the kit `layout`; unless `strict`, a row with errors stops only the sheets
+    that need it (its own; all, if a layout compares).
 
     For data given as files (or the bundled data) the result is cached per user, keyed by
     the files' bytes, the options and the faktaark version (see `faktaark.core.cache`)."""
@@ -96,6 +120,7 @@ def prepare(
 
     if isinstance(data, Prepared):
         return data
+    d = data.fields if isinstance(data, Dataset) else data_dictionary(layout)
     if (
         data is None
         or isinstance(data, (str, Path))
@@ -105,10 +130,11 @@ def prepare(
         from faktaark.values.prepared import cached_prepare
 
         paths = None if data is None else [data] if isinstance(data, (str, Path)) else list(data)
-        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}|{strict}"
-        return cached_prepare(input_files(paths), options, lambda: prepare_edition(
-            load(paths, columns=columns, sheet=sheet, strict=strict), udgave))  # fmt: skip
-    ds = load(data, columns=columns, sheet=sheet, source=source, strict=strict)
+        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}|{strict}|{d.digest}"
+        return cached_prepare(input_files(paths, d), options, lambda: prepare_edition(
+            load(paths, columns=columns, sheet=sheet, strict=strict, layout=layout), udgave
+        ))  # fmt: skip
+    ds = load(data, columns=columns, sheet=sheet, source=source, strict=strict, layout=layout)
     return prepare_edition(ds, udgave)
 
 
@@ -117,17 +143,19 @@ def indicators(
     *,
     kommune: str | int | Sequence[str | int] | None = None,
     udgave: int | None = None,
+    layout: LayoutLike = None,
 ) -> pl.DataFrame:
-    """The derived indicators (`fields.INDICATORS`) as a Polars DataFrame, one row per
-    municipality (all, or `kommune`: a code or name, or a list of them), by code. Columns:
-    kommunekode, kommune, region, udgave, datakilde, then one per indicator."""
+    """The derived indicators of the kit `layout` (its data dictionary) as a Polars
+    DataFrame, one row per municipality (all, or `kommune`: a code or name, or a list of
+    them), by code. Columns: kommunekode, kommune, region, udgave, datakilde, folketal, then
+    one per indicator."""
     from faktaark.values.indicators import frame
 
-    ds = data.dataset if isinstance(data, Prepared) else load(data)
+    ds = data.dataset if isinstance(data, Prepared) else load(data, layout=layout)
     udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
     queries = [kommune] if isinstance(kommune, (str, int)) else kommune
     codes = None if queries is None else [k.kode for k in resolve_kommuner(list(queries))]
-    return frame(ds.edition(udgave), ds.folketal, codes)
+    return frame(ds, udgave, codes)
 
 
 def write_indicators(
@@ -140,16 +168,26 @@ def write_indicators(
     return write_frame(frame, fmt, out)
 
 
-def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:
+def list_kommuner(
+    data: DataLike = None, *, udgave: int | None = None, layout: LayoutLike = None
+) -> list[dict[str, object]]:
     """The 98 municipalities with code, names, region and the data source of their figures."""
-    return load(data).kommune_rows(udgave)
+    return load(data, layout=layout).kommune_rows(udgave)
 
 
-def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
+def _layout(layout: LayoutLike, ds: Dataset) -> Layout:
+    """The checked layout of a kit, for data checked by the same data dictionary."""
     from faktaark.layout.load import cached_layout
     from faktaark.values.sheet import known_names
 
-    return cached_layout(layout, known_names(ds.fakta))
+    own = data_dictionary(layout)
+    if own != ds.fields:
+        raise UsageError(
+            f"The data was checked by the data dictionary of kit {ds.fields.name!r}, but the "
+            f"kit {own.name!r} declares other figures (its fields.toml).",
+            advice=f"Load or prepare the data with layout={own.name!r}.",
+        )
+    return cached_layout(layout, known_names(ds.fields, ds.fakta))
 
 
 def resolve_kommuner(queries: Sequence[str | int] | None = None) -> list[Kommune]:
@@ -169,7 +207,7 @@ def plan_sheet(
     """Plan one sheet without drawing it (what goes where, at which size)."""
     from faktaark.plan.planner import make_plan
 
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, layout=layout)
     k = register().get(kommune)
     return make_plan(_layout(layout, prep.dataset), prep.sheet_data(k))
 
@@ -192,7 +230,7 @@ def build(
     `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
     check only) or "none". `source`, `strict`: see `load`."""
     check_mode(validate)
-    prep = prepare(data, udgave=udgave, source=source, strict=strict)
+    prep = prepare(data, udgave=udgave, source=source, strict=strict, layout=layout)
     lay = _layout(layout, prep.dataset)
     return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
@@ -228,7 +266,7 @@ def build_many(
     from faktaark.builder.results import build_results
 
     check_mode(validate, batch=True)
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, layout=layout)
     return build_results(
         resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), out_folder(out),
         variants=variants_for(print_variant), jobs=jobs, validate=validate, force=force,
@@ -251,7 +289,7 @@ def preview_pages(
     from faktaark.plan.planner import make_plan
     from faktaark.review.pages import write_pngs
 
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, layout=layout)
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
@@ -265,7 +303,7 @@ def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
     from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
 
     own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
-    fresh = (lambda: prepare(data, **options), lambda ds: _layout(layout, ds))
+    fresh = (lambda: prepare(data, layout=layout, **options), lambda ds: _layout(layout, ds))
     return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)
 
 
@@ -296,7 +334,7 @@ def compare(
 
 def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -> Layout:
     """Load and check a layout against the placeholders the data provides."""
-    return _layout(layout, load(data))
+    return _layout(layout, load(data, layout=layout))
 
 
 def describe_layout(layout: str | Path) -> str:
@@ -312,7 +350,7 @@ def fit_check(
     """Plan a layout for all 98 municipalities and synthetic worst cases -> `FitReport`."""
     from faktaark.plan.fitcheck import check_fit
 
-    ds = load(data)
+    ds = load(data, layout=layout)
     return check_fit(_layout(layout, ds), ds, udgave)
 
 
@@ -322,9 +360,14 @@ def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLik
     from faktaark.plan.fitcheck import planned_sheets
     from faktaark.review.proof import proof as run_proof
 
-    ds = load(data)
-    chosen = [_layout(x, ds) for x in (layouts or available_layouts())]
-    return run_proof(chosen, lambda lay: planned_sheets(lay, ds, udgave))
+    laid: list[Layout] = []
+    data_of: dict[int, Dataset] = {}
+    for x in layouts or available_layouts():
+        ds = load(data, layout=x)
+        lay = _layout(x, ds)
+        laid.append(lay)
+        data_of[id(lay)] = ds
+    return run_proof(laid, lambda lay: planned_sheets(lay, data_of[id(lay)], udgave))
 
 
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:

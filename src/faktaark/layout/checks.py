@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faktaark.core.tomlfile import locate
 from faktaark.errors import LayoutError
 from faktaark.text.templates import FORMATS, link_problem, links, placeholders
 
@@ -25,55 +26,6 @@ TEXT_SECTIONS: dict[str, dict[str, str]] = {  # kind -> required key -> "str" | 
     "ranking_chart": {"titel": "str", "alt_titel": "str"},
     "map": {"alt": "str"},
 }
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
-
-
-def locate(text: str, loc: Sequence[str]) -> int | None:
-    """The line (1-based) of a key path such as ['box', '3', 'w'] or ['styles', 'body', 'size']
-    in TOML source; None if it cannot be found. Array indexes count `[[name]]` headers."""
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    i = 0
-    while i < len(loc):
-        part = loc[i]
-        nxt = loc[i + 1] if i + 1 < len(loc) else None
-        if nxt is not None and nxt.isdigit():  # array of tables: the n-th [[part]]
-            hits = [
-                n
-                for n in range(start, end)
-                if re.match(rf"^\s*\[\[\s*{re.escape(part)}\s*\]\]", lines[n])
-            ]
-            if not hits:  # an index into an inline array: stay on the current line
-                i += 2
-                continue
-            if int(nxt) >= len(hits):
-                return None
-            start = hits[int(nxt)] + 1
-            later = [n for n in range(start, len(lines)) if _HEADER.match(lines[n])]
-            end = later[0] if later else len(lines)
-            i += 2
-            continue
-        pat_key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=")
-        pat_tbl = re.compile(rf"^\s*\[\s*([A-Za-z0-9_.]*\.)?{re.escape(part)}\s*\]")
-        for n in range(start, end):
-            if pat_key.match(lines[n]):
-                if nxt is None:
-                    return n + 1
-                start = n
-                break
-            if pat_tbl.match(lines[n]):
-                if nxt is None:
-                    return n + 1
-                start = n + 1
-                later = [m for m in range(start, len(lines)) if _HEADER.match(lines[m])]
-                end = later[0] if later else len(lines)
-                break
-        else:
-            return start + 1 if i else None
-        i += 1
-    return start + 1
-
-
 class _Problems:
     def __init__(self, lpath: Path, ltext: str, tpath: Path, ttext: str) -> None:
         self.items: list[str] = []

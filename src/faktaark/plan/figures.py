@@ -157,7 +157,7 @@ def _numbers(c: Ctx, names: Sequence[str], box: Box) -> list[Val]:
         if v is None:
             raise LayoutError(f'{c.layout.name}: box "{box.id}": unknown value {n!r} in series')
         if v.eksempel:
-            c.notes.eksempel = True
+            c.notes.example(v)
         if v.raw is not None and not isinstance(v.raw, (int, float)):
             raise LayoutError(f'{c.layout.name}: box "{box.id}": {n!r} is not a number')
         vals.append(v)
