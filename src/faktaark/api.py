@@ -18,9 +18,20 @@ from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import out_folder
-from faktaark.errors import UsageError
 from faktaark.data.dataset import Dataset
-from faktaark.dictionary.model import Dictionary
+from faktaark.kits import (
+    Field,
+    available_layouts,
+    checked_layout,
+    data_dictionary,
+    describe_layout,
+    example_data,
+    fit_check,
+    kit_fields,
+    load_layout_for,
+    new_kit,
+    proof,
+)
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
@@ -32,34 +43,49 @@ if TYPE_CHECKING:
     from faktaark.data.editions import DiffReport
     from faktaark.pdf.inspect import PdfReport
     from faktaark.pdf.preflight_report import Preflight
-    from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
-    from faktaark.review.proof import ProofReport
     from faktaark.review.watch import PreviewServer
 
-__all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
-           "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
-           "example_data_csv", "fit_check", "indicators", "list_kommuner", "load",
-           "load_layout_for", "plan_sheet", "preflight", "prepare", "preview_pages",
-           "preview_server", "proof", "read_columns_file", "resolve_kommuner", "statbank_import",
-           "validate", "write_file", "write_indicators"]  # fmt: skip
+__all__ = [
+    "BuildResult",
+    "Field",
+    "OutputFile",
+    "available_layouts",
+    "build",
+    "build_many",
+    "check_pdf",
+    "combine_pdfs",
+    "compare",
+    "contact_sheet",
+    "data_dictionary",
+    "describe_layout",
+    "diff_editions",
+    "example_data",
+    "fit_check",
+    "indicators",
+    "kit_fields",
+    "list_kommuner",
+    "load",
+    "load_layout_for",
+    "new_kit",
+    "plan_sheet",
+    "preflight",
+    "prepare",
+    "preview_pages",
+    "preview_server",
+    "proof",
+    "read_columns_file",
+    "resolve_kommuner",
+    "statbank_import",
+    "validate",
+    "write_file",
+    "write_indicators",
+]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 LayoutLike = str | Path | Layout | None
 DEFAULT_OUT = Path("faktaark")
-
-
-def data_dictionary(layout: LayoutLike = None) -> Dictionary:
-    """The checked data dictionary of a kit (`fields.toml`, with what it includes): its
-    columns, indicators, region and country figures, rules and sources. Raises `LayoutError`
-    naming file, line and key of every problem."""
-    from faktaark.dictionary.load import load_dictionary
-    from faktaark.layout.load import resolve
-
-    folder = layout.path if isinstance(layout, Layout) else resolve(layout)
-    name = layout.name if isinstance(layout, Layout) else None
-    return load_dictionary(folder, name)  # type: ignore[no-any-return]
 
 
 def load(
@@ -175,21 +201,6 @@ def list_kommuner(
     return load(data, layout=layout).kommune_rows(udgave)
 
 
-def _layout(layout: LayoutLike, ds: Dataset) -> Layout:
-    """The checked layout of a kit, for data checked by the same data dictionary."""
-    from faktaark.layout.load import cached_layout
-    from faktaark.values.sheet import known_names
-
-    own = data_dictionary(layout)
-    if own != ds.fields:
-        raise UsageError(
-            f"The data was checked by the data dictionary of kit {ds.fields.name!r}, but the "
-            f"kit {own.name!r} declares other figures (its fields.toml).",
-            advice=f"Load or prepare the data with layout={own.name!r}.",
-        )
-    return cached_layout(layout, known_names(ds.fields, ds.fakta))
-
-
 def resolve_kommuner(queries: Sequence[str | int] | None = None) -> list[Kommune]:
     """Codes or names -> municipalities (raises `UnknownKommune`), duplicates dropped; all 98
     when `queries` is None."""
@@ -209,7 +220,7 @@ def plan_sheet(
 
     prep = prepare(data, udgave=udgave, layout=layout)
     k = register().get(kommune)
-    return make_plan(_layout(layout, prep.dataset), prep.sheet_data(k))
+    return make_plan(checked_layout(layout, prep.dataset), prep.sheet_data(k))
 
 
 def build(
@@ -231,7 +242,7 @@ def build(
     check only) or "none". `source`, `strict`: see `load`."""
     check_mode(validate)
     prep = prepare(data, udgave=udgave, source=source, strict=strict, layout=layout)
-    lay = _layout(layout, prep.dataset)
+    lay = checked_layout(layout, prep.dataset)
     return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
 
@@ -268,7 +279,7 @@ def build_many(
     check_mode(validate, batch=True)
     prep = prepare(data, udgave=udgave, layout=layout)
     return build_results(
-        resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), out_folder(out),
+        resolve_kommuner(kommuner), prep, checked_layout(layout, prep.dataset), out_folder(out),
         variants=variants_for(print_variant), jobs=jobs, validate=validate, force=force,
         fail_fast=fail_fast, manifest=manifest, on_result=on_result,
     )  # fmt: skip
@@ -290,7 +301,7 @@ def preview_pages(
     from faktaark.review.pages import write_pngs
 
     prep = prepare(data, udgave=udgave, layout=layout)
-    lay = _layout(layout, prep.dataset)
+    lay = checked_layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
     folder = out_folder(out)
@@ -303,7 +314,7 @@ def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
     from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
 
     own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
-    fresh = (lambda: prepare(data, layout=layout, **options), lambda ds: _layout(layout, ds))
+    fresh = (lambda: prepare(data, layout=layout, **options), lambda ds: checked_layout(layout, ds))
     return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)
 
 
@@ -332,44 +343,6 @@ def compare(
     return compare_batches(old, new, out, dpi=dpi)
 
 
-def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -> Layout:
-    """Load and check a layout against the placeholders the data provides."""
-    return _layout(layout, load(data, layout=layout))
-
-
-def describe_layout(layout: str | Path) -> str:
-    """One line about a layout folder (its description)."""
-    from faktaark.layout.load import describe
-
-    return describe(layout)
-
-
-def fit_check(
-    layout: str | Path | Layout | None = None, *, data: DataLike = None, udgave: int | None = None
-) -> FitReport:
-    """Plan a layout for all 98 municipalities and synthetic worst cases -> `FitReport`."""
-    from faktaark.plan.fitcheck import check_fit
-
-    ds = load(data, layout=layout)
-    return check_fit(_layout(layout, ds), ds, udgave)
-
-
-def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLike = None,
-          udgave: int | None = None) -> ProofReport:  # fmt: skip
-    """The proof rules (`review.proof`) on every sheet of each layout (default: all shipped)."""
-    from faktaark.plan.fitcheck import planned_sheets
-    from faktaark.review.proof import proof as run_proof
-
-    laid: list[Layout] = []
-    data_of: dict[int, Dataset] = {}
-    for x in layouts or available_layouts():
-        ds = load(data, layout=x)
-        lay = _layout(x, ds)
-        laid.append(lay)
-        data_of[id(lay)] = ds
-    return run_proof(laid, lambda lay: planned_sheets(lay, data_of[id(lay)], udgave))
-
-
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
     from faktaark.pdf.inspect import inspect_pdf
@@ -384,13 +357,6 @@ def preflight(paths: Sequence[str | Path]) -> list[Preflight]:
     return [one(p) for p in paths]
 
 
-def available_layouts() -> list[Path]:
-    """The layout folders shipped with faktaark."""
-    from faktaark.layout.load import available
-
-    return available()
-
-
 def read_columns_file(path: str | Path) -> dict[str, str]:
     """A column-mapping file (TOML, `[kolonner] ny = "gammel"`) -> {our name: your name}."""
     from faktaark.data.sources import read_column_map
@@ -399,20 +365,15 @@ def read_columns_file(path: str | Path) -> dict[str, str]:
 
 
 def diff_editions(
-    data: Sequence[str | Path], *, columns: dict[str, str] | None = None, sheet: str | None = None
-) -> DiffReport:
-    """Compare two editions: two files or folders (old, new), or one holding two editions."""
+    data: Sequence[str | Path], *, columns: dict[str, str] | None = None,
+    sheet: str | None = None, layout: LayoutLike = None,
+) -> DiffReport:  # fmt: skip
+    """Compare two editions: two files or folders (old, new), or one holding two editions;
+    what is flagged is declared in the kit's data dictionary (`diff` of each figure)."""
     from faktaark.data.editions import compare_editions, load_pair
 
-    old, new = load_pair(list(data), columns, sheet)
+    old, new = load_pair(list(data), columns, sheet, data_dictionary(layout))
     return compare_editions(old, new)
-
-
-def example_data_csv() -> str:
-    """The bundled example figures, regenerated (deterministic), as CSV text."""
-    from faktaark.data.eksempeldata import generate, to_csv
-
-    return to_csv(generate())
 
 
 def write_file(path: str | Path, data: bytes) -> None:
@@ -421,13 +382,16 @@ def write_file(path: str | Path, data: bytes) -> None:
 
 
 def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt: str = "csv",
-                    timeout: float = 30.0, response: str | Path | None = None) -> Any:  # fmt: skip
-    """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank (or convert a saved
-    answer, `response`) into the CSV file `out`, with a provenance note next to it
-    (`out.SOURCE.txt`). Returns the fetched table (`statbank.Fetched`)."""
+                    timeout: float = 30.0, response: str | Path | None = None,
+                    layout: LayoutLike = None) -> Any:  # fmt: skip
+    """Fetch FOLK1A (population) or a table the kit's data dictionary maps columns to (e.g.
+    BOL101 for `boligmasse`) from Statbank (or convert a saved answer, `response`) into the
+    CSV file `out`, with a provenance note next to it (`out.SOURCE.txt`). Returns the fetched
+    table (`statbank.Fetched`)."""
     from faktaark.data.statbank import import_table
 
-    return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response)
+    return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response,
+                        dictionary=data_dictionary(layout))  # fmt: skip
 
 
 def combine_pdfs(paths: Sequence[Path], out: str | Path) -> None:

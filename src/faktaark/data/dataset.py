@@ -112,7 +112,7 @@ class Dataset:
         ]  # fmt: skip
 
     def datakilde(self, record: Record) -> str:
-        """"officiel", "eksempel", or per source when they differ ("almene: officiel,
+        """ "officiel", "eksempel", or per source when they differ ("almene: officiel,
         faellesskab: eksempel")."""
         return self.fields.datakilde(record.values)
 

@@ -26,7 +26,15 @@ from faktaark.data.table import Table
 from faktaark.dictionary.model import Dictionary
 from faktaark.errors import DataError, InputError, Issue, UsageError
 
-__all__ = ["assemble", "load_dataset"]
+__all__ = [
+    "assemble",
+    "bundled_figures",
+    "bundled_population",
+    "input_files",
+    "load_dataset",
+    "load_facts",
+    "load_facts_udgave",
+]
 
 BUNDLED_POPULATION = "folketal.csv"
 BUNDLED_FACTS = "landsfakta.toml"
@@ -111,7 +119,7 @@ def _whole(cell: object, column: str) -> int:
     return int(value)
 
 
-def _bundled_population() -> tuple[dict[int, int], int]:
+def bundled_population() -> tuple[dict[int, int], int]:
     path = data_dir() / BUNDLED_POPULATION
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -125,6 +133,19 @@ def _dictionary(d: Dictionary | None) -> Dictionary:
     from faktaark.dictionary.load import default_dictionary
 
     return default_dictionary()  # type: ignore[no-any-return]
+
+
+def load_facts() -> dict[str, Fact]:
+    """The bundled national facts (data/landsfakta.toml)."""
+    return _load_facts(data_dir() / BUNDLED_FACTS)
+
+
+def load_facts_udgave() -> int:
+    """The edition the bundled facts are for (`udgave` in data/landsfakta.toml)."""
+    import tomllib
+
+    raw = tomllib.loads(read_text(data_dir() / BUNDLED_FACTS, limit=1024 * 1024))
+    return int(raw.get("udgave", 0)) or 2025
 
 
 def bundled_figures(d: Dictionary) -> list[Path]:
@@ -242,7 +263,7 @@ def assemble(
     from faktaark.dictionary.load import shipped_columns
 
     d = _dictionary(dictionary)
-    pop, pop_year = population or _bundled_population()
+    pop, pop_year = population or bundled_population()
     fakta = facts if facts is not None else _load_facts(data_dir() / BUNDLED_FACTS)
     blocked: dict[tuple[int, int], tuple[Issue, ...]] | None = {} if isolate else None
     ignored = shipped_columns() - d.known_columns()  # other kits' columns: not read here

@@ -94,7 +94,7 @@ def combine(
         else:
             shapes.append([t])
     base = shapes[0] if shapes else []
-    owner = {c: base[0].path for c in _own(renamed(base[0], mapping))} if base else {}
+    owner = dict.fromkeys(_own(renamed(base[0], mapping)), base[0].path) if base else {}
     shapes[1:] = [[renamed(t, mapping) for t in group] for group in shapes[1:]]
     for group in shapes[1:]:
         _check_disjoint(group[0], owner, issues)
@@ -146,7 +146,7 @@ def _join(
                 if hit:
                     row.origin[c] = (hit[0].path, hit[1].line)
             used += hit is not None
-    for (kode, udgave), (t, row) in sorted(index.items()):
+    for (_, udgave), (t, row) in sorted(index.items()):
         issues.append(Issue(f"has no row of udgave {udgave} in {base[0].path} to join",
                             t.path, row.line, "kommunekode"))  # fmt: skip
     files = ", ".join(t.path for t in group)

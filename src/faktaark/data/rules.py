@@ -30,6 +30,10 @@ def _shown(value: object) -> str:
     return "–" if value is None else str(value)
 
 
+def _filled(message: str, row: Mapping[str, object]) -> str:
+    return _PLACEHOLDER.sub(lambda m: _shown(row.get(m[1])), message)
+
+
 def row_issues(
     records: Sequence[Record], d: Dictionary, folketal: Mapping[int, int], reg: Register
 ) -> dict[int, list[Issue]]:
@@ -52,9 +56,7 @@ def row_issues(
         out.setdefault(i, []).append(issue)
 
     for i, rule in evaluate.failed_rules(df, d.rules):
-        row = df.row(i, named=True)
-        msg = _PLACEHOLDER.sub(lambda m: _shown(row.get(m[1])), rule.message)
-        add(i, rule.column, msg, rule.severity)
+        add(i, rule.column, _filled(rule.message, df.row(i, named=True)), rule.severity)
     for name, ind in checked.items():
         derived = df[name].to_list()
         for i, rec in enumerate(records):

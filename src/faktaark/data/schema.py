@@ -148,13 +148,14 @@ def row_model(d: Dictionary) -> type[BaseModel]:
         fields[col] = (str | None, ...)
     for name in d.checked():
         fields[name] = (float | int | None, None)
-    validator = field_validator("*", mode="before")(classmethod(_parser(d)))
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    validator: Any = field_validator("*", mode="before")(classmethod(_parser(d)))
+    model: type[BaseModel] = create_model(
         f"Row_{d.name.replace('-', '_')}",
         __config__=ConfigDict(extra="forbid", frozen=True),
         __validators__={"_parse": validator},
         **fields,
     )
+    return model
 
 
 _SPECIAL_NAMES = {"hele landet": "the national total (Hele landet)", "danmark": "the whole country",
@@ -296,7 +297,9 @@ def validate_tables(
             values: dict[str, Value] = fig.model_dump()
             values["kommune"] = kommune.navn
             origin = {c: o for c, o in row.origin.items() if c in values}
-            record = Record(kommune.kode, int(values["udgave"]), values, table.path, row.line,
+            udgave = values["udgave"]
+            assert isinstance(udgave, int)  # the model's type
+            record = Record(kommune.kode, udgave, values, table.path, row.line,
                             {v: k for k, v in rename.items()}, origin)  # fmt: skip
             candidates.append((record, kommune))
     records: list[Record] = []

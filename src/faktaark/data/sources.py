@@ -10,7 +10,7 @@ merging of supplement tables (e.g. BOL101's housing stock) into the figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES

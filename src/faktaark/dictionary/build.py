@@ -58,14 +58,16 @@ def _example(d: Any) -> Example | None:
     if d is None:
         return None
     return Example(per=d.per, min=d.min, max=d.max, decimals=d.decimals, empty=d.empty,
-                   value=d.value)  # fmt: skip
+                   value=d.value, offset=d.offset)  # fmt: skip
 
 
 def _source(sid: str, d: Any, loc: Loc, folder: Path, data: Path, pr: _Problems) -> Source:
     file = None
     if d.file is not None:
         if any(ch in d.file for ch in "/\\") or d.file.startswith("."):
-            pr.add(loc, f"file {d.file!r}: a plain file name (in the kit folder or the bundled data)")
+            pr.add(
+                loc, f"file {d.file!r}: a plain file name (in the kit folder or the bundled data)"
+            )
         else:
             hit = next((p for p in (folder / d.file, data / d.file) if p.is_file()), None)
             if hit is None:
@@ -114,7 +116,7 @@ def assemble(
                 continue
             sid = d.source or (own_sources[0] if len(own_sources) == 1 else None)
             if sid is None:
-                pr.add(loc, "say which source it comes from: source = \"<id>\" of [sources.<id>]")
+                pr.add(loc, 'say which source it comes from: source = "<id>" of [sources.<id>]')
                 continue
             if not declare(name, loc):
                 continue
@@ -224,10 +226,10 @@ def _check_sources(sources: dict[str, Source], columns: dict[str, Column], pr: _
             elif c in seen and seen[c] != s.id:
                 pr.add(s.loc, f"column {c!r} is also the control column of source {seen[c]!r}")
             seen[c] = s.id
-    for c in columns.values():
-        if c.source not in sources:
-            assert c.loc is not None
-            pr.add(c.loc, f"unknown source {c.source!r}{_near(c.source, sources)}")
+    for col in columns.values():
+        if col.source not in sources:
+            assert col.loc is not None
+            pr.add(col.loc, f"unknown source {col.source!r}{_near(col.source, sources)}")
 
 
 def _check_columns(columns: dict[str, Column], sources: dict[str, Source], pr: _Problems) -> None:
@@ -344,7 +346,7 @@ def _order(
         if state.get(node) == 2 or node not in nodes:
             return
         if state.get(node) == 1:
-            cycle = path[path.index(node) :] + [node]
+            cycle = [*path[path.index(node) :], node]
             text = " -> ".join(("" if k == "indicator" else "land.") + n for k, n in cycle)
             first = indicators.get(node[1]) if node[0] == "indicator" else aggregates[node[1]]
             if first is not None and first.loc is not None:

@@ -24,6 +24,7 @@ from faktaark.dictionary.model import EXAMPLE, NUMBER_KINDS, PRINTED, Dictionary
 
 __all__ = [
     "compute",
+    "evaluate_row",
     "failed_rules",
     "frame",
     "scope_values",
@@ -109,14 +110,18 @@ def compute(df: pl.DataFrame, dictionary: Dictionary, *, row_only: bool = False)
     return df
 
 
-def scope_values(df: pl.DataFrame, dictionary: Dictionary) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def scope_values(
+    df: pl.DataFrame, dictionary: Dictionary
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The country's figures and each region's (`land.x`, `region.x`), from a computed frame."""
     names = list(dictionary.aggregates)
     land = {n: df[ex.column_id(f"land.{n}")][0] if df.height else None for n in names}
     regions: dict[str, dict[str, Any]] = {}
-    for row in df.select("region", *(ex.column_id(f"region.{n}") for n in names)).unique(
-        "region", keep="first", maintain_order=True
-    ).iter_rows(named=True):
+    for row in (
+        df.select("region", *(ex.column_id(f"region.{n}") for n in names))
+        .unique("region", keep="first", maintain_order=True)
+        .iter_rows(named=True)
+    ):
         regions[str(row["region"])] = {n: row[ex.column_id(f"region.{n}")] for n in names}
     return land, regions
 
@@ -129,3 +134,18 @@ def failed_rules(df: pl.DataFrame, rules: Iterable[Rule]) -> list[tuple[int, Rul
         ok = df.select(_sql(rule.check).alias("ok"))["ok"]
         out += [(i, rule) for i, v in enumerate(ok.to_list()) if v is False]
     return out
+
+
+def evaluate_row(text: str, values: Mapping[str, float | None]) -> float | None:
+    """A per-row expression on one set of values (`land.x` and `region.x` by those names):
+    the number it gives, or None when it gives no finite number."""
+    import math
+
+    parsed = ex.parse(text)
+    data = {ex.column_id(n): [values.get(n)] for n in parsed.names}
+    schema = dict.fromkeys(data, pl.Float64)
+    df = pl.DataFrame(data, schema=schema) if data else pl.DataFrame({"_": [0]})
+    out = df.select(pl.sql_expr(parsed.sql).alias("v"))["v"][0]
+    if isinstance(out, int | float) and math.isfinite(float(out)):
+        return float(out)
+    return None

@@ -105,8 +105,12 @@ def parse(text: str, *, aggregate: bool = False) -> Parsed:
                     raise ExprError(f"{tok}(...) inside another aggregate")
                 used_aggregate = True
             elif low not in FUNCTIONS and low not in KEYWORDS:
-                allowed = ", ".join(sorted(FUNCTIONS | (AGGREGATE_FUNCTIONS if aggregate else set())))
-                raise ExprError(f"calls {tok}(...), which is not allowed; the functions are {allowed}")
+                allowed = ", ".join(
+                    sorted(FUNCTIONS | (AGGREGATE_FUNCTIONS if aggregate else set()))
+                )
+                raise ExprError(
+                    f"calls {tok}(...), which is not allowed; the functions are {allowed}"
+                )
             pending = low
             sql.append(tok)
             continue
@@ -140,7 +144,7 @@ def parse(text: str, *, aggregate: bool = False) -> Parsed:
 
 def compile_expr(parsed: Parsed) -> object:
     """The Polars expression (parsing it with Polars' SQL layer; `ExprError` if it refuses)."""
-    import polars as pl  # noqa: TID251 (the dictionary's one use: parse, never run)
+    import polars as pl  # here: parsing an expression, not running it
 
     try:
         return pl.sql_expr(parsed.sql)
@@ -158,7 +162,7 @@ def sum_of(parsed: Parsed) -> str:
         nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
         if kind == "name" and nxt != "(" and tok.lower() not in KEYWORDS:
             if "." in tok:
-                raise ExprError(f"aggregate = \"ratio\" cannot sum {tok}")
+                raise ExprError(f'aggregate = "ratio" cannot sum {tok}')
             out.append(f"sum({tok})")
         else:
             out.append(tok)

@@ -132,9 +132,8 @@ def _build(kit: str, files: Sequence[Path]) -> Any:
 
 
 def _headline(kit: str, problems: list[str]) -> str:
-    return (
-        f"The data dictionary of kit {kit!r} has {len(problems)} problem(s):\n"
-        + "\n".join(problems)
+    return f"The data dictionary of kit {kit!r} has {len(problems)} problem(s):\n" + "\n".join(
+        problems
     )
 
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "AGGREGATE_FUNCTIONS",
-    "EXAMPLE",
-    "PRINTED",
     "COLUMN_KINDS",
+    "EXAMPLE",
     "INDICATOR_KINDS",
     "KEY_COLUMNS",
     "NUMBER_KINDS",
+    "PRINTED",
     "Aggregate",
     "Column",
     "Dictionary",
@@ -42,7 +42,8 @@ __all__ = [
 
 # kinds of a column of the data
 COLUMN_KINDS = ("count", "pct", "mio_kr", "rate", "decimal", "year", "text")
-# kinds of a derived figure (an estimate prints "ca. 1.150"; a rank "3"; pctpoint "2,5 procentpoint")
+# kinds of a derived figure (an estimate prints "ca. 1.150", a rank "3", a pctpoint
+# "2,5 procentpoint")
 INDICATOR_KINDS = ("count", "pct", "mio_kr", "rate", "decimal", "estimate", "rank", "pctpoint",
                    "text")  # fmt: skip
 NUMBER_KINDS = frozenset({"count", "pct", "mio_kr", "rate", "decimal", "estimate", "rank",
@@ -95,7 +96,7 @@ class Statbank:
 class Example:
     """How `faktaark data eksempel` invents a plausible value: uniform in [min, max], times
     the column `per` when given (e.g. per = "folketal": a per-capita range); `empty`: always
-    missing; `value`: always this value."""
+    missing; `value`: always this value; a year: the edition plus `offset` (default -1)."""
 
     per: str | None = None
     min: float = 0.0
@@ -103,6 +104,7 @@ class Example:
     decimals: int = 0
     empty: bool = False
     value: float | None = None
+    offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -309,14 +311,12 @@ class Dictionary:
         return [s for s in self.sources if self.is_example(values, s)]
 
     def datakilde(self, values: Mapping[str, object]) -> str:
-        """"officiel", "eksempel", or per source when they differ ("almene: officiel,
+        """ "officiel", "eksempel", or per source when they differ ("almene: officiel,
         faellesskab: eksempel")."""
         example = set(self.example_sources(values))
         if not example or len(example) == len(self.sources):
             return "eksempel" if example else "officiel"
-        return ", ".join(
-            f"{s}: {'eksempel' if s in example else 'officiel'}" for s in self.sources
-        )
+        return ", ".join(f"{s}: {'eksempel' if s in example else 'officiel'}" for s in self.sources)
 
     def column_is_example(self, values: Mapping[str, object], column: str) -> bool:
         """Is a row's value of `column` example data (by its source's `datakilde`)?"""
@@ -376,13 +376,19 @@ class Dictionary:
         for s in self.sources.values():
             for c in self.columns_of(s.id):
                 yield f"{s.id}.{c.name}", c.kind, f"column {c.name} ({s.file or 'the data'})"
-            yield f"{s.id}.kilde", "text", (
-                f"column {s.kilde_column}" if s.kilde_column else f"{self.name}: sources.{s.id}"
+            yield (
+                f"{s.id}.kilde",
+                "text",
+                (f"column {s.kilde_column}" if s.kilde_column else f"{self.name}: sources.{s.id}"),
             )
-            yield f"{s.id}.datakilde", "text", (
-                f"column {s.datakilde_column}"
-                if s.datakilde_column
-                else f"{self.name}: sources.{s.id}"
+            yield (
+                f"{s.id}.datakilde",
+                "text",
+                (
+                    f"column {s.datakilde_column}"
+                    if s.datakilde_column
+                    else f"{self.name}: sources.{s.id}"
+                ),
             )
         for p in self.periods.values():
             yield f"{p.source}.{p.name}", "text", f"period {p.start}–{p.end}"

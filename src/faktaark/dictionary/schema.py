@@ -68,6 +68,7 @@ class ExampleDecl(_Strict):
     decimals: int = Field(default=0, ge=0, le=3)
     empty: bool = False
     value: float | None = None
+    offset: int | None = Field(default=None, ge=-50, le=0)  # a year: udgave + offset
 
 
 class ColumnDecl(_Strict):

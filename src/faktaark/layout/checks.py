@@ -26,6 +26,8 @@ TEXT_SECTIONS: dict[str, dict[str, str]] = {  # kind -> required key -> "str" | 
     "ranking_chart": {"titel": "str", "alt_titel": "str"},
     "map": {"alt": "str"},
 }
+
+
 class _Problems:
     def __init__(self, lpath: Path, ltext: str, tpath: Path, ttext: str) -> None:
         self.items: list[str] = []

@@ -98,6 +98,7 @@ def _digest(folder: Path) -> str:
 
 def _model(raw: dict[str, Any], text: str, path: Path) -> Any:
     from faktaark.layout import schema as ls
+
     try:
         return ls.parse_layout(raw)
     except ls.ValidationError as exc:

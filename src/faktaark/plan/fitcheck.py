@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from faktaark.dictionary.model import PRINTED
 from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset, Record
+from faktaark.dictionary.model import PRINTED
 from faktaark.errors import FaktaarkError, FitError
 from faktaark.layout.model import Layout
 from faktaark.plan.model import SheetPlan

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from faktaark.core.kommuner import register
+from faktaark.dictionary.model import EXAMPLE
 from faktaark.layout.model import Box, Layout
 from faktaark.plan import figures, maps, sizes, textbox
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
-from faktaark.dictionary.model import EXAMPLE
 from faktaark.text.templates import Notes, Printed, Val, format_value, spoken
 from faktaark.values.sheet import EXAMPLE_LIST, SheetData, build_context, example_list
 

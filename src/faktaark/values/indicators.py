@@ -52,7 +52,9 @@ def rows(df: pl.DataFrame) -> dict[int, dict[str, object]]:
 ID_COLUMNS = ("kommunekode", "kommune", "region", "udgave", "datakilde")
 
 
-def frame(ds: Dataset, udgave: int | None = None, codes: Sequence[int] | None = None) -> pl.DataFrame:
+def frame(
+    ds: Dataset, udgave: int | None = None, codes: Sequence[int] | None = None
+) -> pl.DataFrame:
     """The indicators of one edition as the API returns them: the columns `ID_COLUMNS` (with
     the municipality's name and where its figures come from), then one per indicator; all
     98, or the municipalities `codes`."""
@@ -67,7 +69,7 @@ def frame(ds: Dataset, udgave: int | None = None, codes: Sequence[int] | None = 
     )
     if codes is not None:
         df = df.filter(df["kommunekode"].is_in(list(codes)))
-    return whole_numbers(df.select(*ID_COLUMNS, "folketal", *d.indicators), d)
+    return whole_numbers(df.select(*ID_COLUMNS, *d.indicators, "folketal"), d)
 
 
 def whole_numbers(df: pl.DataFrame, d: Dictionary) -> pl.DataFrame:

@@ -95,26 +95,31 @@ def build_context(sd: SheetData) -> dict[str, Val]:
 
     for s in d.sources.values():
         flag = s.id in own
-        groups = (s.id,) if flag else ()
+        mine: tuple[str, ...] = (s.id,) if flag else ()
         for c in d.columns_of(s.id):
-            shown = flag and c.kind != "year"
-            ctx[f"{s.id}.{c.name}"] = Val(rec.values.get(c.name), c.kind, where(c.name),
-                                          c.decimals, shown, groups=groups if shown else ())  # fmt: skip
-        for attr, col, fixed in (("kilde", s.kilde_column, s.kilde),
-                                 ("datakilde", s.datakilde_column, s.datakilde)):  # fmt: skip
-            raw = rec.values.get(col) if col else fixed
+            shown = flag and c.kind != "year"  # a year is never example data
+            raw = rec.values.get(c.name)
+            ctx[f"{s.id}.{c.name}"] = Val(
+                raw, c.kind, where(c.name), c.decimals, shown, groups=mine if shown else ()
+            )
+        for attr, col, fixed in (
+            ("kilde", s.kilde_column, s.kilde),
+            ("datakilde", s.datakilde_column, s.datakilde),
+        ):
+            text = rec.values.get(col) if col else fixed
             src = where(col) if col else f"{d.name}: sources.{s.id}.{attr}"
-            ctx[f"{s.id}.{attr}"] = Val(raw, "text", src, eksempel=flag, groups=groups)
+            ctx[f"{s.id}.{attr}"] = Val(text, "text", src, eksempel=flag, groups=mine)
     for p in d.periods.values():
         v = rec.values
-        ctx[f"{p.source}.{p.name}"] = Val(_period(v[p.start], v[p.end]), "text",
-                                          where(p.start, p.end))  # fmt: skip
+        period = _period(v[p.start], v[p.end])
+        ctx[f"{p.source}.{p.name}"] = Val(period, "text", where(p.start, p.end))
     for ind in d.indicators.values():
         compared = d.compares(ind.name)
         groups = _example(d.sources_of(ind.name), sd.eksempel_land if compared else own)
-        raw = sd.indicators.get(PRINTED + ind.name, sd.indicators.get(ind.name))
-        ctx[f"indikator.{ind.name}"] = Val(raw, ind.kind, ind.formula, ind.decimals,
-                                           bool(groups), compared, groups)  # fmt: skip
+        value = sd.indicators.get(PRINTED + ind.name, sd.indicators.get(ind.name))
+        ctx[f"indikator.{ind.name}"] = Val(
+            value, ind.kind, ind.formula, ind.decimals, bool(groups), compared, groups
+        )
     for agg in d.aggregates.values():
         sources = d.sources_of(f"land.{agg.name}")
         for scope, values, flagged, label in (
@@ -122,9 +127,10 @@ def build_context(sd: SheetData) -> dict[str, Val]:
             ("region", sd.region, sd.eksempel_region, f"region {k.region}"),
         ):
             groups = _example(sources, flagged)
-            ctx[f"{scope}.{agg.name}"] = Val(values.get(agg.name), agg.kind,
-                                             f"{label}: {agg.expr}", agg.decimals, bool(groups),
-                                             True, groups)  # fmt: skip
+            ctx[f"{scope}.{agg.name}"] = Val(
+                values.get(agg.name), agg.kind, f"{label}: {agg.expr}", agg.decimals,
+                bool(groups), True, groups,
+            )  # fmt: skip
     for fid, fact in sd.fakta.items():
         ctx[f"fakta.{fid}"] = Val(fact.tekst, "text", f"data/landsfakta.toml fakta.{fid}")
         ctx[f"fodnote.{fid}"] = Val(fact.kilde, "mark", f"data/landsfakta.toml fakta.{fid}")
