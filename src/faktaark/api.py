@@ -19,23 +19,16 @@ from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import out_folder
 from faktaark.data.dataset import Dataset
-from faktaark.kits import (
-    Field,
-    available_layouts,
-    checked_layout,
-    data_dictionary,
-    describe_layout,
-    example_data,
-    fit_check,
-    kit_fields,
-    load_layout_for,
-    new_kit,
-    proof,
-)
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
 from faktaark.values.prepared import Prepared
+
+# isort: off
+from faktaark.kits import (Field, available_layouts, checked_layout, data_dictionary,
+                           describe_layout, example_data, fit_check, kit_fields,
+                           load_layout_for, new_kit, proof)  # fmt: skip
+# isort: on
 
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)

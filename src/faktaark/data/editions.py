@@ -275,11 +275,17 @@ class _Figures:
         df = evaluate.compute(df, self.d)
         out: dict[int, dict[str, Number | None]] = {}
         for row in df.iter_rows(named=True):
-            out[int(row["kommunekode"])] = {n: _num(row.get(n)) for n in self.names}
+            out[int(row["kommunekode"])] = {n: self._typed(n, row.get(n)) for n in self.names}
         first = df.row(0, named=True)
-        out[0] = {n: _num(first.get(column_id(f"land.{n}"))) for n in self.names
+        out[0] = {n: self._typed(n, first.get(column_id(f"land.{n}"))) for n in self.names
                   if n in self.d.aggregates}  # fmt: skip
         return out
+
+    def _typed(self, name: str, value: object) -> Number | None:
+        """A count or a year as an integer (the frame holds floats)."""
+        v = _num(value)
+        whole = self.kinds[name] in ("count", "year") and isinstance(v, float) and v.is_integer()
+        return int(v) if whole and v is not None else v
 
     def changes(
         self, kode: int, navn: str, old: Mapping[str, Number | None],

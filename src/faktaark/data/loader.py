@@ -210,6 +210,11 @@ def load_dataset(
             population = _population(renamed(table, mapping))
         elif cols >= REGISTER_COLUMNS:
             continue  # the municipality register itself (a bundled data folder was given)
+        elif cols <= {"kommunekode", "kommune", "udgave"}:
+            raise InputError(
+                f"{table.path}: has no figures, only {', '.join(sorted(cols))}; expected the "
+                "columns of the kit's data dictionary (see `faktaark layouts fields`)."
+            )
         else:
             figures.append(table)
     unused = sorted(set(mapping) - seen_columns)
@@ -219,20 +224,27 @@ def load_dataset(
             f"column (files: {', '.join(map(str, files))}). Check the column mapping.",
             advice="See --column / --columns-file.",
         )
-    figures += _bundled_for(figures, d, notes)
+    figures += _bundled_for(figures, d, notes, mapping)
     if not figures:
         raise InputError(
             f"No figures file among {', '.join(map(str, files))}: expected a table "
             "with the columns of the kit's data dictionary (see `faktaark layouts fields`)."
         )
-    figures, joined = combine(figures, d, mapping)
+    from faktaark.dictionary.load import shipped_columns
+
+    ignored = shipped_columns() - d.known_columns()  # other kits' columns: not read here
+    figures, joined = combine(figures, d, mapping, ignored)
     notes += [Issue(n, severity="warning") for n in joined]
     return assemble(figures, columns, population, facts, notes, require_all, isolate, d)
 
 
-def _bundled_for(given: Sequence[Table], d: Dictionary, notes: list[Issue]) -> list[Table]:
-    """The bundled tables of the sources none of the `given` tables has a column of."""
-    have = {h for t in given for h in t.header}
+def _bundled_for(
+    given: Sequence[Table], d: Dictionary, notes: list[Issue], mapping: Mapping[str, str]
+) -> list[Table]:
+    """The bundled tables of the sources none of the `given` tables with an edition (udgave)
+    has a column of (a table without one only supplements or replaces some columns)."""
+    named = [[mapping.get(h, h) for h in t.header] for t in given]
+    have = {h for header in named if "udgave" in header for h in header}
     out: list[Table] = []
     read: set[str] = set()
     for s in d.sources.values():

@@ -9,8 +9,10 @@ Statbank's housing stock). The rules:
 - a table with an `udgave` column and other columns than the first is *joined* to it, row by
   row on (municipality, udgave);
 - a table without `udgave` is a supplement: each row of the figures gets the supplement's row
-  of the same municipality with the newest year not after the row's edition;
-- a column may come from one table only.
+  of the same municipality with the newest year not after the row's edition; its columns
+  replace those of the figures (e.g. the official housing stock from Statbank);
+- otherwise a column may come from one table only, and every column must be one the kit
+  declares (or another shipped kit does: those are not read).
 
 Joined cells remember the file and line they came from (`Row.origin`), so every error and every
 provenance record names the right file.
@@ -75,8 +77,9 @@ def _own(table: Table) -> frozenset[str]:
 
 
 def combine(
-    tables: Sequence[Table], d: Dictionary, mapping: Mapping[str, str] | None = None
-) -> tuple[list[Table], list[str]]:
+    tables: Sequence[Table], d: Dictionary, mapping: Mapping[str, str] | None = None,
+    ignored: frozenset[str] = frozenset(),
+) -> tuple[list[Table], list[str]]:  # fmt: skip
     """The edition tables with every other table's columns joined in (in place), and notes.
     The first edition tables keep their own column names (the schema maps them, `mapping`);
     the tables joined into them are renamed first."""
@@ -96,11 +99,14 @@ def combine(
     base = shapes[0] if shapes else []
     owner = dict.fromkeys(_own(renamed(base[0], mapping)), base[0].path) if base else {}
     shapes[1:] = [[renamed(t, mapping) for t in group] for group in shapes[1:]]
+    known = d.known_columns() | ignored
+    for t in [*(g[0] for g in shapes[1:]), *supplements]:
+        issues += [Issue(f"unknown column {c!r}; no kit declares it", t.path, 1, c)
+                   for c in sorted(_own(t) - known)]  # fmt: skip
     for group in shapes[1:]:
         _check_disjoint(group[0], owner, issues)
         notes += _join(base, group, issues, mapping)
     for supp in supplements:
-        _check_disjoint(supp, owner, issues)
         notes += _supplement(base, supp, d, issues, mapping)
     if issues:
         raise DataError(issues)

@@ -14,13 +14,15 @@ key. A checked dictionary is kept in the per-user cache, keyed by the bytes of i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir, layouts_dir
 from faktaark.core.tomlfile import locate, read_toml
-from faktaark.errors import LayoutError, UsageError
+from faktaark.errors import FaktaarkError, LayoutError, UsageError
 
 __all__ = [
     "DEFAULT_KIT",
@@ -87,9 +89,34 @@ def _walk(path: Path, chain: tuple[Path, ...] = ()) -> list[tuple[Path, dict[str
     return out
 
 
+_INCLUDE = re.compile(r"(?ms)^include\s*=\s*\[(?P<refs>[^\]]*)\]")
+
+
+def _includes(text: str) -> list[str]:
+    """The includes of a fields file, read without a TOML parser (the cache key of a kit's
+    dictionary is found on every run; `_build` checks it against the parsed file)."""
+    m = _INCLUDE.search(text)
+    return re.findall(r'"([^"\n]*)"', m["refs"]) if m else []
+
+
 def dictionary_files(kit_folder: Path) -> list[Path]:
     """Every fields file a kit's dictionary is read from (for cache keys)."""
-    return [p for p, _, _ in _walk(fields_file(kit_folder).resolve())]
+    out: list[Path] = []
+    todo = [fields_file(kit_folder).resolve()]
+    while todo and len(out) < 4 * MAX_INCLUDES:
+        path = todo.pop()
+        if path in out:
+            continue
+        out.insert(0, path)
+        try:
+            text = read_text(path, limit=1024 * 1024, what="data dictionary")
+        except FaktaarkError as exc:
+            raise LayoutError(str(exc)) from exc
+        try:
+            todo += [_kit_file(ref, path.parent) for ref in _includes(text)]
+        except LayoutError as exc:
+            raise LayoutError(f"{path}:{locate(text, ['include'])}: {exc}") from None
+    return out
 
 
 def load_dictionary(kit_folder: Path, name: str | None = None, *, cache: bool = True) -> Any:
@@ -113,8 +140,14 @@ def _build(kit: str, files: Sequence[Path]) -> Any:
 
     parsed = []
     problems: list[str] = []
-    for path in files:
-        doc, text = read_toml(path, limit=1024 * 1024, what="data dictionary")
+    walked = _walk(files[-1])
+    if sorted(p for p, _, _ in walked) != sorted(files):
+        line = locate(walked[-1][2], ["include"])
+        raise LayoutError(
+            f"{files[-1]}:{line}: include: write it as one array of names or paths at the top "
+            'of the file, before any table: include = ["almene-boliger"].'
+        )
+    for path, doc, text in walked:
         try:
             parsed.append((path, text, schema.parse(doc)))
         except schema.ValidationError as exc:

@@ -274,13 +274,6 @@ class Dictionary:
 
     # ------------------------------------------------------------------ columns
 
-    def column(self, name: str) -> Column:
-        return self.columns[name]
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(self.columns)
-
     def control_columns(self) -> dict[str, Source]:
         """The columns holding a source's line or data source, per row."""
         return {c: s for s in self.sources.values() for c in s.control_columns}
@@ -318,24 +311,10 @@ class Dictionary:
             return "eksempel" if example else "officiel"
         return ", ".join(f"{s}: {'eksempel' if s in example else 'officiel'}" for s in self.sources)
 
-    def column_is_example(self, values: Mapping[str, object], column: str) -> bool:
-        """Is a row's value of `column` example data (by its source's `datakilde`)?"""
-        if column not in self.columns and column not in self.control_columns():
-            return False
-        return self.is_example(values, self.source_of(column).id)
-
     def columns_of(self, source: str) -> list[Column]:
         return [c for c in self.columns.values() if c.source == source]
 
     # ------------------------------------------------------------------ figures
-
-    def figure_kind(self, name: str) -> str:
-        """The kind of a column, indicator or aggregate by its bare name."""
-        for table in (self.columns, self.indicators, self.aggregates):
-            item = table.get(name)
-            if item is not None:
-                return item.kind
-        return "count" if name in BUILTIN_COLUMNS else "text"
 
     def depends_on(self, name: str) -> set[str]:
         """The columns (bare names) a figure is computed from, transitively; `land.x` and

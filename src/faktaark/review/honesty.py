@@ -93,7 +93,8 @@ def calculation_errors(plan: SheetPlan) -> list[Finding]:
     """Every derived figure a page prints whose inputs the same page prints too, redone from
     the inputs as printed (its formula, from the kit's data dictionary): the result, formatted
     as the sheet formats it, must be what is printed ("ca. 360" ledige from "4.451" family
-    dwellings and "8,0 pct.", then "ca. 90" as a fourth of them)."""
+    dwellings and "8,0 pct.", then "ca. 90" as a fourth of them). An estimate must have its
+    inputs on its page: a reader can redo it."""
     from itertools import product
 
     from faktaark.dictionary import expressions
@@ -112,7 +113,14 @@ def calculation_errors(plan: SheetPlan) -> list[Finding]:
         except expressions.ExprError:
             continue  # a rank, or a figure without a formula
         on_page = pages.setdefault(p.page, _inputs_on(p.page, plan))
-        if not names or any(n not in on_page for n in names) or (p.page, p.name, p.text) in seen:
+        if (p.page, p.name, p.text) in seen or not names:
+            continue
+        if any(n not in on_page for n in names):
+            if p.value.kind == "estimate":  # an estimate must be reproducible from its page
+                seen.add((p.page, p.name, p.text))
+                lacking = ", ".join(n for n in names if n not in on_page)
+                detail = f"{p.name}: an estimate without its inputs on the page ({lacking})"
+                out.append(Finding("calculation", p.page, p.box, detail))
             continue
         seen.add((p.page, p.name, p.text))
         options = [sorted(on_page[n]) for n in names]
