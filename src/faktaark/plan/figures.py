@@ -95,22 +95,33 @@ def _style(c: Ctx, name: str | None, fallback: str) -> Style:
     return c.layout.styles[name or fallback]
 
 
+def table_columns(c: Ctx, sec: str) -> list[str]:
+    """The header texts of a table's value columns: `kolonne` (one) or `kolonner` (several,
+    e.g. the municipality, its region and the country)."""
+    with suppress(KeyError):
+        return [str(t) for t in c.layout.text(f"{sec}.kolonner")]
+    return [str(c.layout.text(f"{sec}.kolonne"))]
+
+
 def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
-    """A two-column table: header row (TH, scope Column), rows of label (TH, scope Row) and
-    right-aligned value (TD)."""
+    """A table: header row (TH, scope Column), rows of label (TH, scope Row) and one or more
+    right-aligned values (TD)."""
     x, y, w, h = box.rect_pt(page_h)
     sec = f"{box.text}"
     head_st = _style(c, box.header_style, "table_header")
     cell_st = _style(c, box.style, "table_cell")
     num_st = _style(c, box.number_style, box.style or "table_cell")
-    fracs = box.col_widths or (0.62, 0.38)
+    heads = table_columns(c, sec)
+    n = len(heads)
+    fracs = box.col_widths or ((0.62, 0.38) if n == 1 else (0.46, *([0.54 / n] * n)))
     total = sum(fracs)
     widths = [w * f / total for f in fracs]
     pad_v, pad_h = 1.1 * MM, 1.2 * MM
-    rows: list[list[list[Seg]]] = [[c.fill(f"{sec}.titel"), c.fill(f"{sec}.kolonne")]]
+    rows: list[list[list[Seg]]] = [
+        [c.fill(f"{sec}.titel"), *(c.fill(t, template=True) for t in heads)]
+    ]
     rows += [
-        [c.fill(lbl, template=True), c.fill(val, template=True)]
-        for lbl, val in c.layout.text(f"{sec}.raekker")
+        [c.fill(str(t), template=True) for t in row] for row in c.layout.text(f"{sec}.raekker")
     ]
     cursor = y + h
     trs: list[Node] = []
