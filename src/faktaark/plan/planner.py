@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from faktaark.core.kommuner import register
 from faktaark.dictionary.model import EXAMPLE
 from faktaark.layout.model import Box, Layout
-from faktaark.plan import figures, maps, sizes, textbox
+from faktaark.plan import figures, maps, sizes, tables, textbox
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
@@ -68,7 +68,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
 
     planners: dict[str, Planner] = {
         "text": textbox.plan_text_box,
-        "table": figures.plan_table,
+        "table": tables.plan_table,
         "bar_chart": figures.plan_bar_chart,
         "image": figures.plan_image,
         "ranking_chart": ranking,
