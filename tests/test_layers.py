@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "src" / "faktaark"
 
 # The pipeline, in order. `errors` and `_version` are leaves anyone may import.
-STAGES = ("core", "text", "data", "values", "layout", "plan", "pdf", "builder", "review",
-          "api", "cli")  # fmt: skip
+STAGES = ("core", "text", "dictionary", "data", "values", "layout", "plan", "pdf", "builder",
+          "review", "api", "cli")  # fmt: skip
 LEAVES = ("faktaark.errors", "faktaark._version")
 # the package itself is the facade over `api` (it imports `api` lazily); `__main__` runs the CLI
-TOP = {"faktaark": "api", "faktaark.__main__": "cli"}
+TOP = {"faktaark": "api", "faktaark.kits": "api", "faktaark.__main__": "cli"}
 
 # Third-party libraries and the modules that may import them at run time (prefix match).
 LIBRARIES = {
@@ -43,8 +43,20 @@ LIBRARIES = {
     "typer": ("faktaark.cli.",),
     "rich": ("faktaark.cli.",),
     "click": ("faktaark.cli.",),
-    "pydantic": ("faktaark.data.schema", "faktaark.layout.schema", "faktaark.core.config_schema"),
-    "polars": ("faktaark.values.indicators", "faktaark.data.readers", "faktaark.data.frames"),
+    "pydantic": (
+        "faktaark.data.schema",
+        "faktaark.layout.schema",
+        "faktaark.core.config_schema",
+        "faktaark.dictionary.schema",
+    ),
+    # the dictionary parses its expressions with Polars' SQL layer and runs them on frames
+    "polars": (
+        "faktaark.values.indicators",
+        "faktaark.data.readers",
+        "faktaark.data.frames",
+        "faktaark.dictionary.expressions",
+        "faktaark.dictionary.evaluate",
+    ),
     "fastexcel": ("faktaark.data.readers",),
     "pyphen": ("faktaark.text.linebreak",),
     "pypdfium2": ("faktaark.review.",),
@@ -273,7 +285,7 @@ def test_modules_named_in_pyproject_exist() -> None:
 def test_the_listing_reads_as_the_pipeline() -> None:
     """`src/faktaark/` holds the stage folders plus the few modules on top, nothing else."""
     tops = {p.name for p in PKG.iterdir() if p.suffix == ".py"}
-    assert tops == {"__init__.py", "__main__.py", "_version.py", "api.py", "errors.py"}
+    assert tops == {"__init__.py", "__main__.py", "_version.py", "api.py", "kits.py", "errors.py"}
     folders = {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == {*STAGES, "fonts", "icc"} - {"api"}
 

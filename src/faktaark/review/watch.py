@@ -138,7 +138,7 @@ def sheet_pdfs(
         lay = layout_for(prep.dataset)
         out = []
         for k in kommuner:
-            stop = prep.blocked_for(k, compares_municipalities(lay))
+            stop = prep.blocked_for(k, compares_municipalities(lay, prep.dataset.fields))
             if stop is not None:
                 raise stop
             plan = make_plan(lay, prep.sheet_data(k))
