@@ -325,7 +325,12 @@ def validate(
 
 def _complete() -> typer.Typer:
     """The root command with every command registered (the modules below register on it)."""
-    from faktaark.cli import checks, data, kits, review  # noqa: F401
+    # importing them registers their commands on `root` (`from faktaark.cli import checks`
+    # would import this package's namespace: a cycle through `faktaark.cli.console`)
+    import faktaark.cli.checks
+    import faktaark.cli.data
+    import faktaark.cli.kits
+    import faktaark.cli.review  # noqa: F401
 
     return root
 
