@@ -105,7 +105,9 @@ def run_console(example: Any) -> None:
 
 def run_sh(example: Any) -> None:
     done = _run("set -e\n" + example.parsed, example.namespace["cwd"])
-    assert done.returncode == 0, f"{example.parsed}\nexited {done.returncode}:\n{done.stdout}{done.stderr}"
+    assert done.returncode == 0, (
+        f"{example.parsed}\nexited {done.returncode}:\n{done.stdout}{done.stderr}"
+    )
 
 
 DOCS_SYBIL = Sybil(

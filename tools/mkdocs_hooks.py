@@ -111,12 +111,16 @@ def cli() -> str:
         opts = options(cmd, ctx)
         if opts:
             out.append("**Options:**\n")
-            out += [f"- `{flags}`: {_md(help_)}" if help_ else f"- `{flags}`" for flags, help_ in opts]
+            out += [
+                f"- `{flags}`: {_md(help_)}" if help_ else f"- `{flags}`" for flags, help_ in opts
+            ]
             out.append("")
         if cmd.epilog:
             out.append(_paragraphs(cmd.epilog) + "\n")
         if hasattr(cmd, "list_commands"):
-            subs = [f"[`{name} {sub}`](#{'-'.join([*path[1:], sub])})" for sub in cmd.list_commands(ctx)]
+            subs = [
+                f"[`{name} {sub}`](#{'-'.join([*path[1:], sub])})" for sub in cmd.list_commands(ctx)
+            ]
             out.append("**Commands:** " + ", ".join(subs) + "\n")
     return "\n".join(out)
 
@@ -130,11 +134,12 @@ def exit_codes() -> str:
 
     rows = ["| exception (`faktaark.errors`) | exit code | when |", "|---|---|---|"]
 
-    def walk(cls: type, depth: int) -> None:
+    def walk(cls: type[errors.FaktaarkError], depth: int) -> None:
         doc = " ".join((cls.__doc__ or "").split())
         indent = "&nbsp;&nbsp;" * depth
-        rows.append(f"| {indent}`{cls.__name__}` | {cls.exit_code} | {_md(doc)} |")  # type: ignore[attr-defined]
-        for sub in sorted(cls.__subclasses__(), key=lambda c: c.__name__):
+        rows.append(f"| {indent}`{cls.__name__}` | {cls.exit_code} | {_md(doc)} |")
+        subclasses: list[type[errors.FaktaarkError]] = cls.__subclasses__()
+        for sub in sorted(subclasses, key=lambda c: c.__name__):
             if sub.__module__ == errors.__name__:
                 walk(sub, depth + 1)
 
@@ -164,9 +169,10 @@ def _type(schema: dict[str, Any]) -> str:
         return "table of text"
     words = {"string": "text", "integer": "integer", "boolean": "`true`/`false`"}
     low, high = schema.get("minimum"), schema.get("maximum")
+    word = words.get(str(kind), str(kind))
     if low is not None and high is not None:
-        return f"{words[kind]} from {low} to {high}"
-    return words.get(kind, kind) + (f" ≥ {low}" if low is not None else "")
+        return f"{word} from {low} to {high}"
+    return word + (f" ≥ {low}" if low is not None else "")
 
 
 def config_keys() -> str:
@@ -212,7 +218,8 @@ def bench() -> str:
     results = ROOT / "bench" / "results" / "results.json"
     doc = json.loads(results.read_text(encoding="utf-8"))
     spec = importlib.util.spec_from_file_location("faktaark_bench", ROOT / "bench" / "bench.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     meta = doc["meta"]
@@ -234,7 +241,7 @@ def bench() -> str:
         + (f", against {meta['typst'].split(' (')[0]}" if meta.get("typst") else "")
         + ". Medians with min–max over the runs."
     )
-    return head + "\n\n" + module.table(doc["raw"], doc["thousand"])
+    return head + "\n\n" + str(module.table(doc["raw"], doc["thousand"]))
 
 
 GENERATORS: dict[str, Callable[[], str]] = {
