@@ -70,7 +70,7 @@ def check(
         out = _out_console()
         for r in reports:
             sizes = ", ".join(f"{w:g} × {h:g} mm" for w, h in dict.fromkeys(r.page_size_mm))
-            out.print(f"[bold]{r.path}[/]: {r.pages} sider, {sizes}", markup=True)
+            out.print(f"[bold]{r.path}[/]: {r.pages} page(s), {sizes}", markup=True)
             for name, box in r.boxes.items():
                 out.print(f"  {name}: {box}")
             fonts = ", ".join(
