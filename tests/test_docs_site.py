@@ -206,6 +206,9 @@ def test_navigation_reaches_the_tutorial_and_the_cli_reference(browser: Any, ser
     assert browser.execute_script("return !!document.getElementById('layouts-check')")
     _click_nav(browser, "For kommunikationsafdelingen")
     assert _wait(lambda: _h1(browser) == "For kommunikationsafdelingen")
+    danish = browser.execute_script("const d = document.querySelector('[lang=da]');"
+                                    "return d ? d.textContent : ''")  # fmt: skip
+    assert "Mærket »Eksempeldata«" in danish  # the page tells a screen reader it is Danish
 
 
 @needs_browser
