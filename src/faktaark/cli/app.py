@@ -229,10 +229,10 @@ def list_(
             udgave=s["udgave"],
         )
     )  # fmt: skip
-    columns = [("kommunekode", "Kode"), ("kommune", "Kommune"),
-               ("officielt_navn", "Officielt navn"), ("region", "Region"),
+    columns = [("kommunekode", "Code"), ("kommune", "Kommune"),
+               ("officielt_navn", "Official name"), ("region", "Region"),
                ("datakilde", "Datakilde")]  # fmt: skip
-    emit_rows(rows, columns, chosen, title="Kommuner", right=("kommunekode",))
+    emit_rows(rows, columns, chosen, title="Municipalities", right=("kommunekode",))
 
 
 @root.command()

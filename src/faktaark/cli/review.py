@@ -94,14 +94,14 @@ def indicators(
         if text is not None:
             sys.stdout.write(text)
         else:
-            _err_console().print(f"{out}: {frame.height} kommune(r), {frame.width} kolonner")
+            _err_console().print(f"{out}: {frame.height} municipalities, {frame.width} columns")
         return
     if out is not None:
         _usage("--format table prints to the terminal; write files as csv, json or parquet.")
     from rich.table import Table
 
     rows = frame.to_dicts()
-    table = Table(title=f"Indikatorer, udgave {rows[0]['udgave'] if rows else ''}")
+    table = Table(title=f"Indicators, udgave {rows[0]['udgave'] if rows else ''}")
     if len(rows) <= TRANSPOSE_UP_TO:  # one row per indicator, one column per municipality
         table.add_column("indikator")
         for r in rows:

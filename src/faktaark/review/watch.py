@@ -242,7 +242,8 @@ class PreviewServer:
 
     def __init__(
         self, state: PreviewState, paths: Sequence[Path], *, port: int = 0,
-        on_rebuild: Callable[[Snapshot], None] | None = None, title: str = "faktaark preview",
+        on_rebuild: Callable[[Snapshot], None] | None = None,
+        title: str = "faktaark – forhåndsvisning",
     ) -> None:  # fmt: skip
         self.state = state
         self.paths = list(paths)
