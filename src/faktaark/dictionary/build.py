@@ -89,7 +89,7 @@ def assemble(
     columns: dict[str, Column] = {}
     periods: dict[str, Period] = {}
     raw_ind: dict[str, tuple[Any, Loc]] = {}
-    raw_agg: dict[str, tuple[str, str, int, str, Loc]] = {}  # name -> kind, expr, dec, meaning
+    raw_agg: dict[str, tuple[str, str, int, str, Loc, bool]] = {}  # name -> kind, expr, ...
     rules_raw: list[tuple[Any, Loc]] = []
     sums: list[SumCheck] = []
     where: dict[str, Loc] = {}
@@ -126,11 +126,11 @@ def assemble(
             integer = d.integer if d.integer is not None else d.kind in ("count", "year")
             columns[name] = Column(
                 name, d.kind, d.meaning, sid, d.unit, d.required, d.missing, d.year, d.year_to,
-                d.min, d.max, integer, d.decimals, None, _threshold(d.diff),
-                _statbank(d.statbank), _example(d.eksempel), loc,
+                d.min, d.max, integer, d.decimals, trim=d.trim, diff=_threshold(d.diff),
+                statbank=_statbank(d.statbank), example=_example(d.eksempel), loc=loc,
             )  # fmt: skip
             if d.aggregate is not None:
-                raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc)
+                raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc, d.trim)
         for name, d in f.periods.items():
             loc = _loc(path, text, "periods", name)
             if declare(name, loc):
@@ -140,13 +140,13 @@ def assemble(
             if declare(name, loc):
                 raw_ind[name] = (d, loc)
                 if d.aggregate is not None:
-                    raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc)
+                    raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc, d.trim)
         for name, d in f.aggregates.items():
             loc = _loc(path, text, "aggregates", name)
             if name in raw_agg:
                 pr.add(loc, f"land.{name} is declared twice (also at {raw_agg[name][4]})")
                 continue
-            raw_agg[name] = (d.kind, d.expr, d.decimals, d.meaning, loc)
+            raw_agg[name] = (d.kind, d.expr, d.decimals, d.meaning, loc, d.trim)
         for i, d in enumerate(f.rules):
             rules_raw.append((d, _loc(path, text, "rules", str(i), "check")))
         for i, d in enumerate(f.diff_sums):
@@ -296,19 +296,20 @@ def _indicator(name: str, d: Any, loc: Loc, pr: _Problems) -> Indicator:
         pr.add(loc, "check: only a number can be checked against a file's column")
     return Indicator(
         name, d.kind, d.meaning, d.expr, rank, d.decimals, d.unit, inputs, d.aggregate,
-        d.check, _threshold(d.diff), loc,
+        d.check, _threshold(d.diff), loc, d.trim,
     )  # fmt: skip
 
 
 def _aggregate(
-    name: str, raw: tuple[str, str, int, str, Loc], indicators: dict[str, Indicator], pr: _Problems
-) -> Aggregate:
-    kind, spec, decimals, meaning, loc = raw
+    name: str, raw: tuple[str, str, int, str, Loc, bool], indicators: dict[str, Indicator],
+    pr: _Problems,
+) -> Aggregate:  # fmt: skip
+    kind, spec, decimals, meaning, loc, trim = raw
     expr = spec
     if spec in SHORTHANDS or spec.startswith("weighted:"):
         expr = _shorthand(name, spec, indicators, loc, pr)
     parsed = _parse(expr, loc, pr, "aggregate", aggregate=True) if expr else None
-    return Aggregate(name, kind, expr, meaning, decimals, parsed.names if parsed else (), loc)
+    return Aggregate(name, kind, expr, meaning, decimals, parsed.names if parsed else (), loc, trim)
 
 
 def _shorthand(
