@@ -282,9 +282,10 @@ def _docs() -> str:
 
 @pytest.mark.slow
 def test_the_stated_ink_and_size_figures_are_measured(all98: dict[str, Any]) -> None:
-    """No print sheet of either layout breaks a preflight rule; every figure the README (or
-    docs/) states as "<N> % (<layout>)" is the maximum total ink of that layout's 98 print
-    sheets, and every "<N.N> MB (<layout>[, print])" the size of its 98-sheet combined file."""
+    """No print sheet of either layout breaks a preflight rule; every figure the README or
+    docs/ states as "<N> % (<layout>)" is the maximum total ink of that layout's 98 print
+    sheets, and every "<N.N> MB (<layout>[, print])" the size of its 98-sheet combined file:
+    a figure is typed in nowhere without this test measuring it (none may be stated at all)."""
     docs = _docs()
     for layout in TARGET_MB:
         paths, _ = all98[(layout, "print")]
@@ -295,12 +296,11 @@ def test_the_stated_ink_and_size_figures_are_measured(all98: dict[str, Any]) -> 
             inks.append(report.ink_max)
         measured = round(max(inks))
         stated = [int(n) for n in re.findall(rf"(\d+) %\s+\({re.escape(layout)}\)", docs)]
-        assert stated, f"no ink figure for {layout} in the README"
-        assert set(stated) == {measured}, (layout, stated, measured)
+        assert set(stated) <= {measured}, (layout, stated, measured)
+        assert 150 < measured <= 300
         for variant in ("screen", "print"):
             _, dest = all98[(layout, variant)]
             suffix = ", print" if variant == "print" else ""
             pattern = rf"(\d+\.\d) MB\s+\({re.escape(layout)}{suffix}\)"
             sizes = [float(n) for n in re.findall(pattern, docs)]
-            assert sizes, f"no size figure for the {variant} file of {layout} in the README"
-            assert set(sizes) == {round(dest.stat().st_size / 1e6, 1)}, (layout, variant, sizes)
+            assert set(sizes) <= {round(dest.stat().st_size / 1e6, 1)}, (layout, variant, sizes)
