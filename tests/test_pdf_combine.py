@@ -304,3 +304,33 @@ def test_the_stated_ink_and_size_figures_are_measured(all98: dict[str, Any]) -> 
             pattern = rf"(\d+\.\d) MB\s+\({re.escape(layout)}{suffix}\)"
             sizes = [float(n) for n in re.findall(pattern, docs)]
             assert set(sizes) <= {round(dest.stat().st_size / 1e6, 1)}, (layout, variant, sizes)
+
+
+def test_object_streams_never_end_in_an_eol() -> None:
+    """`pdf.pack` keeps every stream it compresses (object streams, the cross-reference
+    stream) from ending in CR or LF, which makes the EOL before `endstream` ambiguous: over
+    files of 1-420 small objects both remedies are needed (an object stream padded with
+    spaces, the cross-reference stream given free entries), and every file stays the same."""
+    import io
+
+    from faktaark.pdf.pack import pack_object_streams
+
+    padded = extended = 0
+    for n in range(1, 420):
+        pdf = pikepdf.new()
+        items = [pikepdf.Array([i, pikepdf.String("x" * (i % 7))]) for i in range(n)]
+        pdf.Root.Extra = pikepdf.Array([pdf.make_indirect(item) for item in items])
+        classic = io.BytesIO()
+        pdf.save(classic, object_stream_mode=pikepdf.ObjectStreamMode.disable, static_id=True)
+        packed = pack_object_streams(classic.getvalue())
+        assert not re.search(rb"[\r\n]\nendstream", packed), n
+        with pikepdf.open(io.BytesIO(packed)) as again:
+            assert [list(a) for a in again.Root.Extra] == [list(a) for a in items]
+            stream = next(o for o in again.objects if isinstance(o, pikepdf.Stream)
+                          and o.get("/Type") == "/ObjStm")  # fmt: skip
+            padded += stream.read_bytes().endswith(b"\n ")
+        xref = re.search(rb"(\d+) 0 obj\n<< /Type /XRef /Size (\d+)", packed)
+        assert xref is not None
+        extended += int(xref[2]) > int(xref[1]) + 1
+    assert padded > 0
+    assert extended > 0

@@ -8,7 +8,8 @@ cannot be told to keep the compressed data of an object stream from ending in CR
 last four bytes of zlib data are the Adler-32 checksum of the content, and one stream in 128
 ends so, which makes the EOL before `endstream` ambiguous (validators then count it into
 /Length; see `pdfa.flate`). Here an object stream gets trailing spaces (harmless after its
-last object) until its data ends well, and the cross-reference stream an extra free entry.
+last object) until its data ends well, and the cross-reference stream an extra free entry
+(generation 65535: its two 0xFF bytes change the checksum; zero bytes would not).
 
 Stream objects stay as written, byte for byte; object numbers do not change.
 """
@@ -108,19 +109,23 @@ def pack_object_streams(data: bytes) -> bytes:
     keys = b" ".join(b"/%s %s" % (m[1], m[2]) for m in _TRAILER_KEY.finditer(trailer))
     ids = _TRAILER_ID.search(trailer)
     size = xref_number + 1
-    while True:
+    for _ in range(4):
         rows = [struct.pack(">BIH", 0, 0, 65535)]
         for n in range(1, size):
             if n in where:
                 rows.append(struct.pack(">BIH", 2, *where[n]))
             elif n in new_offsets:
                 rows.append(struct.pack(">BIH", 1, new_offsets[n], 0))
-            else:
-                rows.append(struct.pack(">BIH", 0, 0, 0))
+            else:  # free: no next free object, generation 65535 (never to be reused)
+                rows.append(struct.pack(">BIH", 0, 0, 65535))
         stream = zlib.compress(b"".join(rows), 6)
         if stream[-1:] not in _EOL:
             break
-        size += 1  # one more free entry changes the checksum
+        # the last byte of zlib data is the low byte of the sum of the bytes (Adler-32): one
+        # more free entry adds 0x1FE to it, which ends the data in neither CR nor LF
+        size += 1
+    else:
+        raise ValueError("the cross-reference stream cannot be made to end without an EOL")
     out += (
         b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] %s %s /Filter /FlateDecode /Length %d >>"
         % (xref_number, size, keys, ids[0] if ids else b"", len(stream))
