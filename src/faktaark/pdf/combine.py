@@ -106,7 +106,7 @@ def combine(
             _add(state, src, label)
         assert state is not None
         data = _finish(state, title or _default_title(len(paths)))
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, ValueError) as exc:  # ValueError: `pack` (cannot happen)
         raise InputError(f"{dest}: cannot combine the sheets: {exc}") from None
     finally:
         for src in sources:
