@@ -115,11 +115,16 @@ class Notes:
         self.eksempel_kilder.extend(g for g in val.groups if g not in self.eksempel_kilder)
 
     def mark(self, fact_id: str, source: str) -> str:
+        """The footnote mark of a fact: one number per source, so two facts from the same
+        report share it (¹ ¹ ²) and the notes list each source once."""
         ids = [i for i, _ in self.sources]
-        if fact_id not in ids:
-            self.sources.append((fact_id, source))
-            ids.append(fact_id)
-        return _superscript(ids.index(fact_id) + 1)
+        if fact_id in ids:
+            return _superscript(ids.index(fact_id) + 1)
+        same = [s for _, s in self.sources]
+        if source in same:
+            return _superscript(same.index(source) + 1)
+        self.sources.append((fact_id, source))
+        return _superscript(len(self.sources))
 
 
 _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
