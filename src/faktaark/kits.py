@@ -243,7 +243,9 @@ def example_data(
     return to_csv(header, rows)
 
 
-def _example_bases(d: Dictionary, chosen: Sequence[str], udgave: int) -> dict[int, dict[str, object]]:
+def _example_bases(
+    d: Dictionary, chosen: Sequence[str], udgave: int
+) -> dict[int, dict[str, object]]:
     """The figures of sources not asked for that a chosen column's example is `per` (e.g.
     afdelinger per familieboliger of the housing figures), from those sources' bundled files:
     per municipality, the row of the edition `udgave` (else the latest)."""

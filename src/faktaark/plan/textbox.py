@@ -96,10 +96,14 @@ def _lines(
 
 
 def _notes_segs(c: Ctx) -> list[list[Seg]]:
-    parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
+    """The numbered sources and the "–" note that no earlier notes item of the sheet has
+    listed (a sheet with notes on both pages lists each on the page of its marks)."""
+    n = c.notes
+    parts = [f"{i}) {src}" for i, (_, src) in enumerate(n.sources, 1) if i > n.listed]
     out = [[*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))]] if parts else []
-    if c.notes.missing:
+    if n.missing and not n.missing_listed:
         out.append(c.fill("noter.mangler"))
+    n.listed, n.missing_listed = len(n.sources), n.missing
     return out
 
 
@@ -294,11 +298,13 @@ def _solve(
     shrinkable = [st for st in styles if st.min_size is not None]
     s_min = max((st.min_size / st.size for st in shrinkable if st.min_size), default=1.0)
     where = (c.layout.name, c.kommune, box.page, box.id)
-    notes_before = (list(c.notes.sources), c.notes.missing, len(c.notes.used))
+    n = c.notes
+    notes_before = (list(n.sources), n.missing, len(n.used), n.listed, n.missing_listed)
 
     def attempt(s: float) -> tuple[list[Block], list[Placed], float, float]:
-        c.notes.sources[:], c.notes.missing = list(notes_before[0]), notes_before[1]
-        del c.notes.used[notes_before[2] :]
+        n.sources[:], n.missing = list(notes_before[0]), notes_before[1]
+        n.listed, n.missing_listed = notes_before[3], notes_before[4]
+        del n.used[notes_before[2] :]
         try:
             return _try(box, c, s, geom, inner_h, avoid)
         except linebreak.Overflow as exc:

@@ -97,6 +97,9 @@ class Notes:
 
     sources: list[tuple[str, str]] = field(default_factory=list)  # (fact id, source text)
     missing: bool = False  # a missing figure was printed as "–"
+    # what a notes item has listed: a later one (page 2's) lists only what came after
+    listed: int = 0  # sources listed
+    missing_listed: bool = False  # the "–" note listed, and no "–" printed since
     used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
     eksempel: bool = False  # a value made from example data was printed
     eksempel_egne: bool = False  # ... one of the municipality's own figures
@@ -243,7 +246,7 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
     if notes is not None:
         notes.used.append(name)
         if val.missing:
-            notes.missing = True
+            notes.missing, notes.missing_listed = True, False
         if val.eksempel:
             notes.example(val)
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
