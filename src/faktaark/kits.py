@@ -256,7 +256,9 @@ def _example_bases(
     wanted: dict[str, set[str]] = {}  # source -> its columns wanted
     for c in d.columns.values():
         per = c.example.per if c.example else None
-        if c.source in chosen and per in d.columns and d.columns[per].source not in chosen:
+        if per is None or c.source not in chosen or per not in d.columns:
+            continue
+        if d.columns[per].source not in chosen:
             wanted.setdefault(d.columns[per].source, set()).add(per)
     reg = register()
     out: dict[int, dict[str, object]] = {}
@@ -269,12 +271,12 @@ def _example_bases(
             k = reg.find(str(row.cells.get("kommunekode", "")).removesuffix(".0"))
             try:
                 edition = parse_number(row.cells.get("udgave")) or 0.0
-                values = {n: parse_number(row.cells.get(n)) for n in names}
+                values: dict[str, object] = {n: parse_number(row.cells.get(n)) for n in names}
             except ValueError:
                 continue  # a cell `faktaark validate` would name; no base for this row
             rank = (edition == udgave, edition)
             if k is not None and (k.kode not in best or rank > best[k.kode][0]):
-                best[k.kode] = (rank, dict(values))
+                best[k.kode] = (rank, values)
         for kode, (_, values) in best.items():
             out.setdefault(kode, {}).update(values)
     return out
