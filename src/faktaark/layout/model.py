@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.units import MM, Color
+from faktaark.text.hyphenation import Breaks
 
 __all__ = ["DEFAULT_LAYOUT", "PAGE_SIZES", "Box", "Item", "Layout", "Style", "strings"]
 
@@ -112,7 +113,7 @@ class Layout:
     digest: str  # hash of every file in the folder: part of a sheet's cache key
     marks: str = "registration"  # [print] the crop marks' colour name
     min_white_stroke: float = 0.5  # [print] pt: white lines on a tint are at least this wide
-    hyphenation: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # its words
+    hyphenation: Mapping[str, Breaks] = field(default_factory=dict)  # its words' breaks
 
     @property
     def width(self) -> float:
