@@ -272,11 +272,11 @@ def test_modules_named_in_pyproject_exist() -> None:
 
 def test_the_listing_reads_as_the_pipeline() -> None:
     """`src/faktaark/` holds the stage folders plus the few modules on top and the data folders
-    (fonts, ICC profiles, hyphenation dictionaries), nothing else."""
+    (fonts, ICC profiles, the Danish lexicon), nothing else."""
     tops = {p.name for p in PKG.iterdir() if p.suffix == ".py"}
     assert tops == {"__init__.py", "__main__.py", "_version.py", "api.py", "errors.py"}
     folders = {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"}
-    assert folders == {*STAGES, "fonts", "icc", "hyphenation"} - {"api"}  # + package data
+    assert folders == {*STAGES, "fonts", "icc", "lexicon"} - {"api"}  # + package data
 
 
 # ----------------------------------------------------------------------------- the checker

@@ -17,7 +17,7 @@ writes, for faktaark's compound splitter (`faktaark.text.hyphenation`):
   the added strings of the affix rules that keep COMPOUNDEND;
 
 lower-case words of letters only (proper names are never hyphenated by faktaark), at least 2
-letters (the dictionary's COMPOUNDMIN). Output: src/faktaark/hyphenation/da_DK-sammensaetninger.txt
+letters (the dictionary's COMPOUNDMIN). Output: src/faktaark/lexicon/da_DK-sammensaetninger.txt
 and its provenance note (.SOURCE.txt).
 """
 
@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "faktaark" / "hyphenation" / "da_DK-sammensaetninger.txt"
+OUT = ROOT / "src" / "faktaark" / "lexicon" / "da_DK-sammensaetninger.txt"
 BEGIN, MIDDLE, END, ONLY_IN_COMPOUND = "32", "33", "34", "36"
 LAST = "39"  # "Sammensætning, ord sidst i sammensætning": SFX 39 0 0/35,34
 

@@ -6,10 +6,10 @@ A Danish compound breaks best between its parts ("bolig-organisationer", "famili
 "boli-gorganisationer" and "familiebo-lig". So a word is first split into its parts with
 Stavekontrolden's dictionary (the forms a word takes first or inside a compound, linking
 element included, and the words that may stand last, with their inflectional endings:
-`hyphenation/da_DK-sammensaetninger.txt`, made by `tools/make_compounds.py`); the joints are
+`lexicon/da_DK-sammensaetninger.txt`, made by `tools/make_compounds.py`); the joints are
 the preferred breaks, and inside each part pyphen's da_DK patterns give the syllables. A word
 the dictionary does not know is hyphenated by the patterns alone. Words of the list
-`hyphenation/da_DK-orddeling.txt` (a house list, data) break exactly where it says.
+`lexicon/da_DK-orddeling.txt` (a house list, data) break exactly where it says.
 
 `breaks(word)` returns every allowed break (at least MIN_PART letters from either end of the
 word and of the part a syllable break is in) and which of them are joints.
@@ -22,14 +22,13 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from faktaark.core.resources import package_dir
+from faktaark.text.lexicon import read
 
 __all__ = ["MIN_PART", "Breaks", "breaks", "parts"]
 
 MIN_PART = 3  # letters at least on either side of a break (and inside a part, of a syllable)
 MIN_STEM = 3  # the shortest part of a compound (the dictionary allows 2: "by", too many false
 # splits)
-FOLDER = "hyphenation"
 COMPOUNDS = "da_DK-sammensaetninger.txt"
 HOUSE = "da_DK-orddeling.txt"
 
@@ -49,18 +48,6 @@ class _Lexicon(NamedTuple):
     house: dict[str, Breaks]  # the house list: word -> its breaks
 
 
-def _sections(text: str) -> dict[str, list[str]]:
-    """`[name]` sections of whitespace-separated words; lines before the first section and
-    lines starting with "#" are notes."""
-    out: dict[str, list[str]] = {}
-    for block in ("\n" + text).split("\n[")[1:]:
-        name, _, body = block.partition("]\n")
-        if "#" in body:
-            body = "\n".join(ln for ln in body.splitlines() if not ln.lstrip().startswith("#"))
-        out[name.strip()] = body.split()
-    return out
-
-
 def _house_entry(spelled: str) -> tuple[str, Breaks]:
     """ "bolig|organisation" (a joint) and "or-ga-ni-sa-tion" (syllables) -> word, breaks."""
     word, points, joints = "", [], []
@@ -76,9 +63,7 @@ def _house_entry(spelled: str) -> tuple[str, Breaks]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    folder = package_dir() / FOLDER
-    sec = _sections((folder / COMPOUNDS).read_text(encoding="utf-8"))
-    own = _sections((folder / HOUSE).read_text(encoding="utf-8"))
+    sec, own = read(COMPOUNDS), read(HOUSE)
     return _Lexicon(
         frozenset([*sec.get("forled", ()), *own.get("forled", ())]),
         frozenset([*sec.get("efterled", ()), *own.get("efterled", ())]),
