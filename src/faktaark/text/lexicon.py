@@ -8,11 +8,14 @@ and the number words a key figure never holds; the hyphenation's dictionaries
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from faktaark.core.resources import package_dir
 
-__all__ = ["FOLDER", "number_words", "read", "sections", "short_words"]
+__all__ = ["FOLDER", "bind_short_words", "number_words", "read", "sections", "short_words"]
+
+NBSP = "\u00a0"
 
 FOLDER = "lexicon"
 WORDS = "da_DK-ord.txt"
@@ -48,3 +51,17 @@ def short_words() -> frozenset[str]:
 def number_words() -> frozenset[str]:
     """Numbers written as words ("fem", "tre" ...)."""
     return _words().get("talord", frozenset())
+
+
+@cache
+def _short_pattern() -> re.Pattern[str]:
+    words = "|".join(sorted(map(re.escape, short_words()), key=len, reverse=True))
+    return re.compile(rf"(?<![\w\u00a0-])({words}) (?=\S)", re.IGNORECASE)
+
+
+def bind_short_words(text: str) -> str:
+    """`text` with a no-break space after every short word (`short_words`), so that no line
+    ends in one; the length is kept (one space for one no-break space)."""
+    if not short_words():
+        return text
+    return _short_pattern().sub(lambda m: m[1] + NBSP, text)
