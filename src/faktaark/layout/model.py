@@ -48,6 +48,7 @@ class Item:
     notes: bool = False
     space: float | None = None
     column_break: bool = False
+    source: str | None = None  # a notes item: the page's own source, first on its "Kilde:" line
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Box:
     alt: str | None
     view: str
     same_size: str | None = None  # "serie": one size on every sheet; else a group on the page
+    note_style: str | None = None  # tables: the style of the "–" note under the table
 
     def rect_pt(self, page_h: float) -> tuple[float, float, float, float]:
         """(x, y_bottom, w, h) in PDF points."""

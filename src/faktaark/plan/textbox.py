@@ -140,9 +140,13 @@ def _balanced(
     return best
 
 
-def _notes_segs(c: Ctx) -> list[list[Seg]]:
+def _notes_segs(c: Ctx, source: str | None = None) -> list[list[Seg]]:
+    """One "Kilde:" line: the page's own source (the text `source`), then the numbered
+    sources of the footnote marks printed so far; and the "–" note on its own line."""
     parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
-    out = [[*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))]] if parts else []
+    own = c.fill(source) if source else []
+    line = [*own, Seg(" " if own and parts else ""), Seg(", ".join(parts))]
+    out = [[*c.fill("noter.kilder"), Seg(" "), *line]] if own or parts else []
     if c.notes.missing:
         out.append(c.fill("noter.mangler"))
     return out
@@ -157,6 +161,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
     # a box is one unit: when one of its texts lacks its figure (a KPI's number), every
     # text of the box that has a gap form uses it (the caption too)
     gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
+    numerals = box.id.startswith("kpi")  # a key figure prints digits: "ca. 5", never "ca. fem"
     for n, it in enumerate(box.content):
         where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
         if it.space is not None:
@@ -167,7 +172,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
             continue
         style = _scaled(c.layout.styles[str(it.style)], s)
         if it.text is not None:
-            segs = c.fill(it.text, gap=gap)
+            segs = c.fill(it.text, gap=gap, numerals=numerals)
             if segs:  # an empty text (a figure's gap form) is left out
                 av = avoid.get(len(blocks), none)
                 blocks.append(_paragraph(segs, style, width, c, where, av))
@@ -178,7 +183,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
                 b.kind, b.list_id = "li", n
                 blocks.append(b)
         elif it.notes:  # the sources on one line, the "–" note on its own
-            for segs in _notes_segs(c):
+            for segs in _notes_segs(c, it.source):
                 av = avoid.get(len(blocks), none)
                 blocks.append(_paragraph(segs, style, width, c, where, av))
     return blocks

@@ -4,6 +4,9 @@
 - `empty_bands(plan, figures=figure_frames(layout))`: empty rectangles in a page's content
   area taller than 15 mm and at least 40 mm wide (gutters and ragged line ends never count;
   a map's sea and the room above a short bar belong to their figure);
+- `panel_gaps(plan, figures=figure_frames(layout))`: a filled panel with an empty strip across
+  it taller than 8 mm (a call to action larger than its sentence, a key figure without its
+  figure, a gap under "Vidste du");
 - `pale_bars(plan)`: chart bars under 3:1 contrast against the panel they stand on, or too
   small to see;
 - `map_problems(plan)`: the regional map's labels, its alt text and the municipalities that
@@ -35,6 +38,7 @@ __all__ = [
     "figure_frames",
     "map_problems",
     "pale_bars",
+    "panel_gaps",
     "plan_findings",
 ]
 
@@ -162,7 +166,7 @@ def empty_bands(
     return out
 
 
-FIGURE_KINDS = ("map", "bar_chart", "ranking_chart")
+FIGURE_KINDS = ("map", "bar_chart", "ranking_chart", "image", "logo")
 
 
 def figure_frames(layout: object) -> list[tuple[int, float, float, float, float]]:
@@ -170,6 +174,60 @@ def figure_frames(layout: object) -> list[tuple[int, float, float, float, float]
     map's sea and the room above a short bar belong to the figure."""
     boxes = getattr(layout, "boxes", ())
     return [(b.page, b.x, b.y, b.w, b.h) for b in boxes if b.kind in FIGURE_KINDS]
+
+
+# ------------------------------------------------------------------ panels
+
+PANEL_GAP_MM = 8.0  # no empty strip taller than this across a filled panel
+PANEL_MIN_MM = (30.0, 12.0)  # panels at least this wide and tall are checked
+
+
+def panel_gaps(
+    plan: SheetPlan,
+    figures: Sequence[tuple[int, float, float, float, float]] = (),
+    gap_mm: float = PANEL_GAP_MM,
+) -> list[Finding]:
+    """Filled panels (a key figure's box, a call to action, a "Vidste du" panel) with an empty
+    strip across them taller than `gap_mm`: above their content, inside it or below it. Bands
+    that touch the page's edge (the header band) and panels without content are not checked;
+    `figures` (as `empty_bands` takes them) count as content over their whole frame."""
+    out: list[Finding] = []
+    for page in plan.pages:
+        frames = [
+            (x * MM, plan.height - (y + h) * MM, (x + w) * MM, plan.height - y * MM)
+            for pg, x, y, w, h in figures if pg == page.number
+        ]  # fmt: skip
+        content = [*_op_boxes(_node_ops(page.content)), *frames]
+        for rect in page.artifacts:
+            if not isinstance(rect, RectOp) or rect.fill is None or any(rect.bleed):
+                continue
+            x0, y0, x1, y1 = rect.x, rect.y, rect.x + rect.w, rect.y + rect.h
+            if x0 <= 0.01 or y1 >= plan.height - 0.01:
+                continue
+            if rect.w < PANEL_MIN_MM[0] * MM or rect.h < PANEL_MIN_MM[1] * MM:
+                continue
+            spans = sorted(
+                (max(b, y0), min(t, y1)) for lf, b, r, t in content
+                if lf < x1 - 0.5 and r > x0 + 0.5 and b < y1 - 0.5 and t > y0 + 0.5
+                and not (lf <= x0 + 0.5 and r >= x1 - 0.5 and b <= y0 + 0.5 and t >= y1 - 0.5)
+            )  # fmt: skip
+            if not spans:
+                continue
+            gaps, top = [], y1
+            for b, t in sorted(spans, key=lambda s: -s[1]):
+                if t < top:
+                    gaps.append((top - t, top))
+                top = min(top, b)
+            gaps.append((top - y0, top))
+            size, at = max(gaps)
+            if size > gap_mm * MM:
+                out.append(Finding(
+                    "panel", page.number, "",
+                    f"{size / MM:.0f} mm empty in the panel at x = {x0 / MM:.0f}, "
+                    f"y = {(plan.height - at) / MM:.0f} mm ({rect.w / MM:.0f} × "
+                    f"{rect.h / MM:.0f} mm)",
+                ))  # fmt: skip
+    return out
 
 
 # ------------------------------------------------------------------ bars
