@@ -19,7 +19,7 @@ Each returns a list of `Finding`s (empty = the rule holds); `Finding.rule` names
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from faktaark.core.kommuner import register
@@ -40,6 +40,7 @@ __all__ = [
     "pale_bars",
     "panel_gaps",
     "plan_findings",
+    "text_columns",
 ]
 
 BAND_MM = 15.0  # an empty band taller than this is a hole in the page
@@ -86,12 +87,15 @@ def empty_bands(
     min_h_mm: float = BAND_MM,
     min_w_mm: float = BAND_WIDTH_MM,
     figures: Sequence[tuple[int, float, float, float, float]] = (),
+    columns: Mapping[str, Sequence[tuple[float, float]]] | None = None,
 ) -> list[Finding]:
     """Empty rectangles taller than `min_h_mm` and at least `min_w_mm` wide inside the
     content area (the page less its margins), one finding per connected hole, on a 1 mm
     grid. Filled panels count as content (they are visible); white space inside them does
     not count as a hole of the page. `figures` (page, x, y, w, h in mm from the top left:
-    `figure_frames(layout)`) are boxes whose whole area is the figure: a map's sea."""
+    `figure_frames(layout)`) are boxes whose whole area is the figure: a map's sea.
+    `columns` (box id -> its columns' x0, x1 in mm: `text_columns(layout)`): a line of text
+    fills its column to the right edge (a ragged line end, a list's short lines: no hole)."""
     out: list[Finding] = []
     cols = int(plan.width / MM - 2 * margin_mm)
     rows = int(plan.height / MM - 2 * margin_mm)
@@ -102,7 +106,11 @@ def empty_bands(
             (x * MM, plan.height - (y + h) * MM, (x + w) * MM, plan.height - y * MM)
             for pg, x, y, w, h in figures if pg == page.number
         ]  # fmt: skip
-        for x0, y0, x1, y1 in [*_op_boxes([*page.artifacts, *_node_ops(page.content)]), *frames]:
+        boxes = [
+            _to_column(b, (columns or {}).get(n.box, ()))
+            for top in page.content for n in top.walk() for b in _op_boxes(n.ops)
+        ]  # fmt: skip
+        for x0, y0, x1, y1 in [*_op_boxes(page.artifacts), *boxes, *frames]:
             # to the grid: column from the left margin, row from the top margin
             c0 = max(int(x0 / MM - margin_mm), 0)
             c1 = min(int(x1 / MM - margin_mm + 0.999), cols)
@@ -163,6 +171,31 @@ def empty_bands(
                             f"x = {cmin + margin_mm:.0f}, y = {rmin + margin_mm:.0f} mm",
                         )
                     )  # fmt: skip
+    return out
+
+
+def _to_column(
+    box: tuple[float, float, float, float], cols: Sequence[tuple[float, float]]
+) -> tuple[float, float, float, float]:
+    """A text line's box widened to the right edge of its column (in points)."""
+    x0, y0, x1, y1 = box
+    for a, b in cols:
+        if a * MM - 0.5 <= x0 <= b * MM and x1 <= b * MM + 0.5:
+            return (x0, y0, max(x1, b * MM), y1)
+    return box
+
+
+def text_columns(layout: object) -> dict[str, list[tuple[float, float]]]:
+    """The columns of a layout's text boxes (box id -> x0, x1 in mm), as
+    `empty_bands(columns=...)` takes them."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for b in getattr(layout, "boxes", ()):
+        if b.kind not in ("text", "logo"):
+            continue
+        inner = b.w - 2 * b.padding
+        col = (inner - b.gutter * (b.columns - 1)) / b.columns
+        starts = [b.x + b.padding + i * (col + b.gutter) for i in range(b.columns)]
+        out[b.id] = [(x0, x0 + col) for x0 in starts]
     return out
 
 
@@ -354,7 +387,7 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
 def plan_findings(plan: SheetPlan, layout: object) -> list[Finding]:
     """Every composition rule on one planned sheet (what `faktaark proof` runs per sheet)."""
     return [
-        *empty_bands(plan, figures=figure_frames(layout)),
+        *empty_bands(plan, figures=figure_frames(layout), columns=text_columns(layout)),
         *pale_bars(plan),
         *map_problems(plan),
     ]
