@@ -147,10 +147,10 @@ def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
     nodes = [Node("Table", (), tuple(trs), box=box.id)]
     if dash:  # the note that explains "–" stands under the table that prints it
         note_st = _style(c, box.note_style, "note" if "note" in c.layout.styles else cell_st.name)
-        base = cursor - pad_v - note_st.size
+        base = cursor - pad_v / 2 - note_st.size
         ops = _text_op(c.fill("noter.mangler"), note_st, x, base, w, c, box, "left")
         nodes.append(Node("P", tuple(ops), box=box.id, style=note_st.name))
-        cursor -= pad_v + _height(ops, note_st)
+        cursor -= pad_v / 2 + _height(ops, note_st)
     used = y + h - cursor
     if used > h + 0.01:
         raise FitError(
