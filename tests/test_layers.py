@@ -47,6 +47,7 @@ LIBRARIES = {
     "polars": ("faktaark.values.indicators", "faktaark.data.readers", "faktaark.data.frames"),
     "fastexcel": ("faktaark.data.readers",),
     "pyphen": ("faktaark.text.hyphenation",),
+    "svglib": ("faktaark.pdf.render",),  # a sender logo as SVG (optional extra "svg")
     "pypdfium2": ("faktaark.review.",),
     "PIL": ("faktaark.review.", "faktaark.pdf.preflight_ink"),  # the preflight's separations
     "watchfiles": ("faktaark.review.watch",),

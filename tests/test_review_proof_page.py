@@ -329,3 +329,36 @@ def test_every_layout_box_kind_check_knows_the_logo(tmp_path: Path) -> None:
                          'text = "afslutning.findes_ikke"')  # fmt: skip
     with pytest.raises(LayoutError, match="findes_ikke"):
         api.load_layout_for(folder)
+
+
+SVG = """<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">
+  <rect x="0" y="0" width="40" height="40" fill="#c8102e"/>
+  <path d="M50 5 h60 v10 h-60 z M50 25 h40 v10 h-40 z" fill="#c8102e"/>
+</svg>
+"""
+
+
+@pytest.mark.parametrize("variant", [False, True])
+def test_the_sender_slot_draws_an_svg_logo(tmp_path: Path, variant: bool) -> None:
+    """A user's SVG logo is drawn as vectors in the slot; the sheet stays PDF/A and PDF/UA
+    (and the print variant PDF/X): the full validators pass."""
+    pytest.importorskip("svglib")
+    folder = copy_layout(tmp_path, "almene-boliger")
+    (folder / "logo.svg").write_text(SVG, encoding="utf-8")
+    toml = folder / "layout.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            '# file = "logo.svg"  # the sender', 'file = "logo.svg"  # the sender'
+        ),
+        encoding="utf-8",
+    )
+    lay = api.load_layout_for(folder)
+    res = api.build("Glostrup", layout=lay, out=tmp_path / "ark", print_variant=variant)
+    assert res.files
+    (folder / "tekst.svg").write_text(SVG.replace("</svg>", "<text>BL</text></svg>"), "utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('file = "logo.svg"', 'file = "tekst.svg"'), "utf-8"
+    )
+    with pytest.raises(LayoutError, match="convert its text to paths"):
+        api.load_layout_for(folder)
