@@ -13,6 +13,7 @@ writes, for faktaark's compound splitter (`faktaark.text.hyphenation`):
 - `[forled]`: every form a word takes as the first or a middle part of a compound, the
   linking element included ("boligs" is not one, "bolig" and "fraflytnings" are);
 - `[efterled]`: every word that may stand last, in its dictionary form;
+  (both without the compounds the splitter finds from their parts: `compact`)
 - `[endelser]`: the inflectional endings a last part may carry ("er", "erne", "ens" ...),
   the added strings of the affix rules that keep COMPOUNDEND;
 
@@ -82,6 +83,19 @@ def build(dic: str, aff: str) -> tuple[set[str], set[str], set[str]]:
     return forled, efterled, endelser
 
 
+def compact(forled: set[str], efterled: set[str]) -> tuple[set[str], set[str]]:
+    """Leave out what the splitter finds anyway: a last part that is itself a first part and
+    a last part ("familiebolig" = "familie" + "bolig"), a first part that is two first parts
+    (every part at least 4 letters: "par|allel" is no compound). Fewer words, the same
+    joints, a shorter load."""
+
+    def two(w: str, first: set[str], rest: set[str]) -> bool:
+        return any(w[:j] in first and w[j:] in rest for j in range(4, len(w) - 3))
+
+    return ({w for w in forled if not two(w, forled, forled)},
+            {w for w in efterled if not two(w, forled, efterled)})  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dic", type=Path, required=True, help="da_DK.dic of hunspell-da")
@@ -93,6 +107,7 @@ def main() -> None:
     aff = aff_path.read_text(encoding="utf-8")
     version = re.search(r"#Stavekontrolden version (\S+)", aff)
     forled, efterled, endelser = build(dic, aff)
+    forled, efterled = compact(forled, efterled)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     head = (
         "# Danish compound parts for faktaark's hyphenation (faktaark.text.hyphenation).\n"
