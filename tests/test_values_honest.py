@@ -23,6 +23,7 @@ from faktaark.core.units import Color
 from faktaark.pdf.make import make_pdf
 from faktaark.plan.model import Node, SheetPlan, TextOp, TextPiece
 from faktaark.review import composition, honesty
+from faktaark.review.proof import rules, sheet_view
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ("almene-boliger", "kommuneaftale")
@@ -197,6 +198,10 @@ def test_missing_figures_leave_no_dash_in_a_sentence_and_still_fit(
         assert bands == [], (plan.kommune, bands)
         holes = composition.panel_gaps(plan, figures=frames)  # "Ikke oplyst", not an empty box
         assert holes == [], (plan.kommune, holes)
+        view = sheet_view(lay, register().get(kode), plan.kommune, plan)
+        for r in rules():  # a designed state for the key figure, the note under its table
+            if r.id in ("noegletal_uden_tal", "tankestreg_uden_note") and r.check is not None:
+                assert list(r.check(view)) == [], (r.id, plan.kommune)
     if layout == "almene-boliger":
         assert missing > 0  # the tables still print "–" (with the note) for missing cells
 
