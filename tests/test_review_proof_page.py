@@ -161,7 +161,9 @@ def test_an_unbalanced_two_line_heading() -> None:
     assert found("skaev_overskrift", bad)
     good = head(("Vi understøtter et varieret", 140.0), ("boligudbud med plads til alle", 150.0))
     assert found("skaev_overskrift", good) == []
-    title = sheet([("H1", "title", "titel", ["GODE NABOER GØR", "RINGKØBING-SKJERN KOMMUNE BEDRE"])])
+    title = sheet(
+        [("H1", "title", "titel", ["GODE NABOER GØR", "RINGKØBING-SKJERN KOMMUNE BEDRE"])]
+    )
     assert found("skaev_overskrift", title) == []  # a title breaks where its text says
 
 
