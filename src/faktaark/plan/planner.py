@@ -140,7 +140,8 @@ def _chart_values(
         names.append(str(box.value))
     decimals = figures.label_decimals(box, layout)
     out = []
-    for n in names:
-        v = values[n] if decimals is None else values[n]._replace(decimals=decimals)
+    for n in names:  # a chart's labels keep their decimals (a column of figures aligns)
+        v = values[n]._replace(trim=False)
+        v = v if decimals is None else v._replace(decimals=decimals)
         out.append(Printed(n, format_value(v), values[n], *where))
     return out

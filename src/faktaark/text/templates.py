@@ -69,6 +69,7 @@ class Val(NamedTuple):
     eksempel: bool = False  # made from example data (the sheet must then say so)
     compared: bool = False  # made from other municipalities' figures (a region, a rank)
     groups: tuple[str, ...] = ()  # the sources of its example data (when `eksempel`)
+    trim: bool = False  # a whole number prints without its decimals ("8 pct.", "7,7 pct.")
 
     @property
     def missing(self) -> bool:
@@ -137,6 +138,11 @@ def format_value(val: Val, fmt: str | None = None) -> str:
     raw = val.raw
     if raw is None:
         return formatting.MISSING
+    if val.trim and val.decimals and isinstance(raw, int | float):
+        whole = formatting.round_half_up(float(raw), val.decimals) == formatting.round_half_up(
+            float(raw), 0
+        )
+        val = val._replace(decimals=0) if whole else val
     if val.kind in ("code", "year", "text", "mark"):
         text = str(raw)
     elif not isinstance(raw, (int, float)):
