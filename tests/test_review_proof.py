@@ -77,6 +77,7 @@ def test_every_rule_has_a_test_here() -> None:
     import sys
 
     src = inspect.getsource(sys.modules[__name__])
+    src += (Path(__file__).parent / "test_review_proof_page.py").read_text(encoding="utf-8")
     missing = [r.id for r in rules() if f'"{r.id}"' not in src.replace(
         "def test_every_rule_has_a_test_here", "")]  # fmt: skip
     assert missing == []
@@ -236,9 +237,9 @@ def test_key_figures_in_a_row_share_one_size() -> None:
     def kpi(box: str, size: float) -> Para:
         return ("P", "kpi", box, [("8 pct.", False, 0, size)])
 
-    bad = sheet([kpi("kpi_fraflytning", 21), kpi("kpi_andel", 21), kpi("kpi_husleje", 17.3)])
-    assert [f.box for f in found("noegletal_stoerrelse", bad)] == ["kpi_husleje"]
-    good = sheet([kpi("kpi_fraflytning", 17.3), kpi("kpi_andel", 17.3), kpi("kpi_husleje", 17.3)])
+    bad = sheet([kpi("kpi_fraflytning", 21), kpi("kpi_andel", 17.3)])
+    assert [f.box for f in found("noegletal_stoerrelse", bad)] == ["kpi_andel"]
+    good = sheet([kpi("kpi_fraflytning", 17.3), kpi("kpi_andel", 17.3)])
     assert found("noegletal_stoerrelse", good) == []
 
 
