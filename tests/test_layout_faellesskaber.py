@@ -187,7 +187,8 @@ def test_the_figures_in_the_pdf_are_the_data_s(name: str, lf: api.Prepared, tmp_
     assert (
         f"Det svarer til {_tal(pr_1000)} pr. 1.000 af de {_tal(int(a['beboere']))} beboere" in text
     )
-    assert f"– {_tal(int(a['beboere']))} af dem bor i {name}." in text
+    sted = k.officielt_navn.replace("Kommune", "kommune")  # the area, as BL writes it
+    assert f"– {_tal(int(a['beboere']))} af dem bor i {sted}." in text
 
 
 def test_the_table_has_the_municipality_its_region_and_the_country(lf: api.Prepared) -> None:
@@ -303,9 +304,9 @@ def test_all_98_build(lf: api.Prepared, tmp_path: Path) -> None:
 
 
 def test_a_missing_turnout_is_said_on_its_own_page(tmp_path: Path) -> None:
-    """Ærø without its turnout: the table prints "–" and page 1's notes explain it; the key
-    figure says "ikke oplyst"; page 2's notes list only page 2's sources (each notes item
-    lists what no earlier one has)."""
+    """Ærø without its turnout: the table prints "–" and the note under it explains it; the
+    key figure says "Ikke oplyst" and names what is missing; the text says it in words; page
+    2's notes list only page 2's sources."""
     src = DATA.read_text(encoding="utf-8").splitlines()
     header = src[0].split(",")
     col = header.index("moede_lejemaal")
@@ -318,10 +319,12 @@ def test_a_missing_turnout_is_said_on_its_own_page(tmp_path: Path) -> None:
     path = tmp_path / "faellesskaber.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     plan = api.plan_sheet("Ærø", data=api.prepare(path, layout=KIT), layout=KIT)
-    notes1 = [_flat(n.text) for n in _box_nodes(plan, "noter1") if n.role == "P"]
+    table = [_flat(n.text) for n in _box_nodes(plan, "tabel")]
     notes2 = [_flat(n.text) for n in _box_nodes(plan, "vd_noter") if n.role == "P"]
-    assert "– betyder, at tallet ikke er oplyst." in notes1
+    assert "– betyder, at tallet ikke er oplyst." in table
     assert not any("ikke oplyst" in t for t in notes2)
+    kpi = [_flat(n.text) for n in _box_nodes(plan, "kpi_fremmoede") if n.text]
+    assert kpi[:2] == ["Ikke oplyst", "fremmøde på de ordinære afdelingsmøder (2024)."]
     assert any(t.startswith("Kilde: 1) BL – Frivilligt engagement") for t in notes2)
     page1 = _flat("\n".join(plan.pages[0].texts()))
     assert "Fremmødet på afdelingsmøderne i 2024 er ikke oplyst." in page1
