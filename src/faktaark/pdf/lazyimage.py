@@ -43,7 +43,7 @@ def _real() -> types.ModuleType:
     module = importlib.import_module(_NAME)
     utils = sys.modules.get("reportlab.lib.utils")
     if utils is not None and isinstance(getattr(utils, "Image", None), _Deferred):
-        utils.Image = module
+        setattr(utils, "Image", module)  # noqa: B010 (reportlab.lib.utils is not typed)
     return module
 
 
