@@ -25,6 +25,8 @@ c.drawImage(sys.argv[1], 10, 10, 100, 50, preserveAspectRatio=True, anchor="c", 
 c.showPage()
 c.save()
 import reportlab.lib.utils
+import PIL.Image
+assert PIL.Image.new("L", (2, 2)).size == (2, 2)  # as pypdfium2 reads it
 from PIL import Image, ImageDraw
 after = type(sys.modules["PIL.Image"]).__name__, reportlab.lib.utils.Image is Image
 ImageDraw.Draw(Image.new("RGB", (4, 4))).line((0, 0, 3, 3), fill="red")

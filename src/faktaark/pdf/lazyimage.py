@@ -52,4 +52,7 @@ def defer_pillow() -> None:
     Does nothing once ReportLab or Pillow is imported."""
     if "reportlab.lib.utils" in sys.modules or _NAME in sys.modules:
         return
-    sys.modules[_NAME] = _Deferred(_NAME)
+    package = importlib.import_module("PIL")  # small: its version
+    stand_in = _Deferred(_NAME)
+    sys.modules[_NAME] = stand_in
+    object.__setattr__(package, "Image", stand_in)  # `import PIL.Image; PIL.Image.open(...)`
