@@ -1,7 +1,7 @@
 """What `build --all --combine` costs, and what the combined files weigh: one tree against
 another, in alternating runs on the same machine.
 
-    .venv/bin/python bench/combine_cost.py [--reps 5] [--against /path/to/other/src]
+    .venv/bin/python bench/combine_cost.py [--reps 5] [--layout NAME] [--against /path/to/src]
 
 Per rep and per tree: `faktaark build --all --out <fresh folder> --combine <folder>/alle.pdf`
 (screen) and the same with `--print`, each in a new process, wall seconds; each tree with its
@@ -25,10 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 
 
-def _run(src: Path, cache: Path, out: Path, *extra: str) -> float:
+def _run(src: Path, cache: Path, out: Path, layout: str, *extra: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(cache)}
     cmd = [sys.executable, "-m", "faktaark", "build", "--all", "--out", str(out), "--quiet",
-           "--combine", str(out / "alle.pdf"), *extra]  # fmt: skip
+           "--layout", layout, "--combine", str(out / "alle.pdf"), *extra]  # fmt: skip
     t0 = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     return time.perf_counter() - t0
@@ -38,6 +38,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--against", type=Path, default=None)
+    ap.add_argument("--layout", default="almene-boliger")
     a = ap.parse_args()
     trees = {"this": HERE / "src"}
     if a.against is not None:
@@ -50,7 +51,7 @@ def main() -> None:
             for name, src in trees.items():
                 for variant, extra in (("screen", ()), ("print", ("--print",))):
                     out = root / f"{name}-{variant}-{rep}"
-                    took = _run(src, root / f"cache-{name}", out, *extra)
+                    took = _run(src, root / f"cache-{name}", out, a.layout, *extra)
                     if rep:
                         times.setdefault((name, variant), []).append(took)
                         sizes[(name, variant)] = (out / "alle.pdf").stat().st_size

@@ -146,11 +146,11 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
         head = data[at + 3 if at >= 0 else lo : m.start()]
         raw = _raw(data, m.end(), head)
         pos = m.end() + len(raw)
-        image = _IMAGE.search(head) is not None
-        pixels = _image(head, where) if image else 0
         objstm = _OBJSTM.search(head) is not None
         if not inflate and not objstm and _METADATA.search(head) is None:
             continue
+        image = _IMAGE.search(head) is not None
+        pixels = _image(head, where) if image else 0
         n = _INT[b"N"].search(head)
         if objstm and n is not None:
             objects += int(n[1])

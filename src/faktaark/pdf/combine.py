@@ -136,7 +136,8 @@ def _kind(src: Any, data: bytes) -> _Kind:
 
     tagged = "/StructTreeRoot" in src.Root
     if b"<?xpacket" in data:  # a sheet's XMP is not compressed: found without parsing it
-        found = _PDFX.search(data)
+        at = data.find(b"GTS_PDFXVersion")
+        found = _PDFX.search(data, max(0, at - 16)) if at >= 0 else None
         return _Kind(tagged, (found[1] or found[2]).decode() if found else None)
     props: dict[str, str] = {}
     meta = src.Root.get("/Metadata")
