@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import logging
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -21,9 +21,9 @@ from typing import Any
 from faktaark._version import __version__
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
 from faktaark.builder.outputs import check_combine_target
+from faktaark.builder.pool import worker_count
 from faktaark.core.atomic import clean_leftovers, write_atomic
 from faktaark.core.kommuner import Kommune, register
-from faktaark.core.limits import MAX_JOBS
 from faktaark.core.paths import DISK_FULL, guard_out_dir
 from faktaark.core.resources import data_file, fonts_dir
 from faktaark.errors import FaktaarkError
@@ -33,6 +33,8 @@ from faktaark.values.prepared import Prepared
 
 __all__ = ["DISK_FULL", "BatchReport", "SheetOutcome", "check_combine_target", "run_batch",
            "shared_key", "sheet_key"]  # fmt: skip
+
+log = logging.getLogger("faktaark")
 
 
 @dataclass
@@ -121,12 +123,10 @@ SAMPLE_EVERY = 32  # "sample" validation: the full validator on sheet 1, 33, 65,
 
 
 def _init_worker(*args: Any) -> None:
-    """Initializer of a worker process: Ctrl-C is the parent's to handle; the data, layout and
+    """Initializer of a worker process (`faktaark.builder.worker`): the data, layout and
     fonts prepared once are frozen out of the garbage collector's way."""
     import gc
-    import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init(*args)
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
@@ -233,8 +233,7 @@ def run_batch(
             if validate == "sample":  # which sheets get the full validator: by position
                 mode = "full" if len(todo) % SAMPLE_EVERY == 0 else "fast"
             todo.append((k.kode, key, mode))
-    cores = os.cpu_count() or 1
-    jobs = max(1, min(jobs or cores, len(todo) or 1, 4 * cores, MAX_JOBS))
+    jobs = worker_count(jobs, len(todo))
     interrupted = False
     running = _execute(todo, prep, layout, out, variants, validate, jobs, fail_fast, keep_results)
     try:
@@ -308,33 +307,31 @@ def _execute(
 ) -> Generator[SheetOutcome, None, None]:
     if not todo:
         return
-    if jobs == 1:
-        import gc
+    if jobs > 1:
+        # worker processes of faktaark's own (`builder.pool`): fresh interpreters, never the
+        # caller's __main__; each prepares the data, layout and fonts once
+        from faktaark.builder.pool import PoolUnavailable, run_in_workers
 
-        _init(prep, layout, out, variants, validate, keep_results)
-        before = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLDS)
-        stop = _stops_the_run(fail_fast)
         try:
-            for job in todo:
-                o = _build(job)
-                yield o
-                if stop(o):
-                    return
-        finally:
-            gc.set_threshold(*before)
-        return
-    # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
-    # validator's), and a forked child of a threaded process can deadlock on their locks. The
-    # server preloads the heavy modules once; each worker is forked from that clean process.
-    from faktaark.builder.pool import run_in_workers
-    from faktaark.builder.workers import start_workers_early
+            yield from run_in_workers(
+                jobs, todo, _build, _init_worker,
+                (prep, layout, out, variants, validate, keep_results), _failed,
+                _stops_the_run(fail_fast),
+            )  # fmt: skip
+            return
+        except PoolUnavailable as exc:  # before any sheet: build them here instead
+            log.warning("%s; building the sheets in this process instead.", exc)
+    import gc
 
-    ctx = start_workers_early()
-    # one sheet per task: a Ctrl-C leaves at most one unrecorded sheet per worker, and a dead
-    # worker fails the sheets not finished (the batch never waits for it)
-    yield from run_in_workers(
-        ctx, jobs, todo, _build, _init_worker,
-        (prep, layout, out, variants, validate, keep_results), _failed,
-        _stops_the_run(fail_fast),
-    )  # fmt: skip
+    _init(prep, layout, out, variants, validate, keep_results)
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    stop = _stops_the_run(fail_fast)
+    try:
+        for job in todo:
+            o = _build(job)
+            yield o
+            if stop(o):
+                return
+    finally:
+        gc.set_threshold(*before)

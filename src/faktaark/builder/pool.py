@@ -1,60 +1,179 @@
-"""Running sheets in worker processes, and noticing when one of them dies.
+"""Running sheets in worker processes of faktaark's own, and noticing when one of them dies.
 
-`run_in_workers` feeds one sheet per task to a `ProcessPoolExecutor` made from the fork
-server's context. A worker that dies (kill -9, the out-of-memory killer) breaks the pool: every
-sheet not finished by then comes back as a failed outcome naming the dead worker, instead of
-the wait that never ends with `multiprocessing.Pool`. A Ctrl-C (or SIGTERM, which the command
-line turns into one) terminates the workers at once, so none is left behind.
+Each worker is a fresh interpreter started from faktaark's own entry point
+(`faktaark.builder.worker`), never from the caller's `__main__`: a script without a main guard,
+`python -`, `python -c`, a notebook kernel, pytest, a thread of another program and a worker of
+another process pool all start the same workers, on Linux, macOS and Windows (what
+`multiprocessing` calls the `spawn` start method, made with `subprocess` and two pipes).
+
+`run_in_workers` feeds one sheet at a time to each worker. A worker that dies (kill -9, the
+out-of-memory killer) fails the sheet it had; the others go on, and when none is left the
+sheets not yet built fail too ("a worker process died ..."): the batch never waits for a dead
+worker. A Ctrl-C (or SIGTERM, SIGHUP: the command line turns them into one) ends the workers at
+once. A worker whose parent is gone (even after `kill -9`) sees its input end and exits.
+
+`start_early(n)` starts workers before the caller has loaded its data, so that their imports
+overlap with it; `run_in_workers` takes them, and `stop_standby` ends those never used.
 """
 
 from __future__ import annotations
 
+import atexit
+import collections
 import contextlib
-import signal
+import os
+import queue
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faktaark.builder.manifest import SheetOutcome
+from faktaark.builder.worker import BOOT, receive, send
+from faktaark.core.limits import MAX_JOBS
 
-__all__ = ["WORKER_DIED", "run_in_workers"]
+if TYPE_CHECKING:
+    from faktaark.builder.manifest import SheetOutcome
+
+__all__ = ["WORKER_DIED", "PoolUnavailable", "run_in_workers", "start_early", "stop_standby",
+           "worker_count"]  # fmt: skip
 
 WORKER_DIED = (
     "a worker process died while building this sheet (killed, or out of memory); not built"
 )
-
 Job = tuple[int, str, str]
-_STOPS = {signal.SIGINT, signal.SIGTERM}
+_AHEAD = 2  # jobs a worker holds: the one it builds and the next
+_POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
 
 
-def _stop(ex: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end every worker now."""
-    procs = list((getattr(ex, "_processes", None) or {}).values())
-    manager = getattr(ex, "_executor_manager_thread", None)
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.terminate()
-    ex.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.join(2)
-            if p.is_alive():
-                p.kill()
-                p.join(1)
-    if manager is not None:
-        # CPython 3.11 wakes every executor's manager thread at exit, also one that has ended
-        # and closed its pipe ("OSError: handle is closed"); forget ours once it has ended
-        manager.join(2)
-        if not manager.is_alive():
-            import concurrent.futures.process as cfp
+def worker_count(jobs: int | None, sheets: int) -> int:
+    """How many worker processes a run of `sheets` sheets uses when asked for `jobs` (None:
+    one per core): never more than the sheets, 4 per core or `MAX_JOBS`."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs or cores, sheets or 1, 4 * cores, MAX_JOBS))
 
-            with contextlib.suppress(Exception):
-                getattr(cfp, "_threads_wakeups", {}).pop(manager, None)
+
+class PoolUnavailable(Exception):
+    """No worker process can be started here (no Python executable to run, no free process
+    or file slot): the batch then builds in its own process and says so."""
+
+
+class _Worker:
+    __slots__ = ("jobs", "proc")
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.jobs: collections.deque[Job] = collections.deque()  # given, not yet answered
+
+
+def _executable() -> str:
+    exe = sys.executable
+    if not exe or getattr(sys, "frozen", False):
+        raise PoolUnavailable("this Python has no interpreter to start workers with")
+    return exe
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # Windows: no console window per worker
+    try:
+        proc = subprocess.Popen(
+            [_executable(), "-c", BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, close_fds=True, creationflags=flags,
+        )  # fmt: skip
+    except OSError as exc:  # EMFILE, EAGAIN, ENOMEM, a missing executable
+        raise PoolUnavailable(f"cannot start a worker process: {exc.strerror or exc}") from exc
+    assert proc.stdin is not None
+    with contextlib.suppress(OSError):  # it died at once: noticed when it is given work
+        send(proc.stdin, list(sys.path))
+    return proc
+
+
+_STANDBY: list[subprocess.Popen[bytes]] = []
+_LOCK = threading.Lock()
+
+
+def start_early(n: int) -> None:
+    """Start `n` workers now (they import and parse the fonts while the caller loads its
+    data); `run_in_workers` takes them. Never raises: the batch starts them itself later."""
+    try:
+        procs = [_spawn() for _ in range(max(0, n))]
+    except PoolUnavailable:
+        return
+    with _LOCK:
+        _STANDBY.extend(procs)
+
+
+def stop_standby() -> None:
+    """End the workers started early and never used."""
+    with _LOCK:
+        procs = list(_STANDBY)
+        _STANDBY.clear()
+    _end([_Worker(p) for p in procs], at_once=False)
+
+
+atexit.register(stop_standby)
+
+
+def _take(n: int) -> list[_Worker]:
+    with _LOCK:
+        mine = [p for p in _STANDBY if p.poll() is None][:n]
+        rest = [p for p in _STANDBY if p not in mine]
+        _STANDBY.clear()
+    _end([_Worker(p) for p in rest], at_once=True)
+    workers = [_Worker(p) for p in mine]
+    try:
+        while len(workers) < n:
+            workers.append(_Worker(_spawn()))
+    except PoolUnavailable:
+        if not workers:
+            raise
+    return workers
+
+
+def _end(workers: Sequence[_Worker], at_once: bool) -> None:
+    """Close every worker's input (it exits); `at_once`: terminate them too (an interrupt,
+    a stop). Waits until each has exited, killing what does not within 2 s."""
+    for w in workers:
+        if at_once and w.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                w.proc.terminate()
+        with contextlib.suppress(OSError, ValueError):
+            if w.proc.stdin is not None:
+                w.proc.stdin.close()
+    for w in workers:
+        try:
+            w.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                w.proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                w.proc.wait(2)
+    for w in workers:  # it has exited: its reader has its end of output, or gets it now
+        with contextlib.suppress(OSError, ValueError):
+            if w.proc.stdout is not None:
+                w.proc.stdout.close()
+
+
+def _reader(w: _Worker, inbox: queue.Queue[tuple[_Worker, Any]]) -> None:
+    """Pass each answer of `w` to the inbox; None once its output ends (it has exited)."""
+    assert w.proc.stdout is not None
+    while True:
+        answer = receive(w.proc.stdout)
+        inbox.put((w, answer))
+        if answer is None:
+            return
+
+
+def _give(w: _Worker, kind: str, fn: Callable[..., Any], arg: object) -> bool:
+    assert w.proc.stdin is not None
+    try:
+        send(w.proc.stdin, (kind, fn, arg))
+    except (OSError, ValueError):  # it has died (its reader reports it)
+        return False
+    return True
 
 
 def run_in_workers(
-    ctx: Any,
     jobs: int,
     todo: Sequence[Job],
     build: Callable[[Job], SheetOutcome],
@@ -63,58 +182,50 @@ def run_in_workers(
     failed: Callable[[Job, str], SheetOutcome],
     stop_early: Callable[[SheetOutcome], bool],
 ) -> Iterator[SheetOutcome]:
-    """The outcome of every job of `todo`, as they finish. `stop_early(outcome)` True stops
-    the run (fail-fast, a full disk): the remaining jobs are not started."""
-    # the workers start with the first submit: an interrupt in the middle of that would leave a
-    # half-started worker that the executor waits for at exit, so it waits until they run
-    pending: dict[Future[SheetOutcome], Job] = {}
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    """The outcome of every job of `todo`, as they finish, from `jobs` workers (each first
+    runs `init(*initargs)`). `stop_early(outcome)` True stops the run (fail-fast, a full
+    disk): the remaining jobs are not started. Raises `PoolUnavailable` when no worker can be
+    started at all."""
+    workers = _take(jobs)
+    inbox: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
+    live = [w for w in workers if _give(w, "init", init, initargs)]
+    for w in workers:
+        threading.Thread(target=_reader, args=(w, inbox), daemon=True).start()
+    waiting = collections.deque(todo)
     try:
-        ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init, initargs=initargs)
-        # workers ended by an interrupt close the pipe its feeder thread writes to: that is
-        # expected then, not a BrokenPipeError traceback (set before the thread starts)
-        calls = getattr(ex, "_call_queue", None)
-        if calls is not None:
-            calls._ignore_epipe = True
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-        raise
-    try:
-        unsent: list[Job] = []
-        try:
-            for i, job in enumerate(todo):
-                try:
-                    pending[ex.submit(build, job)] = job
-                except BrokenProcessPool:  # a worker (or the fork server) died meanwhile
-                    unsent = list(todo[i:])
-                    break
-        finally:  # an interrupt that came meanwhile is raised here, inside the clean-up below
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-        for job in unsent:
-            outcome = failed(job, WORKER_DIED)
+        while live and (waiting or any(w.jobs for w in live)):
+            # each worker holds its sheet and the next one, so it never waits for this loop
+            for w in list(live):
+                while waiting and len(w.jobs) < _AHEAD:
+                    job = waiting.popleft()
+                    w.jobs.append(job)
+                    if not _give(w, "job", build, job):  # it has died: its reader says so
+                        break
+            try:
+                w, answer = inbox.get(timeout=_POLL)
+            except queue.Empty:
+                continue
+            if answer is None:  # the worker has exited: it is given nothing more
+                if w in live:
+                    live.remove(w)
+                if not w.jobs:
+                    continue
+                # the sheet it was building failed; those it had not started go back in line
+                job, *unstarted = w.jobs
+                w.jobs.clear()
+                waiting.extendleft(reversed(unstarted))
+                outcome = failed(job, WORKER_DIED)
+            else:
+                job = w.jobs.popleft()
+                kind, value = answer
+                outcome = value if kind == "ok" else failed(job, f"internal error: {value}")
             yield outcome
             if stop_early(outcome):
-                _stop(ex)
                 return
-        while pending:
-            done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    outcome = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    outcome = failed(job, WORKER_DIED)
-                yield outcome
-                if stop_early(outcome):
-                    _stop(ex)
-                    return
-            if broken:  # the pool cannot run anything more: the rest failed with it
-                for job in list(pending.values()):
-                    yield failed(job, WORKER_DIED)
-                pending.clear()
-        ex.shutdown(wait=True)
-    except BaseException:
-        _stop(ex)
-        raise
+        while waiting:  # no worker left: the rest cannot be built
+            outcome = failed(waiting.popleft(), WORKER_DIED)
+            yield outcome
+            if stop_early(outcome):
+                return
+    finally:
+        _end(workers, at_once=any(w.jobs for w in workers) or bool(waiting))

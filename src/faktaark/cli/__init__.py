@@ -11,8 +11,9 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """The `faktaark` console script. A Ctrl-C or SIGTERM while the command line is still
-    being imported ends it quietly (130, 143); then the commands' own handling takes over."""
+    """The `faktaark` console script. A Ctrl-C, SIGTERM or SIGHUP while the command line is
+    still being imported ends it quietly (130, 143, 129); then the commands' own handling
+    takes over."""
     import contextlib
     import os
     import signal
@@ -23,8 +24,10 @@ def main() -> None:
         # wrapped (RuntimeError from __set_name__) with a traceback, so leave at once
         os._exit(128 + signum)
 
-    signal.signal(signal.SIGINT, early)
-    signal.signal(signal.SIGTERM, early)
+    stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+    for sig in stops:
+        if sig is not None:
+            signal.signal(sig, early)
     from faktaark.cli.app import main as run
     from faktaark.cli.common import _state, install_signals
 
@@ -49,4 +52,6 @@ def main() -> None:
         raise
     finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, early)
+        for sig in stops[1:]:
+            if sig is not None:
+                signal.signal(sig, early)

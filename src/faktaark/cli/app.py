@@ -156,10 +156,12 @@ def build(
     jobs = s["jobs"]
     if jobs is not None and jobs < 1:
         _usage(f"--jobs must be 1 or more, got {jobs}.")
-    if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
-        from faktaark.builder.workers import start_workers_early
+    wanted = 98 if all_ else len(set(kommune or []))
+    if not dry_run and wanted > 1 and jobs != 1:
+        from faktaark.builder.pool import start_early, worker_count
 
-        start_workers_early()  # its imports overlap with loading the API and the data below
+        # their imports overlap with loading the API and the data below
+        start_early(worker_count(jobs, wanted))
     api = _api()
     err = _err_console()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)

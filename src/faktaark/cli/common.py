@@ -26,17 +26,26 @@ class Interrupted(KeyboardInterrupt):
     itself at exit (it does for a bare KeyboardInterrupt) and the exit code stays ours."""
 
 
+def stop_signals() -> list[int]:
+    """The signals that stop a command as Ctrl-C does: SIGINT, SIGTERM (CI's time-out,
+    `kill`) and, where there is one, SIGHUP (the terminal or SSH session closed)."""
+    import signal
+
+    hup = getattr(signal, "SIGHUP", None)  # POSIX only
+    return [signal.SIGINT, signal.SIGTERM, *([hup] if hup is not None else [])]
+
+
 def install_signals() -> None:
-    """Ctrl-C raises KeyboardInterrupt; SIGTERM (CI's time-out, `kill`) does the same, so
-    both stop the same way: finished sheets recorded, exit 130 or 143."""
+    """Ctrl-C raises KeyboardInterrupt; SIGTERM and SIGHUP do the same, so all stop the same
+    way: finished sheets recorded in the manifest, exit 130, 143 or 129."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         _state["signal"] = signum
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for sig in stop_signals():
+        signal.signal(sig, stop)
 
 
 def interrupted_exit() -> typer.Exit:
