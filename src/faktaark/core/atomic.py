@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from faktaark.core.paths import writing
+from faktaark.core.portable import open_flags, pid_alive
 
 __all__ = ["TMP_PREFIX", "clean_leftovers", "is_leftover", "is_stale_leftover", "sha256",
            "write_atomic"]  # fmt: skip
@@ -49,7 +50,7 @@ def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # a new name (O_EXCL) in the same folder, created with the ordinary mode less the umask
     tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd = os.open(tmp, open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL), 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -66,21 +67,7 @@ def _write(path: Path, data: bytes) -> None:
 def _writer_alive(name: str) -> bool:
     """Is the process that is writing this temporary file still running (another run)?"""
     pid = int(name[len(TMP_PREFIX) :].split("-", 1)[0])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OverflowError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    try:  # a zombie (a killed worker nobody reaped yet) writes nothing any more
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
+    return pid != os.getpid() and pid_alive(pid)
 
 
 def clean_leftovers(folder: Path) -> int:

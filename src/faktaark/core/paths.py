@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
+from faktaark.core.portable import open_flags
 from faktaark.errors import FaktaarkError, InputError, OutputError, UsageError
 
 __all__ = [
@@ -131,7 +132,7 @@ def read_bytes(
     """Guard, then read at most `limit` bytes (a file that grows meanwhile is refused)."""
     p = guard_file(path, within=within, limit=limit, what=what)
     with reading(path):
-        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(p, open_flags(os.O_RDONLY, nonblock=True))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the guard
                 raise InputError(f"{path}: not a regular file; refused.")
