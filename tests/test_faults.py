@@ -2008,3 +2008,120 @@ def test_sighup_stops_like_ctrl_c_and_writes_the_manifest(w: World, target: str)
     assert (w.out / "manifest.json").is_file(), "no manifest written"
     _manifest_consistent(w.out)
     _after_interrupt(w, r)
+
+
+# --- issue 23: incremental inputs, concurrent runs, the output folder changing under a run ------
+
+
+def test_source_date_epoch_is_an_input_of_each_sheet(w: World) -> None:
+    """SOURCE_DATE_EPOCH dates every PDF: changing it rebuilds the sheets (never "unchanged"
+    with the old dates and document IDs), and a rerun with the same value skips them."""
+    w.build("-k", "161", "-k", "101").expect(0, "2 built")
+    before = _sha(w.out / "161-glostrup.pdf")
+    epoch = {"SOURCE_DATE_EPOCH": "1767225600"}
+    w.build("-k", "161", "-k", "101", env=epoch).expect(0, "2 built, 0 unchanged")
+    assert _sha(w.out / "161-glostrup.pdf") != before
+    w.build("-k", "161", "-k", "101", env=epoch).expect(0, "0 built, 2 unchanged")
+    w.build("-k", "161", "-k", "101").expect(0, "2 built, 0 unchanged")
+    assert _sha(w.out / "161-glostrup.pdf") == before
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-5", "1e5", " 12", "٣"])
+def test_source_date_epoch_that_is_not_a_date(w: World, value: str) -> None:
+    r = w.build("-k", "161", "-k", "101", env={"SOURCE_DATE_EPOCH": value})
+    r.expect(2, "SOURCE_DATE_EPOCH", "whole number of seconds")
+    assert _pdfs(w.out) == []
+
+
+def test_clean_waits_for_a_concurrent_print_run(w: World) -> None:
+    """`build --clean` started while a `--print` run writes into the same folder waits for it
+    (and says so); it never deletes a file that run has just written and recorded, and the
+    manifest never lists a missing file."""
+    t0 = time.monotonic()
+    slow = _batch(w)  # --print, the full validator on every sheet
+    assert _wait_for(lambda: len(_pdfs(w.out)) >= 2, 40)
+    fast = w.popen("build", "--all", "--out", str(w.out), "--clean", "--no-validate")
+    a = w.finish(slow, 120, t0)
+    b = w.finish(fast, 120, t0)
+    a.expect(0, "98 built")
+    b.expect(0, "waiting")
+    m = _manifest_consistent(w.out)
+    assert len(m["sheets"]) == 98
+    assert not list(w.out.glob("*-tryk.pdf")), "the clean run keeps no print variant"
+    assert not (w.out / ".faktaark.lock").exists()
+
+
+@pytest.mark.parametrize("how", ["removed", "symlink"])
+def test_out_folder_changed_during_the_run_is_no_success(w: World, how: str) -> None:
+    """The output folder removed, or replaced by a symlink to another folder, while the batch
+    writes into it: the run does not report success (exit 1, naming the folder), writes no
+    manifest in its place and nothing into the other folder."""
+    elsewhere = w.root / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("a user's folder\n")
+    w.protected.append(elsewhere)
+    w.seal()
+    t0 = time.monotonic()
+    p = _batch(w)
+    assert _wait_for(lambda: len(_pdfs(w.out)) >= 4, 40)
+    if how == "removed":
+        shutil.rmtree(w.out)
+    else:
+        w.out.rename(w.root / "old-out")
+        w.out.symlink_to(elsewhere, target_is_directory=True)
+    r = w.finish(p, 60, t0).expect(1, "removed, renamed or replaced")
+    assert "98 built" not in r.text
+    if how == "removed":
+        assert not (w.out / "manifest.json").exists()
+
+
+_LIMITS_SCRIPT = r"""
+import json, os, sys, time
+import polars as pl
+import faktaark
+cases = {
+    "frame-1m-rows": lambda: faktaark.load(
+        pl.DataFrame({"kommunekode": pl.repeat(161, 1_000_000, eager=True)})),
+    "frame-2000-columns": lambda: faktaark.load(
+        pl.DataFrame({f"c{i}": [1] for i in range(2000)})),
+    "build-many-jobs-0": lambda: faktaark.build_many(["161"], out="o", jobs=0),
+    "build-many-jobs--3": lambda: faktaark.build_many(["161"], out="o", jobs=-3),
+    "build-many-jobs-str": lambda: faktaark.build_many(["161"], out="o", jobs="2"),
+}
+res = {}
+for name, fn in cases.items():
+    t = time.monotonic()
+    try:
+        fn()
+        res[name] = ["returned", "", 0]
+    except faktaark.FaktaarkError as exc:
+        res[name] = [type(exc).__name__, str(exc), time.monotonic() - t]
+    except BaseException as exc:
+        res[name] = ["RAW:" + type(exc).__name__, str(exc)[:300], time.monotonic() - t]
+print("RESULT" + json.dumps(res))
+"""
+
+
+def test_api_limits_equal_the_command_lines(w: World) -> None:
+    """A DataFrame obeys the limits of a file (20.000 rows, 1.000 columns), refused before it
+    is read (a 1-million-row frame in well under 10 s, not 107 s and 2.3 GB); `jobs` below 1
+    is refused as `--jobs 0` is."""
+    script = w.root / "limits.py"
+    script.write_text(_LIMITS_SCRIPT)
+    t0 = time.monotonic()
+    p = subprocess.Popen([PYTHON, str(script)], cwd=w.root, env=w.env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)  # fmt: skip
+    r = w.finish(p, 60, t0)
+    res = json.loads(next(ln for ln in r.out.splitlines() if ln.startswith("RESULT"))[6:])
+    want = {
+        "frame-1m-rows": ("InputError", "20000"),
+        "frame-2000-columns": ("InputError", "1000"),
+        **{f"build-many-jobs-{j}": ("UsageError", "jobs") for j in ("0", "-3", "str")},
+    }
+    for name, (kind, word) in want.items():
+        got, msg, seconds = res[name]
+        assert got == kind, f"{name}: {got}: {msg}"
+        assert word in msg, f"{name}: {msg}"
+        assert seconds < 10, f"{name}: {seconds:.1f} s"
+    assert not (w.root / "o").exists()

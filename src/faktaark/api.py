@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.builder.sheet import BuildResult, OutputFile, build_sheet, output_path
+from faktaark.builder.pool import check_jobs
+from faktaark.builder.sheet import BuildResult, OutputFile, build_locked, output_path
 from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
+from faktaark.core.config import source_date_epoch
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import out_folder
 from faktaark.data.dataset import Dataset
@@ -194,7 +196,8 @@ def build(
     check_mode(validate)
     prep = prepare(data, udgave=udgave, source=source, strict=strict)
     lay = _layout(layout, prep.dataset)
-    return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
+    return build_locked(register().get(kommune), prep, lay, out_folder(out), print_variant,
+                        validate)  # fmt: skip
 
 
 def build_many(
@@ -228,6 +231,7 @@ def build_many(
     from faktaark.builder.results import build_results
 
     check_mode(validate, batch=True)
+    check_jobs(jobs)
     prep = prepare(data, udgave=udgave)
     return build_results(
         resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), out_folder(out),
@@ -251,6 +255,7 @@ def preview_pages(
     from faktaark.plan.planner import make_plan
     from faktaark.review.pages import write_pngs
 
+    source_date_epoch()
     prep = prepare(data, udgave=udgave)
     lay = _layout(layout, prep.dataset)
     k = register().get(kommune)
@@ -264,6 +269,7 @@ def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
     """`preview --watch`: `options` go to `prepare` and `faktaark.review.watch.serve_sheets`."""
     from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
 
+    source_date_epoch()
     own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
     fresh = (lambda: prepare(data, **options), lambda ds: _layout(layout, ds))
     return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)

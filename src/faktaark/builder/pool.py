@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from faktaark.builder.worker import BOOT, receive, send
 from faktaark.core.limits import MAX_JOBS
+from faktaark.errors import UsageError
 
 if TYPE_CHECKING:
     from faktaark.builder.manifest import SheetOutcome
 
-__all__ = ["WORKER_DIED", "PoolUnavailable", "run_in_workers", "start_early", "stop_standby",
-           "worker_count"]  # fmt: skip
+__all__ = ["WORKER_DIED", "PoolUnavailable", "check_jobs", "run_in_workers", "start_early",
+           "stop_standby", "worker_count"]  # fmt: skip
 
 WORKER_DIED = (
     "a worker process died while building this sheet (killed, or out of memory); not built"
@@ -51,6 +52,18 @@ def worker_count(jobs: int | None, sheets: int) -> int:
     one per core): never more than the sheets, 4 per core or `MAX_JOBS`."""
     cores = os.cpu_count() or 1
     return max(1, min(jobs or cores, sheets or 1, 4 * cores, MAX_JOBS))
+
+
+def check_jobs(jobs: object) -> None:
+    """`jobs` as a caller may give it: None (one per core) or a whole number from 1; above
+    the limits it is clamped (`worker_count`), as `--jobs` is."""
+    if jobs is None:
+        return
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(
+            f"jobs must be a whole number of worker processes, 1 or more (or None: one per "
+            f"core), as --jobs; got {jobs!r}."
+        )
 
 
 class PoolUnavailable(Exception):

@@ -14,14 +14,15 @@ from typing import Any
 from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
 from faktaark.core.atomic import sha256, write_atomic
+from faktaark.core.folderlock import FolderId, folder_id, lock_folder, replaced_message
 from faktaark.core.kommuner import Kommune
 from faktaark.core.paths import guard_inside, guard_out_dir
-from faktaark.errors import Issue
+from faktaark.errors import Issue, OutputError
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BuildResult", "OutputFile", "build_sheet", "output_path"]
+__all__ = ["BuildResult", "OutputFile", "build_locked", "build_sheet", "output_path"]
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,20 @@ def build_sheet(
     out: Path,
     print_variant: bool | str = False,
     validate: str = "full",
+    folder: FolderId | None = None,
 ) -> BuildResult:
     """Build one municipality's sheet into `out/`: the screen PDF (and with `print_variant`
     the print PDF: `True` or "x4" PDF/X-4, "x1a" PDF/X-1a:2003, or a print variant's name),
-    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar."""
+    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar.
+    `folder`: the identity of `out` when a batch locked it; then `out` is never created
+    again, and a sheet whose folder was removed or replaced fails (nothing written)."""
     from faktaark.layout.rules import variants_for
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
 
     t0 = time.perf_counter()
-    guard_out_dir(out)
+    if folder is None:
+        guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
         stop = prep.blocked_for(k, compares_municipalities(lay))
         if stop is not None:
@@ -99,6 +104,8 @@ def build_sheet(
         made.append((variant, pdf))
     files: list[OutputFile] = []
     prov = None
+    if folder is not None and folder_id(out) != folder:
+        raise OutputError(replaced_message(out))
     try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
         for variant, pdf in made:  # what it had written: a sheet is all its files or none
             path = output_path(out, k, variant, lay.name)
@@ -124,3 +131,20 @@ def build_sheet(
         provenance=prov,
         provenance_path=sidecar_path(files[0].path),
     )
+
+
+def build_locked(
+    k: Kommune, prep: Prepared, lay: Layout, out: Path, print_variant: bool | str = False,
+    validate: str = "full",
+) -> BuildResult:  # fmt: skip
+    """`build_sheet` into `out` (created if missing) while holding the folder's lock: one run
+    at a time writes into a folder (`core.folderlock`); a run that finds another at work
+    there waits for it (and says so on the `faktaark` logger)."""
+    import logging
+
+    from faktaark.core.config import source_date_epoch
+
+    source_date_epoch()  # a bad SOURCE_DATE_EPOCH stops before anything is written
+    folder = guard_out_dir(out)
+    with lock_folder(folder, logging.getLogger("faktaark").warning) as lock:
+        return build_sheet(k, prep, lay, folder, print_variant, validate, lock.ident)

@@ -148,6 +148,9 @@ def build(
     )  # fmt: skip
     if s["validate"] not in ("full", "sample", "fast", "none"):
         _usage(f"--validate must be full, sample, fast or none, got {s['validate']!r}")
+    from faktaark.core.config import source_date_epoch
+
+    _run(source_date_epoch)  # the date every sheet carries: a bad value stops here (exit 2)
     machine = as_json or fmt is not None
     if dry_run:
         fmt = choose_format(fmt, as_json, ("table", "csv", "json"))

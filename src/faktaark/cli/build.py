@@ -102,6 +102,8 @@ def build_and_report(
             fail_fast=fail_fast,
             timings=timings,
             progress=progress,
+            clean=clean,
+            on_wait=lambda message: err.print(message, markup=False),
         )
     except FaktaarkError as exc:  # the output folder or the manifest cannot be written
         if _state["debug"]:
@@ -128,14 +130,10 @@ def build_and_report(
     left = len(todo) - len(report.outcomes)
     if left and not report.interrupted and any(DISK_FULL in o.error for o in report.failed):
         err.print(f"Stopped: the disk is full ({out}); {left} sheet(s) not attempted.")
-    removed = []
-    if clean and not report.interrupted:
-        from faktaark.builder.runplan import clean as clean_folder
-
-        removed = clean_folder(out, lay.name)
-        if not as_json:
-            for f in removed:
-                err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
+    removed = report.removed
+    if not as_json:
+        for f in removed:
+            err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
     _summary(report, out, validate, as_json, quiet, combine, err, removed)
 
 

@@ -1,8 +1,10 @@
 """The register of the 98 municipalities: codes, names and their forms, regions, lookup.
 
 A municipality is found by code (`161`, `0161`) or by name in any case and with or without
-Danish letters (`KØBENHAVN`, `koebenhavn`, `kobenhavn`, `lyngby taarbaek`). Unknown input
-raises `UnknownKommune` with the closest names. Standard library only.
+Danish letters (`KØBENHAVN`, `koebenhavn`, `kobenhavn`, `lyngby taarbaek`), each letter
+spelt either way (`laeso`, `laesoe`, `laso` for Læsø) as long as only one municipality is
+written so. Unknown input raises `UnknownKommune` with the closest names. Standard library
+only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from faktaark.core import resources
 from faktaark.errors import InputError, UnknownKommune
 
-__all__ = ["Kommune", "Register", "collation_key", "normalise", "register", "slugify"]
+__all__ = ["Kommune", "Register", "collation_key", "normalise", "register", "slugify", "spellings"]
 
 REGION_CODES = {
     "Region Hovedstaden": 84,
@@ -62,12 +64,14 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def normalise(text: str, plain: bool = False) -> str:
-    """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`), accents
-    dropped, hyphens/underscores/dots/extra spaces folded into one space."""
+def normalise(text: str, plain: bool = False, spell: bool = True) -> str:
+    """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`; kept with
+    `spell=False`), accents dropped, hyphens/underscores/dots/extra spaces folded into one
+    space."""
     t = unicodedata.normalize("NFC", text).strip().lower()
-    table = _PLAIN if plain else _TRANSLIT
-    t = "".join(table.get(c, c) for c in t)
+    if spell:
+        table = _PLAIN if plain else _TRANSLIT
+        t = "".join(table.get(c, c) for c in t)
     t = _strip_accents(t)
     t = re.sub(r"[\s\-_.,']+", " ", t).strip()
     return t
@@ -91,6 +95,19 @@ def collation_key(name: str) -> tuple[int, ...]:
     return tuple(key)
 
 
+def spellings(name: str) -> set[str]:
+    """Every way to write `name` without Danish letters, normalised: each æ as ae or a, ø as
+    oe or o, å as aa or a, independently (`Læsø`: laesoe, laeso, lasoe, laso)."""
+    forms = [""]
+    for c in normalise(name, plain=False, spell=False):
+        options = _SPELLINGS.get(c, (c,))
+        forms = [f + o for f in forms for o in options]
+    return {normalise(f) for f in forms}
+
+
+_SPELLINGS = {"æ": ("ae", "a"), "ø": ("oe", "o"), "å": ("aa", "a")}
+
+
 class Register:
     """The 98 municipalities, looked up by code or name."""
 
@@ -99,10 +116,16 @@ class Register:
         self.source = source
         self.by_code = {k.kode: k for k in self.kommuner}
         self._names: dict[str, Kommune] = {}
+        claims: dict[str, set[int]] = {}
         for k in self.kommuner:
             for name in (k.navn, k.officielt_navn, *k.andre_navne):
-                for plain in (False, True):
+                for plain in (False, True):  # the two usual forms win a tie
                     self._names.setdefault(normalise(name, plain), k)
+                for form in spellings(name):
+                    claims.setdefault(form, set()).add(k.kode)
+        for form, codes in claims.items():  # a mixed spelling counts when only one has it
+            if len(codes) == 1:
+                self._names.setdefault(form, self.by_code[codes.pop()])
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.kommuner)

@@ -18,7 +18,7 @@ from typing import Any
 from faktaark.core.kommuner import register
 from faktaark.data.dataset import Dataset, Record
 from faktaark.data.loader import assemble, load_dataset
-from faktaark.data.table import Row, Table
+from faktaark.data.table import Row, Table, check_size
 from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = ["DEFAULT_SOURCE", "dataset_from_frame", "is_frame", "load_any", "merge",
@@ -54,6 +54,9 @@ def _polars(frame: Any) -> Any:
 
 
 def table_from_frame(frame: Any, name: str = DEFAULT_SOURCE) -> Table:
+    shape = getattr(frame, "shape", None)  # Polars and pandas: (rows, columns), before anything
+    if isinstance(shape, tuple) and len(shape) == 2:
+        check_size(name, int(shape[0]), int(shape[1]), "DataFrame")
     frame = _polars(frame)
     if frame.height == 0:
         raise InputError(f"{name}: the DataFrame has columns but no rows; nothing to build.")

@@ -24,7 +24,7 @@ from typing import Any
 
 from faktaark.core.limits import MAX_ROWS
 from faktaark.data.strict import UTF8_SEQ, JsonRefused, int_of_sane_size, no_duplicates, undecodable
-from faktaark.data.table import Cell, Row, Table
+from faktaark.data.table import Cell, Row, Table, check_size
 from faktaark.errors import InputError, UsageError
 
 __all__ = ["decode", "read", "sniff_delimiter"]
@@ -317,8 +317,7 @@ def _read_parquet(path: Path) -> Table:
     except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: not a readable Parquet file: {first}") from exc
-    if n > MAX_ROWS:
-        raise InputError(f"{path}: {n} rows, more than {MAX_ROWS}; not a figures file.")
+    check_size(str(path), n, len(schema), "file")
     raw = [c for c, t in schema.items() if t == pl.Binary]
     if raw:
         raise InputError(
@@ -388,6 +387,5 @@ def read(path: Path, sheet: str | None = None) -> Table:
         table = _read_csv(path)
     if not table.rows:
         raise InputError(f"{path}: the file has a header but no data rows.")
-    if len(table.rows) > MAX_ROWS:
-        raise InputError(f"{path}: more than {MAX_ROWS} rows; not a figures file.")
+    check_size(str(path), len(table.rows), len(table.header), "file")
     return table

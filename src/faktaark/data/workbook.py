@@ -15,13 +15,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from faktaark.core.limits import MAX_ROWS
+from faktaark.core.limits import MAX_COLUMNS, MAX_ROWS
 from faktaark.errors import InputError
 
 __all__ = ["MAX_COLUMNS", "MAX_INFLATED", "SheetInfo", "inspect_workbook"]
 
 MAX_INFLATED = 64 * 1024 * 1024  # a figures workbook inflates to well under 1 MB
-MAX_COLUMNS = 1000
 _WORKBOOK_MAX = 4 * 1024 * 1024
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
