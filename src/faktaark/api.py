@@ -17,7 +17,7 @@ from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
 from faktaark.core.config import source_date_epoch
 from faktaark.core.kommuner import Kommune, register
-from faktaark.core.paths import out_folder
+from faktaark.core.paths import guard_out_file, out_folder
 from faktaark.data.dataset import Dataset
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
@@ -139,7 +139,7 @@ def write_indicators(
     number at full precision: to `out` (atomically; `fmt` defaults to its suffix) or returned."""
     from faktaark.values.indicators import write_frame
 
-    return write_frame(frame, fmt, out)
+    return write_frame(frame, fmt, None if out is None else guard_out_file(out, "indicators file"))
 
 
 def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:

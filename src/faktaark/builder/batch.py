@@ -247,7 +247,8 @@ def _run_locked(
         return BatchReport(report_outcomes, 0.0, None, interrupted)
     doc = manifest_doc(kept, layout, prep, timings, carried)
     lock.check()
-    write_atomic(manifest_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode())
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(manifest_path, text.encode(errors="backslashreplace"))  # any name: \udcxx
     return BatchReport(report_outcomes, 0.0, manifest_path, interrupted)
 
 

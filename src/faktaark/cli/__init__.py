@@ -28,6 +28,7 @@ def main() -> None:
     for sig in stops:
         if sig is not None:
             signal.signal(sig, early)
+    from faktaark.cli import streams
     from faktaark.cli.app import main as run
     from faktaark.cli.common import _state, install_signals
 
@@ -39,17 +40,33 @@ def main() -> None:
                 stream.flush()
         os._exit(code)
 
+    def say(message: str) -> None:
+        with contextlib.suppress(Exception):
+            if message:
+                sys.stderr.write(message + "\n")
+
+    streams.prepare()  # a closed, full or ASCII-only stdout, a closed stderr: no traceback
     install_signals()
     try:
         run()
     except KeyboardInterrupt:  # before a command's own handling started (or after it ended)
-        sys.stderr.write("Interrupted.\n")
+        say("Interrupted.")
         leave(128 + (_state["signal"] or signal.SIGINT))
     except SystemExit as exc:  # Typer's exit 130 for an interrupt it caught itself
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if _state["signal"]:
-            code = exc.code if isinstance(exc.code, int) else 1
             leave(128 + _state["signal"] if code in (1, 130) else code)
+        problem = streams.finish()  # what is still buffered for stdout
+        if problem is not None:
+            say(problem)
+            leave(code or 1)
         raise
+    except OSError as exc:  # writing stdout failed (a full disk, /dev/full, closed)
+        problem = streams.stdout_failure(exc)
+        if problem is None:
+            raise
+        say(problem)
+        leave(1)
     finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for sig in stops[1:]:

@@ -4,6 +4,7 @@ interrupted; a traceback only with `--debug`)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -111,11 +112,16 @@ class _PlainStderr:
         line = str(text)
         if markup:
             line = self._TAG.sub("", line).replace("\\[", "[")
-        sys.stderr.write(line + "\n")
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(line + "\n")  # a closed or failing stderr: the exit code stays
 
 
 def _err_console() -> Any:
-    if not sys.stderr.isatty():
+    try:
+        tty = sys.stderr.isatty()
+    except (OSError, ValueError, AttributeError):  # closed
+        tty = False
+    if not tty:
         return _PlainStderr()
     from rich.console import Console
 

@@ -154,13 +154,16 @@ class _TooBig(Exception):
 
 
 def _key(files: Sequence[Path], options: str) -> str:
-    h = hashlib.sha256(f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode())
+    # paths in `options` and below may be file names that are not UTF-8: their own bytes
+    h = hashlib.sha256(
+        f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode(errors="surrogateescape")
+    )
     for f in files:
         try:  # never hash what loading refuses (a FIFO, /dev/zero, a huge file)
             guard_file(f, limit=MAX_BYTES)
         except FaktaarkError as exc:
             raise _TooBig(str(f)) from exc
-        h.update(str(f.resolve()).encode() + b"\x00")
+        h.update(os.fsencode(f.resolve()) + b"\x00")
         with f.open("rb") as fh:
             for block in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
                 h.update(block)
