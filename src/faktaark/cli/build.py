@@ -44,6 +44,7 @@ def build_and_report(
     inputs: Sequence[str | Path] = (),
 ) -> None:  # fmt: skip
     """Run the batch with a progress display, print the summary, exit 1/130 on failure."""
+    notes_to(err)
     tty = sys.stderr.isatty() and not quiet and not as_json
     bar: Any = None
     task = None
@@ -135,6 +136,21 @@ def build_and_report(
         for f in removed:
             err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
     _summary(report, out, validate, as_json, quiet, combine, err, removed)
+
+
+def notes_to(err: Any) -> None:
+    """What the batch engine tells its logger (`faktaark`: e.g. that it builds in this process
+    because no worker process could be started) as a note on stderr."""
+    import logging
+
+    class Notes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            err.print(f"Note: {record.getMessage()}", markup=False)
+
+    log = logging.getLogger("faktaark")
+    if not any(type(h).__name__ == "Notes" for h in log.handlers):
+        log.addHandler(Notes(logging.WARNING))
+        log.propagate = False
 
 
 def report_dry_run(

@@ -61,7 +61,12 @@ def table_from_frame(frame: Any, name: str = DEFAULT_SOURCE) -> Table:
     if frame.height == 0:
         raise InputError(f"{name}: the DataFrame has columns but no rows; nothing to build.")
     header = [str(c) for c in frame.columns]
-    rows = [Row(i, dict(r)) for i, r in enumerate(frame.iter_rows(named=True), start=1)]
+    from faktaark.data.readers import typed_cell  # a Decimal column: its numbers, as numbers
+
+    rows = [
+        Row(i, {k: typed_cell(v) for k, v in r.items()})
+        for i, r in enumerate(frame.iter_rows(named=True), start=1)
+    ]
     return Table(name, header, rows, [], "frame")
 
 

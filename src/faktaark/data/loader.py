@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from faktaark.core.fields import COLUMNS
 from faktaark.core.kommuner import register
 from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
+from faktaark.data.percent import apply_percent_cells
 from faktaark.data.sources import collect_files, is_supplement, merge_supplements, read_table
 from faktaark.data.table import Row, Table
 from faktaark.errors import DataError, InputError, Issue, UsageError
@@ -157,11 +159,14 @@ def load_dataset(
     supplements: list[Table] = []
     mapping = dict(columns or {})
     seen_columns: set[str] = set()
+    kinds = {c.name: c.kind for c in COLUMNS}  # percent cells: by the kind of their column
     for f in files:
         if f.suffix.lower() == ".toml":
             facts = _load_facts(f)
             continue
         table = read_table(f, sheet=sheet)
+        table, marked = apply_percent_cells(table, lambda c: kinds.get(mapping.get(c, c)))
+        notes += marked if all(i.severity == "warning" for i in marked) else _stop(marked)
         notes += [Issue(n, table.path, severity="warning") for n in table.notes]
         seen_columns.update(table.header)
         cols = {mapping.get(h, h) for h in table.header}
@@ -188,6 +193,10 @@ def load_dataset(
     if supplements:
         notes += [Issue(n, severity="warning") for n in merge_supplements(figures, supplements)]
     return assemble(figures, columns, population, facts, notes, require_all, isolate)
+
+
+def _stop(issues: list[Issue]) -> list[Issue]:
+    raise DataError([i for i in issues if i.severity == "error"])
 
 
 def _renamed(table: Table, mapping: Mapping[str, str]) -> Table:

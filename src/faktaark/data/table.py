@@ -29,6 +29,9 @@ class Table:
     rows: list[Row]
     notes: list[str] = field(default_factory=list)  # e.g. "read as cp1252"
     fmt: str = "csv"
+    # cells a workbook shows formatted, by (line, column): "percent" (shows 12,4 %, holds
+    # 0.124) or "fraction" (shows 1/8, holds 0.125); `data.percent` decides what they mean
+    formats: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def check_size(name: str, rows: int, columns: int, what: str) -> None:
