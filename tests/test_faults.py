@@ -176,8 +176,8 @@ class World:
             out, err = p.communicate()
             pytest.fail(f"hung: no exit after {timeout} s\n{(out + err).decode()[-2000:]}")
         orphans = _reap(p.pid)
-        res = Result(p.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
-                     time.monotonic() - t0)  # fmt: skip
+        res = Result(p.returncode, (out or b"").decode(errors="replace"),
+                     (err or b"").decode(errors="replace"), time.monotonic() - t0)  # fmt: skip
         assert "Traceback" not in res.text, res.text[-4000:]
         assert not orphans, f"processes left behind: {orphans}"
         after = _tree_hash(self.protected)
@@ -2125,3 +2125,256 @@ def test_api_limits_equal_the_command_lines(w: World) -> None:
         assert word in msg, f"{name}: {msg}"
         assert seconds < 10, f"{name}: {seconds:.1f} s"
     assert not (w.root / "o").exists()
+
+
+# --- issue 23: no traceback from the environment (streams, paths, names, limits) ----------------
+
+
+def test_stdout_that_is_full(w: World) -> None:
+    for args in (["list"], ["list", "--json"]):
+        t0 = time.monotonic()
+        with open("/dev/full", "wb") as full:
+            p = subprocess.Popen([*CMD, *args], cwd=w.root, env=w.env, stdin=subprocess.DEVNULL,
+                                 stdout=full, stderr=subprocess.PIPE,
+                                 start_new_session=True)  # fmt: skip
+        w.finish(p, 30, t0).expect(1, "standard output", "No space left on device")
+
+
+def test_stdout_that_is_closed(w: World) -> None:
+    t0 = time.monotonic()
+    p = subprocess.Popen([*CMD, "list"], cwd=w.root, env=w.env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                         preexec_fn=lambda: os.close(1))  # fmt: skip
+    w.finish(p, 30, t0).expect(1, "standard output")
+
+
+def test_stdout_that_is_ascii_only(w: World) -> None:
+    r = w.run("list", env={"PYTHONIOENCODING": "ascii"}).expect(0)
+    assert "København" in r.out
+
+
+def test_stderr_closed_keeps_the_exit_code(w: World) -> None:
+    """An unknown municipality is a usage error (exit 2) even when its message cannot be
+    printed."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([*CMD, "build", "-k", "Nowhere", "--out", str(w.out)], cwd=w.root,
+                         env=w.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True,
+                         preexec_fn=lambda: os.close(2))  # fmt: skip
+    assert w.finish(p, 30, t0).rc == 2
+
+
+def test_few_file_descriptors(w: World) -> None:
+    """`ulimit -n 12` before `build --all`: the sheets are built (in this process, with a note,
+    when no worker can be started), never an EMFILE traceback."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (12, 12))
+
+    t0 = time.monotonic()
+    p = subprocess.Popen([*CMD, "build", "--all", "--out", str(w.out), "--no-validate"],
+                         cwd=w.root, env=w.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True,
+                         preexec_fn=limit)  # fmt: skip
+    r = w.finish(p, 120, t0)
+    if r.rc == 0:
+        assert len(_pdfs(w.out)) == 98
+    else:
+        r.expect(1, "Too many open files")
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+@pytest.mark.parametrize("length", ["name", "path"])
+def test_output_path_too_long(w: World, how: str, length: str) -> None:
+    out = "x" * 300 if length == "name" else str(w.root / "/".join(["y" * 200] * 25))
+    if how == "flag":
+        r = (
+            w.build("-k", "161", "--out", out)
+            if False
+            else w.run("build", "-k", "161", "--out", out)
+        )
+    else:
+        proj = w.root / "proj"
+        proj.mkdir()
+        (proj / "faktaark.toml").write_text(f'out = "{out}"\n')
+        r = _run_in(w, proj, "build", "-k", "161")
+    r.expect(1, "255" if length == "name" else "at most")
+    assert len(r.err) < 1000, "the message names the path shortened"
+
+
+def test_non_utf8_file_names(w: World) -> None:
+    """Data files, folders, layouts and configurations whose names are not UTF-8 (bytes
+    Python holds as surrogate escapes): built, printed and recorded, never a traceback."""
+    root = os.fsencode(w.root)
+    data = os.fsdecode(root + b"/d\xe6ta.csv")
+    shutil.copy(ALMENE, data)
+    lay = os.fsdecode(root + b"/lay\xe6")
+    shutil.copytree(LAYOUT, lay)
+    cols = os.fsdecode(root + b"/kol\xe6.toml")
+    Path(cols).write_text('[kolonner]\nboligmasse = "boligmasse"\n')
+    out = os.fsdecode(root + b"/out/ark\xe6")
+    r = w.run("build", "-k", "161", "-k", "101", "--data", data, "--layout", lay,
+              "--columns-file", cols, "--out", out)  # fmt: skip
+    r.expect(0, "2 built")
+    r = w.run("validate", "--data", data, "--json").expect(0)
+    assert "d\ufffdta.csv" in r.out  # the byte itself (this test decodes it as U+FFFD)
+    proj = os.fsdecode(root + b"/proj\xe6")
+    os.mkdir(proj)
+    Path(proj, "faktaark.toml").write_text('out = "ark"\n')
+    _run_in(w, Path(proj), "build", "-k", "161").expect(0, "1 built")
+
+
+@needs_nobody
+def test_unreadable_data_folder_as_nobody(shared_cache: Path) -> None:
+    """`--data` naming a folder its user cannot list: one paragraph naming it, exit 1."""
+    w = _as_nobody_world(shared_cache)
+    try:
+        data = w.inp / "locked"
+        data.mkdir()
+        shutil.copy(ALMENE, data / "almene.csv")
+        data.chmod(0o700)
+        w.seal()
+        w.out.mkdir()
+        w.out.chmod(0o777)
+        w.build("-k", "161", "--data", str(data), user="nobody").expect(
+            1, "locked", "Permission denied"
+        )
+    finally:
+        shutil.rmtree(w.root, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\xef\xbb\xbfjobs = 2\n", ["UTF-8", "BOM"]),
+        ("jobs = 2\n".encode("utf-16"), ["UTF-16"]),
+        ("jobs = 2\n".encode("utf-16-le"), ["UTF-16"]),
+        ('out = "\xe6rk"\n'.encode("latin-1"), ["not UTF-8", "line 1"]),
+        (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", ["nested too deeply"]),
+    ],
+    ids=["utf8-bom", "utf16", "utf16-no-bom", "latin1", "nested"],
+)
+def test_config_file_encodings_and_nesting(w: World, content: bytes, words: list[str]) -> None:
+    """A faktaark.toml that TOML cannot read is a usage error (exit 2) naming the file and
+    the reason (the encoding, a BOM, the nesting): never exit 1 or a traceback."""
+    proj = w.root / "proj"
+    proj.mkdir()
+    (proj / "faktaark.toml").write_bytes(content)
+    _run_in(w, proj, "build", "-k", "161", timeout=20).expect(2, "faktaark.toml", *words)
+
+
+@pytest.mark.parametrize(
+    "pyproject", ["[tool]\nfaktaark = 5\n", 'tool = { faktaark = "ark" }\n', "tool = 5\n"]
+)
+def test_tool_faktaark_that_is_not_a_table(w: World, pyproject: str) -> None:
+    proj = w.root / "proj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text(pyproject)
+    if pyproject == "tool = 5\n":  # no faktaark in it: not a configuration of ours
+        _run_in(w, proj, "config").expect(0)
+        return
+    _run_in(w, proj, "config", timeout=20).expect(2, "pyproject.toml", "[tool.faktaark]")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("laeso", "Læsø"), ("laso", "Læsø"), ("lasoe", "Læsø"), ("Læso", "Læsø"), ("aero", "Ærø"),
+     ("arø", "Ærø"), ("hoje-taastrup", "Høje-Taastrup"), ("fano", "Fanø"),
+     ("ringkobing skjern", "Ringkøbing-Skjern")],
+)  # fmt: skip
+def test_every_unambiguous_spelling_of_a_name(w: World, query: str, name: str) -> None:
+    r = w.build("-k", query, "--dry-run", "--format", "csv").expect(0)
+    assert name in r.out
+
+
+_SECRET = "root:$6$S3CR3T-hash:20228:0:99999:7:::"
+
+
+@pytest.mark.parametrize("kind", ["no-separator", "mojibake", "json-duplicate"])
+def test_error_messages_never_quote_a_file(w: World, kind: str) -> None:
+    """A file that is not a figures table (/etc/shadow given as --data): the message names
+    its path and a position, never a line of it."""
+    p = w.inp / ("data.json" if kind == "json-duplicate" else "data.csv")
+    if kind == "no-separator":
+        p.write_text(f"{_SECRET}\nx\n")
+    elif kind == "mojibake":
+        p.write_text(f"kommunekode;kommune\n161;KÃ¸benhavn {_SECRET}\n")
+    else:
+        p.write_text(f'[{{"a": "{_SECRET}", "a": "{_SECRET}"}}]')
+    w.seal()
+    r = w.build("-k", "161", "--data", str(p)).expect(1, str(p))
+    assert "S3CR3T" not in r.text
+
+
+def _percent_workbook(path: Path, column: str, value: float, number_format: str) -> None:
+    import openpyxl
+
+    rows = _almene_rows()
+    head = rows[0]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    line = next(i for i, r in enumerate(rows, 1) if r[0] == "161")
+    cell = ws.cell(row=line, column=head.index(column) + 1)
+    cell.value = value
+    cell.number_format = number_format
+    wb.save(path)
+
+
+def test_xlsx_percentage_cell_in_a_pct_column_is_read_as_shown(w: World) -> None:
+    """A cell that shows 12,4 % (and holds 0.124) in a percentage column prints 12 pct. and
+    a warning says it was read as shown, never "0 pct." without a word."""
+    book = w.inp / "tal.xlsx"
+    _percent_workbook(book, "fraflytningsprocent", 0.124, "0.0%")
+    w.seal()
+    r = w.build("-k", "161", "--data", str(book)).expect(0, "formatted as percentages", "12,4")
+    assert "12 pct." in _pdf_text(w.out / "161-glostrup.pdf")
+    assert "tal.xlsx" in r.err
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "number_format", "words"),
+    [("familieboliger", 0.124, "0.0%", ["percentage", "count"]),
+     ("fraflytningsprocent", 0.125, "# ?/?", ["fraction"])],
+    ids=["percent-in-a-count-column", "fraction"],
+)  # fmt: skip
+def test_xlsx_percentage_or_fraction_cell_elsewhere_is_refused(
+    w: World, column: str, value: float, number_format: str, words: list[str]
+) -> None:
+    book = w.inp / "tal.xlsx"
+    _percent_workbook(book, column, value, number_format)
+    w.seal()
+    w.build("-k", "161", "--data", str(book)).expect(1, "tal.xlsx", column, *words)
+    assert _pdfs(w.out) == []
+
+
+_DECIMAL_SCRIPT = r"""
+import sys
+from pathlib import Path
+import polars as pl
+import faktaark
+frame = pl.read_csv(sys.argv[1], infer_schema_length=0).filter(pl.col("kommunekode") == "161")
+frame = frame.with_columns(
+    pl.col("huslejeomsaetning_mio_kr").cast(pl.Float64).cast(pl.Decimal(12, 3)))
+ds = faktaark.load(frame)
+print("VALUE", ds.record(161, 2025).values["huslejeomsaetning_mio_kr"])
+res = faktaark.build("Glostrup", data=frame, out=Path(sys.argv[2]))
+print("PDF", res.path)
+"""
+
+
+def test_decimal_column_of_a_dataframe_is_read_as_its_numbers(w: World) -> None:
+    """A Polars Decimal(12,3) column holding 333.000 is 333 (333 mio. kr.), not 333000."""
+    script = w.root / "frame_decimal.py"
+    script.write_text(_DECIMAL_SCRIPT)
+    t0 = time.monotonic()
+    p = subprocess.Popen([PYTHON, str(script), str(ALMENE), str(w.out)], cwd=w.root, env=w.env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    r = w.finish(p, 60, t0).expect(0, "VALUE 333.0")
+    text = _pdf_text(w.out / "161-glostrup.pdf")
+    assert "333 mio. kr." in text
+    assert "mia. kr." not in text
+    assert "PDF" in r.out
