@@ -24,7 +24,7 @@ from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc,
 from faktaark.builder.outputs import check_combine_target
 from faktaark.builder.pool import worker_count
 from faktaark.core.atomic import clean_leftovers, write_atomic
-from faktaark.core.folderlock import FolderId, FolderLock, lock_folder
+from faktaark.core.folderlock import FolderId, FolderLock, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import DISK_FULL, guard_out_dir
 from faktaark.errors import FaktaarkError
@@ -246,9 +246,9 @@ def _run_locked(
     if not manifest:
         return BatchReport(report_outcomes, 0.0, None, interrupted)
     doc = manifest_doc(kept, layout, prep, timings, carried)
-    lock.check()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(manifest_path, text.encode(errors="backslashreplace"))  # any name: \udcxx
+    with open_folder(out, lock.ident) as fd:  # the folder locked, never a symlink in its place
+        write_atomic(manifest_path, text.encode(errors="backslashreplace"), fd)  # any name
     return BatchReport(report_outcomes, 0.0, manifest_path, interrupted)
 
 

@@ -72,11 +72,12 @@ class PoolUnavailable(Exception):
 
 
 class _Worker:
-    __slots__ = ("jobs", "proc")
+    __slots__ = ("jobs", "proc", "ready")
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
         self.jobs: collections.deque[Job] = collections.deque()  # given, not yet answered
+        self.ready = False  # it has started and run the init: it builds what it is given
 
 
 def _executable() -> str:
@@ -197,11 +198,14 @@ def run_in_workers(
 ) -> Iterator[SheetOutcome]:
     """The outcome of every job of `todo`, as they finish, from `jobs` workers (each first
     runs `init(*initargs)`). `stop_early(outcome)` True stops the run (fail-fast, a full
-    disk): the remaining jobs are not started. Raises `PoolUnavailable` when no worker can be
-    started at all."""
+    disk): the remaining jobs are not started. Raises `PoolUnavailable`, before any outcome,
+    when no worker can be started or every one exits before it is ready."""
     workers = _take(jobs)
     inbox: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
     live = [w for w in workers if _give(w, "init", init, initargs)]
+    if not live:
+        _end(workers, at_once=True)
+        raise PoolUnavailable("the worker processes exited as they started")
     for w in workers:
         threading.Thread(target=_reader, args=(w, inbox), daemon=True).start()
     waiting = collections.deque(todo)
@@ -221,6 +225,12 @@ def run_in_workers(
             if answer is None:  # the worker has exited: it is given nothing more
                 if w in live:
                     live.remove(w)
+                if not w.ready:  # it never started: what it was given goes back in line
+                    waiting.extendleft(reversed(w.jobs))
+                    w.jobs.clear()
+                    if not live and not any(x.ready for x in workers):
+                        raise PoolUnavailable("the worker processes exited as they started")
+                    continue
                 if not w.jobs:
                     continue
                 # the sheet it was building failed; those it had not started go back in line
@@ -228,6 +238,9 @@ def run_in_workers(
                 w.jobs.clear()
                 waiting.extendleft(reversed(unstarted))
                 outcome = failed(job, WORKER_DIED)
+            elif answer[0] == "ready":
+                w.ready = True
+                continue
             else:
                 job = w.jobs.popleft()
                 kind, value = answer

@@ -6,6 +6,7 @@ Nothing is written until every variant has been made and has passed the checks a
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +14,11 @@ from typing import Any
 
 from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
-from faktaark.core.atomic import sha256, write_atomic
-from faktaark.core.folderlock import FolderId, folder_id, lock_folder, replaced_message
+from faktaark.core.atomic import remove, sha256, write_atomic
+from faktaark.core.folderlock import FolderId, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune
 from faktaark.core.paths import guard_inside, guard_out_dir
-from faktaark.errors import Issue, OutputError
+from faktaark.errors import Issue
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
@@ -104,19 +105,19 @@ def build_sheet(
         made.append((variant, pdf))
     files: list[OutputFile] = []
     prov = None
-    if folder is not None and folder_id(out) != folder:
-        raise OutputError(replaced_message(out))
-    try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
-        for variant, pdf in made:  # what it had written: a sheet is all its files or none
-            path = output_path(out, k, variant, lay.name)
-            write_atomic(path, pdf)
-            files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-        prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
-        write_atomic(sidecar_path(files[0].path), prov.to_json())
-    except BaseException:
-        for f in files:
-            f.path.unlink(missing_ok=True)
-        raise
+    # in a batch: into the folder the run locked, never through a symlink put in its place
+    with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
+        try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
+            for variant, pdf in made:  # what it had written: a sheet is all its files or none
+                path = output_path(out, k, variant, lay.name)
+                write_atomic(path, pdf, fd)
+                files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
+            prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+            write_atomic(sidecar_path(files[0].path), prov.to_json(), fd)
+        except BaseException:
+            for f in files:
+                remove(f.path, fd)
+            raise
     return BuildResult(
         k.kode,
         k.navn,

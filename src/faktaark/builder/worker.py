@@ -8,8 +8,9 @@ another program or a worker of another process pool all work alike), and it beha
 Linux, macOS and Windows: the standard library's subprocess and pipes, nothing POSIX-only.
 
 The protocol is frames on the worker's stdin and stdout: an 8-byte length, then a pickle.
-The parent sends `("init", function, args)` once and then `("job", function, job)`, one at a
-time; the worker answers each job with `("ok", result)` or `("error", text)`. End of input
+The parent sends `("init", function, args)` once and then `("job", function, job)`; the
+worker says `("ready", pid)` once it has run the init, then answers each job, in order, with
+`("ok", result)` or `("error", text)`. End of input
 (the parent closed the pipe, or died in any way, `kill -9` included) ends the worker: no worker
 outlives the process that started it by more than the sheet it is building.
 
@@ -19,6 +20,7 @@ parses the fonts, so that this time overlaps with the parent's own start-up.
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -48,11 +50,11 @@ MAX_FRAME = 1 << 30  # a sheet's result is well under 1 MB; anything bigger is a
 # The worker's first lines, run with `python -c`: the parent's sys.path comes first (as one
 # frame), so that faktaark is found exactly where the parent found it.
 BOOT = (
-    "import sys, pickle, struct\n"
-    "n, = struct.unpack('<Q', sys.stdin.buffer.read(8))\n"
-    "sys.path[:] = pickle.loads(sys.stdin.buffer.read(n))\n"
-    "from faktaark.builder.worker import main\n"
-    "main()\n"
+    "import sys, pickle, struct; "
+    "n, = struct.unpack('<Q', sys.stdin.buffer.read(8)); "
+    "sys.path[:] = pickle.loads(sys.stdin.buffer.read(n)); "
+    "from faktaark.builder.worker import main; "
+    "main()"
 )
 
 
@@ -76,7 +78,7 @@ def receive(stream: IO[bytes]) -> Any:
         if len(data) < size:
             return None
         return pickle.loads(data)
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+    except Exception:  # a broken stream, or a class the other side cannot find: it has gone
         return None
 
 
@@ -115,16 +117,18 @@ def main() -> None:
         if message is None:
             return
         kind, fn, arg = message
-        try:
-            if kind == "init":
+        if kind == "init":
+            try:
                 fn(*arg)
-                continue
-            answer: tuple[str, object] = ("ok", fn(arg))
-        except Exception as exc:  # a bug: reported with the sheet, never as a traceback
-            answer = ("error", f"{type(exc).__name__}: {exc}")
-            if kind == "init":  # nothing can be built: say so for every job
-                _fail_all(inp, out, answer)
+            except Exception as exc:  # nothing can be built: say so for every job
+                _fail_all(inp, out, ("error", f"{type(exc).__name__}: {exc}"))
                 return
+            answer: tuple[str, object] = ("ready", os.getpid())
+        else:
+            try:
+                answer = ("ok", fn(arg))
+            except Exception as exc:  # a bug: reported with the sheet, never as a traceback
+                answer = ("error", f"{type(exc).__name__}: {exc}")
         try:
             send(out, answer)
         except OSError:  # the parent has gone

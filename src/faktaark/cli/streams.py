@@ -94,9 +94,12 @@ def prepare() -> None:
         if out is not None:
             with contextlib.suppress(OSError, ValueError):
                 out.flush()
-        raw = _Watched(fd)
         sys.stdout = io.TextIOWrapper(
-            io.BufferedWriter(raw), encoding=encoding, errors="surrogateescape"
+            io.BufferedWriter(_Watched(fd)),
+            encoding=encoding,
+            errors="surrogateescape",
+            line_buffering=bool(getattr(out, "line_buffering", False)),
+            write_through=bool(getattr(out, "write_through", False)),  # PYTHONUNBUFFERED
         )
     else:
         with contextlib.suppress(AttributeError, ValueError, LookupError):

@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from faktaark.core.atomic import DIR_FD
 from faktaark.core.paths import os_error
 from faktaark.core.portable import open_flags, try_lock, unlock
 from faktaark.errors import OutputError
 
-__all__ = ["LOCK_NAME", "FolderLock", "folder_id", "lock_folder"]
+__all__ = ["LOCK_NAME", "FolderLock", "folder_id", "lock_folder", "open_folder"]
 
 LOCK_NAME = ".faktaark.lock"
 FolderId = tuple[int, int]
@@ -40,6 +41,32 @@ def folder_id(folder: Path) -> FolderId | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+@contextlib.contextmanager
+def open_folder(folder: Path, ident: FolderId | None) -> Iterator[int | None]:
+    """An open descriptor of `folder`, which must still be the folder `ident` names (not a
+    symlink put in its place): what is written through it lands there, whatever the path
+    names by then. None where folders cannot be opened so (Windows, whose folders cannot be
+    renamed or removed while the run holds its lock file in them). `OutputError` when the
+    folder was removed or replaced."""
+    if not DIR_FD:
+        if ident is None or folder_id(folder) != ident:
+            raise OutputError(replaced_message(folder))
+        yield None
+        return
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(folder, flags)
+    except OSError as exc:
+        raise OutputError(replaced_message(folder)) from exc
+    try:
+        st = os.fstat(fd)
+        if ident is None or (st.st_dev, st.st_ino) != ident:
+            raise OutputError(replaced_message(folder))
+        yield fd
+    finally:
+        os.close(fd)
 
 
 class FolderLock:
