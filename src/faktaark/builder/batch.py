@@ -317,31 +317,30 @@ def _execute(
 ) -> Generator[SheetOutcome, None, None]:
     if not todo:
         return
-    if jobs > 1:
-        # worker processes of faktaark's own (`builder.pool`): fresh interpreters, never the
-        # caller's __main__; each prepares the data, layout and fonts once
-        from faktaark.builder.pool import PoolUnavailable, run_in_workers
-
-        try:
-            yield from run_in_workers(
-                jobs, todo, _build, _init_worker,
-                (prep, layout, out, variants, validate, keep_results, folder), _failed,
-                _stops_the_run(fail_fast),
-            )  # fmt: skip
-            return
-        except PoolUnavailable as exc:  # before any sheet: build them here instead
-            log.warning("%s; building the sheets in this process instead.", exc)
     import gc
 
     _init(prep, layout, out, variants, validate, keep_results, folder)
     before = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
-    stop = _stops_the_run(fail_fast)
     try:
-        for job in todo:
-            o = _build(job)
-            yield o
-            if stop(o):
-                return
+        if jobs == 1:
+            stop = _stops_the_run(fail_fast)
+            for job in todo:
+                o = _build(job)
+                yield o
+                if stop(o):
+                    return
+            return
+        # this process and `jobs - 1` worker processes of faktaark's own (`builder.pool`):
+        # fresh interpreters, never the caller's __main__; each prepares the data, layout and
+        # fonts once. When none can be started, this process builds every sheet (a note says
+        # so).
+        from faktaark.builder.pool import run_in_workers
+
+        yield from run_in_workers(
+            jobs - 1, todo, _build, _init_worker,
+            (prep, layout, out, variants, validate, keep_results, folder), _failed,
+            _stops_the_run(fail_fast), local=_build,
+        )  # fmt: skip
     finally:
         gc.set_threshold(*before)

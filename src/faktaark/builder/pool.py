@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import logging
 import os
 import queue
 import subprocess
@@ -43,13 +44,15 @@ WORKER_DIED = (
     "a worker process died while building this sheet (killed, or out of memory); not built"
 )
 Job = tuple[int, str, str]
+log = logging.getLogger("faktaark")
 _AHEAD = 2  # jobs a worker holds: the one it builds and the next
 _POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
 
 
 def worker_count(jobs: int | None, sheets: int) -> int:
-    """How many worker processes a run of `sheets` sheets uses when asked for `jobs` (None:
-    one per core): never more than the sheets, 4 per core or `MAX_JOBS`."""
+    """How many sheets a run of `sheets` sheets builds at a time when asked for `jobs` (None:
+    one per core): never more than the sheets, 4 per core or `MAX_JOBS`. The run uses this
+    process and one worker process fewer than that."""
     cores = os.cpu_count() or 1
     return max(1, min(jobs or cores, sheets or 1, 4 * cores, MAX_JOBS))
 
@@ -195,59 +198,51 @@ def run_in_workers(
     initargs: tuple[Any, ...],
     failed: Callable[[Job, str], SheetOutcome],
     stop_early: Callable[[SheetOutcome], bool],
+    local: Callable[[Job], SheetOutcome] | None = None,
 ) -> Iterator[SheetOutcome]:
-    """The outcome of every job of `todo`, as they finish, from `jobs` workers (each first
-    runs `init(*initargs)`). `stop_early(outcome)` True stops the run (fail-fast, a full
-    disk): the remaining jobs are not started. Raises `PoolUnavailable`, before any outcome,
-    when no worker can be started or every one exits before it is ready."""
-    workers = _take(jobs)
+    """The outcome of every job of `todo`, as they finish, from `jobs` worker processes (each
+    first runs `init(*initargs)`) and, with `local`, from this process too: between the
+    answers of its workers it builds a sheet itself (so `--jobs 2` is this process and one
+    worker; a worker's start costs more than a sheet). `stop_early(outcome)` True stops the
+    run (fail-fast, a full disk): the remaining jobs are not started. Without `local`,
+    raises `PoolUnavailable`, before any outcome, when no worker can be started or every one
+    exits before it is ready; with it, this process then builds them all."""
+    try:
+        workers = _take(jobs) if jobs > 0 else []
+    except PoolUnavailable as exc:
+        if local is None:
+            raise
+        log.warning("%s; building the sheets in this process instead.", exc)
+        workers = []
     inbox: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
     live = [w for w in workers if _give(w, "init", init, initargs)]
-    if not live:
+    if workers and not live and local is None:
         _end(workers, at_once=True)
         raise PoolUnavailable("the worker processes exited as they started")
     for w in workers:
         threading.Thread(target=_reader, args=(w, inbox), daemon=True).start()
     waiting = collections.deque(todo)
     try:
-        while live and (waiting or any(w.jobs for w in live)):
-            # each worker holds its sheet and the next one, so it never waits for this loop
+        while (live or local is not None) and (waiting or any(w.jobs for w in live)):
+            # each worker holds its sheet and the next ones, so it never waits for this loop
             for w in list(live):
                 while waiting and len(w.jobs) < _AHEAD:
                     job = waiting.popleft()
                     w.jobs.append(job)
                     if not _give(w, "job", build, job):  # it has died: its reader says so
                         break
-            try:
-                w, answer = inbox.get(timeout=_POLL)
-            except queue.Empty:
-                continue
-            if answer is None:  # the worker has exited: it is given nothing more
-                if w in live:
-                    live.remove(w)
-                if not w.ready:  # it never started: what it was given goes back in line
-                    waiting.extendleft(reversed(w.jobs))
-                    w.jobs.clear()
-                    if not live and not any(x.ready for x in workers):
-                        raise PoolUnavailable("the worker processes exited as they started")
-                    continue
-                if not w.jobs:
-                    continue
-                # the sheet it was building failed; those it had not started go back in line
-                job, *unstarted = w.jobs
-                w.jobs.clear()
-                waiting.extendleft(reversed(unstarted))
-                outcome = failed(job, WORKER_DIED)
-            elif answer[0] == "ready":
-                w.ready = True
-                continue
-            else:
-                job = w.jobs.popleft()
-                kind, value = answer
-                outcome = value if kind == "ok" else failed(job, f"internal error: {value}")
-            yield outcome
-            if stop_early(outcome):
-                return
+            mine = local is not None and bool(waiting)
+            for w, answer in _answers(inbox, block=not mine):
+                outcome = _settle(w, answer, live, workers, waiting, failed, local is None)
+                if outcome is not None:
+                    yield outcome
+                    if stop_early(outcome):
+                        return
+            if mine and waiting and local is not None:  # this process builds one itself
+                outcome = local(waiting.popleft())
+                yield outcome
+                if stop_early(outcome):
+                    return
         while waiting:  # no worker left: the rest cannot be built
             outcome = failed(waiting.popleft(), WORKER_DIED)
             yield outcome
@@ -255,3 +250,48 @@ def run_in_workers(
                 return
     finally:
         _end(workers, at_once=any(w.jobs for w in workers) or bool(waiting))
+
+
+def _answers(inbox: queue.Queue[tuple[_Worker, Any]], block: bool) -> list[tuple[_Worker, Any]]:
+    """The answers that have arrived; with `block`, wait up to `_POLL` for the first."""
+    got = []
+    try:
+        got.append(inbox.get(timeout=_POLL) if block else inbox.get_nowait())
+        while True:
+            got.append(inbox.get_nowait())
+    except queue.Empty:
+        pass
+    return got
+
+
+def _settle(
+    w: _Worker, answer: Any, live: list[_Worker], workers: Sequence[_Worker],
+    waiting: collections.deque[Job], failed: Callable[[Job, str], SheetOutcome], alone: bool,
+) -> SheetOutcome | None:  # fmt: skip
+    """What an answer of `w` means: the outcome of its sheet, or None (it is ready, or it
+    exited between sheets). `alone`: no local builder (every worker gone unready: no pool)."""
+    if answer is None:  # the worker has exited: it is given nothing more
+        if w in live:
+            live.remove(w)
+        if not w.ready:  # it never started: what it was given goes back in line
+            waiting.extendleft(reversed(w.jobs))
+            w.jobs.clear()
+            if not live and not any(x.ready for x in workers):
+                why = "the worker processes exited as they started"
+                if alone:
+                    raise PoolUnavailable(why)
+                log.warning("%s; building the sheets in this process instead.", why)
+            return None
+        if not w.jobs:
+            return None
+        # the sheet it was building failed; those it had not started go back in line
+        job, *unstarted = w.jobs
+        w.jobs.clear()
+        waiting.extendleft(reversed(unstarted))
+        return failed(job, WORKER_DIED)
+    if answer[0] == "ready":
+        w.ready = True
+        return None
+    job = w.jobs.popleft()
+    kind, value = answer
+    return value if kind == "ok" else failed(job, f"internal error: {value}")

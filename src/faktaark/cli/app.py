@@ -164,7 +164,7 @@ def build(
         from faktaark.builder.pool import start_early, worker_count
 
         # their imports overlap with loading the API and the data below
-        start_early(worker_count(jobs, wanted))
+        start_early(worker_count(jobs, wanted) - 1)  # this process builds sheets too
     api = _api()
     err = _err_console()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
