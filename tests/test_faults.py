@@ -2088,6 +2088,13 @@ cases = {
     "build-many-jobs-0": lambda: faktaark.build_many(["161"], out="o", jobs=0),
     "build-many-jobs--3": lambda: faktaark.build_many(["161"], out="o", jobs=-3),
     "build-many-jobs-str": lambda: faktaark.build_many(["161"], out="o", jobs="2"),
+    "write-indicators-dev-full": lambda: faktaark.write_indicators(
+        faktaark.indicators(), out="/dev/full"),
+    "build-out-name-too-long": lambda: faktaark.build("161", out="x" * 300),
+    "build-many-out-path-too-long": lambda: faktaark.build_many(
+        ["161"], out="/".join(["y" * 200] * 25)),
+    "build-source-date-epoch-abc": lambda: (
+        os.environ.__setitem__("SOURCE_DATE_EPOCH", "abc"), faktaark.build("161", out="o")),
 }
 res = {}
 for name, fn in cases.items():
@@ -2106,7 +2113,8 @@ print("RESULT" + json.dumps(res))
 def test_api_limits_equal_the_command_lines(w: World) -> None:
     """A DataFrame obeys the limits of a file (20.000 rows, 1.000 columns), refused before it
     is read (a 1-million-row frame in well under 10 s, not 107 s and 2.3 GB); `jobs` below 1
-    is refused as `--jobs 0` is."""
+    is refused as `--jobs 0` is; an output path too long, a device as the indicators file, a
+    SOURCE_DATE_EPOCH that is not a date: each a FaktaarkError naming it."""
     script = w.root / "limits.py"
     script.write_text(_LIMITS_SCRIPT)
     t0 = time.monotonic()
@@ -2119,6 +2127,10 @@ def test_api_limits_equal_the_command_lines(w: World) -> None:
         "frame-1m-rows": ("InputError", "20000"),
         "frame-2000-columns": ("InputError", "1000"),
         **{f"build-many-jobs-{j}": ("UsageError", "jobs") for j in ("0", "-3", "str")},
+        "write-indicators-dev-full": ("OutputError", "/dev/full"),
+        "build-out-name-too-long": ("OutputError", "255"),
+        "build-many-out-path-too-long": ("OutputError", "at most"),
+        "build-source-date-epoch-abc": ("ConfigError", "SOURCE_DATE_EPOCH"),
     }
     for name, (kind, word) in want.items():
         got, msg, seconds = res[name]
