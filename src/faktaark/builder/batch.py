@@ -195,7 +195,7 @@ def _run_locked(
     old = {} if force or not manifest else read_manifest(manifest_path, known)
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
-    compares = bool(prep.dataset.blocked) and compares_municipalities(layout)
+    compares = bool(prep.dataset.blocked) and compares_municipalities(layout, prep.dataset.fields)
     for k in kommuner:
         stop = prep.blocked_for(k, compares) if prep.dataset.blocked else None
         if stop is not None:  # its row (or, for a comparing layout, any row) has errors

@@ -3,8 +3,8 @@
 A sheet is skipped as unchanged only when its key equals the one the manifest recorded:
 faktaark's version, the fonts and the register, the layout, the variants and validation asked
 for, the date the PDFs carry (`SOURCE_DATE_EPOCH`), the edition's facts and population year,
-its own data row and population; and for a layout that compares municipalities, the whole
-edition.
+its own data row and population, the kit's data dictionary; and for a layout that compares
+municipalities, the whole edition.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def shared_key(
     ]
     if epoch is not None:  # unset: the date is 1 January of the edition, already in the key
         parts.append(f"SOURCE_DATE_EPOCH={epoch}")
-    if compares_municipalities(layout):
+    parts.append(prep.dataset.fields.digest)  # the kit's formulas and declarations
+    if compares_municipalities(layout, prep.dataset.fields):
         parts.append(prep.dataset.digest())
     return "\x1f".join(parts)
 

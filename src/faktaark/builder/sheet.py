@@ -23,7 +23,7 @@ from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BuildResult", "OutputFile", "build_locked", "build_sheet", "output_path"]
+__all__ = ["BuildResult", "OutputFile", "build_into", "build_sheet", "output_path"]
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def build_sheet(
     if folder is None:
         guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
-        stop = prep.blocked_for(k, compares_municipalities(lay))
+        stop = prep.blocked_for(k, compares_municipalities(lay, prep.dataset.fields))
         if stop is not None:
             raise stop
     sd = prep.sheet_data(k)
@@ -112,7 +112,7 @@ def build_sheet(
                 path = output_path(out, k, variant, lay.name)
                 write_atomic(path, pdf, fd)
                 files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-            prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+            prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
             write_atomic(sidecar_path(files[0].path), prov.to_json(), fd)
         except BaseException:
             for f in files:
@@ -134,7 +134,7 @@ def build_sheet(
     )
 
 
-def build_locked(
+def build_into(
     k: Kommune, prep: Prepared, lay: Layout, out: Path, print_variant: bool | str = False,
     validate: str = "full",
 ) -> BuildResult:  # fmt: skip

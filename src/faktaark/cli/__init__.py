@@ -1,74 +1,13 @@
 """The `faktaark` command line: a thin Typer layer over `faktaark.api`, one module per group of
 commands (`app` the root and `build`, `list`, `validate`; `checks`, `data`, `review`).
 
-`main` is the console entry point (`faktaark = "faktaark.cli:main"`); the Typer application
-is `faktaark.cli.app.app`. Nothing is imported here until `main` runs.
+`main` is the console entry point (`faktaark = "faktaark.cli:main"`), defined in
+`faktaark.cli.console`, which imports nothing until it runs; the Typer application is
+`faktaark.cli.app.app`.
 """
 
 from __future__ import annotations
 
+from faktaark.cli.console import main
+
 __all__ = ["main"]
-
-
-def main() -> None:
-    """The `faktaark` console script. A Ctrl-C, SIGTERM or SIGHUP while the command line is
-    still being imported ends it quietly (130, 143, 129); then the commands' own handling
-    takes over."""
-    import contextlib
-    import os
-    import signal
-    import sys
-
-    def early(signum: int, frame: object) -> None:
-        # nothing is written yet; an exception raised in the middle of an import could surface
-        # wrapped (RuntimeError from __set_name__) with a traceback, so leave at once
-        os._exit(128 + signum)
-
-    stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
-    for sig in stops:
-        if sig is not None:
-            signal.signal(sig, early)
-    from faktaark.cli import streams
-    from faktaark.cli.app import main as run
-    from faktaark.cli.common import _state, install_signals
-
-    def leave(code: int) -> None:
-        # an interrupted run has recorded what it finished: leave without the interpreter's
-        # exit handlers, which join worker-pool threads and could wait on a dead worker's pipe
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code)
-
-    def say(message: str) -> None:
-        with contextlib.suppress(Exception):
-            if message:
-                sys.stderr.write(message + "\n")
-
-    streams.prepare()  # a closed, full or ASCII-only stdout, a closed stderr: no traceback
-    install_signals()
-    try:
-        run()
-    except KeyboardInterrupt:  # before a command's own handling started (or after it ended)
-        say("Interrupted.")
-        leave(128 + (_state["signal"] or signal.SIGINT))
-    except SystemExit as exc:  # Typer's exit 130 for an interrupt it caught itself
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        if _state["signal"]:
-            leave(128 + _state["signal"] if code in (1, 130) else code)
-        problem = streams.finish()  # what is still buffered for stdout
-        if problem is not None:
-            say(problem)
-            leave(code or 1)
-        raise
-    except OSError as exc:  # writing stdout failed (a full disk, /dev/full, closed)
-        problem = streams.stdout_failure(exc)
-        if problem is None:
-            raise
-        say(problem)
-        leave(1)
-    finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for sig in stops[1:]:
-            if sig is not None:
-                signal.signal(sig, early)

@@ -1,4 +1,9 @@
-"""The deterministic generator of the example figures in `data/almene.csv`.
+"""The deterministic generator of the example figures in `data/almene.csv` (a tool, not part of
+the package: the committed file is what it made, and a test keeps the two equal).
+
+`faktaark data eksempel --layout NAME` makes example figures for any kit from its data
+dictionary's declarations; this older generator made the bundled housing figures, with the
+shares and types of each part of the country, before kits declared their figures.
 
 Only Glostrup's figures are real (BL's published sheet). The other 97 rows are invented,
 flagged `datakilde = eksempel`, and every sheet built from them says so on every page. They
@@ -8,20 +13,30 @@ Nordsjælland), youth dwellings where the universities are, and national sums ne
 totals (about 600.000 almene dwellings and 1 million residents).
 
 Regenerate (the output must equal the committed file; a test checks it):
-    python -m faktaark.data.eksempeldata > data/almene.csv
+    python tools/make_almene_example.py > data/almene.csv
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import random
 import sys
 
-from faktaark.core.fields import COLUMN_NAMES
 from faktaark.core.kommuner import register
+from faktaark.data import eksempel
 
-__all__ = ["GLOSTRUP", "SEED", "generate", "to_csv"]
+__all__ = ["COLUMN_NAMES", "GLOSTRUP", "SEED", "generate", "to_csv"]
+
+# the columns of data/almene.csv, in file order (declared in layouts/almene-boliger/fields.toml)
+COLUMN_NAMES = (
+    "kommunekode", "kommune", "udgave", "datakilde", "kilde", "beboere", "beboere_aar",
+    "ungdomsboliger", "familieboliger", "aeldreboliger", "boliger_aar",
+    "igangsat_ungdomsboliger", "igangsat_familieboliger", "igangsat_aeldreboliger",
+    "igangsat_fra", "igangsat_til", "fraflytningsprocent", "fraflytning_aar", "boligmasse",
+    "boligmasse_aar", "huslejeomsaetning_mio_kr", "huslejeomsaetning_aar",
+    "lokale_indkoeb_mio_kr", "lokale_indkoeb_aar", "lbf_renovering_mio_kr",
+    "lbf_renovering_fra", "lbf_renovering_til",
+)  # fmt: skip
 
 SEED = 20250101
 UDGAVE = 2025
@@ -67,7 +82,7 @@ UNIVERSITY_TOWNS = {
 }  # København, Frederiksberg, Odense, Aarhus, Aalborg, Lyngby
 RURAL = {"Landsdel Vestjylland", "Landsdel Bornholm", "Landsdel Vest- og Sydsjælland",
          "Landsdel Nordjylland", "Landsdel Sydjylland"}  # fmt: skip
-EKSEMPEL_KILDE = "Eksempeldata til afprøvning – ikke officielle tal."
+EKSEMPEL_KILDE = eksempel.EKSEMPEL_KILDE
 
 
 def _population() -> dict[int, int]:
@@ -125,21 +140,8 @@ def generate(seed: int = SEED) -> list[dict[str, object]]:
     return rows
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def to_csv(rows: list[dict[str, object]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMN_NAMES)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in COLUMN_NAMES])
-    return buf.getvalue()
+    return eksempel.to_csv(COLUMN_NAMES, rows)
 
 
 if __name__ == "__main__":
