@@ -94,8 +94,10 @@ def prepare() -> None:
         if out is not None:
             with contextlib.suppress(OSError, ValueError):
                 out.flush()
+        raw = _Watched(fd)  # unbuffered as the stream was (PYTHONUNBUFFERED), else buffered
+        buffered = isinstance(getattr(out, "buffer", None), io.BufferedWriter)
         sys.stdout = io.TextIOWrapper(
-            io.BufferedWriter(_Watched(fd)),
+            io.BufferedWriter(raw) if buffered else raw,
             encoding=encoding,
             errors="surrogateescape",
             line_buffering=bool(getattr(out, "line_buffering", False)),
