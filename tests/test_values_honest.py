@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from conftest import KITS
 from faktaark import api
 from faktaark.core import formatting
 from faktaark.core.kommuner import register
@@ -22,9 +23,10 @@ from faktaark.core.units import Color
 from faktaark.pdf.make import make_pdf
 from faktaark.plan.model import Node, SheetPlan, TextOp, TextPiece
 from faktaark.review import composition, honesty
+from faktaark.review.proof import rules, sheet_view
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYOUTS = ("almene-boliger", "kommuneaftale")
+LAYOUTS = KITS
 NB = "\u00a0"
 GREY = Color("muted", (0.0, 0.0, 0.0, 0.6))
 
@@ -81,9 +83,11 @@ def test_the_calculation_rule_catches_a_sum_that_does_not_add_up(prepared: api.P
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_printed_calculation_adds_up_on_all_98(layout: str, prepared: api.Prepared) -> None:
+def test_every_printed_calculation_adds_up_on_all_98(
+    layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
     checked = 0
-    for plan in _plans(prepared, layout):
+    for plan in _plans(kit_prepared(layout), layout):
         assert honesty.calculation_errors(plan) == [], plan.kommune
         checked += sum(1 for p in plan.printed if p.page and p.value.kind == "estimate")
         for i, text in enumerate(_page_texts(plan), 1):
@@ -135,8 +139,10 @@ def test_the_source_rule_catches_what_the_page_does_not_print(prepared: api.Prep
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_sources_cite_only_what_is_printed_on_all_98(layout: str, prepared: api.Prepared) -> None:
-    for plan in _plans(prepared, layout):
+def test_sources_cite_only_what_is_printed_on_all_98(
+    layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
+    for plan in _plans(kit_prepared(layout), layout):
         assert honesty.source_problems(plan) == [], plan.kommune
         text = plan.all_text()
         assert "FOLK1A" not in text  # no population figure is printed: none is cited
@@ -171,57 +177,117 @@ EMPTY = {
 GAP_KOMMUNER = tuple(sorted(set(EMPTY.values())))
 
 
-@pytest.fixture(scope="module")
-def gaps(tmp_path_factory: pytest.TempPathFactory) -> api.Prepared:
-    """The bundled figures with every "missing ok" column empty for one municipality each."""
-    src = (ROOT / "data" / "almene.csv").read_text(encoding="utf-8")
+# the "missing ok" columns of a kit's own data file, empty for one municipality each
+EMPTY_OWN = {"levende-faellesskaber": ("faellesskaber.csv", {"frivillige": 851,
+                                                              "moede_lejemaal": 492})}  # fmt: skip
+
+
+def _with_gaps(folder: Path, name: str, empty: dict[str, int]) -> Path:
+    """A copy of the bundled data file `name` with the cells of `empty` (column: code) empty."""
+    src = (ROOT / "data" / name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(src)))
-    assert set(EMPTY) == MISSING_OK  # a new "missing ok" column needs a case here
     for r in rows:
-        for col, kode in EMPTY.items():
+        for col, kode in empty.items():
             if r["kommunekode"] == str(kode):
                 r[col] = ""
-    path = tmp_path_factory.mktemp("gaps") / "almene.csv"
+    path = folder / name
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    return api.prepare(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def gaps_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled figures with every "missing ok" column empty for one municipality each."""
+    assert set(EMPTY) == MISSING_OK  # a new "missing ok" column needs a case here
+    return _with_gaps(tmp_path_factory.mktemp("gaps"), "almene.csv", EMPTY)
+
+
+@pytest.fixture(scope="module")
+def gaps(gaps_file: Path) -> api.Prepared:
+    return api.prepare(gaps_file)
+
+
+@pytest.fixture(scope="module")
+def kit_gaps(
+    gaps: api.Prepared, gaps_file: Path
+) -> Callable[[str], tuple[api.Prepared, tuple[int, ...]]]:
+    """A kit's data with gaps, and the municipalities that have one: the housing figures'
+    gaps, and those of the kit's own data file."""
+
+    def get(layout: str) -> tuple[api.Prepared, tuple[int, ...]]:
+        if layout not in EMPTY_OWN:
+            return gaps, GAP_KOMMUNER
+        name, empty = EMPTY_OWN[layout]
+        d = api.data_dictionary(layout)
+        assert set(empty) == {c.name for c in d.columns.values()
+                              if c.missing and d.sources[c.source].file
+                              and Path(str(d.sources[c.source].file)).name == name}  # fmt: skip
+        own = _with_gaps(gaps_file.parent, name, empty)
+        kommuner = tuple(sorted({*GAP_KOMMUNER, *empty.values()}))
+        return api.prepare([gaps_file, own], layout=layout), kommuner
+
+    return get
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_missing_figures_leave_no_dash_in_a_sentence_and_still_fit(
-    layout: str, gaps: api.Prepared
+    layout: str, kit_gaps: Callable[[str], tuple[api.Prepared, tuple[int, ...]]]
 ) -> None:
+    gaps, kommuner = kit_gaps(layout)
     lay = api.load_layout_for(layout, gaps.dataset)
     missing = 0
-    for kode in GAP_KOMMUNER:
+    for kode in kommuner:
         plan = api.plan_sheet(kode, data=gaps, layout=lay)  # raises FitError if it does not fit
         missing += sum(1 for p in plan.printed if p.value.missing)
         assert honesty.missing_in_sentences(plan) == [], plan.kommune
         assert honesty.calculation_errors(plan) == [], plan.kommune
         for i, text in enumerate(_page_texts(plan), 1):
             assert honesty.dashes_in_sentences(text, i) == [], (plan.kommune, i)
-        bands = composition.empty_bands(plan, figures=composition.figure_frames(lay))
+        frames = composition.figure_frames(lay)
+        bands = composition.empty_bands(plan, figures=frames, columns=composition.text_columns(lay))
         assert bands == [], (plan.kommune, bands)
+        holes = composition.panel_gaps(plan, figures=frames)  # "Ikke oplyst", not an empty box
+        assert holes == [], (plan.kommune, holes)
+        view = sheet_view(lay, register().get(kode), plan.kommune, plan)
+        for r in rules():  # a designed state for the key figure, the note under its table
+            if r.id in ("noegletal_uden_tal", "tankestreg_uden_note") and r.check is not None:
+                assert list(r.check(view)) == [], (r.id, plan.kommune)
     if layout == "almene-boliger":
         assert missing > 0  # the tables still print "–" (with the note) for missing cells
 
 
-def test_the_not_given_note_is_its_own_line(gaps: api.Prepared) -> None:
+def test_the_not_given_note_stands_under_its_table(gaps: api.Prepared) -> None:
+    """The note that explains "–" is a line of its own under the table that prints "–", not
+    at the foot of the page (and not on the source line)."""
     plan = api.plan_sheet(825, data=gaps)  # Læsø: a missing cell in the construction table
-    notes = [
-        n.text for p in plan.pages for top in p.content for n in top.walk()
-        if n.box == "vd_noter" and n.role == "P"
-    ]  # fmt: skip
-    assert "– betyder, at tallet ikke er oplyst." in notes, notes
-    assert not any(t.startswith("Kilde:") and "ikke oplyst" in t for t in notes)
+    page = plan.pages[0]
+    table = [n for n in page.content if n.box == "tabel_igangsat"]
+    assert [n.role for n in table] == ["Table", "P"]
+    assert any(c.text == "–" for c in table[0].walk() if c.role == "TD")
+    assert table[1].text == "– betyder, at tallet ikke er oplyst."
+    others = [n.text for top in page.content for n in top.walk() if n.box != "tabel_igangsat"]
+    assert not any("ikke oplyst" in t for t in others), others
+    full = api.plan_sheet(161, data=gaps)  # Glostrup's tables print every figure: no note
+    assert "betyder, at tallet" not in full.all_text()
 
 
 def test_a_kpi_without_its_figure_says_ikke_oplyst(gaps: api.Prepared) -> None:
-    text = _flat(api.plan_sheet(101, data=gaps, layout="kommuneaftale"))
-    assert "Fraflytningsprocenten for familieboligerne i 2023 er ikke oplyst." in text
-    assert "af familieboligerne fraflyttes" not in text  # the caption went with its figure
+    """A key figure without its number keeps its place at the row's size: "Ikke oplyst" in
+    the figure's style, the caption naming what is missing."""
+    for kode, layout, box, caption in (
+        (101, "kommuneaftale", "kpi_fraflytning", "fraflytningsprocent i familieboligerne (2023)."),
+        (173, "almene-boliger", "kpi_husleje",
+         "Huslejeomsætningen i kommunens almene afdelinger i 2023."),
+    ):  # fmt: skip
+        plan = api.plan_sheet(kode, data=gaps, layout=layout)
+        paras = [n for p in plan.pages for top in p.content for n in top.walk() if n.box == box]
+        assert [n.text.replace(NB, " ") for n in paras] == ["Ikke oplyst", caption]
+        sizes = {n.box: n.ops[0].pieces[0].size for p in plan.pages for top in p.content
+                 for n in top.walk() if n.box.startswith("kpi") and n.style.startswith("kpi")
+                 and n.ops and n.style == paras[0].style}  # fmt: skip
+        assert len(set(sizes.values())) == 1, sizes  # the same size as the row's figures
     text = _flat(api.plan_sheet(173, data=gaps))
     assert "huslejeomsætning på" not in text
-    assert "er ikke oplyst." in text

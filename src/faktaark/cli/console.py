@@ -1,7 +1,16 @@
 """The `faktaark` console script (`faktaark = "faktaark.cli:main"`; `faktaark.cli` re-exports
-`main` from here, and `python -m faktaark` runs it too): signals and the standard streams
-first (`faktaark.cli.streams`), then the command line of `faktaark.cli.app`. Imports nothing
-at module level, so the signal handlers are in place before anything slow is imported.
+stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+for sig in stops:
+    if sig is not None:
+        signal.signal(sig, early)
+from faktaark.cli.common import _state, install_signals
+from faktaark.cli.handoff import parse_build, run_build
+from faktaark.cli.streams import finish, prepare, stdout_failure
+
+plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
+if plain is None:
+    from faktaark.cli.app import main as typer_main
+run = typer_main if plain is None else lambda: run_build(plain)
 """
 
 from __future__ import annotations
@@ -27,9 +36,14 @@ def main() -> None:
     for sig in stops:
         if sig is not None:
             signal.signal(sig, early)
-    from faktaark.cli.app import main as run
     from faktaark.cli.common import _state, install_signals
+    from faktaark.cli.handoff import parse_build, run_build
     from faktaark.cli.streams import finish, prepare, stdout_failure
+
+    plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
+    if plain is None:
+        from faktaark.cli.app import main as typer_main
+    run = typer_main if plain is None else lambda: run_build(plain)
 
     def leave(code: int) -> None:
         # an interrupted run has recorded what it finished: leave without the interpreter's

@@ -68,13 +68,18 @@ def normalise(text: str, plain: bool = False, spell: bool = True) -> str:
     """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`; kept with
     `spell=False`), accents dropped, hyphens/underscores/dots/extra spaces folded into one
     space."""
+    if text.isascii():  # no Danish letters, no accents: the same result, sooner
+        return _FOLD.sub(" ", text.strip().lower()).strip()
     t = unicodedata.normalize("NFC", text).strip().lower()
     if spell:
         table = _PLAIN if plain else _TRANSLIT
         t = "".join(table.get(c, c) for c in t)
     t = _strip_accents(t)
-    t = re.sub(r"[\s\-_.,']+", " ", t).strip()
+    t = _FOLD.sub(" ", t).strip()
     return t
+
+
+_FOLD = re.compile(r"[\s\-_.,']+")
 
 
 def slugify(name: str) -> str:
@@ -115,17 +120,27 @@ class Register:
         self.kommuner = sorted(kommuner, key=lambda k: k.kode)
         self.source = source
         self.by_code = {k.kode: k for k in self.kommuner}
-        self._names: dict[str, Kommune] = {}
-        claims: dict[str, set[int]] = {}
-        for k in self.kommuner:
-            for name in (k.navn, k.officielt_navn, *k.andre_navne):
-                for plain in (False, True):  # the two usual forms win a tie
-                    self._names.setdefault(normalise(name, plain), k)
-                for form in spellings(name):
-                    claims.setdefault(form, set()).add(k.kode)
-        for form, codes in claims.items():  # a mixed spelling counts when only one has it
-            if len(codes) == 1:
-                self._names.setdefault(form, self.by_code[codes.pop()])
+        self._by_name: dict[str, Kommune] | None = None
+
+    @property
+    def _names(self) -> dict[str, Kommune]:
+        """Every form of every name -> its municipality (made at the first name looked up):
+        the two usual forms of each name, and every mixed spelling (`laeso`) that only one
+        municipality has."""
+        if self._by_name is None:
+            names: dict[str, Kommune] = {}
+            claims: dict[str, set[int]] = {}
+            for k in self.kommuner:
+                for name in (k.navn, k.officielt_navn, *k.andre_navne):
+                    for plain in (False, True):  # the two usual forms win a tie
+                        names.setdefault(normalise(name, plain), k)
+                    for form in spellings(name):
+                        claims.setdefault(form, set()).add(k.kode)
+            for form, codes in claims.items():
+                if len(codes) == 1:
+                    names.setdefault(form, self.by_code[codes.pop()])
+            self._by_name = names
+        return self._by_name
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.kommuner)
