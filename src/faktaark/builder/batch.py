@@ -319,8 +319,13 @@ def _execute(
         return
     import gc
 
+    if jobs > 1:  # the workers start first: their start-up overlaps with this one's
+        from faktaark.builder.pool import start_early
+
+        start_early(jobs - 1)
     _init(prep, layout, out, variants, validate, keep_results, folder)
     before = gc.get_threshold()
+    gc.freeze()  # what is prepared once stays out of the collector's way, as in a worker
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         if jobs == 1:
@@ -344,3 +349,4 @@ def _execute(
         )  # fmt: skip
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()

@@ -110,12 +110,17 @@ _LOCK = threading.Lock()
 
 
 def start_early(n: int) -> None:
-    """Start `n` workers now (they import and parse the fonts while the caller loads its
-    data); `run_in_workers` takes them. Never raises: the batch starts them itself later."""
+    """Have `n` workers started (they import and parse the fonts while the caller loads its
+    data): those already waiting count; `run_in_workers` takes them. Never raises: the batch
+    starts them itself later."""
+    with _LOCK:
+        missing = max(0, n) - sum(1 for p in _STANDBY if p.poll() is None)
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        procs = [_spawn() for _ in range(max(0, n))]
+        for _ in range(missing):
+            procs.append(_spawn())
     except PoolUnavailable:
-        return
+        pass
     with _LOCK:
         _STANDBY.extend(procs)
 
