@@ -258,8 +258,8 @@ def build_many(
     on_result: Callable[[BuildResult], None] | None = None,
 ) -> list[BuildResult]:
     """Build several sheets (all 98 when `kommuner` is None) through the batch engine, as
-    `faktaark build --all` does: `jobs` worker processes (default: one per core; the files do
-    not depend on it), the data, indicators and layout prepared once.
+    `faktaark build --all` does: `jobs` at a time (this process and `jobs - 1` worker processes;
+    default: one per core; the files do not depend on it), the data and layout prepared once.
 
     - One failing sheet does not stop the others (unless `fail_fast`): when any failed, a
       `BatchError` is raised after the run, listing every failure in `issues` and carrying
