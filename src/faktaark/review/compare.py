@@ -73,9 +73,8 @@ class CompareReport:
 def compare(
     old: str | Path, new: str | Path, out: str | Path = "sammenligning", *, dpi: float = 72
 ) -> CompareReport:
-    """Compare two batches page by page: render the sheets in `old` and `new` (matched by file
-    name) at `dpi` and report those whose pages differ, with a difference image per changed
-    page in `out/` and the printed values that changed (from the provenance sidecars)."""
+    """Compare two batches page by page: the sheets in `old` and `new` (matched by file name)
+    at `dpi` (10-300), a difference image per changed page in `out/`, the values changed."""
     old, new, out = Path(old), Path(new), Path(out)
     if check_dpi(dpi) > MAX_DPI:
         raise UsageError(f"dpi must be from 10 to {MAX_DPI} in a comparison, got {dpi!r}.")

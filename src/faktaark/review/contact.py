@@ -59,9 +59,8 @@ def contact_sheet(
     thumb_dpi: float = 40,
     png_dpi: float = 100,
 ) -> ContactSheet:
-    """One overview of every sheet in `folder`: all pages of each side by side, labelled with
-    code and name, `columns` x `rows` (1-20) sheets per A3 landscape page. `png`: also a PNG
-    per page (`oversigt.png`, `oversigt-1.png` ...). PDFs are read within the PDF bounds."""
+    """One overview of every sheet in `folder`, labelled with code and name, `columns` x `rows`
+    (1-20) sheets per A3 page; `png`: a PNG of each page too. PDFs are read within bounds."""
     from faktaark._version import __version__
     from faktaark.pdf import render
 
