@@ -38,12 +38,13 @@ LIBRARIES = {
     "fontTools": ("faktaark.text.fonts",),  # the fonts' metrics, read as ReportLab reads them
     # the preflight (faktaark.pdf.preflight and its modules) reads PDFs with pikepdf
     "pikepdf": (
-        "faktaark.pdf.inspect",
+        "faktaark.pdf.examine",
+        "faktaark.pdf.profiles",
         "faktaark.pdf.combine",
         "faktaark.pdf.validate",
         "faktaark.pdf.preflight",
     ),
-    "page": ("faktaark.pdf.validate",),  # page-validation
+    "page": ("faktaark.pdf.validate", "faktaark.pdf.profiles"),  # page-validation
     "typer": ("faktaark.cli.",),
     "rich": ("faktaark.cli.",),
     "click": ("faktaark.cli.",),

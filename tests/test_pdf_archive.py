@@ -19,7 +19,7 @@ from conftest import KITS
 from faktaark import api
 from faktaark.builder.sheet import build_sheet
 from faktaark.core.kommuner import register
-from faktaark.pdf.inspect import inspect_pdf
+from faktaark.pdf.examine import inspect_pdf
 from faktaark.pdf.printgeom import PrintGeometry
 from faktaark.pdf.validate import full_verdicts
 

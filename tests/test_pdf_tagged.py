@@ -203,3 +203,28 @@ def test_all_text_is_tagged_or_an_artifact(glostrup_pdf: Path) -> None:
                 elif name in ("re", "l", "c") and not depth:
                     raise AssertionError("drawing outside marked content")
             assert not depth
+
+
+def test_no_structure_element_is_empty(sheets_dir: Path, tmp_path: Path) -> None:
+    """Every element holds marked content, a link or a child (a list item whose style draws no
+    bullet has no label element; the outloud checker warned of 4 empty /Lbl per sheet); the
+    structural scan every sheet gets on writing refuses an empty one."""
+    from faktaark.pdf.scan import scan_written
+
+    sheets = sorted(sheets_dir.glob("*.pdf"))
+    assert len(sheets) == 5
+    labels = 0
+    for path in sheets:
+        with pikepdf.open(path) as pdf:
+            els = elements(pdf.Root.StructTreeRoot)
+            empty = [str(e.S) for e in els if len(e.get("/K", pikepdf.Array())) == 0]
+            assert not empty, (path.name, empty)
+            labels += sum(1 for e in els if e.S == "/Lbl")
+            assert all(e.S in ("/Lbl", "/LBody") for li in els if li.S == "/LI" for e in li.K)
+    assert labels == 3 * len(sheets)  # the three bullets of page 1; "Vidste du" has none
+    data = sheets[0].read_bytes()
+    assert scan_written(data, cmyk=False, tagged=True) == []
+    bad = data.replace(b"/K [ 3 ] >>", b"/K [   ] >>", 1)
+    assert bad != data
+    assert len(bad) == len(data)
+    assert any("empty structure element" in p for p in scan_written(bad, cmyk=False, tagged=True))

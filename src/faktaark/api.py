@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
     from faktaark.data.editions import DiffReport
-    from faktaark.pdf.inspect import PdfReport
+    from faktaark.pdf.examine import PdfReport
     from faktaark.pdf.preflight_report import Preflight
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
@@ -81,6 +81,7 @@ __all__ = [
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
 LayoutLike = str | Path | Layout | None
+PdfPaths = Sequence[str | Path] | str | Path  # one PDF or several
 DEFAULT_OUT = Path("faktaark")
 
 
@@ -321,39 +322,37 @@ def contact_sheet(
     folder: str | Path, out: str | Path = "oversigt.pdf", *, png: bool = False, columns: int = 5,
     rows: int = 4, thumb_dpi: float = 40, png_dpi: float = 100,
 ) -> ContactSheet:  # fmt: skip
-    """One overview of every sheet in `folder`: all pages of each side by side, labelled with
-    code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
-    (`oversigt.png`, or `oversigt-1.png` ... when several)."""
+    """One overview of every sheet in `folder`, labelled with code and name, `columns` x `rows`
+    (1-20) sheets per A3 page; `png`: a PNG of each page too. PDFs are read within bounds."""
     from faktaark.review.contact import contact_sheet as make  # building a sheet needs none of it
 
-    return make(
-        folder, out, png=png, columns=columns, rows=rows, thumb_dpi=thumb_dpi, png_dpi=png_dpi
-    )
+    return make(folder, out, png=png, columns=columns, rows=rows, thumb_dpi=thumb_dpi,
+                png_dpi=png_dpi)  # fmt: skip
 
 
 def compare(
     old: str | Path, new: str | Path, out: str | Path = "sammenligning", *, dpi: float = 72
 ) -> CompareReport:
-    """Compare two batches page by page: render the sheets in `old` and `new` (matched by file
-    name) at `dpi` and report those whose pages differ, with a difference image per changed
-    page in `out/` and the printed values that changed (from the provenance sidecars)."""
+    """Compare two batches page by page: the sheets in `old` and `new` (matched by file name)
+    at `dpi` (10-300), a difference image per changed page in `out/`, the values changed."""
     from faktaark.review.compare import compare as compare_batches
 
     return compare_batches(old, new, out, dpi=dpi)
 
 
-def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
-    """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
-    from faktaark.pdf.inspect import inspect_pdf
+def check_pdf(paths: PdfPaths, *, validate: bool = True,
+              profile: str | Sequence[str] = "auto") -> list[PdfReport]:  # fmt: skip
+    """Inspect PDFs, judged by what each claims ("auto") or `profile` (`faktaark.pdf.profiles`)."""
+    from faktaark.pdf.examine import check_files
 
-    return [inspect_pdf(p, validate=validate) for p in paths]
+    return check_files(paths, validate=validate, profile=profile)
 
 
-def preflight(paths: Sequence[str | Path]) -> list[Preflight]:
-    """Preflight print PDFs (a `Preflight` per file; a bad file gets `.error`, never raises)."""
-    from faktaark.pdf.preflight import preflight as one
+def preflight(paths: PdfPaths) -> list[Preflight]:
+    """Preflight print PDFs (one path or a list; a `Preflight` each, a bad file gets `.error`)."""
+    from faktaark.pdf.preflight import preflight_files
 
-    return [one(p) for p in paths]
+    return preflight_files(paths)
 
 
 def read_columns_file(path: str | Path) -> dict[str, str]:
@@ -393,8 +392,9 @@ def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt:
                         dictionary=data_dictionary(layout))  # fmt: skip
 
 
-def combine_pdfs(paths: Sequence[Path], out: str | Path) -> None:
-    """One PDF of all `paths`, in order (`build --combine`)."""
+def combine_pdfs(paths: PdfPaths, out: str | Path, *, labels: Sequence[str] | None = None,
+                 title: str | None = None) -> None:  # fmt: skip
+    """`build --combine`: one PDF of faktaark's sheets, of their standards (`pdf.combine`)."""
     from faktaark.pdf.combine import combine
 
-    combine(list(paths), Path(out))
+    combine(paths, Path(out), labels=labels, title=title)

@@ -211,15 +211,16 @@ def build_and_report(
     if combine is not None and not report.interrupted:
         from faktaark.api import combine_pdfs
 
-        paths = [
-            out / f["file"]
+        variant = variants[-1]  # with --print the print pages (PDF/X), else the screen pages
+        sheets = [
+            (out / f["file"], o.kommune)
             for o in report.outcomes
             if o.status != "failed"
             for f in o.files
-            if f["variant"] == variants[0]
+            if f["variant"] == variant
         ]
         try:
-            combine_pdfs(paths, combine)
+            combine_pdfs([p for p, _ in sheets], combine, labels=[k for _, k in sheets])
         except FaktaarkError as exc:
             _summary(report, out, validate, as_json, quiet, None, err)
             raise _fail(exc) from None

@@ -33,6 +33,17 @@ def check(
             "--print", help="Preflight print files as a print shop does (= faktaark preflight)."
         ),
     ] = False,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="The standard to judge by: auto (what each file claims in its XMP, the "
+            "default), pdfa-2b, pdfa-2a, pdfa-2u, pdfua-1, pdfx-4 (also pdfa-1a/1b, "
+            "pdfa-3a/3b/3u, pdfx-1a). Repeatable.",
+            metavar="PROFILE",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     fmt: Annotated[
         str | None,
@@ -44,21 +55,26 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Inspect PDFs: pages, size, boxes, fonts, colour spaces, image dpi, PDF/A and PDF/UA."""
+    """Inspect PDFs and judge each by the standards it claims (or --profile): pages, size,
+    boxes, fonts, colour spaces, image dpi, PDF/A, PDF/UA and PDF/X verdicts."""
     chosen = choose_format(fmt, as_json, ("text", "csv", "json")) if fmt or as_json else "text"
     if print_:
         preflight(files, chosen == "json")
         return
-    reports = _run(lambda: api.check_pdf(files, validate=not no_validate))
+    asked = profile or ["auto"]
+    reports = _run(lambda: api.check_pdf(files, validate=not no_validate, profile=asked))
     if chosen == "json":
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     elif chosen == "csv":
         rows = [{"file": str(r.path), "pages": r.pages, "tagged": r.tagged, "ok": r.ok,
+                 "claims": ", ".join(r.claims), "profiles": ", ".join(r.profiles),
                  **dict(r.verdicts), "problems": list(r.problems)}
                 for r in reports]  # fmt: skip
         keys = list(dict.fromkeys(k for row in rows for k in row))
         emit_rows(rows, [(k, k) for k in keys], "csv")
     else:
+        from rich.markup import escape
+
         out = _out_console()
         for r in reports:
             sizes = ", ".join(f"{w:g} × {h:g} mm" for w, h in dict.fromkeys(r.page_size_mm))
@@ -72,10 +88,14 @@ def check(
             out.print(f"  fonts: {fonts}")
             out.print(f"  colour spaces: {', '.join(r.color_spaces) or '-'}")
             out.print(f"  tagged: {'yes' if r.tagged else 'no'}")
+            out.print(f"  claims: {', '.join(r.claims) or 'no standard'}")
+            out.print(f"  judged by: {', '.join(r.profiles) or '-'}")
             for name, verdict in r.verdicts.items():
-                out.print(f"  {name}: {verdict}")
+                out.print(f"  {name}: {verdict}", markup=False, highlight=False)
+            for note in r.notes:
+                out.print(f"  note: {note}", markup=False, highlight=False)
             for problem in r.problems:
-                out.print(f"  [red]problem:[/] {problem}", markup=True)
+                out.print("  [red]problem:[/] " + escape(problem), markup=True)
             out.print("  OK" if r.ok else "  NOT OK")
     if not all(r.ok for r in reports):
         raise typer.Exit(1)

@@ -177,6 +177,15 @@ def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) 
     root, root_ref = new()
     document, document_ref = new()
 
+    def empty(node: Node) -> bool:
+        """Nothing drawn and no link, here or below (a list item's label without a bullet):
+        left out, as no structure element may be empty."""
+        return (
+            id(node) not in mcids
+            and id(node) not in links
+            and all(empty(child) for child in node.children)
+        )
+
     def build(node: Node, parent: bytes, page_index: int) -> bytes:
         page_ref = page_refs[page_index]
         el, el_ref = new()
@@ -204,12 +213,16 @@ def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) 
             )
             nums.append(b"%d %s" % (key, link_ref))
             kids.append(link_ref)
-        for child in node.children:
-            kids.append(build(child, el_ref, page_index))
+        kids += [build(child, el_ref, page_index) for child in node.children if not empty(child)]
         el.text = head + b" /K [ " + b" ".join(kids) + b" ] >>"
         return el_ref
 
-    top = [build(node, document_ref, i) for i, content in enumerate(pages) for node in content]
+    top = [
+        build(node, document_ref, i)
+        for i, content in enumerate(pages)
+        for node in content
+        if not empty(node)
+    ]
     document.text = b"<< /Type /StructElem /S /Document /P %s /K [ %s ] >>" % (
         root_ref,
         b" ".join(top),

@@ -26,6 +26,8 @@ from faktaark.layout.print_colours import (
     WHITE_TEXT_MAX_INKS,
     WHITE_TEXT_MIN_PT,
 )
+from faktaark.pdf.bounds import BoundsError
+from faktaark.pdf.preflight_colour import colour_findings
 from faktaark.pdf.preflight_content import GState, Interp
 from faktaark.pdf.preflight_ident import identify
 from faktaark.pdf.preflight_ink import (
@@ -39,15 +41,27 @@ from faktaark.pdf.preflight_ink import (
 )
 from faktaark.pdf.preflight_report import TAC_LIMIT, Finding, PagePreflight, Preflight, fmt_box
 
-__all__ = ["preflight"]
+__all__ = ["preflight", "preflight_files"]
 
 
-def preflight(path: str | Path) -> Preflight:
-    """Preflight one file; never raises (a file that cannot be checked gets `error`)."""
+def preflight_files(paths: object) -> list[Preflight]:
+    """The preflight of one path or a sequence of them (`pdf.bounds.pdf_paths`)."""
+    from faktaark.pdf.bounds import pdf_paths
+
+    return [preflight(p) for p in pdf_paths(paths)]
+
+
+def preflight(path: str | Path, expect: str | None = None) -> Preflight:
+    """Preflight one file; never raises (a file that cannot be checked gets `error`).
+    `expect`: the PDF/X version the file must identify itself as ("PDF/X-4", "PDF/X-1a:2003");
+    by default either."""
     p = Path(path)
-    res = Preflight(str(p))
+    res = Preflight(str(p), expect=expect)
     try:
         _preflight(p, res)
+    except BoundsError as exc:  # past the bounds of what faktaark reads
+        res.error = _one_line(str(exc).removeprefix(f"{p}: "))
+        res.pages, res.findings = [], []
     except Exception as exc:  # the promise: one line per broken input, never a traceback
         res.error = f"cannot check: {type(exc).__name__}: {_one_line(str(exc))}"
         res.pages, res.findings = [], []
@@ -62,13 +76,13 @@ def _one_line(text: str) -> str:
 def _preflight(p: Path, res: Preflight) -> None:
     import pikepdf
 
-    from faktaark.core.limits import MAX_PDF_BYTES, MAX_PREFLIGHT_PAGES
-    from faktaark.core.paths import read_bytes
+    from faktaark.core.limits import MAX_PREFLIGHT_PAGES
     from faktaark.errors import FaktaarkError
+    from faktaark.pdf.bounds import read_pdf
 
     logging.getLogger("pikepdf").setLevel(logging.ERROR)
-    try:  # the one path guard: a FIFO, a device, a folder or a huge file is never opened
-        data = read_bytes(p, limit=MAX_PDF_BYTES, what="PDF")
+    try:  # the path guard (a FIFO, a device, a folder or a huge file is never opened) and the
+        data = read_pdf(p)  # PDF bounds (a decompression bomb, 10.000 pages: refused)
     except FaktaarkError as exc:
         res.error = _one_line(str(exc).removeprefix(f"{p}: ").removeprefix(f"{p}:"))
         return
@@ -99,12 +113,14 @@ def _preflight(p: Path, res: Preflight) -> None:
             return
         identify(pdf, res, data)
         texts: list[PageText] = []
+        operators = 0
         for number, page in enumerate(pdf.pages, 1):
-            _page(page, number, res, texts)
+            operators = _page(page, number, res, texts, operators)
         _text_rules(texts, res)
 
 
-def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None:
+def _page(page: Any, number: int, res: Preflight, texts: list[PageText], operators: int) -> int:
+    """Check one page; the operators interpreted so far in the file, with this page's."""
     import pikepdf
 
     f = res.findings
@@ -118,7 +134,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             rep.boxes[key[1:]] = b
     if media is None:
         f.append(Finding("x-boxes", "no usable MediaBox; page not checked", number))
-        return
+        return operators
     rep.boxes.setdefault("MediaBox", media)
     trim = rep.boxes.get("TrimBox") or rep.boxes.get("ArtBox")
     if "TrimBox" not in rep.boxes and "ArtBox" not in rep.boxes:
@@ -152,9 +168,9 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             what = f"{sub[1:]} annotation" + (" with a URI action" if uri else "")
             f.append(Finding("x-annot", f"{what} inside the trim/bleed at {fmt_box(rect)}", number))
     raster = Raster(media)
-    interp = Interp(number, raster, (trim, bleed), rep, texts, f)
+    interp = Interp(number, raster, (trim, bleed), rep, texts, f, operators)
     resources = obj.get("/Resources")
-    if resources is None:
+    if not isinstance(resources, pikepdf.Dictionary):
         resources = pikepdf.Dictionary()
     fonts = resources.get("/Font")
     if isinstance(fonts, pikepdf.Dictionary):
@@ -164,6 +180,10 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
                     Finding("x-fonts", f"font {fo.get('/BaseFont', name)} is not embedded", number)
                 )
     interp.run(page, resources, GState())
+    interp.group(obj, resources, "the page")
+    for annot in obj.get("/Annots") or []:
+        if isinstance(annot, pikepdf.Dictionary):
+            interp.annotation(annot, resources)
     rep.ink_max = raster.tac(bleed)
     if rep.ink_max > TAC_LIMIT + 0.5:
         f.append(
@@ -171,22 +191,20 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
                 "tac", f"total ink coverage {rep.ink_max:.0f} % (over {TAC_LIMIT:.0f} %)", number
             )
         )
-    if "DeviceRGB" in interp.spaces:
-        f.append(Finding("rgb", "RGB colour used", number))
+    for name, ink in interp.shading_ink:
+        if ink > TAC_LIMIT + 0.5:
+            f.append(Finding("tac", f"shading {name} reaches {ink:.0f} % at an end", number))
+        rep.ink_max = max(rep.ink_max, ink)
+    colour_findings(interp.uses, res, number)
     x1a = bool(res.pdfx and res.pdfx.startswith("PDF/X-1a"))
-    if x1a:
-        bad = interp.spaces - {"DeviceCMYK", "DeviceGray", "Separation", "DeviceN", "Pattern"}
-        if bad:
-            f.append(Finding("x-color", f"colour spaces {', '.join(sorted(bad))}", number))
-        if interp.transparency or "/Group" in obj:
-            f.append(
-                Finding(
-                    "x-transparency",
-                    "transparency: "
-                    + ", ".join(sorted(set(interp.transparency)) or ["page group"]),
-                    number,
-                )
+    if x1a and (interp.transparency or "/Group" in obj):
+        f.append(
+            Finding(
+                "x-transparency",
+                "transparency: " + ", ".join(sorted(set(interp.transparency)) or ["page group"]),
+                number,
             )
+        )
     if interp.white_overprint:
         f.append(
             Finding(
@@ -215,6 +233,7 @@ def _page(page: Any, number: int, res: Preflight, texts: list[PageText]) -> None
             )
     if not interp.mark_colours and "TrimBox" in rep.boxes and rep.boxes["TrimBox"] != media:
         f.append(Finding("registration", "no crop marks outside the bleed", number, breach=False))
+    return interp.operators
 
 
 def _text_rules(texts: list[PageText], res: Preflight) -> None:

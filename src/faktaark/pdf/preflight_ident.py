@@ -15,6 +15,7 @@ __all__ = ["identify", "xmp_properties"]
 _NS = {
     "pdfxid": "http://www.npes.org/pdfx/ns/id/",
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
     "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
     "xmp": "http://ns.adobe.com/xap/1.0/",
     "pdf": "http://ns.adobe.com/pdf/1.3/",
@@ -73,8 +74,10 @@ def identify(pdf: Any, res: Preflight, data: bytes) -> None:
                     f"the XMP metadata is not readable XML: {' '.join(str(exc).split())[:160]}",
                 )
             )
-    xver = props.get("pdfxid:GTS_PDFXVersion") or str(info.get("/GTS_PDFXVersion", "")) or None
+    info_x = str(info.get("/GTS_PDFXVersion", "")) or None
+    xver = props.get("pdfxid:GTS_PDFXVersion") or info_x
     res.pdfx = xver
+    _version(res, xver, info_x, props.get("pdfxid:GTS_PDFXVersion"))
     part, conf = props.get("pdfaid:part"), props.get("pdfaid:conformance")
     res.pdfa = f"PDF/A-{part}{(conf or '').upper()}" if part else None
     if res.pdfa is None:
@@ -151,6 +154,36 @@ def identify(pdf: Any, res: Preflight, data: bytes) -> None:
     _intents(pdf, res, x1a)
 
 
+KNOWN = ("PDF/X-4", "PDF/X-1a:2003")
+
+
+def _version(res: Preflight, xver: str | None, info_x: str | None, xmp_x: str | None) -> None:
+    """The PDF/X version must be one the preflight checks (and the one asked for), and the
+    information dictionary's /GTS_PDFXVersion, when present, must agree with the XMP's."""
+    f = res.findings
+    if xver and xver not in KNOWN:
+        f.append(
+            Finding("x-id", f"identifies itself as {xver!r}, not {' or '.join(KNOWN)}: the "
+                    "version string must be exactly that")
+        )  # fmt: skip
+    elif xver and res.expect and xver != res.expect:
+        f.append(Finding("x-id", f"identifies itself as {xver}, expected {res.expect}"))
+    if xmp_x and info_x and xmp_x != info_x:
+        f.append(
+            Finding("x-id", f"the XMP says {xmp_x} but the information dictionary's "
+                    f"/GTS_PDFXVersion says {info_x}")
+        )  # fmt: skip
+
+
+def _model(profile: Any) -> str | None:
+    """The colour space of an ICC profile's data ("CMYK", "RGB", "GRAY"), from its header."""
+    try:
+        head = profile.read_bytes()[16:20]
+    except Exception:  # an unreadable profile: its model is unknown (x-intent says why)
+        return None
+    return {b"CMYK": "CMYK", b"RGB ": "RGB", b"GRAY": "GRAY"}.get(head)
+
+
 def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
     import pikepdf
 
@@ -168,18 +201,19 @@ def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
         f.append(Finding("x-intent", f"{len(x)} /GTS_PDFX output intents; exactly one required"))
     for oi in x:
         prof = oi.get("/DestOutputProfile")
+        if isinstance(prof, pikepdf.Stream):
+            res.intent = _model(prof)
         cond = str(oi.get("/OutputConditionIdentifier", ""))
         if not cond:
             f.append(Finding("x-intent", "the /GTS_PDFX intent has no /OutputConditionIdentifier"))
         if isinstance(prof, pikepdf.Stream):
             n = int(prof.get("/N", 0))
-            if n != 4:
+            if n not in ((4,) if x1a else (1, 3, 4)):
+                wanted = "CMYK (4)" if x1a else "gray, RGB or CMYK (1, 3 or 4)"
                 f.append(
-                    Finding(
-                        "x-intent",
-                        f"the /GTS_PDFX profile has {n} components; CMYK (4) expected",
-                    )
-                )
+                    Finding("x-intent", f"the /GTS_PDFX profile has {n} components; {wanted} "
+                            "expected")
+                )  # fmt: skip
             head = prof.read_bytes()[:20]
             if head[12:16] not in (b"prtr", b"mntr") or head[16:20] not in (b"CMYK", b"RGB "):
                 got = head[12:20].decode("latin-1", "replace")

@@ -37,6 +37,7 @@ __all__ = [
 ]  # fmt: skip
 
 DPMM = 2.0  # 2 px per mm: 0.5 mm cells
+MAX_PLANE = 4_000_000  # pixels of a separation: A0 at 2 px per mm; a 5 m page gets 0.4
 INK_EPS = 0.005  # a separation below 0.5 % counts as no ink
 
 Ring = list[tuple[float, float]]
@@ -144,13 +145,16 @@ def paint_of(family: str, csobj: Any, values: list[float]) -> Paint:
 
 
 class Raster:
-    """Four separations of a page at DPMM pixels per mm, origin at the MediaBox corner."""
+    """Four separations of a page at DPMM pixels per mm (fewer on a page over a square metre:
+    at most `MAX_PLANE` pixels a separation), origin at the MediaBox corner."""
 
     def __init__(self, media: tuple[float, float, float, float]) -> None:
         from PIL import Image
 
         self.x0, self.y0 = media[0], media[1]
-        self.scale = DPMM * 25.4 / 72  # px per pt
+        area = max(1.0, (media[2] - media[0]) * (media[3] - media[1])) * (25.4 / 72) ** 2
+        self.dpmm = min(DPMM, math.sqrt(MAX_PLANE / area))
+        self.scale = self.dpmm * 25.4 / 72  # px per pt
         self.w = max(1, math.ceil((media[2] - media[0]) * self.scale))
         self.h = max(1, math.ceil((media[3] - media[1]) * self.scale))
         self.planes = [Image.new("L", (self.w, self.h), 0) for _ in range(4)]

@@ -3,7 +3,8 @@
 It reads the bytes as `pdfa.finish` writes them (no object streams, no incremental updates),
 without a PDF library: header and trailer, cross-reference offsets, every stream's /Length and
 end-of-line framing, embedded fonts only, no /Trans, printable link annotations, XMP metadata,
-the output intent's colour components, and (screen variant) the structure tree entries.
+the output intent's colour components, and (screen variant) the structure tree entries and no
+empty structure element.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def scan_written(data: bytes, cmyk: bool, tagged: bool) -> list[str]:
                 problems.append(f"object {n}: a page has /Trans")
             if tagged and b"/StructParents " not in d:
                 problems.append(f"object {n}: a page has no /StructParents")
+        if tagged and b"/Type /StructElem" in d and re.search(rb"/K \[\s*\]", d):
+            problems.append(f"object {n}: an empty structure element")
         if b"/Subtype /Link" in d and b"/F 4" not in d:
             problems.append(f"object {n}: a link annotation is not printable (/F)")
     catalog = next((d for d in dicts.values() if b"/Type /Catalog" in d), b"")

@@ -19,7 +19,8 @@ from __future__ import annotations
 import io
 import re
 
-__all__ = ["declare_2b", "full_verdicts", "rewrite_xmp_in_place", "structural_problems"]
+__all__ = ["declare_2b", "full_verdicts", "rewrite_xmp_in_place", "second_opinion",
+           "structural_problems"]  # fmt: skip
 
 # pikepdf findings of kind "unsupported" that the print variant is known to raise (the PDF/X
 # additions), each matched on its rule id and message
@@ -66,6 +67,13 @@ def full_verdicts(data: bytes, variant: str, second_opinion: bool = False) -> di
         label = PRINT_LABEL if printed else "PDF/A-2b core (pikepdf)"
         out[label] = _pikepdf_verdict(data, printed)
     return out
+
+
+def second_opinion(data: bytes, printed: bool) -> dict[str, str]:
+    """pikepdf's PDF/A-2b verdict on the bytes as written, labelled (the allow-list checker
+    knows what faktaark writes; see `full_verdicts`)."""
+    label = PRINT_LABEL if printed else "PDF/A-2b core (pikepdf)"
+    return {label: _pikepdf_verdict(data, printed)}
 
 
 def _pikepdf_verdict(data: bytes, printed: bool) -> str:

@@ -16,12 +16,15 @@ from faktaark.core.atomic import write_atomic
 from faktaark.core.units import Color
 from faktaark.errors import UsageError
 from faktaark.plan.model import ImageOp, Node, Op, PagePlan, RectOp, SheetPlan, TextOp, TextPiece
-from faktaark.review.pages import encode, render_pages, sheets_in
+from faktaark.review.pages import check_dpi, encode, iter_pages, render_pages, sheets_in
 from faktaark.text.fonts import metrics
 
 __all__ = ["ContactSheet", "contact_sheet"]
 
 A3_LANDSCAPE = (1190.55, 841.89)
+MAX_GRID = 20  # columns, rows of sheets per page (the CLI's --columns and --rows too)
+MAX_SHEETS = 2000  # PDFs in one contact sheet
+MAX_SHEET_PAGES = 20  # pages of one PDF shown: a fact sheet has two
 REGULAR, BOLD = "FaktaSans-Regular", "FaktaSans-Bold"
 INK = Color("ink", (0, 0, 0, 0.9))
 MUTED = Color("muted", (0, 0, 0, 0.55))
@@ -56,23 +59,29 @@ def contact_sheet(
     thumb_dpi: float = 40,
     png_dpi: float = 100,
 ) -> ContactSheet:
-    """One overview of every sheet in `folder`: all pages of each side by side, labelled with
-    code and name, `columns` x `rows` sheets per A3 landscape page. `png`: also a PNG per page
-    (`oversigt.png`, or `oversigt-1.png` ... when several)."""
+    """One overview of every sheet in `folder`, labelled with code and name, `columns` x `rows`
+    (1-20) sheets per A3 page; `png`: a PNG of each page too. PDFs are read within bounds."""
     from faktaark._version import __version__
     from faktaark.pdf import render
 
     folder, out = Path(folder), Path(out)
-    if columns < 1 or rows < 1:
-        raise UsageError("columns and rows must be at least 1.")
+    for name, value in (("columns", columns), ("rows", rows)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_GRID:
+            raise UsageError(f"{name} must be a whole number from 1 to {MAX_GRID}, got {value!r}.")
+    for what, dpi, top in (("thumb_dpi", thumb_dpi, 150), ("png_dpi", png_dpi, 300)):
+        if check_dpi(dpi) > top:
+            raise UsageError(f"{what} must be at most {top} in a contact sheet, got {dpi!r}.")
     sheets = sheets_in(folder)
     if not sheets:
         raise UsageError(f"No PDF sheets in {folder} (build some with `faktaark build`).")
+    if len(sheets) > MAX_SHEETS:
+        raise UsageError(f"{folder}: {len(sheets)} PDFs, more than the {MAX_SHEETS} a contact "
+                         "sheet shows.")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="faktaark-oversigt-") as tmp:
         thumbs: list[list[tuple[str, float]]] = []  # per sheet: (jpeg path, height / width)
         for i, (_, _, pdf) in enumerate(sheets):
             pages = []
-            for n, img in enumerate(render_pages(pdf, thumb_dpi), 1):
+            for n, img in enumerate(iter_pages(pdf, thumb_dpi, max_pages=MAX_SHEET_PAGES), 1):
                 path = Path(tmp) / f"{i:03d}-{n}.jpg"
                 path.write_bytes(encode(img, "JPEG", quality=75))
                 pages.append((str(path), img.height / img.width))

@@ -7,14 +7,16 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faktaark.core.atomic import write_atomic
 from faktaark.core.kommuner import register
-from faktaark.core.limits import MAX_MANIFEST_BYTES, MAX_PDF_BYTES
+from faktaark.core.limits import MAX_MANIFEST_BYTES
 from faktaark.core.paths import read_bytes
 from faktaark.errors import FaktaarkError, InputError, UsageError
+from faktaark.pdf.bounds import MAX_PDF_PAGES
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_dpi",
     "encode",
+    "iter_pages",
     "page_texts",
     "pdfs_in",
     "render_pages",
@@ -32,6 +35,8 @@ __all__ = [
 
 
 MIN_DPI, MAX_DPI = 10, 1200  # an A4 page at 1200 dpi is 140 Mpixel: as far as a preview goes
+MAX_RENDER_PIXELS = 25_000_000  # a page of a file rendered: A3 at 300 dpi is 17 Mpixel
+MAX_RENDER_BYTES = 64 * 1024 * 1024  # a file rendered (two at a time in `compare`)
 
 
 def check_dpi(dpi: object) -> float:
@@ -43,17 +48,40 @@ def check_dpi(dpi: object) -> float:
 
 def render_pages(pdf: Path | bytes, dpi: float) -> list[Image]:
     """Every page of a PDF (file or bytes) as an RGB image at `dpi`."""
+    return list(iter_pages(pdf, dpi))
+
+
+def iter_pages(pdf: Path | bytes, dpi: float, max_pages: int = MAX_PDF_PAGES) -> Iterator[Image]:
+    """The pages of a PDF as RGB images at `dpi`, one at a time. A file is read within the PDF
+    bounds (`pdf.bounds`: a decompression bomb, too many pages or objects are refused before
+    PDFium sees it); a PDF of more than `max_pages` pages, or (a file) a page that would be
+    more than `MAX_RENDER_PIXELS` pixels at `dpi`, is an `InputError` naming the file."""
     import pypdfium2 as pdfium
 
+    from faktaark.pdf.bounds import read_pdf
+
     check_dpi(dpi)
-    data = pdf if isinstance(pdf, bytes) else read_bytes(pdf, limit=MAX_PDF_BYTES, what="PDF")
+    data = pdf if isinstance(pdf, bytes) else read_pdf(pdf, limit=MAX_RENDER_BYTES)
+    where = pdf if isinstance(pdf, Path) else "PDF"
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        where = pdf if isinstance(pdf, Path) else "PDF"
         raise InputError(f"{where}: cannot render: {exc}") from None
     try:
-        return [doc[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
+        if len(doc) > max_pages:
+            raise InputError(f"{where}: {len(doc)} pages, more than the {max_pages} read here.")
+        for i in range(len(doc)):
+            page = doc[i]
+            w, h = page.get_size()
+            pixels = (w * dpi / 72) * (h * dpi / 72)
+            if isinstance(pdf, Path) and pixels > MAX_RENDER_PIXELS:
+                raise InputError(
+                    f"{where}: page {i + 1} is {w / 72 * 25.4:.0f} x {h / 72 * 25.4:.0f} mm: "
+                    f"{pixels / 1e6:.0f} Mpixel at {dpi:g} dpi, more than the "
+                    f"{MAX_RENDER_PIXELS // 10**6} rendered; refused."
+                )
+            yield page.render(scale=dpi / 72).to_pil().convert("RGB")
+            page.close()
     finally:
         doc.close()
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
 from faktaark.core.kommuner import Kommune
-from faktaark.pdf.inspect import font_programs
+from faktaark.pdf.examine import font_programs
 from faktaark.review.proof import Finding, Line, Sheet, rule
 from faktaark.text.linebreak import RUNT_CHARS, RUNT_WORDS, SOFT_HYPHEN, is_runt
 

@@ -1,12 +1,16 @@
 """What a print shop (and an accessibility checker) looks at in a PDF: `faktaark check`.
 
 `inspect_pdf(path)` reports pages, page size, page boxes, fonts (embedded?), the colour spaces
-the page content uses, images below 300 dpi at their placed size, and the PDF/A and PDF/UA
-verdicts of two independent validators (pikepdf's PDF/A allow-list checker and
-page-validation, see `faktaark.pdf.validate`). Its structural rules are those of
-`scan.scan_written` (the check every sheet
-gets as it is written, on its bytes), here read through pikepdf so that any PDF can be checked,
-whatever way it was written.
+the page content uses, images below 300 dpi at their placed size (a note), and the verdict of
+each standard the file is judged against: by default (`profile=("auto",)`) what the file
+claims in its XMP metadata, or the profiles asked for (`faktaark.pdf.profiles`). PDF/A and
+PDF/UA are judged by page-validation; PDF/X by the preflight's ISO rules. A file faktaark wrote
+(its producer says so) also gets pikepdf's PDF/A-2b allow-list checker as a second opinion on
+its bytes (`pdf.validate`): that checker knows only what faktaark writes, so other files are
+not judged by it.
+
+Any PDF can be checked: it is read within the PDF bounds (`pdf.bounds`); one that cannot be
+read (encrypted, damaged, too big) is a report with that problem, never a crash.
 """
 
 from __future__ import annotations
@@ -16,14 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.core.limits import MAX_PDF_BYTES
-from faktaark.core.paths import read_bytes
-from faktaark.pdf.validate import full_verdicts
+from faktaark.errors import FaktaarkError
 
 if TYPE_CHECKING:
     import pikepdf
 
-__all__ = ["PdfReport", "font_programs", "inspect_pdf"]
+__all__ = ["PdfReport", "check_files", "font_programs", "inspect_pdf"]
 
 MIN_DPI = 300
 _COLOR_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
@@ -39,9 +41,12 @@ class PdfReport:
     fonts: list[dict[str, Any]] = field(default_factory=list)
     color_spaces: list[str] = field(default_factory=list)
     low_dpi_images: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)  # "PDF/A-2a", "PDF/UA-1" (from the XMP)
+    profiles: list[str] = field(default_factory=list)  # the profiles judged
     verdicts: dict[str, str] = field(default_factory=dict)  # "PDF/A-2b (pikepdf)": "pass" ...
     tagged: bool = False
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # reported, not failing
 
     @property
     def ok(self) -> bool:
@@ -52,19 +57,27 @@ class PdfReport:
 
 
 def _fonts(pdf: pikepdf.Pdf) -> list[dict[str, Any]]:
+    import pikepdf
+
     seen: dict[str, dict[str, Any]] = {}
     for page in pdf.pages:
         res: Any = page.obj.get("/Resources") or {}
         fonts = dict(res.get("/Font") or {})
         for xobj in (res.get("/XObject") or {}).values():
-            fonts.update(dict((xobj.get("/Resources") or {}).get("/Font") or {}))
+            if isinstance(xobj, pikepdf.Stream):
+                inner: Any = xobj.get("/Resources") or {}
+                fonts.update(dict(inner.get("/Font") or {}))
         for font in fonts.values():
+            if not isinstance(font, pikepdf.Dictionary):
+                continue
             name = str(font.get("/BaseFont", "?"))
             desc = font.get("/FontDescriptor")
             if font.get("/Subtype") == "/Type0":
-                desc = font.DescendantFonts[0].get("/FontDescriptor")
-            embedded = desc is not None and any(
-                k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                kids = font.get("/DescendantFonts")
+                desc = kids[0].get("/FontDescriptor") if kids is not None and len(kids) else None
+            files = ("/FontFile", "/FontFile2", "/FontFile3")
+            embedded = font.get("/Subtype") == "/Type3" or (
+                desc is not None and any(k in desc for k in files)
             )
             seen[name] = {
                 "name": name,
@@ -77,35 +90,37 @@ def _fonts(pdf: pikepdf.Pdf) -> list[dict[str, Any]]:
 def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
     import pikepdf
 
+    from faktaark.pdf.preflight_content import parse_content
+
     spaces: set[str] = set()
     for number, page in enumerate(pdf.pages, 1):
         resources: Any = page.obj.get("/Resources") or {}
         xobjects = resources.get("/XObject") or {}
         ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         stack: list[list[float]] = []
-        for instr in pikepdf.parse_content_stream(page):
+        for instr in parse_content(page, f"page {number}"):
             operands: list[Any] = list(getattr(instr, "operands", ()))
             name = str(instr.operator)
             if name in _COLOR_OPS:
                 spaces.add(_COLOR_OPS[name])
-            elif name in ("cs", "CS"):
+            elif name in ("cs", "CS") and operands:
                 spaces.add(_space_name(operands[0], resources))
             elif name == "q":
                 stack.append(ctm)
             elif name == "Q" and stack:
                 ctm = stack.pop()
-            elif name == "cm":
+            elif name == "cm" and len(operands) == 6:
                 a, b, c, d, e, f = (float(x) for x in operands)
                 m = ctm
                 ctm = [a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2],
                        c * m[1] + d * m[3], e * m[0] + f * m[2] + m[4],
                        e * m[1] + f * m[3] + m[5]]  # fmt: skip
-            elif name == "Do":
+            elif name == "Do" and operands:
                 xobj = xobjects.get(str(operands[0]))
-                if xobj is not None and xobj.get("/Subtype") == "/Image":
+                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == "/Image":
                     w_in = abs(ctm[0]) / 72 or 1e-9
                     h_in = abs(ctm[3]) / 72 or 1e-9
-                    dpi = min(int(xobj.Width) / w_in, int(xobj.Height) / h_in)
+                    dpi = min(int(xobj.get("/Width", 0)) / w_in, int(xobj.get("/Height", 0)) / h_in)
                     if dpi < MIN_DPI:
                         report.low_dpi_images.append(
                             f"side {number}: {operands[0]} {dpi:.0f} dpi (under {MIN_DPI})"
@@ -126,33 +141,6 @@ def _space_name(operand: Any, resources: Any) -> str:
     return str(operand).lstrip("/")
 
 
-def _structure(pdf: pikepdf.Pdf, cmyk: bool) -> list[str]:
-    """Fonts embedded, no Helvetica, XMP, the output intent, no /Trans, printable annotations
-    (the rules of `scan.scan_written`, on parsed objects; the page content is not parsed)."""
-    problems = []
-    for f in _fonts(pdf):
-        if not f["embedded"]:
-            problems.append(f"font {f['name']} is not embedded")
-        if "Helvetica" in f["name"]:
-            problems.append(f"font {f['name']} must not appear")
-    if "/Metadata" not in pdf.Root:
-        problems.append("no XMP metadata")
-    intents = pdf.Root.get("/OutputIntents")
-    if not intents:
-        problems.append("no output intent")
-    else:
-        n = int(intents[0].DestOutputProfile.get("/N", 0))
-        if n != (4 if cmyk else 3):
-            problems.append(f"output intent has {n} components, expected {4 if cmyk else 3}")
-    for number, page in enumerate(pdf.pages, 1):
-        if "/Trans" in page.obj:
-            problems.append(f"side {number}: /Trans")
-        for annot in page.obj.get("/Annots", []):
-            if int(annot.get("/F", 0)) & 4 == 0:
-                problems.append(f"side {number}: an annotation is not printable (/F)")
-    return problems
-
-
 def font_programs(data: bytes) -> dict[str, str]:
     """Every font of a PDF: its name (with the subset tag) -> SHA-256 of its font program."""
     import hashlib
@@ -168,15 +156,34 @@ def font_programs(data: bytes) -> dict[str, str]:
     return out
 
 
-def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:
-    """The report of one PDF. A PDF that cannot be opened or inspected (encrypted, damaged,
-    a null where an object belongs) is a report with that problem, never a crash; what is not
-    a regular file of sane size (a FIFO, /dev/zero) is an `InputError`."""
+def check_files(paths: object, validate: bool, profile: object) -> list[PdfReport]:
+    """`faktaark check` of one path or a sequence of them (`pdf.bounds.pdf_paths`), judged by
+    `profile` (a name, a comma-separated list or a sequence of names)."""
+    from faktaark.pdf.bounds import pdf_paths
+    from faktaark.pdf.profiles import check_profile
+
+    chosen = check_profile(profile)
+    return [inspect_pdf(p, validate=validate, profile=chosen) for p in pdf_paths(paths)]
+
+
+def inspect_pdf(
+    path: str | Path, validate: bool = True, profile: tuple[str, ...] = ("auto",)
+) -> PdfReport:
+    """The report of one PDF, judged by `profile` (names of `faktaark.pdf.profiles`; "auto":
+    what the file claims). A PDF that cannot be opened, inspected or read within the bounds
+    is a report with that problem, never a crash; what is not a regular file of sane size (a
+    FIFO, /dev/zero) is an `InputError`."""
     import pikepdf
+
+    from faktaark.pdf.bounds import BoundsError, read_pdf
 
     p = Path(path)
     report = PdfReport(str(p))
-    data = read_bytes(p, limit=MAX_PDF_BYTES, what="PDF")
+    try:
+        data = read_pdf(p)
+    except BoundsError as exc:
+        report.problems.append(str(exc).removeprefix(f"{p}: "))
+        return report
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
@@ -192,21 +199,47 @@ def inspect_pdf(path: str | Path, validate: bool = True) -> PdfReport:
             if pdf.is_encrypted:
                 report.problems.append("encrypted: a PDF/A file is never encrypted")
             _inspect(pdf, report)
+            judged = _claims(pdf, report, profile)
+            ours = str(pdf.docinfo.get("/Producer", "")).startswith("faktaark ")
+    except BoundsError as exc:  # a page's content past the bounds
+        report.problems.append(str(exc))
+        return report
+    except FaktaarkError:
+        raise
     except Exception as exc:  # a hostile or broken PDF can fail pikepdf at any object
         report.problems.append(f"cannot be inspected: {type(exc).__name__}: {_first_line(exc)}")
         return report
-    cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
-    variant = "print" if cmyk else "screen"
-    if variant == "print" and "DeviceRGB" in report.color_spaces:
-        report.problems.append("the print variant uses RGB colour")
-    report.problems += report.low_dpi_images
-    if validate:
-        try:
-            report.verdicts = full_verdicts(data, variant, second_opinion=True)
-        except Exception as exc:  # the validators on a broken file: a problem, not a crash
-            report.problems.append(f"cannot be validated: {_first_line(exc)}")
-        report.problems += [f"{k}: {v}" for k, v in report.verdicts.items() if v != "pass"]
+    if validate and report.pages:
+        _verdicts(data, p, report, judged, ours)
     return report
+
+
+def _claims(pdf: pikepdf.Pdf, report: PdfReport, asked: tuple[str, ...]) -> list[str]:
+    from faktaark.pdf.profiles import PROFILES, claims_of, resolve
+
+    claims = claims_of(pdf)
+    report.claims = claims.names()
+    judged, problems = resolve(asked, claims)
+    report.profiles = [PROFILES[name][0] for name in judged]
+    report.problems += problems
+    return judged
+
+
+def _verdicts(data: bytes, path: Path, report: PdfReport, judged: list[str], ours: bool) -> None:
+    """The validators' verdicts; for a file of faktaark's claiming PDF/A-2, also pikepdf's."""
+    from faktaark.pdf.profiles import judge
+    from faktaark.pdf.validate import second_opinion
+
+    try:
+        report.verdicts = judge(data, path, judged)
+        if ours and any(name.startswith("pdfa-2") for name in judged):
+            printed = any(name.startswith("pdfx") for name in judged)
+            report.verdicts |= second_opinion(data, printed)
+    except FaktaarkError:
+        raise
+    except Exception as exc:  # the validators on a broken file: a problem, not a crash
+        report.problems.append(f"cannot be validated: {_first_line(exc)}")
+    report.problems += [f"{k}: {v}" for k, v in report.verdicts.items() if v != "pass"]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -228,8 +261,9 @@ def _inspect(pdf: pikepdf.Pdf, report: PdfReport) -> None:
         if key in first:
             report.boxes[key.lstrip("/")] = [round(float(v), 2) for v in first[key]]
     report.fonts = _fonts(pdf)
+    report.problems += [f"font {f['name']} is not embedded" for f in report.fonts
+                        if not f["embedded"]]  # fmt: skip
     _content_scan(pdf, report)
+    report.notes += report.low_dpi_images
     mark: Any = pdf.Root.get("/MarkInfo")
     report.tagged = "/StructTreeRoot" in pdf.Root and bool(mark and mark.get("/Marked"))
-    cmyk = "TrimBox" in report.boxes and report.boxes["TrimBox"] != report.boxes["MediaBox"]
-    report.problems += _structure(pdf, cmyk)
