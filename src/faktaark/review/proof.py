@@ -41,7 +41,11 @@ __all__ = [
 ]
 
 # modules whose import registers more rules (those not installed are skipped)
-RULE_MODULES = ("faktaark.review.proof_rules", "faktaark.review.proof_figures")
+RULE_MODULES = (
+    "faktaark.review.proof_rules",
+    "faktaark.review.proof_figures",
+    "faktaark.review.proof_maps",
+)
 
 
 class Line(NamedTuple):
