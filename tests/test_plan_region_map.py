@@ -19,7 +19,7 @@ from faktaark.core.kommuner import register
 from faktaark.core.units import MM
 from faktaark.layout.model import Layout
 from faktaark.plan import geodata, maps
-from faktaark.plan.maplabels import in_shape, segment_hits_rect, within_shape
+from faktaark.plan.mapgeom import in_shape, segment_hits_rect, within_shape
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, TextOp
 
 BOX = "kort_region"
@@ -69,7 +69,8 @@ def test_the_map_is_framed_on_the_municipality(
     x, y, w, h = _rect(layout)
     x0, y0, x1, y1 = _subject(fig, layout)
     assert (x1 - x0) / w >= 1 / 6, name
-    assert x + 5 < x0 < x1 < x + w - 5 and y + 5 < y0 < y1 < y + h - 5, name
+    assert x + 5 < x0 < x1 < x + w - 5, name
+    assert y + 5 < y0 < y1 < y + h - 5, name
     assert not [o for o in fig.ops if isinstance(o, RectOp)], name  # no inset
     prep = maps.project_map("region", register().get(name).kode, _rect(layout))
     for n in geodata.land_naboer(register().get(name).kode):
@@ -79,7 +80,7 @@ def test_the_map_is_framed_on_the_municipality(
 def test_glostrup_is_the_subject_not_a_speck(prepared: api.Prepared, layout: Layout) -> None:
     """Before: 7 mm tall among all of Region Hovedstaden and a Bornholm inset, names 6,5 pt."""
     fig = _map("Glostrup", prepared, layout)
-    x0, y0, x1, y1 = _subject(fig, layout)
+    _, y0, _, y1 = _subject(fig, layout)
     assert (y1 - y0) / MM > 30
     sizes = [p.size for o in fig.ops if isinstance(o, TextOp) for p in o.pieces]
     assert min(sizes) >= 7
@@ -94,7 +95,8 @@ def test_islands_are_framed_on_themselves(prepared: api.Prepared, layout: Layout
     assert laesoe.frame is None
     bornholm = maps.project_map("region", geodata.BORNHOLM, rect)
     assert list(bornholm.shapes) == [geodata.BORNHOLM]
-    assert bornholm.context == () and bornholm.frame is None
+    assert bornholm.context == ()
+    assert bornholm.frame is None
     fig = _map("Bornholm", prepared, layout)
     x0, _, x1, _ = _subject(fig, layout)
     assert (x1 - x0) / rect[2] > 0.4

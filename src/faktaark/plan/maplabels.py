@@ -1,15 +1,14 @@
-"""Names on a region map: the municipality's own name next to it, each neighbour's name
-inside its own area near the municipality, and where an area has no room for its name, the
-name next to it with a short leader line into the area.
+"""Names on a region map: the municipality's own name inside it where it fits (else next to
+it), each neighbour's name inside its own area, as near the municipality as there is room;
+an area too narrow for its name gets it over its edge (most of it on the area) or next to
+it with a short leader line into it.
 
 Placement is greedy on a grid (`mapgrid`): the own name first, then the neighbours, the one
-with the fewest free spots first. A name never touches the highlighted municipality (its
-own name keeps `OWN_GAP`, a neighbour's `NABO_GAP`), another name (`GAP` between them), a
-leader line, or the box's edge; a leader never crosses a name or another leader and is at
-most `MAX_LEADER` long. A name that finds no spot is left out (and reported).
-
-The geometry tests (`on_shape`, `in_shape`, `segment_hits_rect`, `segments_cross`,
-`rect_gap`) are shared with the proof rules of `faktaark.review.proof_maps`.
+with the fewest free spots first. A name never touches the highlighted municipality (unless
+it is the own name, wholly inside), another name (`GAP` apart; `OWN_CLEAR` from the own name
+set outside), a leader line, or the box's edge; a leader line never crosses a name or
+another leader line and is at most `MAX_LEADER` long. A name that finds no spot is left
+out (and reported). The geometry is `mapgeom`'s, shared with the proof rules.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from faktaark.plan import geodata
+from faktaark.plan.mapgeom import Rect, Segment, grow, nearest_on, segment_hits_rect, segments_cross
 from faktaark.plan.mapgrid import Grid, Mask
 
 __all__ = [
@@ -28,18 +28,8 @@ __all__ = [
     "MAX_LEADER",
     "LabelBox",
     "Placed",
-    "in_shape",
-    "on_shape",
-    "overlaps",
     "place",
-    "rect_gap",
-    "segment_hits_rect",
-    "segments_cross",
-    "within_shape",
 ]
-
-Rect = tuple[float, float, float, float]  # x, y, w, h in points
-Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
 
 INK_BELOW, INK_ABOVE = 0.22, 0.75  # of the font size: the ink box around a baseline
 CELL = 2.0  # pt: the grid the names are placed on
@@ -86,111 +76,6 @@ class Placed(NamedTuple):
     inside: bool = False  # the own name, set inside the municipality (in a light colour)
 
 
-# ---------------------------------------------------------------- geometry
-
-
-def _inside(px: float, py: float, ring: geodata.Ring) -> bool:
-    """Even-odd point-in-polygon test."""
-    hit = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        (xi, yi), (xj, yj) = ring[i], ring[j]
-        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
-            hit = not hit
-        j = i
-    return hit
-
-
-def in_shape(px: float, py: float, rings: Sequence[geodata.Ring]) -> bool:
-    """Whether a point lies in a shape (even-odd over all its rings, as it is filled)."""
-    return sum(_inside(px, py, r) for r in rings) % 2 == 1
-
-
-def segment_hits_rect(a: tuple[float, float], b: tuple[float, float], r: Rect) -> bool:
-    """Whether the segment a-b meets the rectangle (Liang-Barsky clipping)."""
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - r[0]), (dx, r[0] + r[2] - a[0]),
-                 (-dy, a[1] - r[1]), (dy, r[1] + r[3] - a[1])):  # fmt: skip
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                return False
-    return True
-
-
-def segments_cross(s: Segment, t: Segment) -> bool:
-    """Whether two segments meet (touching counts)."""
-
-    def orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
-        return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-
-    d1 = orient(t[0], t[1], t[2], t[3], s[0], s[1])
-    d2 = orient(t[0], t[1], t[2], t[3], s[2], s[3])
-    d3 = orient(s[0], s[1], s[2], s[3], t[0], t[1])
-    d4 = orient(s[0], s[1], s[2], s[3], t[2], t[3])
-    if ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and d1 and d2 and d3 and d4:
-        return True
-    # collinear or touching: an end of one on the other
-    for px, py, seg in ((t[0], t[1], s), (t[2], t[3], s), (s[0], s[1], t), (s[2], s[3], t)):
-        o = orient(seg[0], seg[1], seg[2], seg[3], px, py)
-        if abs(o) < 1e-9 and segment_hits_rect((px, py), (px, py), _bounds(seg)):
-            return True
-    return False
-
-
-def _bounds(s: Segment) -> Rect:
-    return (min(s[0], s[2]), min(s[1], s[3]), abs(s[2] - s[0]), abs(s[3] - s[1]))
-
-
-def on_shape(r: Rect, rings: Sequence[geodata.Ring]) -> bool:
-    """Whether a rectangle (x, y, w, h) covers any part of a shape: its outline or inside."""
-    for ring in rings:
-        b = geodata.bbox((ring,))
-        if b[0] > r[0] + r[2] or b[2] < r[0] or b[1] > r[1] + r[3] or b[3] < r[1]:
-            continue
-        if _inside(r[0] + r[2] / 2, r[1] + r[3] / 2, ring):
-            return True
-        if any(segment_hits_rect(ring[i - 1], ring[i], r) for i in range(len(ring))):
-            return True
-    return False
-
-
-def within_shape(r: Rect, rings: Sequence[geodata.Ring]) -> bool:
-    """Whether a rectangle lies wholly inside a shape: its middle inside, no edge across it."""
-    if not in_shape(r[0] + r[2] / 2, r[1] + r[3] / 2, rings):
-        return False
-    return not any(
-        segment_hits_rect(ring[i - 1], ring[i], r) for ring in rings for i in range(len(ring))
-    )
-
-
-def rect_gap(a: Rect, b: Rect) -> float:
-    """The distance between two rectangles (0 when they touch or overlap)."""
-    dx = max(b[0] - (a[0] + a[2]), a[0] - (b[0] + b[2]), 0.0)
-    dy = max(b[1] - (a[1] + a[3]), a[1] - (b[1] + b[3]), 0.0)
-    return math.hypot(dx, dy)
-
-
-def overlaps(a: Rect, b: Rect) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
-def _grow(r: Rect, d: float) -> Rect:
-    return (r[0] - d, r[1] - d, r[2] + 2 * d, r[3] + 2 * d)
-
-
-def _nearest_on(r: Rect, px: float, py: float) -> tuple[float, float]:
-    return (min(max(px, r[0]), r[0] + r[2]), min(max(py, r[1]), r[1] + r[3]))
-
-
 # ---------------------------------------------------------------- placement
 
 
@@ -205,11 +90,11 @@ class _State:
 
     def free(self, r: Rect, leader: Segment | None) -> bool:
         """A name at `r` with `leader` crosses no leader and no name placed so far."""
-        if any(segment_hits_rect(s[:2], s[2:], _grow(r, LEADER_GAP)) for s in self.leaders):
+        if any(segment_hits_rect(s[:2], s[2:], grow(r, LEADER_GAP)) for s in self.leaders):
             return False
         if leader is not None:
             a, b = leader[:2], leader[2:]
-            if any(segment_hits_rect(a, b, _grow(o, LEADER_GAP)) for o in self.rects):
+            if any(segment_hits_rect(a, b, grow(o, LEADER_GAP)) for o in self.rects):
                 return False
             if any(segments_cross(leader, s) for s in self.leaders):
                 return False
@@ -218,7 +103,7 @@ class _State:
     def add(self, p: Placed, gap: float = GAP) -> None:
         r = (p.x, p.y, p.w, p.h)
         self.rects.append(r)
-        for row, bits in enumerate(self.grid.rect(_grow(r, gap))):
+        for row, bits in enumerate(self.grid.rect(grow(r, gap))):
             self.taken[row] |= bits
         if p.leader is not None:
             self.leaders.append(p.leader)
@@ -263,7 +148,7 @@ class _Placer:
         self, shapes: Mapping[int, Sequence[geodata.Ring]], kode: int, rect: Rect,
         naboer: Sequence[int],
     ) -> None:  # fmt: skip
-        self.grid = grid = Grid(_grow(rect, -EDGE), CELL)
+        self.grid = grid = Grid(grow(rect, -EDGE), CELL)
         mine = shapes[kode]
         self.subj = grid.fill(mine, outline=True)
         # its body: the own name stands next to that, not next to an islet or a fort at sea
@@ -391,7 +276,7 @@ class _Placer:
                 if near > OWN_NEAR[1]:  # further off: a leader into the municipality
                     mid = (box[0] + box[2] / 2, box[1] + box[3] / 2)
                     tx, ty = _deepest(g, self.body, mid)
-                    nx, ny = _nearest_on(_grow(box, LEADER_GAP), tx, ty)
+                    nx, ny = nearest_on(grow(box, LEADER_GAP), tx, ty)
                     leader = (nx, ny, tx, ty)
                 if self.st.free(box, leader):
                     return Placed(it.kode, *box, leader)
@@ -410,7 +295,7 @@ class _Placer:
             free = ~bad[r] & g.full
             for c in range(c0, c1 + 1):
                 if free >> c & 1:
-                    nx, ny = _nearest_on(_grow(self.at(it, c, r), LEADER_GAP), tx, ty)
+                    nx, ny = nearest_on(grow(self.at(it, c, r), LEADER_GAP), tx, ty)
                     d = math.hypot(nx - tx, ny - ty)
                     if LEADER_MIN <= d <= MAX_LEADER:
                         cands.append((d, c, r, nx, ny))

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from faktaark.core.kommuner import register
 from faktaark.core.units import MM, Color
 from faktaark.plan import geodata
-from faktaark.plan.maplabels import on_shape, within_shape
+from faktaark.plan.mapgeom import on_shape, within_shape
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, SheetPlan, TextOp
 
 __all__ = [

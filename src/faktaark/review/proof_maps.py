@@ -32,15 +32,14 @@ from typing import NamedTuple
 from faktaark.core.kommuner import register
 from faktaark.core.units import MM, Color
 from faktaark.plan import geodata, maps
-from faktaark.plan.maplabels import (
-    INK_ABOVE,
-    INK_BELOW,
+from faktaark.plan.mapgeom import (
     in_shape,
     rect_gap,
     segment_hits_rect,
     segments_cross,
     within_shape,
 )
+from faktaark.plan.maplabels import INK_ABOVE, INK_BELOW
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, TextOp
 from faktaark.review.composition import contrast
 from faktaark.review.proof import Finding, Sheet, rule
