@@ -101,6 +101,16 @@ def test_a_map_of_the_whole_region(glostrup: SheetPlan) -> None:
     assert [f.box for f in bad] == [BOX]
     assert "of the map's width" in bad[0].detail
 
+    def off(ops: tuple[Op, ...]) -> tuple[Op, ...]:
+        return tuple(
+            o._replace(rings=tuple(tuple((x - 200, y) for x, y in r) for r in o.rings))
+            if isinstance(o, PathOp) and o.fill == LAYOUT.colors["brand"] else o
+            for o in ops
+        )  # fmt: skip
+
+    bad = found("kort_udsnit", with_ops(glostrup, off))
+    assert [f.detail for f in bad] == ["the municipality is cut by the map's edge"]
+
 
 def test_an_inset_nobody_needs(glostrup: SheetPlan) -> None:
     (v,) = proof_maps.map_views(real(glostrup))

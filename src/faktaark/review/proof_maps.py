@@ -2,7 +2,7 @@
 on every sheet of every layout with a region map (`view = "region"`).
 
 - `kort_udsnit`: the map is framed on the municipality: it spans at least a sixth of the
-  map's width (not the smallest thing on a map of the whole region);
+  map's width (not the smallest thing on a map of the whole region) and lies wholly on it;
 - `kort_indsaet`: an inset only when the view needs it: it shows the municipality or a
   named neighbour;
 - `kort_navn_sted`: each name stands in its own area (its middle inside it) or next to it
@@ -157,13 +157,19 @@ def _finding(s: Sheet, rule_id: str, v: MapView, detail: str) -> Finding:
     return Finding(rule_id, s.layout.name, s.label, v.page, v.box, "", detail)
 
 
-@rule("kort_udsnit", "The regional map is not framed on the municipality (under 1/6 of its width)",
-      hard=True)  # fmt: skip
+@rule("kort_udsnit", "The regional map is not framed on the municipality (under 1/6 of its "
+      "width, or cut by its edge)", hard=True)  # fmt: skip
 def framing(s: Sheet) -> Iterator[Finding]:
     for v in map_views(s):
-        if v.subject and v.share < MIN_SHARE:
+        if not v.subject:
+            continue
+        if v.share < MIN_SHARE:
             detail = f"the municipality spans {v.share:.0%} of the map's width"
             yield _finding(s, "kort_udsnit", v, detail)
+        b = geodata.bbox(v.subject)
+        x, y, w, h = v.rect
+        if b[0] < x - 0.2 or b[1] < y - 0.2 or b[2] > x + w + 0.2 or b[3] > y + h + 0.2:
+            yield _finding(s, "kort_udsnit", v, "the municipality is cut by the map's edge")
 
 
 @rule("kort_indsaet", "The regional map has an inset that shows no named municipality",
