@@ -42,7 +42,7 @@ OWN_INSET = 2  # cells (4 pt): the own name set inside the municipality keeps of
 OWN_NEAR = (2, 4, 7, 11)  # cells: how far the own name may stand off, nearest first
 BODY = 0.25  # a part of the municipality at least this share of its largest part's size
 LEADER_GAP = 1.0  # pt between a leader line and its name
-LEADER_MIN = 3.0  # pt: a leader line at least this long (shorter: the name is on its area)
+LEADER_MIN = 6.0  # pt: a leader line at least this long (shorter reads as a dash, not a line)
 MOSTLY = 0.6  # a name over its area's edge has at least this share of itself in the area
 MAX_LEADER = 28.0  # pt (about 10 mm): a leader line is at most this long
 
