@@ -241,20 +241,23 @@ class _Painter:
 
 
 _RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
-_RINGS_MAX = 8192  # the maps use about 500 shared rings; a safety net, not a working size
+_RINGS_MAX = 2048  # the Denmark map's ~500 shared rings stay; a region view's are per sheet
 
 
 def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
     """`x y m x y l ... h` for one ring (cached by identity: the maps' rings are shared and
-    immutable). The cache is emptied when it grows past `_RINGS_MAX`, so the rings made anew
-    for each sheet (the marker around a small municipality) do not pile up in a long batch."""
-    hit = _RINGS.get(id(ring))
+    immutable). The least recently used ring goes when the cache is full, so the rings made
+    anew for each sheet (its region view, the marker around a small municipality) do not
+    pile up in a long batch, and the shared ones stay."""
+    hit = _RINGS.pop(id(ring), None)
     if hit is not None and hit[0] is ring:
+        _RINGS[id(ring)] = hit  # the most recently used last
         return hit[1]
-    (x0, y0), rest = ring[0], ring[1:]
-    text = f"{x0:.2f} {y0:.2f} m " + " ".join(f"{x:.2f} {y:.2f} l" for x, y in rest) + " h"
+    # printf-style: a quarter faster than f-strings over a map's thousands of points
+    points = " ".join(map("%.2f %.2f l".__mod__, ring[1:]))
+    text = "%.2f %.2f m " % ring[0] + points + " h"  # noqa: UP031
     if len(_RINGS) >= _RINGS_MAX:
-        _RINGS.clear()
+        del _RINGS[next(iter(_RINGS))]
     _RINGS[id(ring)] = (ring, text)
     return text
 

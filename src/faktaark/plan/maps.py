@@ -14,9 +14,10 @@ per-user cache; a sheet only picks its shapes.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from faktaark.core import resources
@@ -118,14 +119,24 @@ def project_map(view: str, kode: int, rect: Rect) -> ProjectedMap:
     return _project_cached(view, kode if view == "region" else 0, rect)
 
 
+@cache
+def _inputs() -> str:
+    """A digest of what every map is made from (the shapes and the municipality register),
+    read once per process: part of each cached map's key, so that a sheet does not hash the
+    shapes again for every map it reads back."""
+    h = hashlib.sha256()
+    for f in (resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=16)  # a region view per municipality: the last few, not all 98 in memory
 def _project_cached(view: str, kode: int, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
-    files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"4\x1f{view}\x1f{kode}\x1f{rect!r}"  # 4: framed on the municipality
+    options = f"4\x1f{_inputs()}\x1f{view}\x1f{kode}\x1f{rect!r}"  # 4: framed on it
     return cached(
-        "map", files, options, lambda: _project(view, kode, rect), ProjectedMap, keep=CACHE_KEEP
+        "map", [], options, lambda: _project(view, kode, rect), ProjectedMap, keep=CACHE_KEEP
     )
 
 
@@ -243,13 +254,15 @@ def _contrast(a: Color, b: Color) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-def _label_boxes(box: Box, c: Ctx, k: Kommune, naboer: Sequence[int]) -> list[LabelBox]:
-    """The names a region map prints, measured: the municipality's own (`header_style`),
-    then its land neighbours (`label_style`)."""
+def _label_boxes(
+    box: Box, c: Ctx, k: Kommune, naboer: Sequence[int]
+) -> tuple[list[LabelBox], list[list[linebreak.Line]]]:
+    """The names a region map prints, measured (and their lines): the municipality's own
+    (`header_style`), then its land neighbours (`label_style`)."""
     where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
     own = box.header_style or box.label_style or "chart_label"
     nabo = box.label_style or "chart_label"
-    out = []
+    out, all_lines = [], []
     for kode, style in [(k.kode, own), *((n, nabo) for n in naboer)]:
         st = c.layout.styles[style]
         name = register().get(kode).navn
@@ -264,58 +277,61 @@ def _label_boxes(box: Box, c: Ctx, k: Kommune, naboer: Sequence[int]) -> list[La
             ) from None  # fmt: skip
         widths = tuple(round(ln.width, 3) for ln in lines)
         out.append(LabelBox(kode, widths, st.size, st.leading))
-    return out
+        all_lines.append(lines)
+    return out, all_lines
 
 
-@lru_cache(maxsize=64)
-def placements(
-    kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool
-) -> tuple[Placed, ...]:
-    """Where a region map's names go (`maplabels.place`): once per process per municipality,
-    box and names, and kept in the per-user cache like the projected map."""
+class RegionMap(NamedTuple):
+    """A region view and where its names go: what a sheet reads back from the cache."""
+
+    map: ProjectedMap
+    names: tuple[Placed, ...]
+
+
+@lru_cache(maxsize=16)
+def region_map(kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool) -> RegionMap:
+    """The region view of `kode` in a box (`_project_region`) with its names placed
+    (`maplabels.place`): once per process per municipality, box and names, and kept in the
+    per-user cache as one entry, so that a sheet reads one file back."""
     from faktaark.core.cache import cached
 
-    files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"1\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
+    options = f"1\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
 
-    def compute() -> tuple[Placed, ...]:
-        return place(project_map("region", kode, rect).shapes, kode, rect, items, inside)
+    def compute() -> RegionMap:
+        prep = _project_region(kode, rect)
+        return RegionMap(prep, place(prep.shapes, kode, rect, items, inside))
 
-    return cached("maplabels", files, options, compute, tuple, keep=CACHE_KEEP)
+    return cached("regionmap", [], options, compute, RegionMap, keep=CACHE_KEEP)
 
 
 def _label_ops(
-    box: Box, c: Ctx, k: Kommune, rect: Rect, naboer: Sequence[int], hi: Color, line: Color
+    box: Box,
+    c: Ctx,
+    k: Kommune,
+    items: Sequence[LabelBox],
+    lines: Sequence[Sequence[linebreak.Line]],
+    names: Sequence[Placed],
+    line: Color,
 ) -> tuple[list[Op], list[str]]:
-    """The names of a region map (and their leader lines), and the names left out. The
-    municipality's own name goes inside it, in the border colour, where it fits and that
-    colour stands out from the highlight (WCAG 4.5:1); else next to it in its style's
-    colour."""
-    items = _label_boxes(box, c, k, naboer)
-    inside = _contrast(line, hi) >= INSIDE_CONTRAST
-    placed = {p.kode: p for p in placements(k.kode, rect, tuple(items), inside)}
+    """The names of a region map (and their leader lines), and the names left out. The own
+    name set inside the municipality is in the border colour (`line`)."""
+    placed = {p.kode: p for p in names}
     own = box.header_style or box.label_style or "chart_label"
     nabo = box.label_style or "chart_label"
     lead = c.color(c.layout.styles[nabo].color)
     leaders: list[Op] = []
     texts: list[Op] = []
     dropped = []
-    reg = register()
-    for it in items:
-        name = reg.get(it.kode).navn
+    for it, its_lines in zip(items, lines, strict=True):
         p = placed.get(it.kode)
         if p is None:
-            dropped.append(name)
+            dropped.append(register().get(it.kode).navn)
             continue
         st = c.layout.styles[own if it.kode == k.kode else nabo]
         color = line if p.inside else c.color(st.color)
         if p.leader is not None:
             leaders.append(LineOp(*p.leader, lead, LEADER_WIDTH))
-        lines = linebreak.break_lines(
-            [linebreak.Span(name, st.font, hyphenate=False)], st.size, box.w * MM, c.metrics,
-            hyphenate=False,
-        )  # fmt: skip
-        for i, ln in enumerate(lines):
+        for i, ln in enumerate(its_lines):
             base = p.y + p.h - INK_ABOVE * st.size - i * st.leading
             pieces = tuple(TextPiece(q.text, q.font, st.size, color, q.x) for q in ln.pieces)
             texts.append(TextOp(p.x + (p.w - ln.width) / 2, base, pieces, ln.width))
@@ -323,15 +339,26 @@ def _label_ops(
 
 
 def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
-    """The map box of one sheet: a Figure with generated alt text."""
+    """The map box of one sheet: a Figure with generated alt text. A region view names the
+    municipality and its land neighbours; its own name goes inside it, in the border colour,
+    where it fits and that colour stands out from the highlight (WCAG 4.5:1), else next to
+    it in its style's colour."""
     rect = tuple(round(v, 3) for v in box.rect_pt(page_h))
     assert len(rect) == 4
-    prep = project_map(box.view, k.kode, rect)
     names = [*box.colors, "", "", ""]
     land = c.color(names[0]) if names[0] else LAND
     line = c.color(names[1]) if names[1] else GRAENSE
     omegn = c.color(names[2]) if names[2] else OMEGN
     hi = c.color(box.highlight or "brand")
+    reg = register()
+    naboer = sorted(geodata.land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
+    if box.view == "region":
+        items, lines = _label_boxes(box, c, k, naboer)
+        inside = _contrast(line, hi) >= INSIDE_CONTRAST
+        rm = region_map(k.kode, rect, tuple(items), inside)
+        prep, placed = rm.map, rm.names
+    else:
+        prep, items, lines, placed = project_map(box.view, k.kode, rect), [], [], ()
     mine = prep.shapes[k.kode]
     ops: list[Op] = []
     if prep.context:
@@ -347,11 +374,9 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     ops.append(PathOp(mine, hi, None if tiny else line, prep.border))
     if tiny:
         ops.append(PathOp((_marker(tuple(mine), TINY),), None, hi, 0.7))
-    reg = register()
-    naboer = sorted(geodata.land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
     note = ""
     if box.view == "region":
-        label_ops, dropped = _label_ops(box, c, k, rect, naboer, hi, line)
+        label_ops, dropped = _label_ops(box, c, k, items, lines, placed, line)
         ops += label_ops
         if dropped:
             note = "navne udeladt (ingen plads): " + ", ".join(dropped)
