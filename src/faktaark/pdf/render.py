@@ -241,7 +241,7 @@ class _Painter:
 
 
 _RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
-_RINGS_MAX = 2048  # the Denmark map's ~500 shared rings stay; a region view's are per sheet
+_RINGS_MAX = 1024  # the Denmark map's ~500 shared rings stay; a region view's are per sheet
 
 
 def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:

@@ -130,7 +130,7 @@ def _inputs() -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=16)  # a region view per municipality: the last few, not all 98 in memory
+@lru_cache(maxsize=4)  # a region view per municipality: the last few, not all 98 in memory
 def _project_cached(view: str, kode: int, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
@@ -281,6 +281,16 @@ def _label_boxes(
     return out, all_lines
 
 
+@lru_cache(maxsize=4)
+def land_naboer(kode: int) -> tuple[int, ...]:
+    """`geodata.land_naboer`, kept in the per-user cache: a sheet read back from the cache
+    does not decode the shapes to learn its neighbours."""
+    from faktaark.core.cache import cached
+
+    options = f"1\x1f{_inputs()}\x1f{kode}"
+    return cached("naboer", [], options, lambda: geodata.land_naboer(kode), tuple, keep=CACHE_KEEP)
+
+
 class RegionMap(NamedTuple):
     """A region view and where its names go: what a sheet reads back from the cache."""
 
@@ -288,7 +298,7 @@ class RegionMap(NamedTuple):
     names: tuple[Placed, ...]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def region_map(kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool) -> RegionMap:
     """The region view of `kode` in a box (`_project_region`) with its names placed
     (`maplabels.place`): once per process per municipality, box and names, and kept in the
@@ -351,7 +361,7 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     omegn = c.color(names[2]) if names[2] else OMEGN
     hi = c.color(box.highlight or "brand")
     reg = register()
-    naboer = sorted(geodata.land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
+    naboer = sorted(land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
     if box.view == "region":
         items, lines = _label_boxes(box, c, k, naboer)
         inside = _contrast(line, hi) >= INSIDE_CONTRAST
