@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -190,6 +191,14 @@ def main() -> None:
     ap.add_argument("--no-typst", action="store_true")
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="faktaark-bench-"))
+    meta: dict[str, object] = {
+        "when_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        **machine(),
+        "load_before": os.getloadavg(),
+        "cold_runs": a.cold,
+        "reps": a.reps,
+        "typst": None if a.no_typst else "typst==0.15.2 (the peer in ../shared/peers)",
+    }
     peers = None if a.no_typst else setup_typst(Path(a.peers_dir), work)
     tpy = str(PEERS_VENV / "bin" / "python")
     R: dict[str, dict[str, list[float]]] = {"faktaark": {}, "typst": {}}
@@ -243,6 +252,20 @@ def main() -> None:
         print(f"batch rep {i + 1}/{a.reps}", file=sys.stderr)
     r = run([str(PY), "-c", THOUSAND, str(work / "k")])  # (d) 1.000 sheets, one process
     blocks = json.loads(str(r["stdout"]).splitlines()[-1])
+    meta["load_after"] = os.getloadavg()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(
+        json.dumps({"meta": meta, "raw": R, "thousand": blocks}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(json.dumps(meta))
+    print(table(R, blocks))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def table(R: dict[str, dict[str, list[float]]], blocks: list[dict[str, float]]) -> str:
+    """The Markdown table of a run (also rendered from results.json by the docs' performance
+    page, tools/mkdocs_hooks.py)."""
     f, t = R["faktaark"], R["typst"]
 
     def ratio(key: str) -> str:
@@ -287,20 +310,27 @@ def main() -> None:
         f"{blocks[0]['rss_mib']:.0f}, {blocks[1]['rss_mib']:.0f}, "
         f"{blocks[-1]['rss_mib']:.0f} | | |",
     ]
-    table = "\n".join(lines)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "when_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "cpus": os.cpu_count(),
-        "cold_runs": a.cold,
-        "reps": a.reps,
-    }
-    (RESULTS / "results.json").write_text(
-        json.dumps({"meta": meta, "raw": R, "thousand": blocks}, indent=1), encoding="utf-8"
+    return "\n".join(line for line in lines if line)
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on: CPU model, cores, memory, load, Python, the commit."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor() or "unknown",
+    )  # fmt: skip
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem = next(
+        (int(line.split()[1]) / 1024**2 for line in meminfo if line.startswith("MemTotal:")), 0.0
     )
-    print(json.dumps(meta))
-    print(table)
-    shutil.rmtree(work, ignore_errors=True)
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu, "cpus": os.cpu_count(), "memory_gib": round(mem, 1),
+        "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+        "commit": commit or "unknown",
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

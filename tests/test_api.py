@@ -109,22 +109,6 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_readme_use_from_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    m = re.search(r"^## Use from Python\n.*?```python\n(.*?)```", readme, flags=re.S | re.M)
-    assert m, 'README lost its "Use from Python" example'
-    monkeypatch.chdir(tmp_path)
-    exec(compile(m.group(1), "README.md", "exec"), {"__name__": "readme"})
-    assert sorted(p.name for p in (tmp_path / "ark").iterdir()) == [
-        "161-glostrup.json",
-        "161-glostrup.pdf",
-        "173-lyngby-taarbaek.json",
-        "173-lyngby-taarbaek.pdf",
-        "400-bornholm.json",
-        "400-bornholm.pdf",
-    ]
-
-
 def test_build_returns_a_result(tmp_path: Path, prepared: api.Prepared) -> None:
     res = faktaark.build(kommune="glostrup", data=prepared, layout="almene-boliger", out=tmp_path)
     assert res.path == tmp_path / "161-glostrup.pdf"

@@ -13,7 +13,6 @@ import pytest
 from conftest import NBSP
 from faktaark import api
 from faktaark.builder import provenance
-from faktaark.core.fields import COLUMN_NAMES, INDICATOR_NAMES, INDICATORS
 from faktaark.core.kommuner import register
 from faktaark.layout.load import available
 from faktaark.pdf.make import make_pdf
@@ -101,7 +100,7 @@ def test_footnotes_on_the_sheet_are_the_provenance_fact_sources(
     """The "Kilde: 1) ..." line and the marks in the text come from the same records."""
     k = register().get("Glostrup")
     plan = api.plan_sheet("Glostrup", data=prepared)
-    prov = provenance.collect(plan, prepared.sheet_data(k).record)
+    prov = provenance.collect(plan, prepared.sheet_data(k).record, prepared.dataset.fields)
     lines = [n.text for p in plan.pages for n in p.content if n.text.startswith("Kilde: 1)")]
     assert len(lines) == 1
     on_sheet = re.findall(r"(\d+)\) (.+?)(?=, \d+\) |$)", lines[0])
@@ -119,12 +118,19 @@ def test_footnotes_on_the_sheet_are_the_provenance_fact_sources(
 def test_derived_figures_recompute_from_their_inputs(prepared: api.Prepared) -> None:
     k = register().get("Glostrup")
     sd = prepared.sheet_data(k)
-    prov = provenance.collect(api.plan_sheet(k.kode, data=prepared), sd.record)
-    formulas = {i.name: i.formula for i in INDICATORS}
+    d = prepared.dataset.fields
+    prov = provenance.collect(api.plan_sheet(k.kode, data=prepared), sd.record, d)
+    checked = 0
     for f in prov.figures:
-        if f.name.startswith("indikator."):
-            assert f.formula == formulas[f.name.split(".", 1)[1]]
-            assert all(n in COLUMN_NAMES or n in INDICATOR_NAMES for n in f.inputs), f
+        name = f.name.split(".", 1)[1]
+        if f.name.startswith("indikator.") and name in d.indicators:
+            checked += 1
+            assert f.formula == d.indicators[name].formula  # as the data dictionary says
+            assert all(
+                n in d.columns or n in d.indicators or n.startswith(("land.", "region."))
+                for n in f.inputs
+            ), f
+    assert checked
     v = sd.record.values
     alt = v["ungdomsboliger"] + v["familieboliger"] + v["aeldreboliger"]  # type: ignore[operator]
     assert prov.figure("indikator.andel_af_boligmassen").raw == pytest.approx(
@@ -136,7 +142,7 @@ def test_everything_the_texts_print_is_in_the_provenance(prepared: api.Prepared)
     k = register().get("København")
     lay = api.load_layout_for(None, prepared.dataset)
     plan = api.plan_sheet("København", data=prepared, layout=lay)
-    prov = provenance.collect(plan, prepared.sheet_data(k).record)
+    prov = provenance.collect(plan, prepared.sheet_data(k).record, prepared.dataset.fields)
     names = {f.name for f in prov.figures}
     metadata = {
         n for key in (lay.title_key, lay.subject_key) for n, _, _ in placeholders(lay.text(key))
@@ -153,7 +159,7 @@ def test_visible_figures_are_in_the_pdf_for_every_layout(
 ) -> None:
     k = register().get(kommune)
     plan = api.plan_sheet(kommune, data=prepared, layout=layout)
-    prov = provenance.collect(plan, prepared.sheet_data(k).record)
+    prov = provenance.collect(plan, prepared.sheet_data(k).record, prepared.dataset.fields)
     pages = page_texts(make_pdf(plan))
     for f in prov.figures:
         for page, _ in f.where:

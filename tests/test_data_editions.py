@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import faktaark.api
 from faktaark.cli.app import app
 from faktaark.data import editions as ed
 
@@ -160,7 +161,9 @@ def test_swapped_editions_are_flagged(tmp_path: Path) -> None:
 def test_thresholds(
     figur: str, old: float | None, new: float | None, expected: tuple[str, ...]
 ) -> None:
-    got, message = ed._judge(figur, old, new)
+    """The thresholds declared in the default kit's data dictionary (`diff` per figure)."""
+    figs = ed._Figures.of(faktaark.api.data_dictionary())
+    got, message = ed._judge(figur, old, new, figs.thresholds.get(figur), figs.kinds[figur])
     assert got == expected
     assert bool(message) == bool(expected)
 

@@ -120,7 +120,7 @@ def test_every_planned_line_is_in_the_pdf_text(
 
 def _load(folder: Path) -> None:
     ds = faktaark.load()
-    load_layout(folder, known_names(ds.fakta))
+    load_layout(folder, known_names(ds.fields, ds.fakta))
 
 
 LAYOUT_ERRORS = [
@@ -208,13 +208,18 @@ def test_unknown_layout_is_a_usage_error() -> None:
 
 
 def test_the_placeholder_list_documents_every_name() -> None:
+    """The names every kit has are listed one by one; a kit's own figures by pattern (and by
+    `faktaark layouts fields`, generated from its data dictionary)."""
     doc = (ROOT / "layouts" / "README.md").read_text(encoding="utf-8")
     ds = faktaark.load()
-    for name in known_names(ds.fakta):
+    declared = ds.fields.placeholder_names() - {"indikator.folketal"}
+    for name in known_names(ds.fields, ds.fakta) - declared:
         ns, _, _rest = name.partition(".")
-        if ns in ("almene", "fakta", "fodnote", "kilde"):
-            continue  # documented by pattern (almene.<column>, fakta.<id> ...)
+        if ns in ("fakta", "fodnote", "kilde"):
+            continue  # documented by pattern (fakta.<id> ...)
         assert f"`{name}`" in doc, name
+    for pattern in ("<source>.<column>", "indikator.<name>", "land.<name>", "region.<name>"):
+        assert f"`{pattern}`" in doc, pattern
 
 
 def test_kommuneaftale_uses_plural_and_comparison_words(prepared: api.Prepared) -> None:

@@ -283,7 +283,7 @@ def region_layout(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepar
     toml.write_text(text, encoding="utf-8")
     from faktaark.values.sheet import known_names
 
-    return load_layout(folder, known_names(prepared.dataset.fakta))
+    return load_layout(folder, known_names(prepared.dataset.fields, prepared.dataset.fakta))
 
 
 @pytest.mark.slow

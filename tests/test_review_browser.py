@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -109,6 +110,8 @@ def test_changed_heading_appears_without_a_reload(
     browser.get(preview_url)
     before = _wait(browser, lambda p: p["loaded"] and "ALMENE BOLIGER GØR" in p["alt"])
     browser.execute_script("window.__sameDocument = 'yes';")  # gone if the page reloads
+    status = browser.execute_script("return document.getElementById('status').textContent")
+    assert re.fullmatch(r"bygget kl\. \d\d\.\d\d\.\d\d \(\d+ ms\), version \d+", status), status
 
     texts = layout_copy / "texts.da.toml"
     text = texts.read_text(encoding="utf-8")

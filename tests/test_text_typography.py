@@ -9,8 +9,8 @@ quotes; inserted hyphens are soft hyphens (U+00AD); font subset names follow the
 from __future__ import annotations
 
 from faktaark.core.kommuner import register
+from faktaark.pdf.embedding import subset_tag
 from faktaark.text import linebreak
-from faktaark.text.fonts import subset_tag
 from faktaark.text.linebreak import SOFT_HYPHEN, Span, break_lines, hyphenation_points, is_runt
 from faktaark.text.templates import fill, plain
 from faktaark.values.sheet import kommune_values

@@ -67,7 +67,7 @@ def test_missing_move_out_rate_gives_missing_allocation(prepared: api.Prepared) 
     recs = list(prepared.dataset.edition())
     i = next(i for i, r in enumerate(recs) if r.kommunekode == 101)
     recs[i] = replace(recs[i], values={**recs[i].values, "fraflytningsprocent": None})
-    df = indicators.compute(recs, prepared.dataset.folketal, register())
+    df = indicators.compute(recs, prepared.dataset.folketal, register(), prepared.dataset.fields)
     row = indicators.rows(df)[101]
     assert row["anvisningsret_pr_aar"] is None
     assert row["ledige_familieboliger_pr_aar"] is None

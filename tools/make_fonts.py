@@ -11,7 +11,8 @@ records. What is changed:
 - name table: family "FaktaSans" instead of "Lato".
 
 Run once; the output is committed:  python tools/make_fonts.py [/usr/share/fonts/truetype/lato]
-Needs fontTools (pulled in by pikepdf[pdfa]).
+It also writes the fonts' metrics table (`fonts/metrics.json`, see faktaark.text.fonts);
+`python tools/make_fonts.py --metrics` rewrites only that table. Needs fontTools.
 """
 
 from __future__ import annotations
@@ -111,9 +112,21 @@ def rename(font: subset.ttLib.TTFont, weight: str) -> None:
     )
 
 
+def write_metrics(folder: Path) -> None:
+    """The metrics table of the fonts in `folder`, read with fontTools as ReportLab reads them."""
+    from faktaark.text.fonts import FONT_FILES, TABLE_FILE, extract, table_text
+
+    tables = {name: extract((folder / f"{name}.ttf").read_bytes()) for name in FONT_FILES}
+    (folder / TABLE_FILE).write_text(table_text(tables), encoding="utf-8")
+    print(f"{TABLE_FILE}: {len(tables)} fonts")
+
+
 def main() -> None:
-    src = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/lato")
     out = Path(__file__).resolve().parents[1] / "src" / "faktaark" / "fonts"
+    if sys.argv[1:] == ["--metrics"]:
+        write_metrics(out)
+        return
+    src = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/lato")
     out.mkdir(parents=True, exist_ok=True)
     opts = subset.Options()
     opts.hinting = False
@@ -132,6 +145,7 @@ def main() -> None:
         target = out / f"{FAMILY}-{weight}.ttf"
         subset.save_font(font, str(target), opts)
         print(f"{target.name}: {target.stat().st_size // 1024} KB")
+    write_metrics(out)
 
 
 if __name__ == "__main__":

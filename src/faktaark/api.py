@@ -2,7 +2,9 @@
 
 Functions return result objects and raise `FaktaarkError`s; they never print. `data` may be
 None (the bundled data), a path or list of paths (files or folders), an already loaded
-`Dataset`, or a Polars/pandas DataFrame with the columns of `data/almene.csv`.
+`Dataset`, or a Polars/pandas DataFrame with the columns the kit's data dictionary declares.
+`layout` names a sheet kit (a shipped one, or a kit folder); its `fields.toml` decides which
+columns the data has and how every figure is computed (the default kit when None).
 """
 
 from __future__ import annotations
@@ -22,26 +24,60 @@ from faktaark.layout.rules import variants_for
 from faktaark.plan.model import SheetPlan
 from faktaark.values.prepared import Prepared
 
+# isort: off
+from faktaark.kits import (Field, available_layouts, checked_layout, data_dictionary,
+                           describe_layout, example_data, fit_check, kit_fields,
+                           load_layout_for, new_kit, proof)  # fmt: skip
+# isort: on
+
 if TYPE_CHECKING:
     import polars as pl  # noqa: TID251 (a type only)
 
     from faktaark.data.editions import DiffReport
     from faktaark.pdf.inspect import PdfReport
     from faktaark.pdf.preflight_report import Preflight
-    from faktaark.plan.fitcheck import FitReport
     from faktaark.review.compare import CompareReport
     from faktaark.review.contact import ContactSheet
-    from faktaark.review.proof import ProofReport
     from faktaark.review.watch import PreviewServer
 
-__all__ = ["BuildResult", "OutputFile", "available_layouts", "build", "build_many", "check_pdf",
-           "combine_pdfs", "compare", "contact_sheet", "describe_layout", "diff_editions",
-           "example_data_csv", "fit_check", "indicators", "list_kommuner", "load",
-           "load_layout_for", "plan_sheet", "preflight", "prepare", "preview_pages",
-           "preview_server", "proof", "read_columns_file", "resolve_kommuner", "statbank_import",
-           "validate", "write_file", "write_indicators"]  # fmt: skip
+__all__ = [
+    "BuildResult",
+    "Field",
+    "OutputFile",
+    "available_layouts",
+    "build",
+    "build_many",
+    "check_pdf",
+    "combine_pdfs",
+    "compare",
+    "contact_sheet",
+    "data_dictionary",
+    "describe_layout",
+    "diff_editions",
+    "example_data",
+    "fit_check",
+    "indicators",
+    "kit_fields",
+    "list_kommuner",
+    "load",
+    "load_layout_for",
+    "new_kit",
+    "plan_sheet",
+    "preflight",
+    "prepare",
+    "preview_pages",
+    "preview_server",
+    "proof",
+    "read_columns_file",
+    "resolve_kommuner",
+    "statbank_import",
+    "validate",
+    "write_file",
+    "write_indicators",
+]  # fmt: skip
 
 DataLike = Dataset | str | Path | Sequence[str | Path] | Any | None
+LayoutLike = str | Path | Layout | None
 DEFAULT_OUT = Path("faktaark")
 
 
@@ -52,13 +88,17 @@ def load(
     sheet: str | None = None,
     source: str | None = None,
     strict: bool = True,
+    layout: LayoutLike = None,
 ) -> Dataset:
-    """Read and validate figures (bundled data when `data` is None). Raises `DataError`. A
-    DataFrame updates rows of the bundled data or of the files before it (`faktaark.data.frames`),
-    named `source`; `strict=False`: rows with errors are left out (`Dataset.blocked`)."""
+    """Read and validate figures (bundled data when `data` is None) by the data dictionary of
+    the kit `layout`. Raises `DataError`. A DataFrame updates rows of the bundled data or of
+    the files before it (`faktaark.data.frames`), named `source`; `strict=False`: rows with
+    errors are left out (`Dataset.blocked`)."""
     from faktaark.data.frames import load_any
 
-    return data if isinstance(data, Dataset) else load_any(data, columns, sheet, source, strict)
+    if isinstance(data, Dataset):
+        return data
+    return load_any(data, columns, sheet, source, strict, data_dictionary(layout))
 
 
 def validate(
@@ -67,10 +107,11 @@ def validate(
     columns: dict[str, str] | None = None,
     sheet: str | None = None,
     previous: Sequence[str | Path] = (),
+    layout: LayoutLike = None,
 ) -> Dataset:
     """`load`, and with `previous` (the files of the edition before) the implausible changes
     since it added to the warnings: what `faktaark validate` checks, building nothing."""
-    ds = load(data, columns=columns, sheet=sheet)
+    ds = load(data, columns=columns, sheet=sheet, layout=layout)
     if not previous:
         return ds
     from faktaark.data.editions import with_flags
@@ -86,9 +127,11 @@ def prepare(
     sheet: str | None = None,
     source: str | None = None,
     strict: bool = False,
+    layout: LayoutLike = None,
 ) -> Prepared:
-    """Load (if needed) and compute every indicator once for one edition; unless `strict`, a
-    row with errors stops only the sheets that need it (its own; all, if a layout compares).
+    """Load (if needed) and compute every indicator once for one edition, by the data
+    dictionary of the kit `layout`; unless `strict`, a row with errors stops only the sheets
+    that need it (its own; all, if a layout compares).
 
     For data given as files (or the bundled data) the result is cached per user, keyed by
     the files' bytes, the options and the faktaark version (see `faktaark.core.cache`)."""
@@ -96,6 +139,7 @@ def prepare(
 
     if isinstance(data, Prepared):
         return data
+    d = data.fields if isinstance(data, Dataset) else data_dictionary(layout)
     if (
         data is None
         or isinstance(data, (str, Path))
@@ -105,10 +149,11 @@ def prepare(
         from faktaark.values.prepared import cached_prepare
 
         paths = None if data is None else [data] if isinstance(data, (str, Path)) else list(data)
-        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}|{strict}"
-        return cached_prepare(input_files(paths), options, lambda: prepare_edition(
-            load(paths, columns=columns, sheet=sheet, strict=strict), udgave))  # fmt: skip
-    ds = load(data, columns=columns, sheet=sheet, source=source, strict=strict)
+        options = f"{udgave}|{sorted((columns or {}).items())}|{sheet}|{strict}|{d.digest}"
+        return cached_prepare(input_files(paths, d), options, lambda: prepare_edition(
+            load(paths, columns=columns, sheet=sheet, strict=strict, layout=layout), udgave
+        ))  # fmt: skip
+    ds = load(data, columns=columns, sheet=sheet, source=source, strict=strict, layout=layout)
     return prepare_edition(ds, udgave)
 
 
@@ -117,17 +162,19 @@ def indicators(
     *,
     kommune: str | int | Sequence[str | int] | None = None,
     udgave: int | None = None,
+    layout: LayoutLike = None,
 ) -> pl.DataFrame:
-    """The derived indicators (`fields.INDICATORS`) as a Polars DataFrame, one row per
-    municipality (all, or `kommune`: a code or name, or a list of them), by code. Columns:
-    kommunekode, kommune, region, udgave, datakilde, then one per indicator."""
+    """The derived indicators of the kit `layout` (its data dictionary) as a Polars
+    DataFrame, one row per municipality (all, or `kommune`: a code or name, or a list of
+    them), by code. Columns: kommunekode, kommune, region, udgave, datakilde, folketal, then
+    one per indicator."""
     from faktaark.values.indicators import frame
 
-    ds = data.dataset if isinstance(data, Prepared) else load(data)
+    ds = data.dataset if isinstance(data, Prepared) else load(data, layout=layout)
     udgave = data.udgave if isinstance(data, Prepared) and udgave is None else udgave
     queries = [kommune] if isinstance(kommune, (str, int)) else kommune
     codes = None if queries is None else [k.kode for k in resolve_kommuner(list(queries))]
-    return frame(ds.edition(udgave), ds.folketal, codes)
+    return frame(ds, udgave, codes)
 
 
 def write_indicators(
@@ -140,16 +187,11 @@ def write_indicators(
     return write_frame(frame, fmt, out)
 
 
-def list_kommuner(data: DataLike = None, *, udgave: int | None = None) -> list[dict[str, object]]:
+def list_kommuner(
+    data: DataLike = None, *, udgave: int | None = None, layout: LayoutLike = None
+) -> list[dict[str, object]]:
     """The 98 municipalities with code, names, region and the data source of their figures."""
-    return load(data).kommune_rows(udgave)
-
-
-def _layout(layout: str | Path | Layout | None, ds: Dataset) -> Layout:
-    from faktaark.layout.load import cached_layout
-    from faktaark.values.sheet import known_names
-
-    return cached_layout(layout, known_names(ds.fakta))
+    return load(data, layout=layout).kommune_rows(udgave)
 
 
 def resolve_kommuner(queries: Sequence[str | int] | None = None) -> list[Kommune]:
@@ -169,9 +211,9 @@ def plan_sheet(
     """Plan one sheet without drawing it (what goes where, at which size)."""
     from faktaark.plan.planner import make_plan
 
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, layout=layout)
     k = register().get(kommune)
-    return make_plan(_layout(layout, prep.dataset), prep.sheet_data(k))
+    return make_plan(checked_layout(layout, prep.dataset), prep.sheet_data(k))
 
 
 def build(
@@ -192,8 +234,8 @@ def build(
     `validate`: "full" (structural check + PDF/A and PDF/UA validator), "fast" (structural
     check only) or "none". `source`, `strict`: see `load`."""
     check_mode(validate)
-    prep = prepare(data, udgave=udgave, source=source, strict=strict)
-    lay = _layout(layout, prep.dataset)
+    prep = prepare(data, udgave=udgave, source=source, strict=strict, layout=layout)
+    lay = checked_layout(layout, prep.dataset)
     return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
 
@@ -228,9 +270,9 @@ def build_many(
     from faktaark.builder.results import build_results
 
     check_mode(validate, batch=True)
-    prep = prepare(data, udgave=udgave)
+    prep = prepare(data, udgave=udgave, layout=layout)
     return build_results(
-        resolve_kommuner(kommuner), prep, _layout(layout, prep.dataset), out_folder(out),
+        resolve_kommuner(kommuner), prep, checked_layout(layout, prep.dataset), out_folder(out),
         variants=variants_for(print_variant), jobs=jobs, validate=validate, force=force,
         fail_fast=fail_fast, manifest=manifest, on_result=on_result,
     )  # fmt: skip
@@ -251,8 +293,8 @@ def preview_pages(
     from faktaark.plan.planner import make_plan
     from faktaark.review.pages import write_pngs
 
-    prep = prepare(data, udgave=udgave)
-    lay = _layout(layout, prep.dataset)
+    prep = prepare(data, udgave=udgave, layout=layout)
+    lay = checked_layout(layout, prep.dataset)
     k = register().get(kommune)
     pdf = make_pdf(make_plan(lay, prep.sheet_data(k)))
     folder = out_folder(out)
@@ -265,7 +307,7 @@ def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
     from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
 
     own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
-    fresh = (lambda: prepare(data, **options), lambda ds: _layout(layout, ds))
+    fresh = (lambda: prepare(data, layout=layout, **options), lambda ds: checked_layout(layout, ds))
     return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)
 
 
@@ -294,39 +336,6 @@ def compare(
     return compare_batches(old, new, out, dpi=dpi)
 
 
-def load_layout_for(layout: str | Path | Layout | None, data: DataLike = None) -> Layout:
-    """Load and check a layout against the placeholders the data provides."""
-    return _layout(layout, load(data))
-
-
-def describe_layout(layout: str | Path) -> str:
-    """One line about a layout folder (its description)."""
-    from faktaark.layout.load import describe
-
-    return describe(layout)
-
-
-def fit_check(
-    layout: str | Path | Layout | None = None, *, data: DataLike = None, udgave: int | None = None
-) -> FitReport:
-    """Plan a layout for all 98 municipalities and synthetic worst cases -> `FitReport`."""
-    from faktaark.plan.fitcheck import check_fit
-
-    ds = load(data)
-    return check_fit(_layout(layout, ds), ds, udgave)
-
-
-def proof(layouts: Sequence[str | Path | Layout] | None = None, *, data: DataLike = None,
-          udgave: int | None = None) -> ProofReport:  # fmt: skip
-    """The proof rules (`review.proof`) on every sheet of each layout (default: all shipped)."""
-    from faktaark.plan.fitcheck import planned_sheets
-    from faktaark.review.proof import proof as run_proof
-
-    ds = load(data)
-    chosen = [_layout(x, ds) for x in (layouts or available_layouts())]
-    return run_proof(chosen, lambda lay: planned_sheets(lay, ds, udgave))
-
-
 def check_pdf(paths: Sequence[str | Path], *, validate: bool = True) -> list[PdfReport]:
     """Inspect PDFs (`PdfReport` per file); `preflight` is the print shop's check."""
     from faktaark.pdf.inspect import inspect_pdf
@@ -341,13 +350,6 @@ def preflight(paths: Sequence[str | Path]) -> list[Preflight]:
     return [one(p) for p in paths]
 
 
-def available_layouts() -> list[Path]:
-    """The layout folders shipped with faktaark."""
-    from faktaark.layout.load import available
-
-    return available()
-
-
 def read_columns_file(path: str | Path) -> dict[str, str]:
     """A column-mapping file (TOML, `[kolonner] ny = "gammel"`) -> {our name: your name}."""
     from faktaark.data.sources import read_column_map
@@ -356,20 +358,15 @@ def read_columns_file(path: str | Path) -> dict[str, str]:
 
 
 def diff_editions(
-    data: Sequence[str | Path], *, columns: dict[str, str] | None = None, sheet: str | None = None
-) -> DiffReport:
-    """Compare two editions: two files or folders (old, new), or one holding two editions."""
+    data: Sequence[str | Path], *, columns: dict[str, str] | None = None,
+    sheet: str | None = None, layout: LayoutLike = None,
+) -> DiffReport:  # fmt: skip
+    """Compare two editions: two files or folders (old, new), or one holding two editions;
+    what is flagged is declared in the kit's data dictionary (`diff` of each figure)."""
     from faktaark.data.editions import compare_editions, load_pair
 
-    old, new = load_pair(list(data), columns, sheet)
+    old, new = load_pair(list(data), columns, sheet, data_dictionary(layout))
     return compare_editions(old, new)
-
-
-def example_data_csv() -> str:
-    """The bundled example figures, regenerated (deterministic), as CSV text."""
-    from faktaark.data.eksempeldata import generate, to_csv
-
-    return to_csv(generate())
 
 
 def write_file(path: str | Path, data: bytes) -> None:
@@ -378,13 +375,16 @@ def write_file(path: str | Path, data: bytes) -> None:
 
 
 def statbank_import(table: str, out: str | Path, *, tid: str | None = None, fmt: str = "csv",
-                    timeout: float = 30.0, response: str | Path | None = None) -> Any:  # fmt: skip
-    """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank (or convert a saved
-    answer, `response`) into the CSV file `out`, with a provenance note next to it
-    (`out.SOURCE.txt`). Returns the fetched table (`statbank.Fetched`)."""
+                    timeout: float = 30.0, response: str | Path | None = None,
+                    layout: LayoutLike = None) -> Any:  # fmt: skip
+    """Fetch FOLK1A (population) or a table the kit's data dictionary maps columns to (e.g.
+    BOL101 for `boligmasse`) from Statbank (or convert a saved answer, `response`) into the
+    CSV file `out`, with a provenance note next to it (`out.SOURCE.txt`). Returns the fetched
+    table (`statbank.Fetched`)."""
     from faktaark.data.statbank import import_table
 
-    return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response)
+    return import_table(table, Path(out), tid=tid, fmt=fmt, timeout=timeout, response=response,
+                        dictionary=data_dictionary(layout))  # fmt: skip
 
 
 def combine_pdfs(paths: Sequence[Path], out: str | Path) -> None:

@@ -83,7 +83,8 @@ def shared_key(
             ensure_ascii=False,
         ),
     ]
-    if compares_municipalities(layout):
+    parts.append(prep.dataset.fields.digest)  # the kit's formulas and declarations
+    if compares_municipalities(layout, prep.dataset.fields):
         parts.append(prep.dataset.digest())
     return "\x1f".join(parts)
 
@@ -203,7 +204,7 @@ def run_batch(
     shared = shared_key(prep, layout, variants, validate, _fonts_digest())
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
-    compares = bool(prep.dataset.blocked) and compares_municipalities(layout)
+    compares = bool(prep.dataset.blocked) and compares_municipalities(layout, prep.dataset.fields)
     for k in kommuner:
         stop = prep.blocked_for(k, compares) if prep.dataset.blocked else None
         if stop is not None:  # its row (or, for a comparing layout, any row) has errors

@@ -5,7 +5,7 @@ with the text each one printed as and the page and box it was printed in (record
 `texts.fill` while the planner fills the layout's texts; chart labels by the planner). For
 each value: the text as printed, the raw value, the source (file, row, column, edition, or a
 key such as `fakta.<id>` in `data/landsfakta.toml`) and, for a derived figure, its formula
-(from `fields.py`) and the names it is computed from.
+(from the kit's data dictionary) and the names it is computed from.
 
 The sheet's footnotes are numbered by `texts.Notes.mark` in the same call that records the
 printed mark here, from the same `Val` (the fact's source text), so `fact_sources` and the
@@ -21,10 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faktaark.core.fields import COLUMN_NAMES, INDICATORS, NATIONAL
 from faktaark.core.limits import MAX_MANIFEST_BYTES
 from faktaark.core.paths import read_bytes
 from faktaark.data.dataset import Record
+from faktaark.dictionary.model import Dictionary
 from faktaark.errors import FaktaarkError
 from faktaark.plan.model import SheetPlan
 from faktaark.text.templates import Printed
@@ -40,10 +40,7 @@ __all__ = [
 ]
 
 _FILE_ROW = re.compile(r"(?P<file>.+):(?P<row>\d+)(?: (?P<cols>.+))?")
-_NAME = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_INDICATORS = {i.name: i for i in INDICATORS}
-_NATIONAL = {i.name: i for i in NATIONAL}
 DERIVED = ("indikator", "land", "region")
 
 
@@ -68,7 +65,7 @@ class Figure:
     raw: object  # the value before formatting (None = missing, printed as "–")
     kind: str  # count | pct | mio_kr | year | text | mark ...
     source: Source
-    formula: str | None = None  # derived figures: how (fields.py)
+    formula: str | None = None  # derived figures: how (the kit's data dictionary)
     inputs: tuple[str, ...] = ()  # derived figures: the names the formula reads
     meaning: str = ""
     eksempel: bool = False  # made from example data
@@ -173,8 +170,11 @@ def display_path(path: str) -> str:
         return path
 
 
-def collect(plan: SheetPlan, record: Record, pdf: str = "", pdf_sha256: str = "") -> Provenance:
-    """The provenance of a planned sheet (`record`: its municipality's row of figures)."""
+def collect(
+    plan: SheetPlan, record: Record, d: Dictionary, pdf: str = "", pdf_sha256: str = ""
+) -> Provenance:
+    """The provenance of a planned sheet (`record`: its municipality's row of figures, `d`:
+    the data dictionary it was checked by)."""
     shown: dict[tuple[int, str], str] = {}  # the visible text of each box
     for page in plan.pages:
         for node in page.content:
@@ -185,7 +185,7 @@ def collect(plan: SheetPlan, record: Record, pdf: str = "", pdf_sha256: str = ""
         if p.page:  # values printed on a page (not only in the document metadata)
             visible = _norm(p.text) in shown.get((p.page, p.box), "")
             groups.setdefault(p.name, []).append((p, visible))
-    figures = tuple(_figure(ps, record) for ps in groups.values())
+    figures = tuple(_figure(ps, record, d) for ps in groups.values())
     facts = [
         FactSource(_number(t), t, f.name.split(".", 1)[1], str(f.raw))
         for f in figures
@@ -196,7 +196,7 @@ def collect(plan: SheetPlan, record: Record, pdf: str = "", pdf_sha256: str = ""
     facts.sort(key=lambda s: s.number)
     return Provenance(
         plan.kommunekode, plan.kommune, plan.layout, record.udgave,
-        str(record.values.get("datakilde") or ""), figures, tuple(facts), pdf, pdf_sha256,
+        d.datakilde(record.values), figures, tuple(facts), pdf, pdf_sha256,
     )  # fmt: skip
 
 
@@ -209,7 +209,7 @@ def _number(mark: str) -> int:
     return int(mark.translate(_SUPER))
 
 
-def _figure(ps: list[tuple[Printed, bool]], record: Record) -> Figure:
+def _figure(ps: list[tuple[Printed, bool]], record: Record, d: Dictionary) -> Figure:
     first = ps[0][0]
     val, name = first.value, first.name
     prefix, _, short = name.partition(".")
@@ -219,38 +219,36 @@ def _figure(ps: list[tuple[Printed, bool]], record: Record) -> Figure:
     formula: str | None = None
     inputs: tuple[str, ...] = ()
     meaning = ""
-    if prefix in DERIVED:
-        formula = val.source.removeprefix("land: ")
-        inputs = tuple(dict.fromkeys(n for n in _NAME.findall(formula) if _known(n, short)))
-        ind = (_NATIONAL if prefix == "land" else _INDICATORS).get(short)
-        meaning = ind.meaning if ind else ""
-    source = _source(prefix, short, val.source, record)
+    ind = d.indicators.get(short) if prefix == "indikator" else None
+    agg = d.aggregates.get(short) if prefix in ("land", "region") else None
+    if ind is not None:
+        formula, meaning = ind.formula, ind.meaning
+        inputs = (*ind.inputs, *((ind.rank.by,) if ind.rank else ()))
+    elif agg is not None:
+        formula, meaning, inputs = agg.expr, agg.meaning, agg.inputs
+    elif prefix in d.sources and short in d.columns:
+        meaning = d.columns[short].meaning
+    source = _source(prefix, short, val.source, record, d)
     return Figure(
         name, printed, val.raw, val.kind, source, formula, inputs, meaning, val.eksempel, where,
         alt,
     )  # fmt: skip
 
 
-def _known(n: str, own: str) -> bool:
-    bare = n.removeprefix("land.")
-    return n != own and (bare in COLUMN_NAMES or bare in _INDICATORS or n == "folketal")
-
-
-def _source(prefix: str, short: str, text: str, record: Record) -> Source:
+def _source(prefix: str, short: str, text: str, record: Record, d: Dictionary) -> Source:
     rec_file = display_path(record.file)
     m = _FILE_ROW.fullmatch(text)
-    if m and prefix in ("almene", "udgave"):
+    if m and (prefix in d.sources or prefix == "udgave"):
         cols = tuple(c.strip() for c in (m["cols"] or "").split(",") if c.strip())
         cols = tuple(record.source_columns.get(c, c) for c in cols)  # as named in the file
         return Source(display_path(m["file"]), int(m["row"]), cols, record.udgave)
     if prefix == "indikator":
-        ind = _INDICATORS.get(short)
-        scope = "land" if ind is not None and ind.across else None
+        scope = "land" if short in d.indicators and d.compares(short) else None
         return Source(rec_file, record.line, udgave=record.udgave, scope=scope)
     if prefix == "land":
         return Source(rec_file, udgave=record.udgave, scope="land")
     if prefix == "region":
-        region = text.removeprefix("region ").removesuffix(": sum")
+        region = text.removeprefix("region ").split(":", 1)[0]
         return Source(rec_file, udgave=record.udgave, scope=region)
     file, _, key = text.partition(" ")
     if prefix == "kommune":  # the register of the 98

@@ -140,7 +140,7 @@ def plan_run(
 def all_blocked(kommuner: Sequence[Kommune], prep: Prepared, layout: Layout) -> DataError | None:
     """The error to stop with when rows with errors (`Dataset.blocked`) leave none of the
     requested sheets buildable; None when at least one can be built."""
-    compares = compares_municipalities(layout)
+    compares = compares_municipalities(layout, prep.dataset.fields)
     stops = [prep.blocked_for(k, compares) for k in kommuner]
     return stops[0] if stops and all(e is not None for e in stops) else None
 

@@ -87,7 +87,7 @@ def build_sheet(
     t0 = time.perf_counter()
     guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
-        stop = prep.blocked_for(k, compares_municipalities(lay))
+        stop = prep.blocked_for(k, compares_municipalities(lay, prep.dataset.fields))
         if stop is not None:
             raise stop
     sd = prep.sheet_data(k)
@@ -104,7 +104,7 @@ def build_sheet(
             path = output_path(out, k, variant, lay.name)
             write_atomic(path, pdf)
             files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-        prov = collect(sheet, sd.record, files[0].path.name, files[0].sha256)
+        prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
         write_atomic(sidecar_path(files[0].path), prov.to_json())
     except BaseException:
         for f in files:

@@ -1,52 +1,13 @@
 """The `faktaark` command line: a thin Typer layer over `faktaark.api`, one module per group of
 commands (`app` the root and `build`, `list`, `validate`; `checks`, `data`, `review`).
 
-`main` is the console entry point (`faktaark = "faktaark.cli:main"`); the Typer application
-is `faktaark.cli.app.app`. Nothing is imported here until `main` runs.
+`main` is the console entry point (`faktaark = "faktaark.cli:main"`), defined in
+`faktaark.cli.console`, which imports nothing until it runs; the Typer application is
+`faktaark.cli.app.app`.
 """
 
 from __future__ import annotations
 
+from faktaark.cli.console import main
+
 __all__ = ["main"]
-
-
-def main() -> None:
-    """The `faktaark` console script. A Ctrl-C or SIGTERM while the command line is still
-    being imported ends it quietly (130, 143); then the commands' own handling takes over."""
-    import contextlib
-    import os
-    import signal
-    import sys
-
-    def early(signum: int, frame: object) -> None:
-        # nothing is written yet; an exception raised in the middle of an import could surface
-        # wrapped (RuntimeError from __set_name__) with a traceback, so leave at once
-        os._exit(128 + signum)
-
-    signal.signal(signal.SIGINT, early)
-    signal.signal(signal.SIGTERM, early)
-    from faktaark.cli.app import main as run
-    from faktaark.cli.common import _state, install_signals
-
-    def leave(code: int) -> None:
-        # an interrupted run has recorded what it finished: leave without the interpreter's
-        # exit handlers, which join worker-pool threads and could wait on a dead worker's pipe
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code)
-
-    install_signals()
-    try:
-        run()
-    except KeyboardInterrupt:  # before a command's own handling started (or after it ended)
-        sys.stderr.write("Interrupted.\n")
-        leave(128 + (_state["signal"] or signal.SIGINT))
-    except SystemExit as exc:  # Typer's exit 130 for an interrupt it caught itself
-        if _state["signal"]:
-            code = exc.code if isinstance(exc.code, int) else 1
-            leave(128 + _state["signal"] if code in (1, 130) else code)
-        raise
-    finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, early)

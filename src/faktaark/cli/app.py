@@ -170,6 +170,7 @@ def build(
             sheet=s["sheet"],
             udgave=s["udgave"],
             strict=strict,
+            layout=s["layout"],
         )
     )
     for w in [] if machine else (*prep.dataset.warnings, *prep.blocked_warnings()):
@@ -208,6 +209,7 @@ def build(
 @root.command("list")
 def list_(
     data: DataOpt = None,
+    layout: LayoutOpt = None,
     udgave: UdgaveOpt = None,
     sheet: SheetOpt = None,
     column: ColumnOpt = None,
@@ -218,23 +220,25 @@ def list_(
     """The 98 municipalities: code, name, region, data source (officiel/eksempel)."""
     chosen = choose_format(fmt, as_json)
     s = _settings(data=data, sheet=sheet, udgave=udgave, column=column,
-                  columns_file=columns_file)  # fmt: skip
+                  columns_file=columns_file, layout=layout)  # fmt: skip
     api = _api()
     rows = _run(
         lambda: api.list_kommuner(
-            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
+            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"],
+                     layout=s["layout"]),
             udgave=s["udgave"],
         )
-    )
-    columns = [("kommunekode", "Kode"), ("kommune", "Kommune"),
-               ("officielt_navn", "Officielt navn"), ("region", "Region"),
+    )  # fmt: skip
+    columns = [("kommunekode", "Code"), ("kommune", "Kommune"),
+               ("officielt_navn", "Official name"), ("region", "Region"),
                ("datakilde", "Datakilde")]  # fmt: skip
-    emit_rows(rows, columns, chosen, title="Kommuner", right=("kommunekode",))
+    emit_rows(rows, columns, chosen, title="Municipalities", right=("kommunekode",))
 
 
 @root.command()
 def validate(
     data: DataOpt = None,
+    layout: LayoutOpt = None,
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
@@ -260,16 +264,18 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check the data files (every row, every column) and build nothing."""
+    """Check the data files (every row, every column) by the kit's data dictionary (--layout;
+    the default kit's) and build nothing."""
     chosen = (
         choose_format(fmt, as_json, ("text", "table", "csv", "json")) if fmt or as_json else "text"
     )
     as_json = chosen == "json"
     s = _settings(data=data, sheet=sheet, column=column,
-                  columns_file=columns_file)  # fmt: skip
+                  columns_file=columns_file, layout=layout)  # fmt: skip
     try:
         cols = _settings_columns(s)
-        ds = _api().validate(s["data"], columns=cols, sheet=s["sheet"], previous=previous or ())
+        ds = _api().validate(s["data"], columns=cols, sheet=s["sheet"], previous=previous or (),
+                             layout=s["layout"])  # fmt: skip
     except FaktaarkError as exc:
         if as_json:
             typer.echo(
@@ -283,7 +289,7 @@ def validate(
         if _state["debug"]:
             raise
         raise _fail(exc) from None
-    n_eks = sum(1 for r in ds.records if r.eksempel)
+    n_eks = sum(1 for r in ds.records if ds.eksempel_sources(r))
     if as_json:
         typer.echo(
             json.dumps(
@@ -319,7 +325,12 @@ def validate(
 
 def _complete() -> typer.Typer:
     """The root command with every command registered (the modules below register on it)."""
-    from faktaark.cli import checks, data, review  # noqa: F401
+    # importing them registers their commands on `root` (`from faktaark.cli import checks`
+    # would import this package's namespace: a cycle through `faktaark.cli.console`)
+    import faktaark.cli.checks
+    import faktaark.cli.data
+    import faktaark.cli.kits
+    import faktaark.cli.review  # noqa: F401
 
     return root
 

@@ -158,8 +158,8 @@ def report_dry_run(
          "reason": f.reason}
         for f in plan.remove
     ]  # fmt: skip
-    columns = [("action", "Handling"), ("kommunekode", "Kode"), ("kommune", "Kommune"),
-               ("files", "Filer"), ("reason", "Hvorfor")]  # fmt: skip
+    columns = [("action", "Action"), ("kommunekode", "Code"), ("kommune", "Kommune"),
+               ("files", "Files"), ("reason", "Why")]  # fmt: skip
     emit_rows(rows, columns, fmt, title=f"Dry run: {out}/", json_doc=plan.as_dict(),
               right=("kommunekode",))  # fmt: skip
     if fmt != "json":

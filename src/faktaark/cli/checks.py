@@ -70,7 +70,7 @@ def check(
         out = _out_console()
         for r in reports:
             sizes = ", ".join(f"{w:g} × {h:g} mm" for w, h in dict.fromkeys(r.page_size_mm))
-            out.print(f"[bold]{r.path}[/]: {r.pages} sider, {sizes}", markup=True)
+            out.print(f"[bold]{r.path}[/]: {r.pages} page(s), {sizes}", markup=True)
             for name, box in r.boxes.items():
                 out.print(f"  {name}: {box}")
             fonts = ", ".join(
@@ -123,7 +123,7 @@ def layouts_list(as_json: JsonOpt = False, fmt: FormatOpt = None) -> None:
         {"layout": p.name, "description": _run(lambda p=p: api.describe_layout(p))}  # type: ignore[misc]
         for p in api.available_layouts()
     ]
-    emit_rows(rows, [("layout", "Layout"), ("description", "Beskrivelse")], chosen, title="Layouts")
+    emit_rows(rows, [("layout", "Layout"), ("description", "Description")], chosen, title="Layouts")
 
 
 @root.command("config")
@@ -178,8 +178,8 @@ def layouts_check(
                  "strammest_for": r.kommune} for r in report.tightest()]  # fmt: skip
         rows += mine
         if chosen == "table":
-            cols = [("side", "Side"), ("boks", "Boks"), ("plads_mm", "Plads tilbage, mm"),
-                    ("skala", "Skala"), ("strammest_for", "Strammest for")]  # fmt: skip
+            cols = [("side", "Page"), ("boks", "Box"), ("plads_mm", "Room left, mm"),
+                    ("skala", "Scale"), ("strammest_for", "Tightest for")]  # fmt: skip
             emit_rows(mine, cols, "table", right=("side", "plads_mm", "skala"),
                       title=f"{report.layout}: {report.sheets} sheets, tightest boxes")  # fmt: skip
         for f in report.failures:

@@ -14,7 +14,9 @@ from faktaark.cli.common import (
     ColumnsFileOpt,
     DataOpt,
     JsonOpt,
+    LayoutOpt,
     SheetOpt,
+    UdgaveOpt,
     _err_console,
     _out_console,
     _run,
@@ -31,15 +33,24 @@ if TYPE_CHECKING:
 
 @data_app.command("eksempel")
 def data_eksempel(
+    layout: LayoutOpt = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only the columns of this source of the kit (repeatable)."),
+    ] = None,
+    udgave: UdgaveOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="The CSV file to write (atomically). Default: stdout."),
     ] = None,
 ) -> None:
-    """Regenerate the example figures (deterministic) to --out or stdout."""
+    """Example figures for a kit (deterministic, plausible by its data dictionary, marked as
+    example data in every row), to --out or stdout: a new kit can be built before its data
+    exists."""
     from faktaark import api
 
-    text = api.example_data_csv()
+    s = _settings(layout=layout, udgave=udgave)
+    text = _run(lambda: api.example_data(s["layout"], source or None, s["udgave"]))
     if out is None:
         sys.stdout.write(text)
     else:
@@ -48,7 +59,13 @@ def data_eksempel(
 
 @data_app.command("statbank")
 def data_statbank(
-    table: Annotated[str, typer.Argument(help="Statbank table: FOLK1A or BOL101.")],
+    table: Annotated[
+        str,
+        typer.Argument(
+            help="Statbank table: FOLK1A (population), or a table the kit's columns name "
+            "(BOL101 for the default kit)."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write (CSV).")],
     tid: Annotated[
         str | None,
@@ -60,21 +77,26 @@ def data_statbank(
         Path | None,
         typer.Option("--response", help="Convert a saved Statbank answer instead of fetching."),
     ] = None,
+    layout: LayoutOpt = None,
 ) -> None:
-    """Fetch FOLK1A (population) or BOL101 (dwellings) from Statbank into a --data file,
-    with a provenance note next to it (FILE.SOURCE.txt)."""
+    """Fetch FOLK1A (population) or a table the kit's data dictionary maps columns to (for
+    the default kit BOL101: the housing stock) from Statbank into a --data file, with a
+    provenance note next to it (FILE.SOURCE.txt)."""
     from faktaark import api
 
+    s = _settings(layout=layout)
     fetched = _run(
         lambda: api.statbank_import(
-            table, out, tid=tid, fmt=fmt, timeout=timeout, response=response
+            table, out, tid=tid, fmt=fmt, timeout=timeout, response=response,
+            layout=s["layout"],
         )
-    )
+    )  # fmt: skip
     note = out.with_name(out.name + ".SOURCE.txt")
     err = _err_console()
     for n in fetched.notes:
         err.print(f"Note: {n}", markup=False)
-    years = sorted({str(r[3]) for r in fetched.rows})
+    years = sorted({str(c) for r in fetched.rows for h, c in zip(fetched.header, r, strict=True)
+                    if h == "aar" or h.endswith("_aar")})  # fmt: skip
     err.print(
         f"{out}: {len(fetched.rows)} rows, {fetched.table} {', '.join(years)} (table updated "
         f"{fetched.updated or 'unknown'}); provenance in {note.name}",
@@ -102,6 +124,7 @@ def diff(
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
+    layout: LayoutOpt = None,
 ) -> None:
     """Compare two editions: `faktaark diff --data OLD --data NEW` (files or folders), or one
     --data holding two editions. Flags implausible jumps, sign flips, sums that no longer
@@ -112,13 +135,15 @@ def diff(
     chosen = choose_format(fmt, as_json)
 
     # the editions are always flags; sheet and column map may come from faktaark.toml
-    s = _settings(sheet=sheet, column=column,
+    s = _settings(sheet=sheet, column=column, layout=layout,
                   columns_file=columns_file)  # fmt: skip
 
     def go() -> DiffReport:
         if not data:
             raise UsageError("Give the editions: --data OLD --data NEW (files or folders).")
-        return api.diff_editions(data, columns=_settings_columns(s), sheet=s["sheet"])
+        return api.diff_editions(
+            data, columns=_settings_columns(s), sheet=s["sheet"], layout=s["layout"]
+        )
 
     report = _run(go)
     rows = report.listed(all_=all_, flagged_only=flagged)

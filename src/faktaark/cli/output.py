@@ -96,7 +96,7 @@ def _table_cell(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "\n".join(str(v) for v in value)
     return str(value)

@@ -66,22 +66,24 @@ def indicators(
         Path | None, typer.Option("--out", "-o", help="Write to this file (Parquet needs one).")
     ] = None,
     data: DataOpt = None,
+    layout: LayoutOpt = None,
     udgave: UdgaveOpt = None,
     column: ColumnOpt = None,
     columns_file: ColumnsFileOpt = None,
     sheet: SheetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The derived indicators of every municipality (or of --kommune ...)."""
+    """The derived indicators of every municipality (or of --kommune ...), as the kit's data
+    dictionary declares them (--layout; the default kit's)."""
     if as_json:
         if fmt not in (None, "json"):
             _usage(f"--json and --format {fmt} contradict each other; give one.")
         fmt = "json"
     s = _settings(data=data, sheet=sheet, udgave=udgave, column=column,
-                  columns_file=columns_file)  # fmt: skip
+                  columns_file=columns_file, layout=layout)  # fmt: skip
     frame = _run(
         lambda: api.indicators(
-            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"]),
+            api.load(s["data"], columns=_settings_columns(s), sheet=s["sheet"], layout=s["layout"]),
             kommune=kommune or None,
             udgave=s["udgave"],
         )
@@ -92,14 +94,14 @@ def indicators(
         if text is not None:
             sys.stdout.write(text)
         else:
-            _err_console().print(f"{out}: {frame.height} kommune(r), {frame.width} kolonner")
+            _err_console().print(f"{out}: {frame.height} municipalities, {frame.width} columns")
         return
     if out is not None:
         _usage("--format table prints to the terminal; write files as csv, json or parquet.")
     from rich.table import Table
 
     rows = frame.to_dicts()
-    table = Table(title=f"Indikatorer, udgave {rows[0]['udgave'] if rows else ''}")
+    table = Table(title=f"Indicators, udgave {rows[0]['udgave'] if rows else ''}")
     if len(rows) <= TRANSPOSE_UP_TO:  # one row per indicator, one column per municipality
         table.add_column("indikator")
         for r in rows:
@@ -170,9 +172,10 @@ def preview(
     t0 = time.perf_counter()
     prep = _run(
         lambda: api.prepare(
-            s["data"], columns=_settings_columns(s), udgave=s["udgave"], sheet=s["sheet"]
+            s["data"], columns=_settings_columns(s), udgave=s["udgave"], sheet=s["sheet"],
+            layout=s["layout"],
         )
-    )
+    )  # fmt: skip
     lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
     for k in kommune or []:
         paths = _run(

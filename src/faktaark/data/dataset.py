@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from faktaark.dictionary.model import Dictionary
 from faktaark.errors import Issue, UsageError
 
 __all__ = ["Dataset", "Fact", "Record"]
@@ -29,10 +30,18 @@ class Record:
     line: int
     # For each column, the column name as it stood in the source file (after mapping).
     source_columns: Mapping[str, str] = field(default_factory=dict)
+    # Columns merged in from another file: column -> (file, line) they came from.
+    origin: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
-    @property
-    def eksempel(self) -> bool:
-        return self.values.get("datakilde") == "eksempel"
+    def where(self, column: str) -> tuple[str, int]:
+        """The file and line a column's value was read from."""
+        return self.origin.get(column, (self.file, self.line))
+
+    def without(self, names: Mapping[str, object] | set[str]) -> Record:
+        """The record without some columns (an indicator's check column, once checked)."""
+        if not any(n in self.values for n in names):
+            return self
+        return replace(self, values={k: v for k, v in self.values.items() if k not in names})
 
     def digest(self) -> str:
         """A hash of the values: the input-data part of a sheet's cache key."""
@@ -50,7 +59,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything a sheet is made from, validated: figures, population, national facts."""
+    """Everything a sheet is made from, validated by a kit's data dictionary: figures,
+    population, national facts."""
 
     records: tuple[Record, ...]
     folketal: Mapping[int, int]
@@ -62,6 +72,18 @@ class Dataset:
     # (kommunekode, udgave; 0 when the edition itself is unreadable) -> their errors. They
     # block that municipality's sheet, and every sheet of a layout that compares.
     blocked: Mapping[tuple[int, int], tuple[Issue, ...]] = field(default_factory=dict)
+    dictionary: Dictionary | None = None  # the data dictionary the figures were checked by
+
+    @property
+    def fields(self) -> Dictionary:
+        """The data dictionary the figures were checked by."""
+        if self.dictionary is None:
+            raise UsageError("this Dataset was made without a data dictionary; use faktaark.load.")
+        return self.dictionary
+
+    def eksempel_sources(self, record: Record) -> list[str]:
+        """The sources whose figures are example data in a record."""
+        return self.fields.example_sources(record.values)
 
     def blocked_issues(self, kode: int | None = None, udgave: int | None = None) -> list[Issue]:
         """The errors of blocked rows: of one municipality (and edition), or all."""
@@ -81,13 +103,18 @@ class Dataset:
         figures in edition `udgave` (the newest when None)."""
         from faktaark.core.kommuner import register
 
-        source = {r.kommunekode: r.values.get("datakilde") for r in self.edition(udgave)}
+        source = {r.kommunekode: self.datakilde(r) for r in self.edition(udgave)}
         return [
             {"kommunekode": k.kode, "kommune": k.navn, "officielt_navn": k.officielt_navn,
              "region": k.region, "region_fra_2027": k.region_fra_2027, "slug": k.slug,
              "datakilde": source.get(k.kode)}
             for k in register()
         ]  # fmt: skip
+
+    def datakilde(self, record: Record) -> str:
+        """ "officiel", "eksempel", or per source when they differ ("almene: officiel,
+        faellesskab: eksempel")."""
+        return self.fields.datakilde(record.values)
 
     def edition(self, udgave: int | None = None) -> tuple[Record, ...]:
         """The records of one edition (the newest when `udgave` is None)."""
@@ -111,4 +138,5 @@ class Dataset:
             h.update(f"{r.udgave}:{r.kommunekode}:{r.digest()};".encode())
         h.update(json.dumps(sorted(self.folketal.items())).encode())
         h.update(json.dumps(sorted((k, f.tekst, f.kilde) for k, f in self.fakta.items())).encode())
+        h.update((self.dictionary.digest if self.dictionary else "").encode())
         return h.hexdigest()[:16]

@@ -4,17 +4,20 @@
 edition of `new` against the newest earlier edition of `old`) and returns a `DiffReport`: per
 municipality and figure the old and new value and the change, plus national totals. Flags:
 
-- `jump`: the figure moved more than its threshold (`THRESHOLDS`: e.g. almene dwellings
-  ±15 %, the almene share ±5 procentpoint); small absolute changes are never flagged;
+- `jump`: the figure moved more than its threshold (each figure's `diff` in the kit's data
+  dictionary: e.g. almene dwellings ±15 %, the almene share ±5 procentpoint); small absolute
+  changes are never flagged;
 - `sign`: the figure changed sign, i.e. went to 0 or came from 0 (counts are never negative);
-- `sum`: the almene dwellings grew by more than the whole housing stock (the part outgrew
-  the whole: the sums no longer add up);
+- `sum`: a part grew by more than its whole (`[[diff_sums]]`: the almene dwellings by more than
+  the whole housing stock; the sums no longer add up);
 - `missing`: a figure that was there is now missing;
 - `year`: a figure's year went backwards, or the new edition is not later than the old;
 - `new` / `gone`: a municipality appears in / vanishes from the figures.
 
-Standard library only; the CLI prints the report (`faktaark diff`, `faktaark validate
---previous`).
+The figures compared are the numeric columns of the kit's data dictionary and the indicators
+that declare a `diff` threshold (computed per row); Hele landet is each figure's country
+aggregate over the municipalities both editions have. The CLI prints the report (`faktaark
+diff`, `faktaark validate --previous`).
 """
 
 from __future__ import annotations
@@ -26,18 +29,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from faktaark.core.fields import COLUMNS
 from faktaark.core.formatting import tal
 from faktaark.core.kommuner import register
-from faktaark.data.dataset import Dataset, Record
+from faktaark.data.dataset import Dataset
+from faktaark.dictionary.model import Column, Dictionary, Indicator, SumCheck, Threshold
 from faktaark.errors import Issue, UsageError
 
 __all__ = [
     "FLAGS",
-    "THRESHOLDS",
     "Change",
     "DiffReport",
-    "Threshold",
     "against_previous",
     "compare_editions",
     "display",
@@ -48,41 +49,6 @@ __all__ = [
 FLAGS = ("jump", "sign", "sum", "missing", "year", "new", "gone")
 NATIONAL = "Hele landet"
 
-
-@dataclass(frozen=True)
-class Threshold:
-    """When a change is implausible: relative (`rel`, a fraction) or in procentpoint (`pp`);
-    changes smaller than `min_abs` (in the figure's unit) are never flagged."""
-
-    rel: float | None = None
-    pp: float | None = None
-    min_abs: float = 0.0
-    zero_flip: bool = True  # flag a figure that goes to / comes from 0
-
-
-_DWELLINGS = Threshold(rel=0.15, min_abs=10)
-_STARTED = Threshold(rel=1.0, min_abs=50, zero_flip=False)  # periods move; volatile
-THRESHOLDS: Mapping[str, Threshold] = {
-    "beboere": Threshold(rel=0.15, min_abs=50),
-    "ungdomsboliger": _DWELLINGS,
-    "familieboliger": _DWELLINGS,
-    "aeldreboliger": _DWELLINGS,
-    "almene_boliger_i_alt": _DWELLINGS,
-    "igangsat_ungdomsboliger": _STARTED,
-    "igangsat_familieboliger": _STARTED,
-    "igangsat_aeldreboliger": _STARTED,
-    "boligmasse": Threshold(rel=0.05, min_abs=100),
-    "fraflytningsprocent": Threshold(pp=3.0),
-    "andel_af_boligmassen": Threshold(pp=5.0),
-    "huslejeomsaetning_mio_kr": Threshold(rel=0.15, min_abs=5),
-    "lokale_indkoeb_mio_kr": Threshold(rel=0.25, min_abs=5),
-    "lbf_renovering_mio_kr": Threshold(rel=0.5, min_abs=10, zero_flip=False),
-}
-_YEARS = tuple(c.name for c in COLUMNS if c.kind == "year" and c.name != "udgave")
-_FIGURES = tuple(c.name for c in COLUMNS if c.kind in ("count", "pct", "mio_kr"))
-DERIVED = ("almene_boliger_i_alt", "andel_af_boligmassen")
-FIGURES = (*_FIGURES, *DERIVED)
-_SUMMED = (*(f for f in _FIGURES if f not in ("fraflytningsprocent",)), "almene_boliger_i_alt")
 
 Number = int | float
 
@@ -102,6 +68,7 @@ class Change:
     besked: str = ""
     file: str | None = None  # where the new value stands
     line: int | None = None
+    kind: str = "count"  # the figure's kind (how it is shown)
 
     def cells(self) -> tuple[str, ...]:
         """The change as the cells of a table row: code (empty for Hele landet), kommune,
@@ -110,9 +77,9 @@ class Change:
             "" if self.kommune == NATIONAL else str(self.kommunekode),
             self.kommune,
             self.figur,
-            display(self.gammel, self.figur, "–"),
-            display(self.ny, self.figur, "–"),
-            display(self.aendring, self.figur if self.figur in ("udgave", "*") else "", "–"),
+            display(self.gammel, self.kind, "–"),
+            display(self.ny, self.kind, "–"),
+            display(self.aendring, self.kind if self.kind == "year" else "", "–"),
             "" if self.aendring_pct is None else tal(self.aendring_pct, 1),
             ", ".join(self.flags),
             self.besked,
@@ -146,8 +113,8 @@ class DiffReport:
     def year_moves(self) -> list[Change]:
         """Unflagged years moving on with the edition (`*_aar` +1 from 2024 to 2025)."""
         step = self.new_udgave - self.old_udgave
-        return [c for c in self.changes if c.figur in _YEARS and not c.flags
-                and c.aendring == step and step > 0]  # fmt: skip
+        return [c for c in self.changes if c.kind == "year" and c.figur != "udgave"
+                and not c.flags and c.aendring == step and step > 0]  # fmt: skip
 
     def listed(self, all_: bool = False, flagged_only: bool = False) -> list[Change]:
         """The flagged changes first, then the rest (without the year moves unless `all_`)."""
@@ -181,7 +148,7 @@ class DiffReport:
 
     def to_json(self, changes: Sequence[Change] | None = None) -> str:
         rows = [
-            {k: v for k, v in asdict(c).items() if k not in ("file", "line")}
+            {k: v for k, v in asdict(c).items() if k not in ("file", "line", "kind")}
             for c in (self.changes if changes is None else changes)
         ]
         return json.dumps(
@@ -206,38 +173,28 @@ def _num(value: object) -> Number | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _figures(record: Record) -> dict[str, Number | None]:
-    v = record.values
-    out = {f: _num(v.get(f)) for f in (*_FIGURES, *_YEARS)}
-    parts = [out[p] for p in ("ungdomsboliger", "familieboliger", "aeldreboliger")]
-    total = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
-    out["almene_boliger_i_alt"] = total
-    stock = out["boligmasse"]
-    out["andel_af_boligmassen"] = 100 * total / stock if total is not None and stock else None
-    return out
-
-
-def display(value: Number | None, figur: str, missing: str = "missing") -> str:
+def display(value: Number | None, kind: str, missing: str = "missing") -> str:
     """A figure as the analyst reads it: `4.451`, `7,7`, `40,0` (shares), `2024` (years)."""
     if value is None:
         return missing
-    if figur in _YEARS or figur == "udgave":
+    if kind == "year":
         return str(int(value))
-    pct = figur in ("fraflytningsprocent", "andel_af_boligmassen")
-    return tal(value, 1 if pct or (isinstance(value, float) and not value.is_integer()) else 0)
+    whole = isinstance(value, int) or float(value).is_integer()
+    return tal(value, 1 if kind in ("pct", "pctpoint") or not whole else 0)
 
 
-def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[str, ...], str]:
+def _judge(
+    figur: str, old: Number | None, new: Number | None, th: Threshold | None, kind: str
+) -> tuple[tuple[str, ...], str]:
     """The flags of one figure's change, and the message that explains them."""
     if old is None or new is None:
         if old is not None:
-            return ("missing",), f"was {display(old, figur)}, now missing"
+            return ("missing",), f"was {display(old, kind)}, now missing"
         return (), ""
-    if figur in _YEARS:
+    if kind == "year":
         if new < old:
             return ("year",), f"the year went backwards: {old} → {new}"
         return (), ""
-    th = THRESHOLDS.get(figur)
     if th is None or old == new:
         return (), ""
     delta = new - old
@@ -245,7 +202,7 @@ def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[st
     notes: list[str] = []
     if (th.zero_flip and (old > 0) != (new > 0)) or (old < 0) != (new < 0):
         flags.append("sign")
-        notes.append(f"changed sign: {display(old, figur)} → {display(new, figur)}")
+        notes.append(f"changed sign: {display(old, kind)} → {display(new, kind)}")
     elif abs(delta) >= th.min_abs:
         if th.pp is not None and abs(delta) > th.pp:
             flags.append("jump")
@@ -260,46 +217,94 @@ def _judge(figur: str, old: Number | None, new: Number | None) -> tuple[tuple[st
                 f"(more than ±{tal(100 * th.rel, 0)} %)"
             )
     if "jump" in flags:
-        notes[-1] += f": {display(old, figur)} → {display(new, figur)}"
+        notes[-1] += f": {display(old, kind)} → {display(new, kind)}"
     return tuple(flags), "; ".join(notes)
 
 
-def _sum_check(old: Mapping[str, Number | None], new: Mapping[str, Number | None]) -> str:
-    """A message when the almene dwellings grew by more than the whole housing stock."""
-    keys = ("almene_boliger_i_alt", "boligmasse")
-    if any(d.get(k) is None for d in (old, new) for k in keys):
+def _sum_check(
+    s: SumCheck, old: Mapping[str, Number | None], new: Mapping[str, Number | None]
+) -> str:
+    """A message when the part grew by more than its whole."""
+    if any(d.get(k) is None for d in (old, new) for k in (s.part, s.whole)):
         return ""
-    d_almene = new["almene_boliger_i_alt"] - old["almene_boliger_i_alt"]  # type: ignore[operator]
-    d_stock = new["boligmasse"] - old["boligmasse"]  # type: ignore[operator]
-    tolerance = max(25.0, 0.01 * float(old["boligmasse"] or 0))
-    if d_almene - d_stock > tolerance:
+    d_part = new[s.part] - old[s.part]  # type: ignore[operator]
+    d_whole = new[s.whole] - old[s.whole]  # type: ignore[operator]
+    tolerance = max(s.at_least, s.margin * float(old[s.whole] or 0))
+    if d_part - d_whole > tolerance:
         return (
-            f"the almene dwellings grew by {tal(d_almene)}, the whole housing stock "
-            f"(boligmasse) by {tal(d_stock)}: the parts no longer add up"
+            f"{s.part} grew by {tal(d_part)}, the whole ({s.whole}) by {tal(d_whole)}: the "
+            "parts no longer add up"
         )
     return ""
 
 
-def _rows(
-    kode: int,
-    navn: str,
-    old: Mapping[str, Number | None],
-    new: Mapping[str, Number | None],
-    where: tuple[str | None, int | None],
-) -> list[Change]:
-    out = []
-    sum_msg = _sum_check(old, new)
-    for figur in (*FIGURES, *_YEARS):
-        a, b = old.get(figur), new.get(figur)
-        if a is None and b is None:
-            continue
-        flags, msg = _judge(figur, a, b)
-        if figur == "almene_boliger_i_alt" and sum_msg:
-            flags, msg = (*flags, "sum"), "; ".join(m for m in (msg, sum_msg) if m)
-        delta = b - a if a is not None and b is not None else None
-        pct = 100 * delta / a if delta is not None and a and figur not in _YEARS else None
-        out.append(Change(kode, navn, figur, a, b, delta, pct, flags, msg, *where))
-    return out
+@dataclass(frozen=True)
+class _Figures:
+    """The figures a diff compares, by the kit's data dictionary."""
+
+    d: Dictionary
+    names: tuple[str, ...]  # numeric columns and indicators with a threshold, then years
+    kinds: Mapping[str, str]
+    thresholds: Mapping[str, Threshold | None]
+
+    @classmethod
+    def of(cls, d: Dictionary) -> _Figures:
+        numbers: list[Column | Indicator] = [
+            c for c in d.columns.values() if c.kind not in ("year", "text")
+        ]
+        numbers += [i for i in d.indicators.values() if i.diff and not d.compares(i.name)]
+        years = [c for c in d.columns.values() if c.kind == "year"]
+        names = tuple(x.name for x in (*numbers, *years))
+        kinds = {x.name: x.kind for x in (*numbers, *years)}
+        return cls(d, names, kinds, {x.name: x.diff for x in numbers})
+
+    def rows(
+        self, ds: Dataset, udgave: int, codes: set[int]
+    ) -> dict[int, dict[str, Number | None]]:
+        """Each municipality's figures (of `codes`), and Hele landet (0) over them."""
+        from faktaark.dictionary import evaluate
+        from faktaark.dictionary.expressions import column_id
+
+        records = [r for r in ds.edition(udgave) if r.kommunekode in codes]
+        reg = register()
+        if not records:
+            return {}
+        df = evaluate.frame([r.values for r in records], self.d,
+                            [reg.get(r.kommunekode).region for r in records],
+                            [ds.folketal.get(r.kommunekode) for r in records])  # fmt: skip
+        df = evaluate.compute(df, self.d)
+        out: dict[int, dict[str, Number | None]] = {}
+        for row in df.iter_rows(named=True):
+            out[int(row["kommunekode"])] = {n: self._typed(n, row.get(n)) for n in self.names}
+        first = df.row(0, named=True)
+        out[0] = {n: self._typed(n, first.get(column_id(f"land.{n}"))) for n in self.names
+                  if n in self.d.aggregates}  # fmt: skip
+        return out
+
+    def _typed(self, name: str, value: object) -> Number | None:
+        """A count or a year as an integer (the frame holds floats)."""
+        v = _num(value)
+        whole = self.kinds[name] in ("count", "year") and isinstance(v, float) and v.is_integer()
+        return int(v) if whole and v is not None else v
+
+    def changes(
+        self, kode: int, navn: str, old: Mapping[str, Number | None],
+        new: Mapping[str, Number | None], where: tuple[str | None, int | None],
+    ) -> list[Change]:  # fmt: skip
+        out = []
+        sums = {s.part: m for s in self.d.sums if (m := _sum_check(s, old, new))}
+        for figur in self.names:
+            a, b = old.get(figur), new.get(figur)
+            if a is None and b is None:
+                continue
+            kind = self.kinds[figur]
+            flags, msg = _judge(figur, a, b, self.thresholds.get(figur), kind)
+            if figur in sums:
+                flags, msg = (*flags, "sum"), "; ".join(m for m in (msg, sums[figur]) if m)
+            delta = b - a if a is not None and b is not None else None
+            pct = 100 * delta / a if delta is not None and a and kind != "year" else None
+            out.append(Change(kode, navn, figur, a, b, delta, pct, flags, msg, *where, kind))
+        return out
 
 
 def _pick(ds: Dataset, below: int | None) -> int:
@@ -320,14 +325,14 @@ def compare_editions(old: Dataset, new: Dataset) -> DiffReport:
     olds = {r.kommunekode: r for r in old.edition(old_u)}
     news = {r.kommunekode: r for r in new.edition(new_u)}
     reg = register()
+    figs = _Figures.of(new.fields)
     changes: list[Change] = []
     if new_u <= old_u:
         msg = f"the new edition ({new_u}) is not later than the old ({old_u}): swapped?"
-        changes.append(
-            Change(0, NATIONAL, "udgave", old_u, new_u, new_u - old_u, None, ("year",), msg)
-        )
-    totals_old: dict[str, Number | None] = dict.fromkeys(_SUMMED, 0)
-    totals_new: dict[str, Number | None] = dict.fromkeys(_SUMMED, 0)
+        changes.append(Change(0, NATIONAL, "udgave", old_u, new_u, new_u - old_u, None,
+                              ("year",), msg, kind="year"))  # fmt: skip
+    both = set(olds) & set(news)
+    fo, fn = figs.rows(old, old_u, both), figs.rows(new, new_u, both)
     for kode in sorted(olds.keys() | news.keys()):
         navn = reg.by_code[kode].navn
         o, n = olds.get(kode), news.get(kode)
@@ -339,18 +344,9 @@ def compare_editions(old: Dataset, new: Dataset) -> DiffReport:
             changes.append(Change(kode, navn, "*", None, None, None, None, ("gone",),
                                   "is in the old edition but not in the new"))  # fmt: skip
             continue
-        assert o is not None
-        fo, fn = _figures(o), _figures(n)
-        changes += _rows(kode, navn, fo, fn, (n.file, n.line))
-        for f in _SUMMED:  # national totals over the values both editions have
-            a, b = fo[f], fn[f]
-            if a is not None and b is not None:
-                totals_old[f] = (totals_old[f] or 0) + a
-                totals_new[f] = (totals_new[f] or 0) + b
-    for tot in (totals_old, totals_new):
-        a, s = tot["almene_boliger_i_alt"], tot["boligmasse"]
-        tot["andel_af_boligmassen"] = 100 * a / s if a is not None and s else None
-    changes += _rows(0, NATIONAL, totals_old, totals_new, (None, None))
+        changes += figs.changes(kode, navn, fo[kode], fn[kode], (n.file, n.line))
+    if both:
+        changes += figs.changes(0, NATIONAL, fo[0], fn[0], (None, None))
     return DiffReport(old_u, new_u, old.files, new.files, tuple(changes))
 
 
@@ -358,6 +354,7 @@ def load_pair(
     paths: Sequence[str | Path],
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    dictionary: Dictionary | None = None,
 ) -> tuple[Dataset, Dataset]:
     """`--data OLD --data NEW` (files or folders), or one `--data` holding two editions."""
     from faktaark.data.loader import load_dataset
@@ -368,7 +365,8 @@ def load_pair(
             f"{len(paths)}.",
             advice="faktaark diff --data OLD --data NEW",
         )
-    loaded = [load_dataset([p], columns, sheet, require_all=False) for p in paths]
+    loaded = [load_dataset([p], columns, sheet, require_all=False, dictionary=dictionary)
+              for p in paths]  # fmt: skip
     return (loaded[0], loaded[-1])
 
 
@@ -381,7 +379,8 @@ def against_previous(
     """`faktaark validate --previous OLD`: the flags of `current` against OLD, as warnings."""
     from faktaark.data.loader import load_dataset
 
-    old = load_dataset(list(previous), columns, sheet, require_all=False)
+    old = load_dataset(list(previous), columns, sheet, require_all=False,
+                       dictionary=current.fields)  # fmt: skip
     return compare_editions(old, current).issues()
 
 

@@ -19,6 +19,7 @@ from faktaark.core.kommuner import register
 from faktaark.data.dataset import Dataset, Record
 from faktaark.data.loader import assemble, load_dataset
 from faktaark.data.table import Row, Table
+from faktaark.dictionary.model import Dictionary
 from faktaark.errors import DataError, InputError, Issue, UsageError
 
 __all__ = ["DEFAULT_SOURCE", "dataset_from_frame", "is_frame", "load_any", "merge",
@@ -69,30 +70,36 @@ def dataset_from_frame(
     base: Dataset | None = None,
     source: str | None = None,
     isolate: bool = False,
+    dictionary: Dictionary | None = None,
 ) -> Dataset:
     """The figures of `frame` (named `source` in messages and provenance), merged into `base`
     by the rule of this module's docstring; with no base, the frame alone (all 98)."""
     table = table_from_frame(frame, source or DEFAULT_SOURCE)
+    d = base.fields if base is not None else dictionary
     if base is None:
-        return assemble([table], columns, isolate=isolate)
-    return merge(base, assemble([table], columns, require_all=False, isolate=isolate))
+        return assemble([table], columns, isolate=isolate, dictionary=d)
+    update = assemble([table], columns, require_all=False, isolate=isolate, dictionary=d)
+    return merge(base, update)
 
 
 def load_any(
     data: Any, columns: Mapping[str, str] | None = None, sheet: str | None = None,
-    source: str | None = None, strict: bool = True,
+    source: str | None = None, strict: bool = True, dictionary: Dictionary | None = None,
 ) -> Dataset:  # fmt: skip
     """What `api.load` reads: None (bundled), a path or paths, a frame, or paths and frames
-    (each frame merged into what comes before it, the bundled data when no path is given)."""
-    iso = not strict
+    (each frame merged into what comes before it, the bundled data when no path is given),
+    checked by `dictionary` (the default kit's when None)."""
+    iso, d = not strict, dictionary
     if data is None or isinstance(data, (str, Path)):
-        return load_dataset(None if data is None else [data], columns, sheet, isolate=iso)
+        paths0 = None if data is None else [data]
+        return load_dataset(paths0, columns, sheet, isolate=iso, dictionary=d)
     items = list(data) if isinstance(data, Sequence) and not is_frame(data) else [data]
     paths = [p for p in items if isinstance(p, (str, Path))]
     frames = [f for f in items if not isinstance(f, (str, Path))]
     if not frames:
-        return load_dataset(paths, columns, sheet, isolate=iso)
-    base = load_dataset(paths or None, columns if paths else None, sheet, isolate=iso)
+        return load_dataset(paths, columns, sheet, isolate=iso, dictionary=d)
+    base = load_dataset(paths or None, columns if paths else None, sheet, isolate=iso,
+                        dictionary=d)  # fmt: skip
     for frame in frames:
         base = dataset_from_frame(frame, columns, base=base, source=source, isolate=iso)
     return base

@@ -1,9 +1,12 @@
 """Load a data set: figures, population and national facts -> a validated `Dataset`.
 
-With no paths, the bundled `data/` is used. Paths may be files or folders; each file is
-classified by its content: a TOML file with `[fakta...]` is the national facts, a table with
-a `folketal` column is the population, anything else is figures. Parts not given come from
-the bundled data (population, facts), so a user's own figures file is enough.
+The figures are checked by a kit's data dictionary (the default kit's when none is given).
+With no paths, the bundled files of the dictionary's sources are read. Paths may be files or
+folders; each file is classified by its content: a TOML file with `[fakta...]` is the national
+facts, a table with a `folketal` column is the population, anything else is figures (tables
+are put together by `faktaark.data.merge`). Parts not given come from the bundled data: the
+population, the facts, and the figures of a source none of the given tables has a column of.
+So a user's own figures file is enough, and a new kit's data file needs only its new columns.
 """
 
 from __future__ import annotations
@@ -17,13 +20,22 @@ from faktaark.core.kommuner import register
 from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
-from faktaark.data.sources import collect_files, is_supplement, merge_supplements, read_table
-from faktaark.data.table import Row, Table
+from faktaark.data.merge import combine, renamed
+from faktaark.data.sources import collect_files, read_table
+from faktaark.data.table import Table
+from faktaark.dictionary.model import Dictionary
 from faktaark.errors import DataError, InputError, Issue, UsageError
 
-__all__ = ["assemble", "load_dataset"]
+__all__ = [
+    "assemble",
+    "bundled_figures",
+    "bundled_population",
+    "input_files",
+    "load_dataset",
+    "load_facts",
+    "load_facts_udgave",
+]
 
-BUNDLED_FIGURES = "almene.csv"
 BUNDLED_POPULATION = "folketal.csv"
 BUNDLED_FACTS = "landsfakta.toml"
 REGISTER_COLUMNS = {"officielt_navn", "region_fra_2027"}
@@ -107,7 +119,7 @@ def _whole(cell: object, column: str) -> int:
     return int(value)
 
 
-def _bundled_population() -> tuple[dict[int, int], int]:
+def bundled_population() -> tuple[dict[int, int], int]:
     path = data_dir() / BUNDLED_POPULATION
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -115,14 +127,41 @@ def _bundled_population() -> tuple[dict[int, int], int]:
     return pop, int(rows[0]["aar"])
 
 
-def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
-    """Every file a data set is made from (the bundled ones included): a cache key's input."""
-    bundled = [
-        data_dir() / n for n in (BUNDLED_FIGURES, BUNDLED_POPULATION, BUNDLED_FACTS, "kommuner.csv")
-    ]
-    if not paths:
-        return bundled
-    return [*collect_files(paths), *bundled[1:]]
+def _dictionary(d: Dictionary | None) -> Dictionary:
+    if d is not None:
+        return d
+    from faktaark.dictionary.load import default_dictionary
+
+    return default_dictionary()  # type: ignore[no-any-return]
+
+
+def load_facts() -> dict[str, Fact]:
+    """The bundled national facts (data/landsfakta.toml)."""
+    return _load_facts(data_dir() / BUNDLED_FACTS)
+
+
+def load_facts_udgave() -> int:
+    """The edition the bundled facts are for (`udgave` in data/landsfakta.toml)."""
+    import tomllib
+
+    raw = tomllib.loads(read_text(data_dir() / BUNDLED_FACTS, limit=1024 * 1024))
+    return int(raw.get("udgave", 0)) or 2025
+
+
+def bundled_figures(d: Dictionary) -> list[Path]:
+    """The bundled files of a dictionary's sources (what is read without --data)."""
+    return list(dict.fromkeys(Path(s.file) for s in d.sources.values() if s.file))
+
+
+def input_files(
+    paths: Sequence[str | Path] | None, dictionary: Dictionary | None = None
+) -> list[Path]:
+    """Every file a data set may be made from (the bundled ones included): a cache key's
+    input."""
+    d = _dictionary(dictionary)
+    bundled = [data_dir() / n for n in (BUNDLED_POPULATION, BUNDLED_FACTS, "kommuner.csv")]
+    given = collect_files(paths) if paths else []
+    return [*given, *bundled_figures(d), *bundled, *(Path(f) for f in d.files)]
 
 
 def check_columns(columns: object) -> None:
@@ -144,17 +183,19 @@ def load_dataset(
     sheet: str | None = None,
     require_all: bool = True,
     isolate: bool = False,
+    dictionary: Dictionary | None = None,
 ) -> Dataset:
-    """Read and validate figures, population and facts (bundled data when `paths` is empty).
+    """Read and validate figures, population and facts (the bundled data when `paths` is
+    empty) by the data dictionary `dictionary` (the default kit's when None).
     `isolate`: a municipality's row with errors is kept out (`Dataset.blocked`) instead of
     failing the whole load."""
     check_columns(columns)
-    files = collect_files(paths) if paths else [data_dir() / BUNDLED_FIGURES]
+    d = _dictionary(dictionary)
+    files = collect_files(paths) if paths else []
     figures: list[Table] = []
     population: tuple[dict[int, int], int] | None = None
     facts: dict[str, Fact] | None = None
     notes: list[Issue] = []
-    supplements: list[Table] = []
     mapping = dict(columns or {})
     seen_columns: set[str] = set()
     for f in files:
@@ -166,11 +207,14 @@ def load_dataset(
         seen_columns.update(table.header)
         cols = {mapping.get(h, h) for h in table.header}
         if "folketal" in cols:
-            population = _population(_renamed(table, mapping))
+            population = _population(renamed(table, mapping))
         elif cols >= REGISTER_COLUMNS:
             continue  # the municipality register itself (a bundled data folder was given)
-        elif is_supplement(cols):
-            supplements.append(_renamed(table, mapping))
+        elif cols <= {"kommunekode", "kommune", "udgave"}:
+            raise InputError(
+                f"{table.path}: has no figures, only {', '.join(sorted(cols))}; expected the "
+                "columns of the kit's data dictionary (see `faktaark layouts fields`)."
+            )
         else:
             figures.append(table)
     unused = sorted(set(mapping) - seen_columns)
@@ -180,21 +224,39 @@ def load_dataset(
             f"column (files: {', '.join(map(str, files))}). Check the column mapping.",
             advice="See --column / --columns-file.",
         )
+    figures += _bundled_for(figures, d, notes, mapping)
     if not figures:
         raise InputError(
             f"No figures file among {', '.join(map(str, files))}: expected a table "
-            "with the columns of data/almene.csv (see README: The data columns)."
+            "with the columns of the kit's data dictionary (see `faktaark layouts fields`)."
         )
-    if supplements:
-        notes += [Issue(n, severity="warning") for n in merge_supplements(figures, supplements)]
-    return assemble(figures, columns, population, facts, notes, require_all, isolate)
+    from faktaark.dictionary.load import shipped_columns
+
+    ignored = shipped_columns() - d.known_columns()  # other kits' columns: not read here
+    figures, joined = combine(figures, d, mapping, ignored)
+    notes += [Issue(n, severity="warning") for n in joined]
+    return assemble(figures, columns, population, facts, notes, require_all, isolate, d)
 
 
-def _renamed(table: Table, mapping: Mapping[str, str]) -> Table:
-    if not any(h in mapping for h in table.header):
-        return table
-    rows = [Row(r.line, {mapping.get(h, h): v for h, v in r.cells.items()}) for r in table.rows]
-    return Table(table.path, [mapping.get(h, h) for h in table.header], rows, table.notes)
+def _bundled_for(
+    given: Sequence[Table], d: Dictionary, notes: list[Issue], mapping: Mapping[str, str]
+) -> list[Table]:
+    """The bundled tables of the sources none of the `given` tables with an edition (udgave)
+    has a column of (a table without one only supplements or replaces some columns)."""
+    named = [[mapping.get(h, h) for h in t.header] for t in given]
+    have = {h for header in named if "udgave" in header for h in header}
+    out: list[Table] = []
+    read: set[str] = set()
+    for s in d.sources.values():
+        cols = {c.name for c in d.columns_of(s.id)} | set(s.control_columns)
+        if not s.file or cols & have or s.file in read:
+            continue
+        read.add(s.file)
+        out.append(read_table(s.file))
+        if given:
+            notes.append(Issue(f"{s.label}: no file given has them; taken from the bundled "
+                               f"{Path(s.file).name}", s.file, severity="warning"))  # fmt: skip
+    return out
 
 
 def assemble(
@@ -205,23 +267,22 @@ def assemble(
     notes: Sequence[Issue] = (),
     require_all: bool = True,
     isolate: bool = False,
+    dictionary: Dictionary | None = None,
 ) -> Dataset:
     """Validate figure tables; population and facts default to the bundled ones."""
     check_columns(columns)
     from faktaark.data import schema
+    from faktaark.dictionary.load import shipped_columns
 
-    pop, pop_year = population or _bundled_population()
+    d = _dictionary(dictionary)
+    pop, pop_year = population or bundled_population()
     fakta = facts if facts is not None else _load_facts(data_dir() / BUNDLED_FACTS)
     blocked: dict[tuple[int, int], tuple[Issue, ...]] | None = {} if isolate else None
+    ignored = shipped_columns() - d.known_columns()  # other kits' columns: not read here
     records, warnings = schema.validate_tables(
-        figures, register(), pop, columns, require_all, blocked
+        figures, register(), pop, d, columns, require_all, blocked, ignored
     )
     return Dataset(
-        tuple(records),
-        pop,
-        pop_year,
-        fakta,
-        tuple(t.path for t in figures),
-        (*notes, *warnings),
-        blocked or {},
-    )
+        tuple(records), pop, pop_year, fakta, tuple(t.path for t in figures),
+        (*notes, *warnings), blocked or {}, d,
+    )  # fmt: skip

@@ -1,7 +1,12 @@
-"""Validation of the figures (Pydantic): every row, every column, all errors at once.
+"""Validation of the figures (Pydantic), by the kit's data dictionary: every row, every column,
+all errors at once.
 
 `validate_tables` turns raw `Table`s into `Record`s or raises `DataError` listing every
-problem as `file:line: Kommune, column: message`. Pydantic objects never leave this module.
+problem as `file:line: Kommune, column: message`. Each cell is parsed by its column's kind
+(`count`, `pct`, `mio_kr`, `year`, `text` ...) and checked against the kind's limits and the
+column's declared constraints (`min`, `max`, `integer`, `missing`); then the dictionary's row
+rules and the indicator columns a file may carry are checked across the columns of each row
+(`faktaark.data.rules`). Pydantic objects never leave this module.
 """
 
 from __future__ import annotations
@@ -9,88 +14,38 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, create_model
 
-from faktaark.core.fields import CHECK_COLUMNS, COLUMN_NAMES, COLUMNS, by_name
 from faktaark.core.formatting import parse_number
 from faktaark.core.kommuner import REGION_CODES, Kommune, Register, normalise
 from faktaark.data.dataset import Record, Value
 from faktaark.data.table import Cell, Row, Table
+from faktaark.dictionary.model import KEY_COLUMNS, Column, Dictionary
 from faktaark.errors import DataError, Issue
 
-__all__ = ["FigureRow", "validate_tables"]
+__all__ = ["row_model", "validate_tables"]
 
 # control characters, and the invisible/bidirectional ones that make text display as
 # something else than it is (zero-width, RTL override, isolates)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_MAX_MIO_KR = 1_000_000.0  # 1.000 mia. kr. for one municipality is not a plausible figure
-_MAX_COUNT = 10_000_000
+# the limits of a kind where a column declares none (min, max)
+KIND_LIMITS: Mapping[str, tuple[float | None, float | None]] = {
+    "count": (0, 10_000_000), "pct": (0, 100), "mio_kr": (0, 1_000_000), "rate": (0, None),
+    "decimal": (None, None),
+}  # fmt: skip
+_TOO_LARGE = {"count": "is implausibly large: {n:g}",
+              "mio_kr": "is implausibly large for mio. kr.: {n:g}",
+              "pct": "is a percentage and must be ≤ 100, got {n:g}"}  # fmt: skip
 
 
 def _this_year() -> int:
     return _dt.date.today().year
 
 
-class FigureRow(BaseModel):
-    """One row of `almene.csv` after parsing; field names are the column names."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kommunekode: int
-    kommune: str | None = None
-    udgave: int
-    datakilde: Literal["officiel", "eksempel"]
-    kilde: str
-    beboere: int | None
-    beboere_aar: int
-    ungdomsboliger: int
-    familieboliger: int
-    aeldreboliger: int
-    boliger_aar: int
-    igangsat_ungdomsboliger: int | None
-    igangsat_familieboliger: int | None
-    igangsat_aeldreboliger: int | None
-    igangsat_fra: int
-    igangsat_til: int
-    fraflytningsprocent: float | None
-    fraflytning_aar: int
-    boligmasse: int
-    boligmasse_aar: int
-    huslejeomsaetning_mio_kr: float | None
-    huslejeomsaetning_aar: int
-    lokale_indkoeb_mio_kr: float | None
-    lokale_indkoeb_aar: int | None = None
-    lbf_renovering_mio_kr: float | None
-    lbf_renovering_fra: int
-    lbf_renovering_til: int
-    almene_boliger_i_alt: int | None = None
-    andel_af_boligmassen: float | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _parse(cls, value: Any, info: ValidationInfo) -> Any:
-        name = info.field_name or ""
-        kind = (
-            by_name(name).kind
-            if name in COLUMN_NAMES
-            else "count"
-            if name in ("almene_boliger_i_alt",)
-            else "pct"
-        )
-        if kind in ("text", "source"):
-            return _text(value, name)
-        number = parse_number(value)
-        if number is None:
-            col = by_name(name) if name in COLUMN_NAMES else None
-            if col is not None and not col.missing_ok:
-                raise ValueError("is missing; this figure is required")
-            return None
-        return _check_number(number, kind, name, info.data)
-
-
-def _text(value: Cell, name: str) -> str | None:
+def _text(value: Cell, name: str, choices: tuple[str, ...] = ()) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
@@ -100,49 +55,107 @@ def _text(value: Cell, name: str) -> str | None:
         raise ValueError(f"looks like a spreadsheet formula, not text: {text[:40]!r}")
     if name == "kommune" and re.search(r"[/\\]", text):
         raise ValueError(f"a municipality name cannot contain / or \\: {text[:40]!r}")
-    if name == "datakilde":
-        low = text.lower()
-        if low not in ("officiel", "eksempel"):
-            raise ValueError(f'must be "officiel" or "eksempel", got {text[:40]!r}')
-        return low
+    if choices:
+        if text.lower() not in choices:
+            raise ValueError(f"must be {' or '.join(repr(c) for c in choices)}, got {text[:40]!r}"
+                             .replace("'", '"'))  # fmt: skip
+        return text.lower()
     if len(text) > 300:
         raise ValueError(f"is {len(text)} characters long; at most 300")
     return text
 
 
-def _whole(number: float, name: str) -> int:
+def _whole(number: float) -> int:
     if not number.is_integer():
         raise ValueError(f"must be a whole number, got {number:g}")
     return int(number)
 
 
-def _check_number(number: float, kind: str, name: str, data: Mapping[str, Any]) -> int | float:
-    if kind == "code":
-        return _whole(number, name)
-    if kind == "year":
-        year = _whole(number, name)
-        limit = (
-            _this_year() + 1 if name == "udgave" else min(_this_year(), data.get("udgave") or 9999)
-        )
-        if year < 1990:
-            raise ValueError(f"must be a year from 1990, got {year}")
-        if year > limit:
-            what = "after the edition (udgave)" if year <= _this_year() else "in the future"
-            raise ValueError(f"is {what}: {year}")
-        return year
-    if number < 0:
-        raise ValueError(f"must be ≥ 0, got {number:g}")
-    if kind == "count":
-        if number > _MAX_COUNT:
-            raise ValueError(f"is implausibly large: {number:g}")
-        return _whole(number, name)
-    if kind == "pct":
-        if number > 100:
-            raise ValueError(f"is a percentage and must be ≤ 100, got {number:g}")
-        return number
-    if number > _MAX_MIO_KR:
-        raise ValueError(f"is implausibly large for mio. kr.: {number:g}")
+def _year(number: float, name: str, data: Mapping[str, Any]) -> int:
+    year = _whole(number)
+    limit = _this_year() + 1 if name == "udgave" else min(_this_year(), data.get("udgave") or 9999)
+    if year < 1990:
+        raise ValueError(f"must be a year from 1990, got {year}")
+    if year > limit:
+        what = "after the edition (udgave)" if year <= _this_year() else "in the future"
+        raise ValueError(f"is {what}: {year}")
+    return year
+
+
+def _number(number: float, col: Column) -> int | float:
+    low, high = KIND_LIMITS.get(col.kind, (None, None))
+    declared = f" (declared: columns.{col.name}.{{}})"
+    if col.min is not None:
+        low = col.min
+    if col.max is not None:
+        high = col.max
+    if low is not None and number < low:
+        note = declared.format("min") if col.min is not None else ""
+        raise ValueError(f"must be ≥ {low:g}, got {number:g}{note}")
+    if high is not None and number > high:
+        if col.max is not None:
+            raise ValueError(f"must be ≤ {high:g}, got {number:g}{declared.format('max')}")
+        raise ValueError(_TOO_LARGE.get(col.kind, "must be ≤ {h:g}, got {n:g}").format(
+            n=number, h=high))  # fmt: skip
+    if col.integer:
+        return _whole(number)
     return number
+
+
+def _parser(d: Dictionary) -> Any:
+    columns = dict(d.columns)
+    choices = {c: ("officiel", "eksempel") for s in d.sources.values()
+               if (c := s.datakilde_column)}  # fmt: skip
+    checked = d.checked()
+
+    def parse(cls: Any, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if name in ("kommune", *d.control_columns()):
+            return _text(value, name, choices.get(name, ()))
+        col = columns.get(name)
+        if col is not None and col.kind == "text":
+            text = _text(value, name)
+            if text is None and not col.missing:
+                raise ValueError("is missing; this text is required")
+            return text
+        number = parse_number(value)
+        if number is None:
+            if col is not None and not col.missing:
+                raise ValueError("is missing; this figure is required")
+            return None
+        if name in ("kommunekode",):
+            return _whole(number)
+        if name == "udgave" or (col is not None and col.kind == "year"):
+            return _year(number, name, info.data)
+        if col is None:  # an indicator's check column
+            return number if checked[name].kind != "count" else _whole(number)
+        return _number(number, col)
+
+    return parse
+
+
+@lru_cache(maxsize=8)
+def row_model(d: Dictionary) -> type[BaseModel]:
+    """The Pydantic model of one row of the figures of dictionary `d`: a field per column."""
+    from pydantic import field_validator
+
+    fields: dict[str, Any] = {"kommunekode": (int, ...), "kommune": (str | None, None),
+                              "udgave": (int, ...)}  # fmt: skip
+    for c in d.columns.values():
+        typ: Any = str if c.kind == "text" else int if c.integer else float
+        fields[c.name] = (typ | None, ... if c.required else None)
+    for col in d.control_columns():
+        fields[col] = (str | None, ...)
+    for name in d.checked():
+        fields[name] = (float | int | None, None)
+    validator: Any = field_validator("*", mode="before")(classmethod(_parser(d)))
+    model: type[BaseModel] = create_model(
+        f"Row_{d.name.replace('-', '_')}",
+        __config__=ConfigDict(extra="forbid", frozen=True),
+        __validators__={"_parse": validator},
+        **fields,
+    )
+    return model
 
 
 _SPECIAL_NAMES = {"hele landet": "the national total (Hele landet)", "danmark": "the whole country",
@@ -182,76 +195,32 @@ def _resolve(cells: Mapping[str, Cell], reg: Register) -> tuple[Kommune | None, 
     return hit, None
 
 
-def _cross_checks(row: FigureRow, folketal: Mapping[int, int]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    total = row.ungdomsboliger + row.familieboliger + row.aeldreboliger
-    if row.boligmasse < total:
-        out.append(("boligmasse", f"{row.boligmasse} is fewer than the {total} almene dwellings"))
-    if row.beboere is not None:
-        if total and row.beboere < 0.75 * total:
-            out.append(
-                (
-                    "beboere",
-                    f"{row.beboere} residents is fewer than {total} almene "
-                    "dwellings would allow (at least 0,75 per dwelling)",
-                )
-            )
-        if total and row.beboere > 6 * total:
-            out.append(
-                (
-                    "beboere",
-                    f"{row.beboere} residents in {total} dwellings is more than 6 per dwelling",
-                )
-            )
-        pop = folketal.get(row.kommunekode)
-        if pop is not None and row.beboere > pop:
-            out.append(("beboere", f"{row.beboere} is more than the population ({pop})"))
-    for a, b in (("igangsat_fra", "igangsat_til"), ("lbf_renovering_fra", "lbf_renovering_til")):
-        if getattr(row, a) > getattr(row, b):
-            out.append(
-                (a, f"the period starts ({getattr(row, a)}) after it ends ({getattr(row, b)})")
-            )
-    if row.almene_boliger_i_alt is not None and row.almene_boliger_i_alt != total:
-        out.append(
-            (
-                "almene_boliger_i_alt",
-                f"is {row.almene_boliger_i_alt}, but the parts sum "
-                f"to {total}: {CHECK_COLUMNS['almene_boliger_i_alt']}",
-            )
-        )
-    if row.andel_af_boligmassen is not None and row.boligmasse:
-        derived = 100 * total / row.boligmasse
-        if abs(derived - row.andel_af_boligmassen) > 0.5:
-            out.append(
-                (
-                    "andel_af_boligmassen",
-                    f"is {row.andel_af_boligmassen:g} pct., but "
-                    f"{total} / {row.boligmasse} = {derived:.1f} pct.",
-                )
-            )
-    return out
-
-
-def _header_issues(table: Table, mapping: Mapping[str, str]) -> list[Issue]:
+def header_issues(
+    table: Table, mapping: Mapping[str, str], d: Dictionary, ignored: frozenset[str] = frozenset()
+) -> list[Issue]:
+    """Unknown, missing and doubly mapped columns of a figures table (`ignored`: columns other
+    kits declare, which this kit does not read)."""
     import difflib
 
     cols = [mapping.get(h, h) for h in table.header]
-    known = set(COLUMN_NAMES) | set(CHECK_COLUMNS)
+    known = d.known_columns()
     issues = []
     explained: set[str] = set()
     for h, c in zip(table.header, cols, strict=False):
-        if c not in known:
+        if c not in known and c not in ignored:
             near = difflib.get_close_matches(c, sorted(known), n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else " (see README: The data columns)"
+            hint = f"; did you mean {near[0]!r}?" if near else " (see `faktaark layouts fields`)"
             if near and near[0] not in cols:
                 hint += f" ({near[0]} is missing)"
                 explained.add(near[0])
             issues.append(Issue(f"unknown column {h!r}{hint}", table.path, 1, h))
-    for col in COLUMNS:
-        if col.required and col.name not in cols and col.name not in explained:
-            if col.name == "kommunekode" and "kommune" in cols:
-                continue  # municipalities by name only
-            issues.append(Issue("missing column", table.path, 1, col.name))
+    need = [c.name for c in d.columns.values() if c.required]
+    need += ["udgave", *d.control_columns()]
+    if "kommunekode" not in cols and "kommune" not in cols:
+        need.insert(0, "kommunekode")
+    for name in need:
+        if name not in cols and name not in explained:
+            issues.append(Issue("missing column", table.path, 1, name))
     for c in sorted({c for c in cols if cols.count(c) > 1}):
         theirs = [h for h, m in zip(table.header, cols, strict=True) if m == c]
         issues.append(Issue(f"columns {theirs} all map to {c!r}", table.path, 1, c))
@@ -268,11 +237,10 @@ def _edition(cell: Cell) -> int:
 
 def _issue_from(err: Any, table: Table, row: Row, kommune: str) -> Issue:
     col = str(err["loc"][0]) if err.get("loc") else None
-    msg = str(err.get("msg", "invalid"))
-    msg = msg.removeprefix("Value error, ")
-    if err.get("type") == "literal_error":
-        msg = f'must be "officiel" or "eksempel", got {err.get("input")!r}'
-    file, line = row.origin.get(col or "", (table.path, row.line))  # merged from a supplement
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    if err.get("type") == "missing":
+        msg = "missing column" if col not in row.cells else "is missing; this figure is required"
+    file, line = row.origin.get(col or "", (table.path, row.line))  # merged from another file
     return Issue(msg, file, line, col, kommune)
 
 
@@ -280,26 +248,37 @@ def validate_tables(
     tables: Sequence[Table],
     reg: Register,
     folketal: Mapping[int, int],
+    d: Dictionary,
     mapping: Mapping[str, str] | None = None,
     require_all: bool = True,
     blocked: dict[tuple[int, int], tuple[Issue, ...]] | None = None,
+    ignored: frozenset[str] = frozenset(),
 ) -> tuple[list[Record], list[Issue]]:
     """Validate every row of every table. Raises `DataError` with all errors; returns the
     records and the warnings otherwise. With `blocked` (a dict to fill), a row of a known
     municipality that has errors does not raise: its errors go to `blocked` under
     (kommunekode, udgave) and the row is left out (`Dataset.blocked`)."""
+    from faktaark.data.rules import row_issues
+
     mapping = dict(mapping or {})
+    model = row_model(d)
     issues: list[Issue] = []
-    records: list[Record] = []
-    seen: dict[tuple[int, int], str] = {}
+    candidates: list[tuple[Record, Kommune]] = []
+
+    def stop(key: tuple[int, int], found: list[Issue]) -> None:
+        if blocked is None:
+            issues.extend(found)
+        else:
+            blocked[key] = (*blocked.get(key, ()), *found)
+
     for table in tables:
-        head = _header_issues(table, mapping)
+        head = header_issues(table, mapping, d, ignored)
         issues.extend(head)
         if head:
             continue
         rename = {h: mapping.get(h, h) for h in table.header}
         for row in table.rows:
-            cells = {rename[h]: v for h, v in row.cells.items()}
+            cells = {rename[h]: v for h, v in row.cells.items() if rename[h] not in ignored}
             kommune, problem = _resolve(cells, reg)
             label = kommune.navn if kommune else str(cells.get("kommune") or "")
             if problem:
@@ -310,70 +289,61 @@ def validate_tables(
             assert kommune is not None
             cells["kommunekode"] = kommune.kode
             try:
-                fig = FigureRow.model_validate(cells)
+                fig = model.model_validate(cells)
             except ValidationError as exc:
-                row_issues = [_issue_from(e, table, row, kommune.navn) for e in exc.errors()]
-                if blocked is None:
-                    issues.extend(row_issues)
-                else:
-                    key = (kommune.kode, _edition(cells.get("udgave")))
-                    blocked[key] = (*blocked.get(key, ()), *row_issues)
+                found = [_issue_from(e, table, row, kommune.navn) for e in exc.errors()]
+                stop((kommune.kode, _edition(cells.get("udgave"))), found)
                 continue
-            crossed = [
-                Issue(msg, table.path, row.line, col, kommune.navn)
-                for col, msg in _cross_checks(fig, folketal)
-            ]
-            if blocked is not None and any(i.severity == "error" for i in crossed):
-                key = (kommune.kode, fig.udgave)
-                blocked[key] = (*blocked.get(key, ()), *crossed)
-                continue
-            issues.extend(crossed)
-            key = (kommune.kode, fig.udgave)
-            where = f"{table.path}:{row.line}"
-            if key in seen:
-                issues.append(
-                    Issue(
-                        f"duplicate: udgave {fig.udgave} of this municipality is "
-                        f"already in {seen[key]}",
-                        table.path,
-                        row.line,
-                        "kommunekode",
-                        kommune.navn,
-                    )
-                )
-                continue
-            seen[key] = where
             values: dict[str, Value] = fig.model_dump()
             values["kommune"] = kommune.navn
-            records.append(
-                Record(
-                    kommune.kode,
-                    fig.udgave,
-                    values,
-                    table.path,
-                    row.line,
-                    {v: k for k, v in rename.items()},
-                )
-            )
+            origin = {c: o for c, o in row.origin.items() if c in values}
+            udgave = values["udgave"]
+            assert isinstance(udgave, int)  # the model's type
+            record = Record(kommune.kode, udgave, values, table.path, row.line,
+                            {v: k for k, v in rename.items()}, origin)  # fmt: skip
+            candidates.append((record, kommune))
+    records: list[Record] = []
+    crossed = row_issues([r for r, _ in candidates], d, folketal, reg)
+    seen: dict[tuple[int, int], str] = {}
+    for i, (record, kommune) in enumerate(candidates):
+        found = crossed.get(i, [])
+        key = (kommune.kode, record.udgave)
+        if blocked is not None and any(x.severity == "error" for x in found):
+            stop(key, found)
+            continue
+        issues.extend(found)
+        if key in seen:
+            issues.append(Issue(f"duplicate: udgave {record.udgave} of this municipality is "
+                                f"already in {seen[key]}", record.file, record.line,
+                                "kommunekode", kommune.navn))  # fmt: skip
+            continue
+        seen[key] = f"{record.file}:{record.line}"
+        records.append(record.without(d.checked()))
     if require_all and records and not any(i.severity == "error" for i in issues):
-        for udgave in sorted({r.udgave for r in records}):
-            have = {r.kommunekode for r in records if r.udgave == udgave}
-            have |= {k for k, u in (blocked or {}) if u in (0, udgave)}
-            missing = [k.navn for k in reg if k.kode not in have]
-            if missing:
-                names = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
-                issues.append(
-                    Issue(
-                        f"udgave {udgave} lacks {len(missing)} of the 98 "
-                        f"municipalities ({names}); ranks and national totals need "
-                        "all 98",
-                        tables[0].path if tables else None,
-                    )
-                )
+        issues += _lacking(records, reg, blocked, tables)
     if blocked and not records:  # nothing left to build: every row failed
         issues = [*issues, *(i for found in blocked.values() for i in found)]
         blocked.clear()
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
+    if any(i.severity == "error" for i in issues):
         raise DataError(issues)
     return records, issues
+
+
+def _lacking(
+    records: Sequence[Record], reg: Register, blocked: Mapping[tuple[int, int], object] | None,
+    tables: Sequence[Table],
+) -> list[Issue]:  # fmt: skip
+    out = []
+    for udgave in sorted({r.udgave for r in records}):
+        have = {r.kommunekode for r in records if r.udgave == udgave}
+        have |= {k for k, u in (blocked or {}) if u in (0, udgave)}
+        missing = [k.navn for k in reg if k.kode not in have]
+        if missing:
+            names = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
+            out.append(Issue(f"udgave {udgave} lacks {len(missing)} of the 98 municipalities "
+                             f"({names}); ranks and national totals need all 98",
+                             tables[0].path if tables else None))  # fmt: skip
+    return out
+
+
+KEYS = KEY_COLUMNS

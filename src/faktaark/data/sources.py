@@ -10,18 +10,16 @@ merging of supplement tables (e.g. BOL101's housing stock) into the figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
 from faktaark.core.paths import guard_file, read_text
-from faktaark.data.table import Cell, Row, Table
-from faktaark.errors import DataError, InputError, Issue, UsageError
+from faktaark.data.table import Table
+from faktaark.errors import InputError, UsageError
 
 __all__ = [
     "collect_files",
-    "is_supplement",
-    "merge_supplements",
     "read_column_map",
     "read_table",
 ]
@@ -92,16 +90,17 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 # --- column mapping -----------------------------------------------------------------------
 
+POPULATION_COLUMNS = ("kommune_kode", "kommune_navn", "folketal", "aar")
+
 
 def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dict[str, str]:
     """A mapping file `[kolonner]  ny = "gammel"` -> {their column: our column}."""
     import tomllib
 
-    from faktaark.core.fields import CHECK_COLUMNS, COLUMN_NAMES
-
     if known is None:
-        population = ("kommune_kode", "kommune_navn", "folketal", "aar")
-        known = (*COLUMN_NAMES, *CHECK_COLUMNS, *population, *INFO_COLUMNS)
+        from faktaark.dictionary.load import shipped_columns
+
+        known = (*shipped_columns(), *POPULATION_COLUMNS)
     p = Path(path)
     text = read_text(p, limit=1024 * 1024, what="column mapping file").removeprefix("\ufeff")
     try:
@@ -132,106 +131,3 @@ def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dic
             raise InputError(f"{p}: [kolonner]: column {theirs!r} is mapped twice.")
         out[theirs.strip()] = ours
     return out
-
-
-# --- supplement tables ----------------------------------------------------------------------
-
-KEY_COLUMNS = ("kommunekode", "kommune")
-INFO_COLUMNS = frozenset({"almene_boliger_ejer20"})  # carried by the BOL101 import; not used
-
-
-def is_supplement(header: Iterable[str]) -> bool:
-    """A table that supplies some figure columns per municipality and year (no edition)."""
-    from faktaark.core.fields import COLUMN_NAMES
-
-    cols = set(header)
-    figures = cols & (set(COLUMN_NAMES) - {*KEY_COLUMNS, "udgave", "datakilde", "kilde"})
-    edition = {"udgave", "datakilde", "kilde"}  # a figures table, even with columns missing
-    return bool(cols & set(KEY_COLUMNS)) and bool(figures) and not cols & edition
-
-
-def _int(cell: Cell) -> int | None:
-    from faktaark.core.formatting import parse_number
-
-    try:
-        value = parse_number(cell)
-    except ValueError:
-        return None
-    return int(value) if value is not None and value.is_integer() else None
-
-
-def _supplement_index(
-    table: Table, issues: list[Issue]
-) -> tuple[list[str], str | None, dict[int, dict[int, Row]]]:
-    """Check a supplement's columns and rows; index its rows by municipality and year."""
-    from faktaark.core.fields import COLUMN_NAMES, by_name
-    from faktaark.core.kommuner import register
-
-    supplied = [h for h in table.header if h in COLUMN_NAMES and h not in KEY_COLUMNS]
-    for h in table.header:
-        if h not in (*KEY_COLUMNS, *supplied, *INFO_COLUMNS):
-            issues.append(Issue("unknown column in a supplement table", table.path, 1, h))
-    years = {by_name(c).year for c in supplied if by_name(c).year}
-    year_col = years.pop() if len(years) == 1 else None
-    if len(years) > 0 or (year_col and year_col not in table.header):
-        issues.append(
-            Issue("a supplement table needs one year column for its figures (e.g. "
-                  "boligmasse with boligmasse_aar)", table.path, 1, year_col)
-        )  # fmt: skip
-    index: dict[int, dict[int, Row]] = {}
-    reg = register()
-    for row in table.rows:
-        key = row.cells.get("kommunekode") or row.cells.get("kommune")
-        k = reg.find(str(key).removesuffix(".0")) if key is not None else None
-        if k is None:
-            msg = f"{key!r} is not one of the 98 municipalities (a total, region or Christiansø?)"
-            issues.append(Issue(msg, table.path, row.line, "kommunekode"))
-            continue
-        year = _int(row.cells.get(year_col)) if year_col else 0
-        if year is None:
-            issues.append(Issue("must be a year", table.path, row.line, year_col, k.navn))
-            continue
-        if year in index.setdefault(k.kode, {}):
-            msg = f"duplicate: {k.navn} {year} is also on line {index[k.kode][year].line}"
-            issues.append(Issue(msg, table.path, row.line, "kommunekode", k.navn))
-        index[k.kode][year] = row
-    return supplied, year_col, index
-
-
-def merge_supplements(figures: Sequence[Table], supplements: Sequence[Table]) -> list[str]:
-    """Put each supplement's figures into the matching rows of the figures tables (in place):
-    for each row, the supplement row of the same municipality with the newest year not after
-    the row's edition. Returns notes; raises `DataError` on any problem."""
-    from faktaark.core.kommuner import register
-
-    reg = register()
-    issues: list[Issue] = []
-    notes: list[str] = []
-    for supp in supplements:
-        supplied, year_col, index = _supplement_index(supp, issues)
-        if issues:
-            continue
-        cols = [*supplied, *([year_col] if year_col and year_col not in supplied else [])]
-        used = 0
-        for table in figures:
-            table.header.extend(c for c in cols if c not in table.header)
-            for row in table.rows:
-                key = row.cells.get("kommunekode") or row.cells.get("kommune")
-                k = reg.find(str(key).removesuffix(".0")) if key is not None else None
-                udgave = _int(row.cells.get("udgave"))
-                if k is None or udgave is None:
-                    continue  # the schema reports these rows
-                years = [y for y in index.get(k.kode, {}) if y <= udgave]
-                if not years:
-                    msg = f"has no {', '.join(supplied)} for udgave {udgave} or earlier"
-                    issues.append(Issue(msg, supp.path, None, supplied[0], k.navn))
-                    continue
-                src = index[k.kode][max(years)]
-                for c in cols:
-                    row.cells[c] = src.cells.get(c)
-                    row.origin[c] = (supp.path, src.line)
-                used += 1
-        notes.append(f"{', '.join(cols)} of {used} row(s) taken from {supp.path}.")
-    if issues:
-        raise DataError(issues)
-    return notes

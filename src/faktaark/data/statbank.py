@@ -1,9 +1,9 @@
 """Import from Danmarks Statistik's Statbank API into files that `--data` accepts.
 
     FOLK1A  population on 1 January per municipality -> kommune_kode,kommune_navn,folketal,aar
-    BOL101  dwellings per municipality               -> kommunekode,kommune,boligmasse,
-            (EJER=20 almene boligselskaber, and all     boligmasse_aar,almene_boliger_ejer20
-            owners for the housing stock)
+    <table> the columns a kit's data dictionary maps  -> kommunekode,kommune,<column>,<year>...
+            to it (`statbank = { table = "BOL101",
+            sum = [...], select = {...} }`)
 
 The flow: GET tableinfo (variables, their values, `updated`) -> build the query -> POST
 /v1/data (CSV or JSON-stat) -> parse into observations -> convert to the project's format.
@@ -20,18 +20,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from faktaark._version import __version__
 from faktaark.core.kommuner import register
-from faktaark.data.statbank_parse import ALMENE_EJER, TABLES, convert, load_json, parse_response
+from faktaark.data.statbank_parse import POPULATION, convert, load_json, parse_response
+from faktaark.dictionary.model import Dictionary, Statbank
 from faktaark.errors import InputError, UsageError
 
 __all__ = [
     "API",
-    "TABLES",
     "Fetched",
     "TableInfo",
     "build_query",
@@ -39,12 +39,12 @@ __all__ = [
     "http_request",
     "parse_tableinfo",
     "provenance_text",
+    "tables",
 ]
 
 API = "https://api.statbank.dk/v1"
 TIMEOUT = 30.0
 MAX_RESPONSE = 50 * 1024 * 1024
-BOL101_BEBO = ("1000", "2000")  # dwellings with / without registered residents (not cottages)
 _TOTALS = ("tot", "ialt", "i alt", "total", "alle")
 
 Http = Callable[[str, bytes | None, float], bytes]
@@ -137,12 +137,22 @@ def parse_tableinfo(raw: bytes) -> TableInfo:
 # --- query --------------------------------------------------------------------------------
 
 
+def tables(d: Dictionary | None) -> dict[str, dict[str, Statbank]]:
+    """The tables faktaark imports: FOLK1A (the population) and each table a kit's data
+    dictionary maps columns to, with those columns."""
+    out: dict[str, dict[str, Statbank]] = {POPULATION: {}}
+    for c in d.columns.values() if d else ():
+        if c.statbank is not None:
+            out.setdefault(c.statbank.table, {})[c.name] = c.statbank
+    return out
+
+
 def _time_values(info: TableInfo, tid: str | None, name: str) -> list[str]:
     tvar = next((v for v in info.variables if v.time), None)
     if tvar is None:
         raise InputError(f"Statbank table {name} has no time variable.")
     ids = [i for i, _ in tvar.values]
-    if name == "FOLK1A":
+    if name == POPULATION:
         ids = [i for i in ids if i.endswith("K1")]  # population on 1 January
     if tid is None:
         return ids[-1:]
@@ -169,24 +179,31 @@ def _totals(info: TableInfo, chosen: Mapping[str, list[str]]) -> dict[str, list[
     return out
 
 
-def build_query(name: str, info: TableInfo, tid: str | None, fmt: str) -> dict[str, Any]:
-    """The JSON body of the data request for one of `TABLES`."""
+def build_query(
+    name: str, info: TableInfo, tid: str | None, fmt: str,
+    columns: Mapping[str, Statbank] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The JSON body of the data request for a table: every value of the variables a column
+    sums over, the values a column selects (the union over the columns)."""
     codes = [str(k.kode) for k in register()]
     area = info.variable("OMRÅDE")
     missing = set(codes) - {i for i, _ in area.values}
     if missing:
         raise InputError(f"{name}: OMRÅDE lacks municipality codes {sorted(missing)[:5]}.")
     chosen: dict[str, list[str]] = {area.id: codes}
-    if name == "BOL101":
-        ejer = info.variable("EJER")
-        ids = dict(ejer.values)
-        if ALMENE_EJER not in ids or "alm" not in ids[ALMENE_EJER].lower():
-            raise InputError(f"BOL101: EJER={ALMENE_EJER} is not almene boligselskaber: {ids}.")
-        chosen[ejer.id] = list(ids)  # every owner: their sum is the housing stock
-        bebo = info.variable("BEBO")
-        if not set(BOL101_BEBO) <= {i for i, _ in bebo.values}:
-            raise InputError(f"BOL101: BEBO lacks the values {BOL101_BEBO}.")
-        chosen[bebo.id] = list(BOL101_BEBO)
+    specs = dict(columns or {})
+    for var in dict.fromkeys(x for spec in specs.values() for x in (*spec.sum, *spec.select)):
+        v = info.variable(var)
+        have = [i for i, _ in v.values]
+        for col, spec in specs.items():
+            lacking = [x for x in spec.select.get(var, ()) if x not in have]
+            if lacking:
+                raise InputError(f"{name}: {v.id} has no value {lacking[0]!r} (column {col}).")
+        if any(var in spec.sum and var not in spec.select for spec in specs.values()):
+            chosen[v.id] = have  # a column sums over every value
+        else:
+            wanted = {x for spec in specs.values() for x in spec.select.get(var, ())}
+            chosen[v.id] = [i for i in have if i in wanted]
     tvar = next(v for v in info.variables if v.time) if info.variables else None
     chosen[tvar.id if tvar else "Tid"] = _time_values(info, tid, name)
     chosen.update(_totals(info, chosen))
@@ -213,6 +230,7 @@ class Fetched:
     updated: str
     fetched_at: str
     url: str
+    columns: Mapping[str, Statbank] = field(default_factory=dict)
 
     def csv_bytes(self) -> bytes:
         import csv
@@ -232,11 +250,19 @@ def fetch(
     http: Http | None = None,
     timeout: float = TIMEOUT,
     response: bytes | None = None,
+    dictionary: Dictionary | None = None,
 ) -> Fetched:
-    """Fetch one of `TABLES` (or convert a saved `response`) into the project's format."""
+    """Fetch FOLK1A or a table `dictionary` maps columns to (or convert a saved `response`)
+    into the project's format."""
     name = name.upper()
-    if name not in TABLES:
-        raise UsageError(f"Unknown Statbank table {name!r}; faktaark imports {', '.join(TABLES)}.")
+    known = tables(dictionary)
+    if name not in known:
+        kit = f" (kit {dictionary.name!r})" if dictionary else ""
+        raise UsageError(
+            f"Unknown Statbank table {name!r}; faktaark imports {', '.join(known)}{kit}: "
+            "FOLK1A, and every table a column of the kit's data dictionary names (statbank)."
+        )
+    columns = known[name] or None
     if fmt not in ("csv", "jsonstat"):
         raise UsageError(f"--format must be csv or jsonstat, got {fmt!r}.")
     call = http or http_request
@@ -247,12 +273,26 @@ def fetch(
     if response is None:
         qs = urllib.parse.urlencode({"id": name, "format": "JSON", "lang": "da"})
         info = parse_tableinfo(call(f"{API}/tableinfo?{qs}", None, timeout))
-        query = build_query(name, info, tid, fmt)
+        query = build_query(name, info, tid, fmt, columns)
         response = call(url, json.dumps(query, ensure_ascii=False).encode("utf-8"), timeout)
     obs, stamp = parse_response(response, f"{name} ({fmt})")
-    header, rows, notes = convert(name, obs)
+    years = {c: dictionary.columns[c].year for c in columns or {}} if dictionary else {}
+    header, rows, notes = convert(name, obs, columns, years)
     updated = (info.updated if info else "") or stamp
-    return Fetched(name, header, rows, notes, query, info, updated, now, url)
+    return Fetched(name, header, rows, notes, query, info, updated, now, url, columns or {})
+
+
+def _what(f: Fetched) -> str:
+    if not f.columns:
+        return "population on 1 January (quarter K1) per municipality -> a folketal file"
+    return f"{', '.join(f.columns)} per municipality -> a file that --data merges into the figures"
+
+
+def _spec(s: Statbank) -> str:
+    parts = [f"{var} {'+'.join(values)}" for var, values in s.select.items()]
+    if s.sum:
+        parts.append(f"summed over {' and '.join(s.sum)}")
+    return ", ".join(parts) or "the table's total"
 
 
 def provenance_text(f: Fetched, out_name: str) -> str:
@@ -262,20 +302,14 @@ def provenance_text(f: Fetched, out_name: str) -> str:
         f"Source: Danmarks Statistik, Statistikbanken, table {f.table}"
         + (f' "{info.text}"' if info and info.text else "")
         + f" (https://www.statistikbanken.dk/{f.table})",
-        f"What: {TABLES[f.table]}",
+        f"What: {_what(f)}",
         f"Table updated: {f.updated or 'unknown (a saved response without tableinfo)'}",
         f"Fetched: {f.fetched_at}" if f.query else f"Converted: {f.fetched_at} (saved response)",
         f"Request: POST {f.url}" if f.query else "Request: none (converted from a saved file)",
         f"Query: {json.dumps(f.query, ensure_ascii=False)}" if f.query else "Query: unknown",
         f"Rows: {len(f.rows)}; columns: {', '.join(f.header)}",
     ]
-    if f.table == "BOL101":
-        lines.append(
-            "boligmasse = all owners (every EJER value) and BEBO 1000+2000 (dwellings with and "
-            "without registered residents; cottages without residents, BEBO 5000, are left "
-            "out); almene_boliger_ejer20 = EJER 20, almene boligselskaber. Year = status on "
-            "1 January."
-        )
+    lines += [f"Column {c}: {_spec(s)}" for c, s in f.columns.items()]
     lines += [f"Note: {n}" for n in f.notes]
     if info and info.footnote:
         lines.append(f"Table footnote: {' '.join(info.footnote.split())}")
@@ -290,6 +324,7 @@ def import_table(
     fmt: str = "csv",
     timeout: float = 30.0,
     response: str | Path | None = None,
+    dictionary: Dictionary | None = None,
 ) -> Fetched:
     """Fetch `table` (or convert the saved answer `response`) into the CSV file `out`, with a
     provenance note next to it (`out.SOURCE.txt`)."""
@@ -305,7 +340,7 @@ def import_table(
         if answer.stat().st_size > MAX_RESPONSE:
             raise InputError(f"{answer}: larger than 50 MB; not a Statbank answer.")
         saved = answer.read_bytes()
-    fetched = fetch(table, tid, fmt, timeout=timeout, response=saved)
+    fetched = fetch(table, tid, fmt, timeout=timeout, response=saved, dictionary=dictionary)
     note = out.with_name(out.name + ".SOURCE.txt")
     try:
         write_atomic(out, fetched.csv_bytes())

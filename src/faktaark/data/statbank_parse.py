@@ -3,28 +3,29 @@
 `parse_csv` reads DST's CSV (UTF-8 with BOM, `;`, CRLF, `..` for suppressed cells, decimal
 comma); `parse_jsonstat` reads JSON-stat (1.x `{"dataset": ...}` and 2.0); both give
 `Observation`s keyed by the upper-cased variable ids (`OMRÅDE`, `TID`, ...). `convert` turns
-FOLK1A or BOL101 observations into the project's format, keeping only the 98 municipalities
-and refusing anything it would have to guess (a split it did not ask for, a suppressed
-figure, a missing municipality). Standard library only.
+FOLK1A observations into a population file, and a table a kit's data dictionary maps to its
+columns (`statbank = { table = "BOL101", ... }`) into a file of those columns, keeping only
+the 98 municipalities and refusing anything it would have to guess (a split it did not ask
+for, a suppressed figure, a missing municipality). Standard library only.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 
 from faktaark.core.formatting import parse_number
 from faktaark.core.kommuner import register
-from faktaark.errors import InputError, UsageError
+from faktaark.dictionary.model import Statbank
+from faktaark.errors import InputError
 
 __all__ = [
-    "BOL101_HEADER",
     "FOLK1A_HEADER",
-    "TABLES",
+    "POPULATION",
     "Observation",
     "convert",
     "parse_csv",
@@ -32,12 +33,7 @@ __all__ = [
     "parse_response",
 ]
 
-TABLES = {
-    "FOLK1A": "population on 1 January (quarter K1) per municipality -> a folketal file",
-    "BOL101": "dwellings per municipality: all owners (boligmasse) and EJER=20 almene "
-    "boligselskaber -> a supplement that --data merges into the figures",
-}
-ALMENE_EJER = "20"
+POPULATION = "FOLK1A"  # the population on 1 January (quarter K1): faktaark's own input
 
 
 def load_json(raw: bytes, what: str) -> object:
@@ -137,13 +133,11 @@ def parse_response(raw: bytes, what: str) -> tuple[list[Observation], str]:
 # --- conversion ---------------------------------------------------------------------------
 
 FOLK1A_HEADER = ["kommune_kode", "kommune_navn", "folketal", "aar"]
-BOL101_HEADER = ["kommunekode", "kommune", "boligmasse", "boligmasse_aar", "almene_boliger_ejer20"]
-_SUMMED = {"FOLK1A": (), "BOL101": ("EJER", "BEBO")}
 
 
 def _year(period: str, name: str) -> int:
     m = re.fullmatch(r"(\d{4})(?:[KQ](\d))?", period.strip())
-    if m is None or (name == "FOLK1A" and m.group(2) not in (None, "1")):
+    if m is None or (name == POPULATION and m.group(2) not in (None, "1")):
         raise InputError(
             f"{name}: period {period!r} is not a year or 1 January (K1); faktaark's figures "
             "are per year."
@@ -151,27 +145,46 @@ def _year(period: str, name: str) -> int:
     return int(m.group(1))
 
 
+def _matches(o: Observation, spec: Statbank) -> bool:
+    return all(o.keys.get(var.upper()) in values for var, values in spec.select.items())
+
+
 def convert(
-    name: str, obs: Sequence[Observation]
+    name: str,
+    obs: Sequence[Observation],
+    columns: Mapping[str, Statbank] | None = None,
+    years: Mapping[str, str | None] | None = None,
 ) -> tuple[list[str], list[list[object]], list[str]]:
-    """Observations of FOLK1A/BOL101 -> the header and rows of the file `--data` reads."""
-    if name not in TABLES:
-        raise UsageError(f"Unknown Statbank table {name!r}; faktaark imports {', '.join(TABLES)}.")
+    """Observations of FOLK1A (`columns` None) or of a table the kit maps to `columns` (each
+    the sum of the observations its selection matches; `years`: each column's year column)
+    -> the header and rows of the file `--data` reads, and notes."""
     if not obs:
         raise InputError(f"{name}: the answer holds no figures.")
     keys = set(obs[0].keys)
     for need in ("OMRÅDE", "TID"):
         if need not in keys:
             raise InputError(f"{name}: the answer has no {need} column (it has {sorted(keys)}).")
-    for k in sorted(keys - {"OMRÅDE", "TID", *_SUMMED[name]}):
+    spread = {v.upper() for spec in (columns or {}).values() for v in (*spec.sum, *spec.select)}
+    for k in sorted(keys - {"OMRÅDE", "TID", *spread}):
         seen = sorted({o.keys[k] for o in obs})
         if len(seen) > 1:
             raise InputError(
                 f"{name}: the answer splits by {k} ({', '.join(seen[:4])}); expected totals "
                 f"only (leave {k} out of the query)."
             )
+    for col, spec in (columns or {}).items():
+        named = {v.upper() for v in (*spec.sum, *spec.select)}
+        for k in sorted(keys - {"OMRÅDE", "TID", *named}):
+            if len({o.keys[k] for o in obs}) > 1:
+                raise InputError(
+                    f"{name}: the answer splits by {k}, which column {col} neither sums over "
+                    "nor selects (statbank.sum / statbank.select in the data dictionary)."
+                )
     reg = register()
+    names = list(columns or {"folketal": Statbank(name)})
+    specs = dict(columns or {"folketal": Statbank(name)})
     sums: dict[tuple[int, int], list[float]] = {}
+    counts: dict[tuple[int, int], int] = {}
     skipped: set[str] = set()
     for o in obs:
         area = o.keys["OMRÅDE"]
@@ -183,12 +196,13 @@ def convert(
         if o.value is None:
             msg = f"{name}: {kommune.navn} {o.keys['TID']}: the figure is suppressed (..)."
             raise InputError(msg)
-        acc = sums.setdefault(key, [0.0, 0.0, 0.0])
-        acc[0] += o.value
-        acc[1] += o.value if _almene(o) else 0.0
-        acc[2] += 1
-    years = sorted({y for _, y in sums})
-    for y in years:
+        acc = sums.setdefault(key, [0.0] * len(names))
+        counts[key] = counts.get(key, 0) + 1
+        for i, col in enumerate(names):
+            if _matches(o, specs[col]):
+                acc[i] += o.value
+    found = sorted({y for _, y in sums})
+    for y in found:
         missing = [k.navn for k in reg if (k.kode, y) not in sums]
         if missing:
             raise InputError(
@@ -200,18 +214,26 @@ def convert(
         some = ", ".join(sorted(skipped)[:6])
         notes.append(f"left out {len(skipped)} areas that are not one of the 98: {some}")
     ordered = sorted(sums.items(), key=lambda item: (item[0][1], item[0][0]))
-    if name == "FOLK1A":
-        if len(years) != 1 or any(n != 1 for _, _, n in sums.values()):
+    if columns is None:
+        if len(found) != 1 or any(n != 1 for n in counts.values()):
             raise InputError(
-                f"FOLK1A: expected one figure per municipality for one year, got years "
-                f"{years}; ask for one --tid."
+                f"{name}: expected one figure per municipality for one year, got years "
+                f"{found}; ask for one --tid."
             )
         rows = [[k, reg.by_code[k].navn, _count(v[0], name), y] for (k, y), v in ordered]
         return FOLK1A_HEADER, rows, notes
-    rows = [
-        [k, reg.by_code[k].navn, _count(v[0], name), y, _count(v[1], name)] for (k, y), v in ordered
-    ]
-    return BOL101_HEADER, rows, notes
+    header = ["kommunekode", "kommune"]
+    for col in names:
+        header += [c for c in (col, (years or {}).get(col)) if c and c not in header]
+    out: list[list[object]] = []
+    for (kode, y), v in ordered:
+        cells: dict[str, object] = {"kommunekode": kode, "kommune": reg.by_code[kode].navn}
+        for i, col in enumerate(names):
+            cells[col] = _count(v[i], name)
+            if (ycol := (years or {}).get(col)) is not None:
+                cells[ycol] = y
+        out.append([cells.get(h) for h in header])
+    return header, out, notes
 
 
 def _area_name(code: str, label: str | None) -> str:
@@ -220,11 +242,6 @@ def _area_name(code: str, label: str | None) -> str:
     known = {0: "Hele landet", 411: "Christiansø", **{v: k for k, v in REGION_CODES.items()}}
     name = label or (known.get(int(code)) if code.isdigit() else None)
     return f"{code} {name}" if name and name != code else code
-
-
-def _almene(o: Observation) -> bool:
-    ejer = o.keys.get("EJER")
-    return ejer == ALMENE_EJER or "almen" in (ejer or "").lower()
 
 
 def _count(value: float, name: str) -> int:

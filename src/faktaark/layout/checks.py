@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faktaark.core.tomlfile import locate
 from faktaark.errors import LayoutError
 from faktaark.text.templates import FORMATS, link_problem, links, placeholders
 
@@ -20,58 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["locate", "static_checks"]
 
 TEXT_SECTIONS: dict[str, dict[str, str]] = {  # kind -> required key -> "str" | "list"
-    "table": {"titel": "str", "kolonne": "str", "raekker": "rows"},
+    "table": {"titel": "str"},  # and kolonne or kolonner, raekker: `_check_table`
     "bar_chart": {"titel": "str", "etiketter": "list", "alt_titel": "str", "alt_enheder": "list"},
     "ranking_chart": {"titel": "str", "alt_titel": "str"},
     "map": {"alt": "str"},
 }
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
-
-
-def locate(text: str, loc: Sequence[str]) -> int | None:
-    """The line (1-based) of a key path such as ['box', '3', 'w'] or ['styles', 'body', 'size']
-    in TOML source; None if it cannot be found. Array indexes count `[[name]]` headers."""
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    i = 0
-    while i < len(loc):
-        part = loc[i]
-        nxt = loc[i + 1] if i + 1 < len(loc) else None
-        if nxt is not None and nxt.isdigit():  # array of tables: the n-th [[part]]
-            hits = [
-                n
-                for n in range(start, end)
-                if re.match(rf"^\s*\[\[\s*{re.escape(part)}\s*\]\]", lines[n])
-            ]
-            if not hits:  # an index into an inline array: stay on the current line
-                i += 2
-                continue
-            if int(nxt) >= len(hits):
-                return None
-            start = hits[int(nxt)] + 1
-            later = [n for n in range(start, len(lines)) if _HEADER.match(lines[n])]
-            end = later[0] if later else len(lines)
-            i += 2
-            continue
-        pat_key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=")
-        pat_tbl = re.compile(rf"^\s*\[\s*([A-Za-z0-9_.]*\.)?{re.escape(part)}\s*\]")
-        for n in range(start, end):
-            if pat_key.match(lines[n]):
-                if nxt is None:
-                    return n + 1
-                start = n
-                break
-            if pat_tbl.match(lines[n]):
-                if nxt is None:
-                    return n + 1
-                start = n + 1
-                later = [m for m in range(start, len(lines)) if _HEADER.match(lines[m])]
-                end = later[0] if later else len(lines)
-                break
-        else:
-            return start + 1 if i else None
-        i += 1
-    return start + 1
 
 
 class _Problems:
@@ -149,17 +103,57 @@ def _text_kind(layout: Layout, key: str, want: str) -> str | None:
         return "must be a text"
     if want == "list" and not (isinstance(node, list) and all(isinstance(x, str) for x in node)):
         return "must be a list of texts"
-    if want == "rows" and not (
-        isinstance(node, list)
-        and all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(c, str) for c in r) for r in node
-        )
-    ):
-        return 'must be a list of ["label", "value"] pairs'
     return None
 
 
-def _check_box(b: Box, idx: int, layout: Layout, pr: _Problems) -> None:
+def _check_table(b: Box, loc: list[str], layout: Layout, pr: _Problems) -> None:
+    """A table's texts: `kolonne` (one value column) or `kolonner` (several: the municipality,
+    its region, the country), and `raekker` of ["label", "value", ...] with one value per
+    column."""
+    sec = str(b.text)
+    one, many = (
+        _text_kind(layout, f"{sec}.kolonne", "str"),
+        _text_kind(layout, f"{sec}.kolonner", "list"),
+    )
+    if (one is None) == (many is None):
+        pr.layout([*loc, "text"], f"texts {sec}: give kolonne (one value column) or kolonner "
+                  "(a list), not both or neither")  # fmt: skip
+        return
+    n = 1 if one is None else len(layout.text(f"{sec}.kolonner"))
+    try:
+        rows = layout.text(f"{sec}.raekker")
+    except KeyError:
+        pr.layout([*loc, "text"], f"text {sec}.raekker missing in texts.da.toml")
+        return
+    good = isinstance(rows, list) and all(
+        isinstance(r, list) and len(r) == n + 1 and all(isinstance(c, str) for c in r) for r in rows
+    )
+    if not good:
+        cells = ", ".join(['"label"', *(['"value"'] * n)])
+        pr.texts(f"{sec}.raekker", f"must be a list of [{cells}] rows ({n} value column(s))")
+    if b.col_widths and len(b.col_widths) != n + 1:
+        pr.layout([*loc, "col_widths"], f"{len(b.col_widths)} widths for {n + 1} columns")
+
+
+def _check_figures(b: Box, loc: list[str], layout: Layout, known: set[str], pr: _Problems) -> None:
+    """The figures a chart draws without a text (series, value, niveauer) are known names."""
+    names = [("series", n) for n in b.series]
+    if b.value is not None:
+        names.append(("value", str(b.value)))
+    for key, name in names:
+        if name not in known:
+            pr.layout([*loc, key], f"unknown figure {name!r}{_near(name, known)}")
+    if b.text is not None and isinstance(levels := layout.texts.get(b.text), dict):
+        for row in levels.get("niveauer", []) or []:
+            if isinstance(row, list) and len(row) == 2 and str(row[1]) not in known:
+                pr.texts(
+                    f"{b.text}.niveauer", f"unknown figure {row[1]!r}{_near(str(row[1]), known)}"
+                )
+
+
+def _check_box(
+    b: Box, idx: int, layout: Layout, pr: _Problems, known: set[str] | None = None
+) -> None:
     loc = ["box", str(idx)]
     w, h, m = layout.width_mm, layout.height_mm, layout.margin_mm
     if b.page > layout.pages:
@@ -201,6 +195,10 @@ def _check_box(b: Box, idx: int, layout: Layout, pr: _Problems) -> None:
                 pr.layout(
                     [*loc, "content"], f"item {j + 1}: text {key!r} {problem} in texts.da.toml"
                 )
+    if known is not None and b.kind in ("bar_chart", "ranking_chart"):
+        _check_figures(b, loc, layout, known, pr)
+    if b.text is not None and b.kind == "table":
+        _check_table(b, loc, layout, pr)
     if b.text is not None and b.kind in TEXT_SECTIONS:
         for sub, want in TEXT_SECTIONS[b.kind].items():
             if problem := _text_kind(layout, f"{b.text}.{sub}", want):
@@ -266,7 +264,7 @@ def static_checks(
         if b.id in ids:
             pr.layout(["box", str(i), "id"], f'box id "{b.id}" is used twice')
         ids.add(b.id)
-        _check_box(b, i, layout, pr)
+        _check_box(b, i, layout, pr, known_set)
     for i, b in enumerate(layout.boxes):
         for o in b.overlaps:
             if o not in ids:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.limits import MAX_ASSET_BYTES, MAX_LAYOUT_BYTES
-from faktaark.core.paths import read_text
 from faktaark.core.resources import layouts_dir
+from faktaark.core.tomlfile import locate, read_toml
 from faktaark.core.units import Color
-from faktaark.errors import FaktaarkError, LayoutError, UsageError
+from faktaark.errors import LayoutError, UsageError
 from faktaark.layout.model import DEFAULT_LAYOUT, PAGE_SIZES, Box, Item, Layout, Style, strings
 from faktaark.text.fonts import FONT_FILES
 from faktaark.text.linebreak import hyphenate_words
@@ -60,43 +60,7 @@ def resolve(name_or_path: str | Path | None) -> Path:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    import tomllib  # loading a layout only: a cached one is read back without it
-
-    if not path.exists() and not path.is_symlink():
-        raise LayoutError(f"{path}: missing; a layout folder needs it.")
-    try:  # a regular file inside the layout folder, of sane size (a FIFO would hang)
-        raw = read_text(path, within=path.parent, limit=MAX_LAYOUT_BYTES, what="layout file")
-    except FaktaarkError as exc:
-        raise LayoutError(str(exc)) from exc
-    try:
-        doc = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"{path}: not valid TOML: {exc}") from exc
-    except RecursionError as exc:
-        raise LayoutError(f"{path}: arrays or tables nested too deeply; not a layout.") from exc
-    if _depth(doc) > MAX_DEPTH:
-        raise LayoutError(
-            f"{path}: arrays or tables nested more than {MAX_DEPTH} deep; not a layout."
-        )
-    return doc, raw
-
-
-MAX_DEPTH = 12  # texts.da.toml nests three deep; layout.toml four
-
-
-def _depth(doc: object) -> int:
-    """How deep tables and arrays nest (iteratively: a 10.000-deep file must not recurse)."""
-    deepest, todo = 0, [(doc, 1)]
-    while todo:
-        node, d = todo.pop()
-        deepest = max(deepest, d)
-        if d > MAX_DEPTH:
-            break
-        if isinstance(node, dict):
-            todo.extend((v, d + 1) for v in node.values())
-        elif isinstance(node, list):
-            todo.extend((v, d + 1) for v in node)
-    return deepest
+    return read_toml(path, within=path.parent, limit=MAX_LAYOUT_BYTES, what="layout file")
 
 
 LAYOUT_SUFFIXES = (".toml", ".png", ".jpg", ".jpeg")
@@ -134,7 +98,6 @@ def _digest(folder: Path) -> str:
 
 def _model(raw: dict[str, Any], text: str, path: Path) -> Any:
     from faktaark.layout import schema as ls
-    from faktaark.layout.checks import locate
 
     try:
         return ls.parse_layout(raw)
@@ -191,7 +154,7 @@ def load_layout(
     name_or_path: str | Path | None = None, known_placeholders: Iterable[str] | None = None
 ) -> Layout:
     """Load and validate a layout folder (by name or path)."""
-    from faktaark.layout.checks import locate, static_checks  # not needed for a cached layout
+    from faktaark.layout.checks import static_checks  # not needed for a cached layout
 
     folder = resolve(name_or_path)
     lpath, tpath = folder / "layout.toml", folder / "texts.da.toml"

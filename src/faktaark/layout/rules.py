@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from faktaark.core.kommuner import Kommune
 from faktaark.core.paths import SLUG
+from faktaark.dictionary.model import Dictionary
 from faktaark.errors import LayoutError
 from faktaark.layout.model import DEFAULT_LAYOUT, Layout, strings
 
@@ -68,14 +69,13 @@ def manifest_name(layout_name: str) -> str:
     return MANIFEST if layout_name == DEFAULT_LAYOUT else f"manifest-{layout_name}.json"
 
 
-def compares_municipalities(layout: Layout) -> bool:
+def compares_municipalities(layout: Layout, dictionary: Dictionary) -> bool:
     """Does any sheet of this layout print values computed from other municipalities (a rank,
     a national or regional figure, a chart of several)? Then any change in the edition may
     change every sheet."""
-    from faktaark.core.fields import INDICATORS
     from faktaark.text.templates import placeholders
 
-    across = {f"indikator.{i.name}" for i in INDICATORS if i.across}
+    across = {f"indikator.{n}" for n in dictionary.indicators if dictionary.compares(n)}
     names = {name for text in strings(dict(layout.texts)) for name, _, _ in placeholders(text)}
     if any(b.kind == "ranking_chart" for b in layout.boxes):
         return True

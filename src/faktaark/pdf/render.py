@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from faktaark.core.units import Color
+from faktaark.pdf.embedding import register_all
 from faktaark.plan.model import ImageOp, LineOp, LinkOp, Node, Op, PathOp, RectOp, SheetPlan, TextOp
-from faktaark.text.fonts import register_all
 
 if TYPE_CHECKING:
     from faktaark.pdf.printgeom import PrintGeometry

@@ -26,7 +26,6 @@ __all__ = [
     "plan_bar_chart",
     "plan_image",
     "plan_ranking_chart",
-    "plan_table",
 ]
 
 Result = tuple[list[Node], list[Op], BoxFit]
@@ -95,61 +94,6 @@ def _style(c: Ctx, name: str | None, fallback: str) -> Style:
     return c.layout.styles[name or fallback]
 
 
-def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
-    """A two-column table: header row (TH, scope Column), rows of label (TH, scope Row) and
-    right-aligned value (TD)."""
-    x, y, w, h = box.rect_pt(page_h)
-    sec = f"{box.text}"
-    head_st = _style(c, box.header_style, "table_header")
-    cell_st = _style(c, box.style, "table_cell")
-    num_st = _style(c, box.number_style, box.style or "table_cell")
-    fracs = box.col_widths or (0.62, 0.38)
-    total = sum(fracs)
-    widths = [w * f / total for f in fracs]
-    pad_v, pad_h = 1.1 * MM, 1.2 * MM
-    rows: list[list[list[Seg]]] = [[c.fill(f"{sec}.titel"), c.fill(f"{sec}.kolonne")]]
-    rows += [
-        [c.fill(lbl, template=True), c.fill(val, template=True)]
-        for lbl, val in c.layout.text(f"{sec}.raekker")
-    ]
-    cursor = y + h
-    trs: list[Node] = []
-    art: list[Op] = []
-    rule = c.color(box.stroke) if box.stroke else c.color(head_st.color)
-    grey = c.layout.colors.get("rule") or rule
-    for r, row in enumerate(rows):
-        header = r == 0
-        cells: list[Node] = []
-        cell_ops: list[list[TextOp]] = []
-        for ci, segs in enumerate(row):
-            st = head_st if header else (cell_st if ci == 0 else num_st)
-            cx = x + sum(widths[:ci]) + (0 if ci == 0 else pad_h)
-            cw = widths[ci] - pad_h
-            base = cursor - pad_v - (st.leading + st.size * 0.61) / 2
-            align = "right" if ci > 0 else "left"
-            cell_ops.append(_text_op(segs, st, cx, base, cw, c, box, align))
-        row_h = max(_height(ops, head_st if header else cell_st) for ops in cell_ops) + 2 * pad_v
-        for ci, ops in enumerate(cell_ops):
-            role = "TH" if header or ci == 0 else "TD"
-            scope = "Column" if header else "Row"
-            cells.append(
-                Node(
-                    role, tuple(ops), box=box.id, attrs=(("Scope", scope),) if role == "TH" else ()
-                )
-            )
-        trs.append(Node("TR", (), tuple(cells), box=box.id))
-        cursor -= row_h
-        art.append(
-            LineOp(x, cursor, x + w, cursor, rule if header else grey, 1.0 if header else 0.4)
-        )
-    used = y + h - cursor
-    if used > h + 0.01:
-        raise FitError(
-            *_where(box, c), f"{math.ceil(used - h)} pt for højt (tabellen har {len(rows)} rækker)"
-        )
-    return [Node("Table", (), tuple(trs), box=box.id)], art, BoxFit(box.page, box.id, h - used)
-
-
 def _numbers(c: Ctx, names: Sequence[str], box: Box) -> list[Val]:
     vals = []
     for n in names:
@@ -157,7 +101,7 @@ def _numbers(c: Ctx, names: Sequence[str], box: Box) -> list[Val]:
         if v is None:
             raise LayoutError(f'{c.layout.name}: box "{box.id}": unknown value {n!r} in series')
         if v.eksempel:
-            c.notes.eksempel = True
+            c.notes.example(v)
         if v.raw is not None and not isinstance(v.raw, (int, float)):
             raise LayoutError(f'{c.layout.name}: box "{box.id}": {n!r} is not a number')
         vals.append(v)

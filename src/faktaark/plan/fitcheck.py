@@ -2,8 +2,9 @@
 
 The fit guarantee as a build gate: every text box of every sheet is measured when planned
 (`flow.py`); this module runs the planner over all 98 municipalities plus synthetic worst
-cases (the longest official names with figures ten times the largest real ones and a share of
-100 pct.) and reports the tightest boxes, i.e. how much room is left, and every overflow.
+cases (the longest official names with every count and amount ten times the largest in the
+data, percentages of 99,9 and shares of 100 pct.) and reports the tightest boxes, i.e. how
+much room is left, and every overflow.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from faktaark.core.fields import COLUMNS
 from faktaark.core.kommuner import Kommune, register
 from faktaark.data.dataset import Dataset, Record
+from faktaark.dictionary.model import PRINTED
 from faktaark.errors import FaktaarkError, FitError
 from faktaark.layout.model import Layout
 from faktaark.plan.model import SheetPlan
@@ -51,12 +52,14 @@ class FitReport:
 
 def worst_case_dataset(ds: Dataset, udgave: int | None = None) -> tuple[Dataset, list[int]]:
     """A copy of one edition where the municipalities with the longest official names carry
-    figures ten times the largest real ones (and 100 pct. of the housing stock)."""
+    every count and amount ten times the largest in the data, percentages of 99,9, and their
+    figures marked as example data."""
+    d = ds.fields
     records = list(ds.edition(udgave))
     longest = sorted(register(), key=lambda k: (-len(k.officielt_navn), k.kode))[:WORST_NAMES]
     codes = [k.kode for k in longest]
     maxima: dict[str, float] = {}
-    for col in COLUMNS:
+    for col in d.columns.values():
         if col.kind in ("count", "mio_kr"):
             vals = [
                 float(v) for r in records if isinstance(v := r.values.get(col.name), int | float)
@@ -71,12 +74,25 @@ def worst_case_dataset(ds: Dataset, udgave: int | None = None) -> tuple[Dataset,
         for name, top in maxima.items():
             big = top * FACTOR
             values[name] = int(big) if isinstance(r.values.get(name), int) else big
-        values["fraflytningsprocent"] = 99.9
-        types = ("ungdomsboliger", "familieboliger", "aeldreboliger")
-        values["boligmasse"] = sum(int(str(values[c])) for c in types)
-        values["datakilde"] = "eksempel"
+        for col in d.columns.values():
+            if col.kind == "pct":
+                values[col.name] = min(99.9, col.max if col.max is not None else 99.9)
+        for s in d.sources.values():
+            if s.datakilde_column:
+                values[s.datakilde_column] = "eksempel"
         out.append(replace(r, values=values))
     return replace(ds, records=tuple(out)), codes
+
+
+def _widest_shares(rows: dict[int, dict[str, object]], codes: list[int], ds: Dataset) -> None:
+    """The worst cases print every percentage indicator as 100 pct. (three digits)."""
+    for code in codes:
+        row = rows[code]
+        for ind in ds.fields.indicators.values():
+            if ind.kind == "pct" and row.get(ind.name) is not None:
+                row[ind.name] = 100.0
+                if PRINTED + ind.name in row:
+                    row[PRINTED + ind.name] = 100.0
 
 
 def planned_sheets(
@@ -98,6 +114,8 @@ def planned_sheets(
     ]
     for label, data, kommuner in runs:
         prep = prepare_edition(data, udgave)
+        if data is worst_ds:
+            _widest_shares(prep.rows, worst_codes, data)
         for k in kommuner:
             if progress:
                 progress(k.navn + label)

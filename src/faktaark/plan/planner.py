@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from faktaark.core.kommuner import register
+from faktaark.dictionary.model import EXAMPLE
 from faktaark.layout.model import Box, Layout
-from faktaark.plan import figures, maps, sizes, textbox
+from faktaark.plan import figures, maps, sizes, tables, textbox
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
 from faktaark.text.templates import Notes, Printed, Val, format_value, spoken
-from faktaark.values.sheet import SheetData, build_context
+from faktaark.values.sheet import EXAMPLE_LIST, SheetData, build_context, example_list
 
 __all__ = ["make_plan"]
 
@@ -19,7 +20,8 @@ Planner = Callable[[Box, Ctx, float], tuple[list[Node], list[Op], BoxFit]]
 
 
 def _shown(box: Box, eksempel: bool, egne: bool = True) -> bool:
-    """`egne`: the municipality's own figures are example data (not only comparisons)."""
+    """`egne`: some of the municipality's own printed figures are example data (not only
+    comparisons with other municipalities)."""
     if box.when == "eksempel":
         return eksempel
     if box.when == "eksempel_egne":
@@ -46,24 +48,27 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     """Plan every page of `layout` for the municipality in `sd` (raises FitError, ...).
 
     Boxes shown only on example data (`when = "eksempel"`) are planned last: the sheet is an
-    example sheet when its own figures are example data *or* when any printed value was made
-    from example data (a rank, a national total, a regional chart).
+    example sheet exactly when a value it prints was made from example data (one of its own
+    figures, or a rank, a national total, a regional chart), and `{eksempel.kilder}` names the
+    sources of those values.
     """
     values = build_context(sd)
     notes = Notes()
-    c = Ctx(layout, values, notes, metrics(), sd.kommune.navn, sd.record.eksempel)
+    c = Ctx(layout, values, notes, metrics(), sd.kommune.navn, False)
 
     def ranking(b: Box, cx: Ctx, h: float) -> tuple[list[Node], list[Op], BoxFit]:
         peers = _peers(b, sd)
-        if sd.peers_eksempel and any(
-            sd.all_indicators[k].get("datakilde") == "eksempel" for k, _, _ in peers
-        ):
-            cx.notes.eksempel = True
+        figure = str(b.value).split(".", 1)[1]
+        sources = sd.dictionary.sources_of(figure)
+        flagged = [s for s in sources
+                   if any(sd.all_indicators[k].get(EXAMPLE + s) for k, _, _ in peers)]  # fmt: skip
+        if flagged:
+            cx.notes.example(Val(None, "text", compared=True, eksempel=True, groups=tuple(flagged)))
         return figures.plan_ranking_chart(b, cx, h, peers, sd.kommune.kode)
 
     planners: dict[str, Planner] = {
         "text": textbox.plan_text_box,
-        "table": figures.plan_table,
+        "table": tables.plan_table,
         "bar_chart": figures.plan_bar_chart,
         "image": figures.plan_image,
         "ranking_chart": ranking,
@@ -89,8 +94,11 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
     for box in sorted(layout.boxes, key=lambda b: (b.page, b.order)):
         if box.when is None:
             run(box)
-    eksempel = sd.record.eksempel or notes.eksempel
-    shown = [b for b in layout.boxes if _shown(b, eksempel, sd.record.eksempel)]
+    eksempel = notes.eksempel
+    values[EXAMPLE_LIST] = values[EXAMPLE_LIST]._replace(
+        raw=example_list(sd.dictionary, notes.eksempel_kilder)
+    )
+    shown = [b for b in layout.boxes if _shown(b, eksempel, notes.eksempel_egne)]
     for box in sorted(shown, key=lambda b: (b.page, b.order)):
         if box.when is not None:
             run(box)

@@ -1,9 +1,8 @@
 """Rules of honest figures and graceful gaps (issue 14): plain functions over a page's
 extracted text or a planned sheet (`SheetPlan`), for `faktaark proof` and the tests.
 
-- `calculation_errors(text)`: every estimate a page prints (vacant family dwellings =
-  dwellings × move-out rate; the allocation right = a fourth of them), recomputed from the
-  figures printed on the same page;
+- `calculation_errors(plan)`: every derived figure a page prints whose inputs it prints too,
+  recomputed by its formula (the kit's data dictionary) from the inputs as printed;
 - `dashes_in_sentences(text)` (a heuristic on extracted text) and `missing_in_sentences(plan)`
   (exact): a "–" for a missing figure inside a sentence or as a key figure;
 - `source_problems(plan)`: a source line that cites what its page does not print, or a year
@@ -14,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from faktaark.core import formatting
+from faktaark.dictionary.model import NUMBER_KINDS
 from faktaark.plan.model import SheetPlan
 from faktaark.review.composition import Finding
 
@@ -57,72 +56,90 @@ def parse_number(s: str) -> float | None:
 
 # ------------------------------------------------------------------ calculations
 
-_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+|elleve|tolv|seks|fire|otte|syv|fem|tre|to|ni|ti|én)"
-_RATE = r"(\d+(?:,\d+)?) pct\."
-_FAM = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+) ?(?:almene )?familieboliger")
-_RATE_FRA = re.compile(
-    r"fraflytningsprocent(?:en)?(?: i almene familieboliger)? (?:var )?på " + _RATE
-)
-_RATE_KPI = re.compile(_RATE + r" ?(?:af familieboligerne fraflyttes|fraflytning)")
-_LEDIGE = re.compile(
-    r"(?<!anvise )(?:ca\.|anslået) "
-    + _NUM
-    + r" ?(?:ledige familieboliger|familieboliger ledige|ledige om året"
-    r"|ledige\b)"
-)
-_ANVIS = re.compile(
-    r"(?:anvise (?:anslået )?ca\. "
-    + _NUM
-    + r"|ca\. "
-    + _NUM
-    + r" ?(?:familieboliger|boliger) om året"
-    r" (?:kan|anviser) kommunen)"
+_LEADING = re.compile(
+    r"^(?:ca\.\s*)?(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|[a-zæøå]+)"
+    r"(?:\s*(mia\.))?"
 )
 
 
-def calculation_errors(text: str, page: int = 0) -> list[Finding]:
-    """Every estimate of vacant family dwellings ("ca. N ledige ...") and of the allocation
-    right ("anvise ca. N") on a page, recomputed from the family dwellings and the move-out
-    rate printed on the same page: the printed estimate must be
-    `formatting.estimate_value(boliger × rate)`, and the allocation right a fourth of that
-    rounded estimate, rounded again. An estimate without its inputs on the page is an error
-    too (nothing to reproduce it from)."""
-    t = normalise(text)
+def printed_number(text: str) -> float | None:
+    """The number a printed figure says, from its start: "4.451 familieboliger" -> 4451,
+    "ca. 360" -> 360, "8,0 pct." -> 8.0, "5,6 mia. kr." -> 5600 (in mio. kr.), "ca. tre" ->
+    3, "under én" -> 0; None if it starts with no number."""
+    t = " ".join(text.replace("\u00a0", " ").split())
+    if t.startswith("under én"):
+        return 0.0
+    m = _LEADING.match(t)
+    value = parse_number(m.group(1)) if m else None
+    if value is None or m is None:
+        return None
+    return value * (1000.0 if m.group(2) else 1.0)
+
+
+def _inputs_on(page: int, plan: SheetPlan) -> dict[str, set[str]]:
+    """What a page prints, by the bare name an expression reads: `familieboliger` for
+    `almene.familieboliger`, `land.x` for `land.x` -> the texts it was printed as."""
+    out: dict[str, set[str]] = {}
+    for p in plan.printed:
+        if p.page != page or p.value.raw is None:
+            continue
+        prefix, _, bare = p.name.partition(".")
+        key = p.name if prefix in ("land", "region") else bare
+        out.setdefault(key, set()).add(p.text)
+    return out
+
+
+def calculation_errors(plan: SheetPlan) -> list[Finding]:
+    """Every derived figure a page prints whose inputs the same page prints too, redone from
+    the inputs as printed (its formula, from the kit's data dictionary): the result, formatted
+    as the sheet formats it, must be what is printed ("ca. 360" ledige from "4.451" family
+    dwellings and "8,0 pct.", then "ca. 90" as a fourth of them). An estimate must have its
+    inputs on its page: a reader can redo it."""
+    from itertools import product
+
+    from faktaark.dictionary import expressions
+    from faktaark.dictionary.evaluate import evaluate_row
+    from faktaark.text.templates import Val, format_value
+
     out: list[Finding] = []
-    ledige = [m.group(1) for m in _LEDIGE.finditer(t)]
-    anvis = [m.group(1) or m.group(2) for m in _ANVIS.finditer(t)]
-    if not ledige and not anvis:
-        return out
-    fam = _FAM.search(t)
-    rate = _RATE_FRA.search(t) or _RATE_KPI.search(t)
-    if fam is None or rate is None:
-        out.append(
-            Finding(
-                "calculation",
-                page,
-                "",
-                "an estimate without the family dwellings and move-out rate on the page",
-            )
-        )
-        return out
-    f = parse_number(fam.group(1))
-    p = parse_number(rate.group(1))
-    if f is None or p is None:  # the patterns only match numbers
-        return out
-    vacant = formatting.estimate_value(f * p / 100)
-    for label, found, div in (("ledige", ledige, 1), ("anvisning", anvis, 4)):
-        # the allocation right: a fourth of the vacancy estimate as printed (ca. 360 -> ca. 90)
-        want = vacant if div == 1 else formatting.estimate_value(vacant / 4)
-        for s in found:
-            got = parse_number(s)
-            if got is None or abs(got - want) > 0.5:
-                out.append(
-                    Finding(
-                        "calculation", page, "",
-                        f"{label}: {fam.group(1)} × {rate.group(1)} pct."
-                        f"{' ÷ 4' if div == 4 else ''} = {formatting.tal(want)}, printed: {s}",
-                    )
-                )  # fmt: skip
+    seen: set[tuple[int, str, str]] = set()
+    pages: dict[int, dict[str, set[str]]] = {}
+    for p in plan.printed:
+        numeric = p.value.kind in NUMBER_KINDS and p.value.kind != "rank"
+        if not p.page or not p.name.startswith("indikator.") or p.value.raw is None or not numeric:
+            continue
+        try:
+            names = expressions.parse(p.value.source).names
+        except expressions.ExprError:
+            continue  # a rank, or a figure without a formula
+        on_page = pages.setdefault(p.page, _inputs_on(p.page, plan))
+        if (p.page, p.name, p.text) in seen or not names:
+            continue
+        if any(n not in on_page for n in names):
+            if p.value.kind == "estimate":  # an estimate must be reproducible from its page
+                seen.add((p.page, p.name, p.text))
+                lacking = ", ".join(n for n in names if n not in on_page)
+                detail = f"{p.name}: an estimate without its inputs on the page ({lacking})"
+                out.append(Finding("calculation", p.page, p.box, detail))
+            continue
+        seen.add((p.page, p.name, p.text))
+        options = [sorted(on_page[n]) for n in names]
+        redone: list[str] = []
+        for combo in product(*options):
+            values = dict(zip(names, (printed_number(t) for t in combo), strict=True))
+            got = evaluate_row(p.value.source, values) if None not in values.values() else None
+            if got is None:
+                continue
+            redone.append(format_value(Val(got, p.value.kind, "", p.value.decimals)))
+            if printed_number(redone[-1]) == printed_number(p.text):
+                break
+        else:
+            shown = " × ".join(f"{n} {'/'.join(options[i])}" for i, n in enumerate(names))
+            shown = shown.replace("\u00a0", " ")
+            want = redone[0].replace("\u00a0", " ") if redone else "no number"
+            detail = (f"{p.name}: {p.value.source} from {shown} gives {want}, "
+                      f"printed: {p.text.replace(chr(160), ' ')}")  # fmt: skip
+            out.append(Finding("calculation", p.page, p.box, detail))
     return out
 
 
@@ -131,7 +148,7 @@ def calculation_errors(text: str, page: int = 0) -> list[Finding]:
 _DASH_BAD = re.compile(
     r"–\s+–"  # two in a row: "Danmark – – af dem"
     r"|(?:\b(?:på|af|for|med|til|er|har|udgør|om|ca\.|nr\.))\s+–(?=[\s.,)]|$)"  # "på – i 2023"
-    r"|–\s+(?:pct\.|procent|mio\.|mia\.|kr\.|af dem|ledige|familieboliger|boliger|mennesker)"
+    r"|–\s+(?:pct\.|procent|procentpoint|mio\.|mia\.|kr\.|af dem)"  # "– pct.": a unit
 )
 
 
@@ -162,10 +179,7 @@ def missing_in_sentences(plan: SheetPlan) -> list[Finding]:
 
 # ------------------------------------------------------------------ sources
 
-_POPULATION = {
-    "indikator.folketal", "land.folketal", "folketal.aar", "folketal.dato",
-    "indikator.beboere_pr_1000_indbyggere", "indikator.almene_boliger_pr_1000_indbyggere",
-}  # fmt: skip
+_POPULATION = re.compile(r"\bfolketal\b")  # a printed value made from the population
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
@@ -181,7 +195,11 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
         sources = [n for n in nodes if n.text.startswith("Kilde:") and n.role != "Figure"]
         boxes = {n.box for n in sources}
         others = " ".join(n.text for n in nodes if n.box not in boxes)
-        printed = {p.name for p in plan.printed if p.page == page.number and p.box not in boxes}
+        printed = [p for p in plan.printed if p.page == page.number and p.box not in boxes]
+        population = any(
+            p.name.startswith("folketal.") or _POPULATION.search(f"{p.name} {p.value.source}")
+            for p in printed
+        )
         maps = any(n.role == "Figure" and (n.alt or "").startswith("Kort:") for n in nodes)
         for n in sources:
             t = normalise(n.text)
@@ -189,7 +207,7 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
             def f(detail: str, box: str = n.box, pg: int = page.number) -> None:
                 out.append(Finding("source", pg, box, detail))
 
-            if ("FOLK1A" in t or "Befolkning" in t) and not printed & _POPULATION:
+            if ("FOLK1A" in t or "Befolkning" in t) and not population:
                 f("cites the population, which the page does not print")
             if "Kort:" in t and not maps:
                 f("cites the map's source, but the page has no map")
@@ -203,15 +221,15 @@ def source_problems(plan: SheetPlan) -> list[Finding]:
 
 
 def plan_findings(plan: SheetPlan) -> list[Finding]:
-    """The honesty rules that read the plan: missing figures in sentences, source lines."""
-    return [*missing_in_sentences(plan), *source_problems(plan)]
+    """The honesty rules that read the plan: calculations redone from the printed figures,
+    missing figures in sentences, source lines."""
+    return [*calculation_errors(plan), *missing_in_sentences(plan), *source_problems(plan)]
 
 
 def text_findings(pages: list[str]) -> list[Finding]:
-    """The honesty rules that read the PDF's text (one string per page, e.g. pypdf's
-    `extract_text()`): calculations redone from the printed figures, "–" in a sentence."""
+    """The honesty rule that reads the PDF's text (one string per page, e.g. pypdf's
+    `extract_text()`): "–" in a sentence."""
     out: list[Finding] = []
     for i, text in enumerate(pages, 1):
-        out += calculation_errors(text, i)
         out += dashes_in_sentences(text, i)
     return out

@@ -3,18 +3,17 @@
 They wrap the checks of `faktaark.review.honesty` (calculations redone from the printed
 figures, a missing figure inside a sentence, source lines) and `faktaark.review.composition`
 (empty bands, pale or invisible bars, the regional map's labels against its alt text and the
-land borders). The calculation and dash rules replace the simple versions of
-`proof_rules` (same ids); they read the sheet's text as planned, page by page, which is the
-text the PDF's text layer holds.
+land borders). The calculation rule redoes every derived figure a page prints from its
+inputs as printed, by the formula in the kit's data dictionary; the dash rule reads the
+sheet's text as planned, page by page, which is the text the PDF's text layer holds.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from faktaark.review import composition, honesty
-from faktaark.review.proof import Finding, Line, Sheet, leaves, rule
+from faktaark.review.proof import Finding, Sheet, leaves, rule
 
 NBSP = "\u00a0"
 
@@ -33,31 +32,10 @@ def _found(s: Sheet, rule_id: str, found: Iterable[composition.Finding]) -> Iter
         yield Finding(rule_id, s.layout.name, s.label, f.page, f.box, "", f.detail)
 
 
-_PRINTED = re.compile(r"printed: (\S+)$")
-
-
-def _estimate_line(s: Sheet, page: int, printed: str) -> Line | None:
-    """The line that prints the estimate "ca. <printed>" on a page (to name its box)."""
-    want = re.compile(rf"(?:ca\.|anslået) {re.escape(printed)}(?![\d,])")
-    for para in s.paras:
-        if para[0].page == page:
-            for ln in para:
-                if want.search(ln.text.replace(NBSP, " ")):
-                    return ln
-    return None
-
-
 @rule("regnestykke", "A calculation on the sheet does not add up from the printed figures",
       hard=True)  # fmt: skip
 def calculation(s: Sheet) -> Iterator[Finding]:
-    for i, text in enumerate(_page_texts(s), 1):
-        for f in honesty.calculation_errors(text, i):
-            m = _PRINTED.search(f.detail)
-            ln = _estimate_line(s, f.page, m.group(1)) if m else None
-            if ln is not None:
-                yield s.finding("regnestykke", ln, f.detail)
-            else:
-                yield Finding("regnestykke", s.layout.name, s.label, f.page, f.box, "", f.detail)
+    yield from _found(s, "regnestykke", honesty.calculation_errors(s.plan))
 
 
 @rule("tankestreg_i_saetning", "»–« (a missing figure) stands inside a sentence", hard=True)

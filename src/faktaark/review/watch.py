@@ -138,7 +138,7 @@ def sheet_pdfs(
         lay = layout_for(prep.dataset)
         out = []
         for k in kommuner:
-            stop = prep.blocked_for(k, compares_municipalities(lay))
+            stop = prep.blocked_for(k, compares_municipalities(lay, prep.dataset.fields))
             if stop is not None:
                 raise stop
             plan = make_plan(lay, prep.sheet_data(k))
@@ -242,7 +242,8 @@ class PreviewServer:
 
     def __init__(
         self, state: PreviewState, paths: Sequence[Path], *, port: int = 0,
-        on_rebuild: Callable[[Snapshot], None] | None = None, title: str = "faktaark preview",
+        on_rebuild: Callable[[Snapshot], None] | None = None,
+        title: str = "faktaark – forhåndsvisning",
     ) -> None:  # fmt: skip
         self.state = state
         self.paths = list(paths)

@@ -64,6 +64,8 @@ class Val(NamedTuple):
     source: str = ""  # e.g. "data/almene.csv:9 familieboliger" or a formula
     decimals: int = 0
     eksempel: bool = False  # made from example data (the sheet must then say so)
+    compared: bool = False  # made from other municipalities' figures (a region, a rank)
+    groups: tuple[str, ...] = ()  # the sources of its example data (when `eksempel`)
 
     @property
     def missing(self) -> bool:
@@ -97,8 +99,20 @@ class Notes:
     missing: bool = False  # a missing figure was printed as "–"
     used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
     eksempel: bool = False  # a value made from example data was printed
+    eksempel_egne: bool = False  # ... one of the municipality's own figures
+    eksempel_sammenligning: bool = False  # ... a comparison (region, country, rank, chart)
+    eksempel_kilder: list[str] = field(default_factory=list)  # their sources, in print order
     printed: list[Printed] = field(default_factory=list)  # each value with its printed text
     where: tuple[int, str] = (0, "")  # (page, box) being planned: recorded with `printed`
+
+    def example(self, val: Val) -> None:
+        """Record that an example value is printed (the sheet must say so, and say which)."""
+        self.eksempel = True
+        if val.compared:
+            self.eksempel_sammenligning = True
+        else:
+            self.eksempel_egne = True
+        self.eksempel_kilder.extend(g for g in val.groups if g not in self.eksempel_kilder)
 
     def mark(self, fact_id: str, source: str) -> str:
         ids = [i for i, _ in self.sources]
@@ -226,7 +240,7 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
         if val.missing:
             notes.missing = True
         if val.eksempel:
-            notes.eksempel = True
+            notes.example(val)
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
         text = notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
     elif m["one"] is not None:

@@ -26,8 +26,8 @@ class Prepared:
     dataset: Dataset
     udgave: int
     rows: dict[int, dict[str, object]]
-    land: dict[str, float]
-    regions: dict[str, dict[str, float]]
+    land: dict[str, object]
+    regions: dict[str, dict[str, object]]
     _cache: dict[int, SheetData] = field(default_factory=dict, repr=False)
 
     def sheet_data(self, kommune: Kommune) -> SheetData:
@@ -38,14 +38,28 @@ class Prepared:
                 indicators=self.rows[kommune.kode], land=self.land,
                 region=self.regions[kommune.region], fakta=self.dataset.fakta,
                 folketal_aar=self.dataset.folketal_aar, all_indicators=self.rows,
-                peers_eksempel=self.any_eksempel,
+                dictionary=self.dataset.fields, eksempel_land=self.eksempel_in(),
+                eksempel_region=self.eksempel_in(kommune.region),
             )  # fmt: skip
             self._cache[kommune.kode] = sd
         return sd
 
+    def eksempel_in(self, region: str | None = None) -> frozenset[str]:
+        """The sources with example figures in some row of the edition (of one region)."""
+        from faktaark.core.kommuner import register
+
+        reg = register()
+        d = self.dataset.fields
+        return frozenset(
+            s
+            for r in self.dataset.edition(self.udgave)
+            if region is None or reg.get(r.kommunekode).region == region
+            for s in d.example_sources(r.values)
+        )
+
     @property
     def any_eksempel(self) -> bool:
-        return any(r.eksempel for r in self.dataset.edition(self.udgave))
+        return bool(self.eksempel_in())
 
     def codes(self) -> list[int]:
         return sorted(self.rows)
@@ -81,10 +95,9 @@ def prepare_edition(dataset: Dataset, udgave: int | None = None) -> Prepared:
     from faktaark.values import indicators
 
     records = dataset.edition(udgave)
-    df = indicators.compute(records, dataset.folketal, register())
-    rows = indicators.rows(df)
-    regions = indicators.regions(df)
-    return Prepared(dataset, records[0].udgave, rows, indicators.national(df), regions)
+    df = indicators.compute(records, dataset.folketal, register(), dataset.fields)
+    land, regions = indicators.scopes(df, dataset.fields)
+    return Prepared(dataset, records[0].udgave, indicators.rows(df), land, regions)
 
 
 def cached_prepare(

@@ -1,30 +1,33 @@
 """The values a sheet can print, by placeholder name, for one municipality.
 
 `SheetData` gathers what one sheet needs (the municipality, its record, its indicators, the
-national and regional figures, the national facts); `build_context` turns it into the
-`{name: Val}` map that `texts.fill` reads. `known_names` lists every name a layout may use, so
-a layout is checked before any data is loaded.
+national and regional figures, the national facts, the kit's data dictionary);
+`build_context` turns it into the `{name: Val}` map that `texts.fill` reads. `known_names`
+lists every name a kit may use, so a layout is checked before any data is loaded.
+
+Each value knows whether it is example data, by the sources it is made from: a column by its
+source's `datakilde` in this row; an indicator by the sources of what it reads (and, when it
+compares municipalities, by every row of the edition); a region or country figure by the rows
+it sums.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from faktaark.core import formatting
-from faktaark.core.fields import COLUMNS, INDICATORS, NATIONAL
 from faktaark.core.kommuner import Kommune
 from faktaark.data.dataset import Fact, Record
+from faktaark.dictionary.model import PRINTED, Dictionary
 from faktaark.text.templates import Val
 
 __all__ = ["KOMMUNE_FIELDS", "MAP_ATTRIBUTION", "SheetData", "build_context", "known_names"]
 
 KOMMUNE_FIELDS = ("navn", "officielt_navn", "officielt_navn_genitiv", "kode", "region",
                   "landsdel", "region_fra_2027")  # fmt: skip
-EXTRA_ALMENE = ("igangsat_periode", "lbf_renovering_periode")
-REGION_FIELDS = ("andel_af_boligmassen", "almene_boliger_i_alt", "anvisningsret_pr_aar",
-                 "fraflytningsprocent")  # fmt: skip
 MAP_ATTRIBUTION = "Kort: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000)"
+EXAMPLE_LIST = "eksempel.kilder"  # which sources of the printed figures are example data
 
 
 @dataclass(frozen=True)
@@ -32,21 +35,20 @@ class SheetData:
     kommune: Kommune
     record: Record
     indicators: Mapping[str, object]  # this municipality's row of the indicator frame
-    land: Mapping[str, float]
-    region: Mapping[str, float]
+    land: Mapping[str, object]
+    region: Mapping[str, object]
     fakta: Mapping[str, Fact]
     folketal_aar: int
     all_indicators: Mapping[int, Mapping[str, object]]  # every municipality's row (charts)
-    peers_eksempel: bool = False  # some municipality of the edition has example figures
+    dictionary: Dictionary
+    # the sources with example figures in any row of the edition / of this region
+    eksempel_land: frozenset[str] = field(default_factory=frozenset)
+    eksempel_region: frozenset[str] = field(default_factory=frozenset)
 
 
-def known_names(fakta_ids: Iterable[str]) -> set[str]:
-    names = {f"kommune.{f}" for f in KOMMUNE_FIELDS}
-    names |= {f"almene.{c.name}" for c in COLUMNS} | {f"almene.{e}" for e in EXTRA_ALMENE}
-    names |= {f"indikator.{i.name}" for i in INDICATORS}
-    names |= {f"land.{i.name}" for i in NATIONAL}
-    names |= {f"region.{f}" for f in REGION_FIELDS}
-    names |= {"folketal.aar", "folketal.dato", "udgave.aar", "kort.kilde"}
+def known_names(dictionary: Dictionary, fakta_ids: Iterable[str]) -> set[str]:
+    names = {f"kommune.{f}" for f in KOMMUNE_FIELDS} | dictionary.placeholder_names()
+    names |= {"folketal.aar", "folketal.dato", "udgave.aar", "kort.kilde", EXAMPLE_LIST}
     for fid in fakta_ids:
         names |= {f"fakta.{fid}", f"fodnote.{fid}", f"kilde.{fid}"}
     return names
@@ -71,63 +73,75 @@ def kommune_values(k: Kommune) -> dict[str, Val]:
     }
 
 
+def _example(sources: Collection[str], flagged: Collection[str]) -> tuple[str, ...]:
+    return tuple(s for s in sources if s in flagged)
+
+
 def build_context(sd: SheetData) -> dict[str, Val]:
-    k, rec = sd.kommune, sd.record
-    src = f"{rec.file}:{rec.line}"
+    k, rec, d = sd.kommune, sd.record, sd.dictionary
     ctx: dict[str, Val] = {
         **kommune_values(k),
         "folketal.aar": Val(sd.folketal_aar, "year", "data/folketal.csv"),
         "folketal.dato": Val(formatting.dato(sd.folketal_aar, 1, 1), "text", "data/folketal.csv"),
-        "udgave.aar": Val(rec.udgave, "year", src),
+        "udgave.aar": Val(rec.udgave, "year", f"{rec.file}:{rec.line}"),
         "kort.kilde": Val(MAP_ATTRIBUTION, "text", "data/geo/kommuner.json.SOURCE.txt"),
+        "indikator.folketal": Val(sd.indicators.get("folketal"), "count", "folketal"),
     }
-    own = rec.eksempel
-    across = sd.peers_eksempel
-    for col in COLUMNS:
-        kind = {"source": "text", "code": "code"}.get(col.kind, col.kind)
-        flag = own and col.kind not in ("code", "year")
-        ctx[f"almene.{col.name}"] = Val(
-            rec.values.get(col.name), kind, f"{src} {col.name}", eksempel=flag
-        )
-    v = rec.values
-    ctx["almene.igangsat_periode"] = Val(
-        _period(v["igangsat_fra"], v["igangsat_til"]), "text", f"{src} igangsat_fra, igangsat_til"
-    )
-    ctx["almene.lbf_renovering_periode"] = Val(
-        _period(v["lbf_renovering_fra"], v["lbf_renovering_til"]),
-        "text",
-        f"{src} lbf_renovering_fra, lbf_renovering_til",
-    )
-    real = ("folketal", "antal_i_region", "antal_kommuner")  # from the register and FOLK1A
-    for ind in INDICATORS:
-        flag = False if ind.name in real else (across if ind.across else own)
+    own = frozenset(d.example_sources(rec.values))
+
+    def where(*columns: str) -> str:
+        file, line = rec.where(columns[0])
+        return f"{file}:{line} {', '.join(columns)}"
+
+    for s in d.sources.values():
+        flag = s.id in own
+        mine: tuple[str, ...] = (s.id,) if flag else ()
+        for c in d.columns_of(s.id):
+            shown = flag and c.kind != "year"  # a year is never example data
+            raw = rec.values.get(c.name)
+            ctx[f"{s.id}.{c.name}"] = Val(
+                raw, c.kind, where(c.name), c.decimals, shown, groups=mine if shown else ()
+            )
+        for attr, col, fixed in (
+            ("kilde", s.kilde_column, s.kilde),
+            ("datakilde", s.datakilde_column, s.datakilde),
+        ):
+            text = rec.values.get(col) if col else fixed
+            src = where(col) if col else f"{d.name}: sources.{s.id}.{attr}"
+            ctx[f"{s.id}.{attr}"] = Val(text, "text", src, eksempel=flag, groups=mine)
+    for p in d.periods.values():
+        v = rec.values
+        period = _period(v[p.start], v[p.end])
+        ctx[f"{p.source}.{p.name}"] = Val(period, "text", where(p.start, p.end))
+    for ind in d.indicators.values():
+        compared = d.compares(ind.name)
+        groups = _example(d.sources_of(ind.name), sd.eksempel_land if compared else own)
+        value = sd.indicators.get(PRINTED + ind.name, sd.indicators.get(ind.name))
         ctx[f"indikator.{ind.name}"] = Val(
-            sd.indicators.get(ind.name), ind.kind, ind.formula, ind.decimals, eksempel=flag
+            value, ind.kind, ind.formula, ind.decimals, bool(groups), compared, groups
         )
-    # the allocation right is printed as a fourth of the vacancy estimate as the sheet prints
-    # it ("ca. 360" ledige -> "ca. 90"), so a reader can redo the sum from the page (issue 14)
-    ledige = ctx["indikator.ledige_familieboliger_pr_aar"]
-    if isinstance(ledige.raw, int | float):
-        key = "indikator.anvisningsret_pr_aar"
-        ctx[key] = ctx[key]._replace(
-            raw=formatting.estimate_value(ledige.raw) / 4,
-            source="estimate_value(ledige_familieboliger_pr_aar) / 4",
-        )
-    for ind in NATIONAL:
-        ctx[f"land.{ind.name}"] = Val(
-            sd.land.get(ind.name),
-            ind.kind,
-            f"land: {ind.formula}",
-            ind.decimals,
-            eksempel=across and ind.name not in real,
-        )
-    for name in REGION_FIELDS:
-        kind = "pct" if name.startswith(("andel", "fraflytning")) else "count"
-        ctx[f"region.{name}"] = Val(
-            sd.region.get(name), kind, f"region {k.region}: sum", eksempel=across
-        )
+    for agg in d.aggregates.values():
+        sources = d.sources_of(f"land.{agg.name}")
+        for scope, values, flagged, label in (
+            ("land", sd.land, sd.eksempel_land, "land"),
+            ("region", sd.region, sd.eksempel_region, f"region {k.region}"),
+        ):
+            groups = _example(sources, flagged)
+            ctx[f"{scope}.{agg.name}"] = Val(
+                values.get(agg.name), agg.kind, f"{label}: {agg.expr}", agg.decimals,
+                bool(groups), True, groups,
+            )  # fmt: skip
     for fid, fact in sd.fakta.items():
         ctx[f"fakta.{fid}"] = Val(fact.tekst, "text", f"data/landsfakta.toml fakta.{fid}")
         ctx[f"fodnote.{fid}"] = Val(fact.kilde, "mark", f"data/landsfakta.toml fakta.{fid}")
         ctx[f"kilde.{fid}"] = Val(fact.kilde, "text", f"data/landsfakta.toml fakta.{fid}")
+    ctx[EXAMPLE_LIST] = Val("", "text", "the sources of the example figures printed")
     return ctx
+
+
+def example_list(d: Dictionary, sources: Iterable[str]) -> str:
+    """The labels of sources as Danish running text: "a", "a og b", "a, b og c"."""
+    labels = [d.sources[s].label for s in sources if s in d.sources]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} og {labels[-1]}"

@@ -1,4 +1,9 @@
-"""The deterministic generator of the example figures in `data/almene.csv`.
+"""The deterministic generator of the example figures in `data/almene.csv` (a tool, not part of
+the package: the committed file is what it made, and a test keeps the two equal).
+
+`faktaark data eksempel --layout NAME` makes example figures for any kit from its data
+dictionary's declarations; this older generator made the bundled housing figures, with the
+shares and types of each part of the country, before kits declared their figures.
 
 Only Glostrup's figures are real (BL's published sheet). The other 97 rows are invented,
 flagged `datakilde = eksempel`, and every sheet built from them says so on every page. They
@@ -8,7 +13,7 @@ Nordsjælland), youth dwellings where the universities are, and national sums ne
 totals (about 600.000 almene dwellings and 1 million residents).
 
 Regenerate (the output must equal the committed file; a test checks it):
-    python -m faktaark.data.eksempeldata > data/almene.csv
+    python tools/make_almene_example.py > data/almene.csv
 """
 
 from __future__ import annotations
@@ -18,10 +23,20 @@ import io
 import random
 import sys
 
-from faktaark.core.fields import COLUMN_NAMES
 from faktaark.core.kommuner import register
 
-__all__ = ["GLOSTRUP", "SEED", "generate", "to_csv"]
+__all__ = ["COLUMN_NAMES", "GLOSTRUP", "SEED", "generate", "to_csv"]
+
+# the columns of data/almene.csv, in file order (declared in layouts/almene-boliger/fields.toml)
+COLUMN_NAMES = (
+    "kommunekode", "kommune", "udgave", "datakilde", "kilde", "beboere", "beboere_aar",
+    "ungdomsboliger", "familieboliger", "aeldreboliger", "boliger_aar",
+    "igangsat_ungdomsboliger", "igangsat_familieboliger", "igangsat_aeldreboliger",
+    "igangsat_fra", "igangsat_til", "fraflytningsprocent", "fraflytning_aar", "boligmasse",
+    "boligmasse_aar", "huslejeomsaetning_mio_kr", "huslejeomsaetning_aar",
+    "lokale_indkoeb_mio_kr", "lokale_indkoeb_aar", "lbf_renovering_mio_kr",
+    "lbf_renovering_fra", "lbf_renovering_til",
+)  # fmt: skip
 
 SEED = 20250101
 UDGAVE = 2025
