@@ -204,7 +204,7 @@ def columns() -> str:
     from faktaark import api
 
     d = api.data_dictionary()
-    rows = ["| column | kind | meaning | unit | year in | missing ok |", "|---|---|---|---|---|---|"]
+    rows = ["| column | kind | meaning | unit | year in | missing ok |", "|---" * 6 + "|"]
     for s in d.sources.values():
         for col in s.control_columns:
             what = "source line" if col == s.kilde_column else "officiel or eksempel"

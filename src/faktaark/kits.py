@@ -169,7 +169,10 @@ def kit_fields(layout: str | Path | Layout | None = None) -> list[Field]:
 def new_kit(name: str, into: str | Path | None = None, *, from_: str | Path | None = None) -> Path:
     """Copy a kit (`from_`: a shipped kit's name or a kit folder; the default kit when None)
     to a new folder `into/name` (the working folder when `into` is None) under the new name;
-    returns the folder. Refuses to write over anything."""
+    returns the folder. Refuses to write over anything. The new kit's data dictionary takes in
+    a shipped kit's (`include`) rather than copying it, so the two never drift; a kit folder
+    of your own is copied."""
+    from faktaark.core.resources import layouts_dir
     from faktaark.layout.load import resolve
 
     if not isinstance(name, str) or not _SLUG.fullmatch(name):
@@ -190,6 +193,8 @@ def new_kit(name: str, into: str | Path | None = None, *, from_: str | Path | No
             text = src.read_text(encoding="utf-8")
             if fname == "layout.toml":
                 text = _renamed(text, name, source.name)
+            elif fname == "fields.toml" and source.parent == layouts_dir():
+                text = _included(source.name)
             elif fname == "fields.toml":
                 text = _own_includes(text, source)
             (target / fname).write_text(text, encoding="utf-8")
@@ -199,6 +204,16 @@ def new_kit(name: str, into: str | Path | None = None, *, from_: str | Path | No
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the new kit: {exc.strerror or exc}.") from exc
     return target
+
+
+def _included(kit: str) -> str:
+    return (
+        f"# The data dictionary of this kit: the figures of the shipped kit {kit!r}, taken in\n"
+        "# (not copied, so the two never drift), and below them the figures of this kit's own:\n"
+        "# [sources.<id>], [columns.<name>], [indicators.<name>] ... (faktaark layouts fields\n"
+        "# lists what the kit can print; the documentation's data dictionary page says how).\n"
+        f'include = ["{kit}"]\n'
+    )
 
 
 def _renamed(text: str, name: str, old: str) -> str:

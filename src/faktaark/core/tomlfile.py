@@ -38,7 +38,9 @@ def read_toml(
     try:
         doc = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"{path}: not valid TOML: {exc}") from exc
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{path}:{m.group(1)}" if m else str(path)
+        raise LayoutError(f"{where}: not valid TOML: {exc}") from exc
     except RecursionError as exc:
         raise LayoutError(f"{path}: arrays or tables nested too deeply.") from exc
     if depth(doc) > MAX_DEPTH:

@@ -3,7 +3,8 @@
 A new kit can be previewed before its data exists: `faktaark data eksempel --layout NAME`
 writes a plausible, deterministic value for every column of the kit's sources (or of the
 sources asked for), as each column's `eksempel` declares it: a range times another column
-(`per = "folketal"`: per capita), a fixed value, a year relative to the edition, or empty.
+(`per = "folketal"`: per capita), a fixed value, a year relative to the edition, or empty; a
+column that declares none gets a range by its kind (a count per capita, a percentage 5–40).
 Every row says `eksempel` in its source's `datakilde` column and gives the example source
 line, so every sheet built from it is marked as example data.
 
@@ -19,7 +20,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from faktaark.core.kommuner import register
-from faktaark.dictionary.model import Column, Dictionary
+from faktaark.dictionary.model import Column, Dictionary, Example
 from faktaark.errors import UsageError
 
 __all__ = ["EKSEMPEL_KILDE", "SEED", "generate", "to_csv"]
@@ -46,12 +47,23 @@ def _order(columns: Sequence[Column]) -> list[Column]:
     return list(done.values())
 
 
+# what a column without an `eksempel` declaration gets, by kind: a range (times `per`)
+DEFAULTS: Mapping[str, Example] = {
+    "count": Example(per="folketal", min=0.0005, max=0.005),
+    "pct": Example(min=5.0, max=40.0, decimals=1),
+    "mio_kr": Example(per="folketal", min=0.00003, max=0.0001),
+    "rate": Example(min=1.0, max=20.0, decimals=1),
+    "decimal": Example(min=1.0, max=20.0, decimals=1),
+}
+
+
 def _value(c: Column, rng: random.Random, row: Mapping[str, object], udgave: int) -> object:
     ex = c.example
     if c.kind == "year":
         if ex is not None and ex.value is not None:
             return int(ex.value)
         return udgave + (ex.offset if ex is not None and ex.offset is not None else -1)
+    ex = ex or DEFAULTS.get(c.kind)
     if ex is None or ex.empty:
         return None
     if ex.value is not None:

@@ -173,7 +173,7 @@ def check_columns(columns: object) -> None:
     ):
         raise UsageError(
             "columns must be a mapping of your column name to ours, e.g. "
-            f'{{"Boliger i alt": "boligmasse"}}; got {type(columns).__name__}'
+            f'{{"Boliger i alt": "<our column>"}}; got {type(columns).__name__}'
         )
 
 
@@ -225,6 +225,7 @@ def load_dataset(
             advice="See --column / --columns-file.",
         )
     figures += _bundled_for(figures, d, notes, mapping)
+    _every_source_given(figures, d, mapping)
     if not figures:
         raise InputError(
             f"No figures file among {', '.join(map(str, files))}: expected a table "
@@ -257,6 +258,22 @@ def _bundled_for(
             notes.append(Issue(f"{s.label}: no file given has them; taken from the bundled "
                                f"{Path(s.file).name}", s.file, severity="warning"))  # fmt: skip
     return out
+
+
+def _every_source_given(tables: Sequence[Table], d: Dictionary, mapping: Mapping[str, str]) -> None:
+    """A source with required columns that no table has, and no bundled file: one error that
+    says how to get its data (before every column is reported missing)."""
+    have = {mapping.get(h, h) for t in tables for h in t.header}
+    for s in d.sources.values():
+        need = [c.name for c in d.columns_of(s.id) if c.required]
+        if need and not have & {*need, *s.control_columns}:
+            raise InputError(
+                f"Kit {d.name!r}: no data file has the columns of source {s.id!r} "
+                f"({', '.join(need[:4])}{' ...' if len(need) > 4 else ''}), and it has no bundled "
+                "file. Give its figures with --data, or example figures to try the kit: "
+                f"faktaark data eksempel --layout {d.name} --source {s.id} -o {s.id}.csv",
+                advice=f"Then: --data {s.id}.csv",
+            )
 
 
 def assemble(

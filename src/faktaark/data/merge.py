@@ -155,8 +155,7 @@ def _join(
     for (_, udgave), (t, row) in sorted(index.items()):
         issues.append(Issue(f"has no row of udgave {udgave} in {base[0].path} to join",
                             t.path, row.line, "kommunekode"))  # fmt: skip
-    files = ", ".join(t.path for t in group)
-    return [f"{', '.join(cols)} of {used} row(s) joined from {files}."]
+    return []  # joining the tables of a kit's sources is the normal case: no note
 
 
 def _supplement(

@@ -113,7 +113,7 @@ def read_column_map(path: str | Path, known: Iterable[str] | None = None) -> dic
     extra = sorted(set(raw) - {"kolonner"})
     if not isinstance(table, dict) or extra:
         raise InputError(
-            f'{p}: expected one table [kolonner] with lines like  boligmasse = "Boliger i alt"  '
+            f'{p}: expected one table [kolonner] with lines like  <our column> = "<your column>"  '
             f"(our name = your name){f'; unknown: {extra}' if extra else ''}."
         )
     names = set(known)

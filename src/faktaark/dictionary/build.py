@@ -102,7 +102,7 @@ def assemble(
         return True
 
     for path, text, f in parsed:
-        own_sources = list(f.sources)
+        own_sources = sorted((_loc(path, text, "sources", s).line or 0, s) for s in f.sources)
         for sid, d in f.sources.items():
             loc = _loc(path, text, "sources", sid)
             if sid in sources:
@@ -114,7 +114,10 @@ def assemble(
             if name in (*KEY_COLUMNS, *BUILTIN_COLUMNS):
                 pr.add(loc, f"{name!r} is a column faktaark reads itself; choose another name")
                 continue
-            sid = d.source or (own_sources[0] if len(own_sources) == 1 else None)
+            # its source: as it says, or the source declared last above it in its file
+            above = [s for line, s in own_sources if line < (loc.line or 0)]
+            above = above or [s for _, s in own_sources]
+            sid = d.source or (above[-1] if above else None)
             if sid is None:
                 pr.add(loc, 'say which source it comes from: source = "<id>" of [sources.<id>]')
                 continue

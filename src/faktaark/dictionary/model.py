@@ -304,12 +304,12 @@ class Dictionary:
         return [s for s in self.sources if self.is_example(values, s)]
 
     def datakilde(self, values: Mapping[str, object]) -> str:
-        """ "officiel", "eksempel", or per source when they differ ("almene: officiel,
+        """ "officiel", "eksempel", or per source when they differ ("almene: officiel;
         faellesskab: eksempel")."""
         example = set(self.example_sources(values))
         if not example or len(example) == len(self.sources):
             return "eksempel" if example else "officiel"
-        return ", ".join(f"{s}: {'eksempel' if s in example else 'officiel'}" for s in self.sources)
+        return "; ".join(f"{s}: {'eksempel' if s in example else 'officiel'}" for s in self.sources)
 
     def columns_of(self, source: str) -> list[Column]:
         return [c for c in self.columns.values() if c.source == source]

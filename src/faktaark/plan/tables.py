@@ -36,7 +36,7 @@ def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
     num_st = _style(c, box.number_style, box.style or "table_cell")
     heads = table_columns(c, sec)
     n = len(heads)
-    fracs = box.col_widths or ((0.62, 0.38) if n == 1 else (0.46, *([0.54 / n] * n)))
+    fracs = box.col_widths or ((0.62, 0.38) if n == 1 else (0.34, *([0.66 / n] * n)))
     total = sum(fracs)
     widths = [w * f / total for f in fracs]
     pad_v, pad_h = 1.1 * MM, 1.2 * MM
