@@ -281,14 +281,22 @@ def _label_boxes(
     return out, all_lines
 
 
-@lru_cache(maxsize=4)
-def land_naboer(kode: int) -> tuple[int, ...]:
-    """`geodata.land_naboer`, kept in the per-user cache: a sheet read back from the cache
-    does not decode the shapes to learn its neighbours."""
+@cache
+def _naboer() -> dict[int, tuple[int, ...]]:
+    """Every municipality's land neighbours (`geodata.land_naboer`), kept in the per-user
+    cache as one small entry: a sheet read back from the cache does not decode the shapes
+    to learn its neighbours."""
     from faktaark.core.cache import cached
 
-    options = f"1\x1f{_inputs()}\x1f{kode}"
-    return cached("naboer", [], options, lambda: geodata.land_naboer(kode), tuple, keep=CACHE_KEEP)
+    def compute() -> dict[int, tuple[int, ...]]:
+        return {k.kode: geodata.land_naboer(k.kode) for k in register()}
+
+    return cached("naboer", [], f"1\x1f{_inputs()}", compute, dict)
+
+
+def land_naboer(kode: int) -> tuple[int, ...]:
+    """The municipalities that share a land border with `kode` (`geodata.land_naboer`)."""
+    return _naboer()[kode]
 
 
 class RegionMap(NamedTuple):
@@ -361,8 +369,9 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     omegn = c.color(names[2]) if names[2] else OMEGN
     hi = c.color(box.highlight or "brand")
     reg = register()
-    naboer = sorted(land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
+    naboer: list[int] = []
     if box.view == "region":
+        naboer = sorted(land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
         items, lines = _label_boxes(box, c, k, naboer)
         inside = _contrast(line, hi) >= INSIDE_CONTRAST
         rm = region_map(k.kode, rect, tuple(items), inside)
