@@ -1,6 +1,7 @@
-"""Geometry of names on a map, in points: a point in a shape, a segment across a rectangle
-or another segment, a rectangle on, within or near a shape. Shared by the planner
-(`maplabels`) and the proof rules (`faktaark.review.proof_maps`, `composition`)."""
+"""Geometry on a map, in points: a ring cut at a box's edges and its area; a point in a
+shape, a segment across a rectangle or another segment, a rectangle on, within or near a
+shape. Shared by the planner (`maps`, `maplabels`) and the proof rules
+(`faktaark.review.proof_maps`, `composition`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Sequence
 from faktaark.plan import geodata
 
 __all__ = [
+    "area",
+    "clip",
     "grow",
     "in_shape",
     "nearest_on",
@@ -127,3 +130,31 @@ def grow(r: Rect, d: float) -> Rect:
 def nearest_on(r: Rect, px: float, py: float) -> tuple[float, float]:
     """The point of a rectangle nearest (px, py)."""
     return (min(max(px, r[0]), r[0] + r[2]), min(max(py, r[1]), r[1] + r[3]))
+
+
+def clip(ring: geodata.Ring, r: Rect) -> geodata.Ring:
+    """Sutherland-Hodgman: the part of a ring inside an axis-parallel rectangle."""
+    x0, y0, x1, y1 = r[0], r[1], r[0] + r[2], r[1] + r[3]
+    pts = list(ring)
+    for axis, lim, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
+        if not pts:
+            break
+        out: list[tuple[float, float]] = []
+        for i, cur in enumerate(pts):
+            prev = pts[i - 1]
+            cin = cur[axis] >= lim if keep_above else cur[axis] <= lim
+            pin = prev[axis] >= lim if keep_above else prev[axis] <= lim
+            if cin != pin:
+                t = (lim - prev[axis]) / (cur[axis] - prev[axis])
+                p = (prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1]))
+                out.append((round(p[0], 2), round(p[1], 2)))
+            if cin:
+                out.append(cur)
+        pts = out
+    return tuple(pts)
+
+
+def area(ring: geodata.Ring) -> float:
+    """Unsigned area (shoelace formula), in square points."""
+    twice = sum(ring[i - 1][0] * p[1] - p[0] * ring[i - 1][1] for i, p in enumerate(ring))
+    return abs(twice) / 2

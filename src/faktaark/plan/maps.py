@@ -3,13 +3,13 @@
 The layout says where the box is and which view it shows (`view = "danmark" | "region"`).
 The municipality is filled in the highlight colour (`highlight`, default `brand`), the others
 in a light grey (`colors[0]`) with thin borders (`colors[1]`, default white), no frame.
-Denmark is shown with Bornholm in an inset; a region with the land around it in a lighter
-grey (`colors[2]`, clipped to the box) and its neighbours named (`label_style`). A
-municipality too small to see at the map's scale gets a ring around it.
+Denmark is shown with Bornholm in an inset (a municipality too small to see at its scale gets
+a ring around it). A region view is framed on the municipality and its land neighbours
+(`mapframe`), the land beyond them lighter (`colors[2]`), all cut at the box's edges, and
+names them (`maplabels`: the own name in `header_style`, the neighbours in `label_style`).
 
-Everything that depends only on the view and the box (projected, scaled, rounded rings,
-label points, the inset frame, the neighbours) is prepared once per process and kept in the
-per-user cache; a sheet only picks its shapes.
+The map of Denmark (once per process) and each municipality's region view with its names
+placed are kept in the per-user cache: a sheet reads one entry back.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata, mapframe
 from faktaark.plan.context import Ctx
+from faktaark.plan.mapgeom import area, clip
 from faktaark.plan.maplabels import INK_ABOVE, LabelBox, Placed, place
 from faktaark.plan.model import BoxFit, LineOp, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.text import linebreak
@@ -69,34 +70,6 @@ class ProjectedMap(NamedTuple):
     border: float  # border line width (pt)
     level: str
     naboer: tuple[int, ...]  # a region view: the municipality's land neighbours
-
-
-def _clip(ring: geodata.Ring, r: Rect) -> geodata.Ring:
-    """Sutherland-Hodgman: the part of a ring inside an axis-parallel rectangle."""
-    x0, y0, x1, y1 = r[0], r[1], r[0] + r[2], r[1] + r[3]
-    pts = list(ring)
-    for axis, lim, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
-        if not pts:
-            break
-        out: list[tuple[float, float]] = []
-        for i, cur in enumerate(pts):
-            prev = pts[i - 1]
-            cin = cur[axis] >= lim if keep_above else cur[axis] <= lim
-            pin = prev[axis] >= lim if keep_above else prev[axis] <= lim
-            if cin != pin:
-                t = (lim - prev[axis]) / (cur[axis] - prev[axis])
-                p = (prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1]))
-                out.append((round(p[0], 2), round(p[1], 2)))
-            if cin:
-                out.append(cur)
-        pts = out
-    return tuple(pts)
-
-
-def _area(ring: geodata.Ring) -> float:
-    """Unsigned area (shoelace formula), in square points."""
-    twice = sum(ring[i - 1][0] * p[1] - p[0] * ring[i - 1][1] for i, p in enumerate(ring))
-    return abs(twice) / 2
 
 
 def _size(ring: geodata.Ring) -> float:
@@ -198,7 +171,7 @@ def _project_region(kode: int, rect: Rect) -> ProjectedMap:
         if c == kode:
             shapes[c] = _visible([tr.ring(r) for r in sh.rings[level]])
             continue
-        parts = tuple(cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5)
+        parts = tuple(cl for r in sh.rings[level] if area(cl := clip(tr.ring(r), rect)) >= 0.5)
         if c in naboer:
             shapes[c] = parts
         else:
