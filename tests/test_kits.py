@@ -90,7 +90,6 @@ raekker = [
 CHART = """[diagram]
 titel = "Frivillige pr. 1.000 beboere, {kommune.region}"
 alt_titel = "frivillige pr. 1.000 beboere i kommunerne i {kommune.region}"
-decimaler = 1
 niveauer = [["{kommune.region}", "region.frivillige_pr_1000"], ["Hele landet", "land.frivillige_pr_1000"]]
 """  # noqa: E501
 
@@ -372,3 +371,13 @@ def test_an_expression_cannot_touch_files_or_run_code(tmp_path: Path) -> None:
                          timeout=60, check=False)  # fmt: skip
     assert res.stdout.count("refused") == 3, res.stdout + res.stderr
     assert "hemmelig" not in res.stdout
+
+
+def test_data_bundled_writes_the_kits_own_file(tmp_path: Path) -> None:
+    out = tmp_path / "almene.csv"
+    res = runner.invoke(faktaark.cli.app.app, ["data", "bundled", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes() == (ROOT / "data" / "almene.csv").read_bytes()
+    res = runner.invoke(faktaark.cli.app.app, ["data", "bundled", "--source", "nej"])
+    assert res.exit_code == 2
+    assert "has no source 'nej'; it has almene" in res.stderr

@@ -62,7 +62,8 @@ LIBRARIES = {
         "faktaark.dictionary.evaluate",
     ),
     "fastexcel": ("faktaark.data.readers",),
-    "pyphen": ("faktaark.text.linebreak",),
+    "pyphen": ("faktaark.text.hyphenation",),
+    "svglib": ("faktaark.pdf.render",),  # a sender logo as SVG (optional extra "svg")
     "pypdfium2": ("faktaark.review.",),
     "PIL": ("faktaark.review.", "faktaark.pdf.preflight_ink"),  # the preflight's separations
     "watchfiles": ("faktaark.review.watch",),
@@ -297,11 +298,12 @@ def test_modules_named_in_pyproject_exist() -> None:
 
 
 def test_the_listing_reads_as_the_pipeline() -> None:
-    """`src/faktaark/` holds the stage folders plus the few modules on top, nothing else."""
+    """`src/faktaark/` holds the stage folders plus the few modules on top and the data folders
+    (fonts, ICC profiles, the Danish lexicon), nothing else."""
     tops = {p.name for p in PKG.iterdir() if p.suffix == ".py"}
     assert tops == {"__init__.py", "__main__.py", "_version.py", "api.py", "kits.py", "errors.py"}
     folders = {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"}
-    assert folders == {*STAGES, "fonts", "icc"} - {"api"}
+    assert folders == {*STAGES, "fonts", "icc", "lexicon"} - {"api"}  # + package data
 
 
 # ----------------------------------------------------------------------------- the checker

@@ -50,7 +50,7 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
     folder = copy_layout(tmp_path)
     edit(
         folder / "texts.da.toml",
-        'titel = "Almene boliger gør\\n{kommune.officielt_navn} bedre"\nside2',
+        'titel = "Almene boliger gør\\n{kommune.officielt_navn:sted} bedre"\nside2',
         'titel = "Almene boliger gør {kommune.officielt_navn} meget, meget bedre for alle '
         "borgere i alle livets faser hver eneste dag, hele året rundt, i by og på land, "
         'for unge og gamle, for familier og for enlige"\nside2',
@@ -141,7 +141,7 @@ LAYOUT_ERRORS = [
     ),
     (
         "layout.toml",
-        'id = "kpi_andel"\npage = 1\nkind = "text"\nx = 75.5',
+        'id = "kpi_andel"\npage = 1\nkind = "text"\nx = 109',
         'id = "kpi_andel"\npage = 1\nkind = "text"\nx = 60',
         'overlaps box "kpi_andel"',
         None,
@@ -230,7 +230,7 @@ def test_kommuneaftale_uses_plural_and_comparison_words(prepared: api.Prepared) 
     # the comparison uses example data for the other municipalities: the sheet says so
     assert plan.eksempel
     assert "Sammenligningen bygger på eksempeldata" in text
-    assert "Glostrup Kommunes egne tal er reelle" in text  # its own figures are real
+    assert "Glostrup kommunes egne tal er reelle" in text  # its own figures are real
     assert "Eksempeldata – ikke officielle tal" not in text
 
 

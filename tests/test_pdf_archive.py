@@ -43,7 +43,7 @@ def test_screen_sheet_is_pdfa_with_matching_metadata(both: api.BuildResult) -> N
         assert (
             meta["dc:title"]
             == str(pdf.docinfo.Title)
-            == "Almene boliger gør Glostrup Kommune bedre"
+            == "Almene boliger gør Glostrup kommune bedre"
         )
         assert meta["dc:creator"] == [str(pdf.docinfo.Author)] == ["BL – Danmarks Almene Boliger"]
         assert meta["dc:description"] == str(pdf.docinfo.Subject)

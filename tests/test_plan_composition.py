@@ -35,11 +35,12 @@ def _map_node(plan: SheetPlan) -> tuple[int, Node]:
 def test_the_band_rule_finds_a_hole(prepared: api.Prepared) -> None:
     lay = api.load_layout_for(None, prepared.dataset)
     plan = api.plan_sheet("Glostrup", data=prepared, layout=lay)
-    frames = composition.figure_frames(lay)
-    assert composition.empty_bands(plan, figures=frames) == []
+    frames, cols = composition.figure_frames(lay), composition.text_columns(lay)
+    assert composition.empty_bands(plan, figures=frames, columns=cols) == []
     page = plan.pages[1]
     holed = page._replace(content=tuple(n for n in page.content if n.box != "tekst2"))
-    found = composition.empty_bands(plan._replace(pages=(plan.pages[0], holed)), figures=frames)
+    holed_plan = plan._replace(pages=(plan.pages[0], holed))
+    found = composition.empty_bands(holed_plan, figures=frames, columns=cols)
     assert found
     assert found[0].page == 2
 
@@ -48,10 +49,11 @@ def test_the_band_rule_finds_a_hole(prepared: api.Prepared) -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_no_empty_band_on_any_of_the_98(layout: str, prepared: api.Prepared) -> None:
     lay = api.load_layout_for(layout, prepared.dataset)
-    frames = composition.figure_frames(lay)
+    frames, cols = composition.figure_frames(lay), composition.text_columns(lay)
     for k in register():
         plan = api.plan_sheet(k.kode, data=prepared, layout=lay)
-        assert composition.empty_bands(plan, figures=frames) == [], k.navn
+        assert composition.empty_bands(plan, figures=frames, columns=cols) == [], k.navn
+        assert composition.panel_gaps(plan, figures=frames) == [], k.navn
         assert composition.pale_bars(plan) == [], k.navn
 
 
@@ -60,7 +62,8 @@ def test_the_real_sheet_has_no_hole_and_no_example_note(prepared: api.Prepared) 
     plan = api.plan_sheet("Glostrup", data=prepared, layout=lay)
     assert not plan.eksempel
     assert "Eksempeldata" not in plan.all_text()
-    assert composition.empty_bands(plan, figures=composition.figure_frames(lay)) == []
+    frames, cols = composition.figure_frames(lay), composition.text_columns(lay)
+    assert composition.empty_bands(plan, figures=frames, columns=cols) == []
 
 
 # ---------------------------------------------------------------- bars

@@ -115,7 +115,7 @@ def test_changed_heading_appears_without_a_reload(
 
     texts = layout_copy / "texts.da.toml"
     text = texts.read_text(encoding="utf-8")
-    old = 'titel = "Almene boliger gør\\n{kommune.officielt_navn} bedre"'  # the sheet's title
+    old = 'titel = "Almene boliger gør\\n{kommune.officielt_navn:sted} bedre"'  # the sheet's title
     assert old in text
     texts.write_text(
         text.replace(old, old.replace("Almene boliger gør", "Gode naboer i"), 1), encoding="utf-8"

@@ -44,9 +44,21 @@ def test_the_inserted_hyphen_is_a_soft_hyphen_and_marked() -> None:
     assert out[0].text == "og livs" + SOFT_HYPHEN
     assert out[0].hyphen
     assert not out[1].hyphen
-    hard = break_lines([Span("i Lyngby-Taarbæk", FONT)], 1.0, 10, Mono())
-    assert hard[0].text == "i Lyngby-"  # after a hard hyphen: a hyphen, not a soft one
+    hard = break_lines([Span("og CO₂-aftryk", FONT)], 1.0, 8, Mono())
+    assert hard[0].text == "og CO₂-"  # after a hard hyphen: a hyphen, not a soft one
     assert not hard[0].hyphen
+
+
+def test_a_name_stays_whole() -> None:
+    """A capitalised word inside a sentence is a name: never hyphenated, nor broken at its
+    hard hyphen unless it is wider than a line by itself."""
+    known = {"Landsbyggefonden": (5, 10), "Helhedsplanerne": (3, 7, 10)}
+    out = lines("støtte fra Landsbyggefonden i", 22, known=known)
+    assert "Landsbyggefonden" in [w for ln in out for w in ln.split()], out
+    assert lines("i Lyngby-Taarbæk", 15) == ["i", "Lyngby-Taarbæk"]
+    assert lines("i Lyngby-Taarbæk", 10) == ["i", "Lyngby-", "Taarbæk"]  # wider than a line
+    start = lines("Helhedsplanerne bygger", 12, known=known)  # a sentence's first word: a word
+    assert start[0] == "Helhedspla" + SOFT_HYPHEN
 
 
 def test_at_most_two_hyphenated_lines_in_a_row() -> None:

@@ -22,6 +22,7 @@ from faktaark.core.units import Color
 from faktaark.pdf.make import make_pdf
 from faktaark.plan.model import Node, SheetPlan, TextOp, TextPiece
 from faktaark.review import composition, honesty
+from faktaark.review.proof import rules, sheet_view
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ("almene-boliger", "kommuneaftale")
@@ -202,26 +203,48 @@ def test_missing_figures_leave_no_dash_in_a_sentence_and_still_fit(
         assert honesty.calculation_errors(plan) == [], plan.kommune
         for i, text in enumerate(_page_texts(plan), 1):
             assert honesty.dashes_in_sentences(text, i) == [], (plan.kommune, i)
-        bands = composition.empty_bands(plan, figures=composition.figure_frames(lay))
+        frames = composition.figure_frames(lay)
+        bands = composition.empty_bands(plan, figures=frames, columns=composition.text_columns(lay))
         assert bands == [], (plan.kommune, bands)
+        holes = composition.panel_gaps(plan, figures=frames)  # "Ikke oplyst", not an empty box
+        assert holes == [], (plan.kommune, holes)
+        view = sheet_view(lay, register().get(kode), plan.kommune, plan)
+        for r in rules():  # a designed state for the key figure, the note under its table
+            if r.id in ("noegletal_uden_tal", "tankestreg_uden_note") and r.check is not None:
+                assert list(r.check(view)) == [], (r.id, plan.kommune)
     if layout == "almene-boliger":
         assert missing > 0  # the tables still print "–" (with the note) for missing cells
 
 
-def test_the_not_given_note_is_its_own_line(gaps: api.Prepared) -> None:
+def test_the_not_given_note_stands_under_its_table(gaps: api.Prepared) -> None:
+    """The note that explains "–" is a line of its own under the table that prints "–", not
+    at the foot of the page (and not on the source line)."""
     plan = api.plan_sheet(825, data=gaps)  # Læsø: a missing cell in the construction table
-    notes = [
-        n.text for p in plan.pages for top in p.content for n in top.walk()
-        if n.box == "vd_noter" and n.role == "P"
-    ]  # fmt: skip
-    assert "– betyder, at tallet ikke er oplyst." in notes, notes
-    assert not any(t.startswith("Kilde:") and "ikke oplyst" in t for t in notes)
+    page = plan.pages[0]
+    table = [n for n in page.content if n.box == "tabel_igangsat"]
+    assert [n.role for n in table] == ["Table", "P"]
+    assert any(c.text == "–" for c in table[0].walk() if c.role == "TD")
+    assert table[1].text == "– betyder, at tallet ikke er oplyst."
+    others = [n.text for top in page.content for n in top.walk() if n.box != "tabel_igangsat"]
+    assert not any("ikke oplyst" in t for t in others), others
+    full = api.plan_sheet(161, data=gaps)  # Glostrup's tables print every figure: no note
+    assert "betyder, at tallet" not in full.all_text()
 
 
 def test_a_kpi_without_its_figure_says_ikke_oplyst(gaps: api.Prepared) -> None:
-    text = _flat(api.plan_sheet(101, data=gaps, layout="kommuneaftale"))
-    assert "Fraflytningsprocenten for familieboligerne i 2023 er ikke oplyst." in text
-    assert "af familieboligerne fraflyttes" not in text  # the caption went with its figure
+    """A key figure without its number keeps its place at the row's size: "Ikke oplyst" in
+    the figure's style, the caption naming what is missing."""
+    for kode, layout, box, caption in (
+        (101, "kommuneaftale", "kpi_fraflytning", "fraflytningsprocent i familieboligerne (2023)."),
+        (173, "almene-boliger", "kpi_husleje",
+         "Huslejeomsætningen i kommunens almene afdelinger i 2023."),
+    ):  # fmt: skip
+        plan = api.plan_sheet(kode, data=gaps, layout=layout)
+        paras = [n for p in plan.pages for top in p.content for n in top.walk() if n.box == box]
+        assert [n.text.replace(NB, " ") for n in paras] == ["Ikke oplyst", caption]
+        sizes = {n.box: n.ops[0].pieces[0].size for p in plan.pages for top in p.content
+                 for n in top.walk() if n.box.startswith("kpi") and n.style.startswith("kpi")
+                 and n.ops and n.style == paras[0].style}  # fmt: skip
+        assert len(set(sizes.values())) == 1, sizes  # the same size as the row's figures
     text = _flat(api.plan_sheet(173, data=gaps))
     assert "huslejeomsætning på" not in text
-    assert "er ikke oplyst." in text

@@ -19,11 +19,11 @@ Regenerate (the output must equal the committed file; a test checks it):
 from __future__ import annotations
 
 import csv
-import io
 import random
 import sys
 
 from faktaark.core.kommuner import register
+from faktaark.data import eksempel
 
 __all__ = ["COLUMN_NAMES", "GLOSTRUP", "SEED", "generate", "to_csv"]
 
@@ -82,7 +82,7 @@ UNIVERSITY_TOWNS = {
 }  # København, Frederiksberg, Odense, Aarhus, Aalborg, Lyngby
 RURAL = {"Landsdel Vestjylland", "Landsdel Bornholm", "Landsdel Vest- og Sydsjælland",
          "Landsdel Nordjylland", "Landsdel Sydjylland"}  # fmt: skip
-EKSEMPEL_KILDE = "Eksempeldata til afprøvning – ikke officielle tal."
+EKSEMPEL_KILDE = eksempel.EKSEMPEL_KILDE
 
 
 def _population() -> dict[int, int]:
@@ -140,21 +140,8 @@ def generate(seed: int = SEED) -> list[dict[str, object]]:
     return rows
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def to_csv(rows: list[dict[str, object]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMN_NAMES)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in COLUMN_NAMES])
-    return buf.getvalue()
+    return eksempel.to_csv(COLUMN_NAMES, rows)
 
 
 if __name__ == "__main__":

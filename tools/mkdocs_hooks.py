@@ -12,6 +12,7 @@ A page asks for a generated part with an HTML comment on a line of its own,
 - `columns`: the columns of the figures file, from the default kit's data dictionary
   (`layouts/almene-boliger/fields.toml`);
 - `kit-fields`: every figure each shipped kit can print (`faktaark layouts fields`);
+- `proof-rules`: every rule of `faktaark proof`, hard or soft, as the registry has it;
 - `bench`: the benchmark's table, date and machine, from `bench/results/results.json` (written
   by `bench/bench.py`, rendered by its own `table()`).
 
@@ -233,6 +234,15 @@ def kit_fields() -> str:
     return "\n".join(out)
 
 
+def proof_rules() -> str:
+    from faktaark.review.proof import rules
+
+    out = ["| rule | breaks | what a breach is |", "|---|---|---|"]
+    for r in sorted(rules(), key=lambda r: (not r.hard, r.id)):
+        out.append(f"| `{r.id}` | {'hard' if r.hard else 'soft'} | {_md(r.title)} |")
+    return "\n".join(out)
+
+
 # --- benchmark ------------------------------------------------------------------------------
 
 
@@ -272,5 +282,6 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "config-keys": config_keys,
     "columns": columns,
     "kit-fields": kit_fields,
+    "proof-rules": proof_rules,
     "bench": bench,
 }

@@ -25,9 +25,9 @@ from faktaark.plan.model import SheetPlan
 from faktaark.values.prepared import Prepared
 
 # isort: off
-from faktaark.kits import (Field, available_layouts, checked_layout, data_dictionary,
-                           describe_layout, example_data, fit_check, kit_fields,
-                           load_layout_for, new_kit, proof)  # fmt: skip
+from faktaark.kits import (Field, available_layouts, bundled_data, checked_layout,
+                           data_dictionary, describe_layout, example_data, fit_check,
+                           kit_fields, load_layout_for, new_kit, proof)  # fmt: skip
 # isort: on
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ __all__ = [
     "available_layouts",
     "build",
     "build_many",
+    "bundled_data",
     "check_pdf",
     "combine_pdfs",
     "compare",

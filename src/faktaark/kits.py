@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Field",
     "available_layouts",
+    "bundled_data",
     "checked_layout",
     "data_dictionary",
     "describe_layout",
@@ -238,6 +239,27 @@ def _own_includes(text: str, source: Path) -> str:
         return text
     line, nl, tail = rest.partition("\n")
     return head + sep + re.sub(r'"([^"]+)"', fix, line) + nl + tail
+
+
+def bundled_data(layout: str | Path | Layout | None = None, source: str | None = None) -> bytes:
+    """The figures file a kit ships for a source (its `file`; the kit's only bundled file when
+    `source` is None): a copy to start from, or to compare an edition with."""
+    from faktaark.core.paths import read_bytes
+
+    d = data_dictionary(layout)
+    files = {s.id: s.file for s in d.sources.values() if s.file}
+    if source is not None and source not in d.sources:
+        raise UsageError(f"Kit {d.name!r} has no source {source!r}; it has {', '.join(d.sources)}.")
+    chosen = {source: files.get(source)} if source else files
+    paths = set(chosen.values())
+    if len(paths) != 1 or None in paths:
+        what = f"source {source!r} has no bundled file" if source else "say which source"
+        raise UsageError(
+            f"Kit {d.name!r}: {what}; the bundled files are "
+            f"{', '.join(f'{s}: {Path(str(f)).name}' for s, f in files.items()) or 'none'}.",
+            advice="--source NAME",
+        )
+    return read_bytes(str(paths.pop()), what="bundled data file")
 
 
 def example_data(

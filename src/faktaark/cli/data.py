@@ -57,6 +57,30 @@ def data_eksempel(
         _run(lambda: api.write_file(out, text.encode("utf-8")))
 
 
+@data_app.command("bundled")
+def data_bundled(
+    layout: LayoutOpt = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="The kit's source (when it has several).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The file to write (atomically). Default: stdout."),
+    ] = None,
+) -> None:
+    """The figures file a kit ships (for the default kit data/almene.csv: Glostrup's real
+    figures and example figures for the other 97), to --out or stdout: a copy to start your
+    own from, or last edition's file to compare with."""
+    from faktaark import api
+
+    s = _settings(layout=layout)
+    data = _run(lambda: api.bundled_data(s["layout"], source))
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        _run(lambda: api.write_file(out, data))
+
+
 @data_app.command("statbank")
 def data_statbank(
     table: Annotated[

@@ -57,8 +57,8 @@ def _text(value: Cell, name: str, choices: tuple[str, ...] = ()) -> str | None:
         raise ValueError(f"a municipality name cannot contain / or \\: {text[:40]!r}")
     if choices:
         if text.lower() not in choices:
-            raise ValueError(f"must be {' or '.join(repr(c) for c in choices)}, got {text[:40]!r}"
-                             .replace("'", '"'))  # fmt: skip
+            allowed = " or ".join(f'"{c}"' for c in choices)
+            raise ValueError(f"must be {allowed}, got {text[:40]!r}")
         return text.lower()
     if len(text) > 300:
         raise ValueError(f"is {len(text)} characters long; at most 300")

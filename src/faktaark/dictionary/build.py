@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.tomlfile import locate
+from faktaark.dictionary import checks
 from faktaark.dictionary import expressions as ex
+from faktaark.dictionary.checks import Problems as _Problems
+from faktaark.dictionary.checks import near as _near
 from faktaark.dictionary.model import (
     BUILTIN_COLUMNS,
     KEY_COLUMNS,
@@ -34,14 +37,6 @@ __all__ = ["assemble"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 SHORTHANDS = ("sum", "ratio", "mean", "min", "max")
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, loc: Loc, msg: str) -> None:
-        self.items.append(f"  {loc}: {msg}")
 
 
 def _loc(path: Path, text: str, *key: str) -> Loc:
@@ -89,7 +84,7 @@ def assemble(
     columns: dict[str, Column] = {}
     periods: dict[str, Period] = {}
     raw_ind: dict[str, tuple[Any, Loc]] = {}
-    raw_agg: dict[str, tuple[str, str, int, str, Loc]] = {}  # name -> kind, expr, dec, meaning
+    raw_agg: dict[str, tuple[str, str, int, str, Loc, bool]] = {}  # name -> kind, expr, ...
     rules_raw: list[tuple[Any, Loc]] = []
     sums: list[SumCheck] = []
     where: dict[str, Loc] = {}
@@ -126,11 +121,11 @@ def assemble(
             integer = d.integer if d.integer is not None else d.kind in ("count", "year")
             columns[name] = Column(
                 name, d.kind, d.meaning, sid, d.unit, d.required, d.missing, d.year, d.year_to,
-                d.min, d.max, integer, d.decimals, None, _threshold(d.diff),
-                _statbank(d.statbank), _example(d.eksempel), loc,
+                d.min, d.max, integer, d.decimals, trim=d.trim, diff=_threshold(d.diff),
+                statbank=_statbank(d.statbank), example=_example(d.eksempel), loc=loc,
             )  # fmt: skip
             if d.aggregate is not None:
-                raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc)
+                raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc, d.trim)
         for name, d in f.periods.items():
             loc = _loc(path, text, "periods", name)
             if declare(name, loc):
@@ -140,13 +135,13 @@ def assemble(
             if declare(name, loc):
                 raw_ind[name] = (d, loc)
                 if d.aggregate is not None:
-                    raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc)
+                    raw_agg[name] = (d.kind, d.aggregate, d.decimals, d.meaning, loc, d.trim)
         for name, d in f.aggregates.items():
             loc = _loc(path, text, "aggregates", name)
             if name in raw_agg:
                 pr.add(loc, f"land.{name} is declared twice (also at {raw_agg[name][4]})")
                 continue
-            raw_agg[name] = (d.kind, d.expr, d.decimals, d.meaning, loc)
+            raw_agg[name] = (d.kind, d.expr, d.decimals, d.meaning, loc, d.trim)
         for i, d in enumerate(f.rules):
             rules_raw.append((d, _loc(path, text, "rules", str(i), "check")))
         for i, d in enumerate(f.diff_sums):
@@ -155,9 +150,9 @@ def assemble(
             for n in (d.part, d.whole):
                 if n not in columns and n not in raw_ind:
                     pr.add(loc, f"unknown figure {n!r}{_near(n, [*columns, *raw_ind])}")
-    _check_sources(sources, columns, pr)
-    _check_columns(columns, sources, pr)
-    periods = _check_periods(periods, columns, where, pr)
+    checks.sources(sources, columns, pr)
+    checks.columns(columns, pr)
+    periods = checks.periods(periods, columns, where, pr)
     known = {*columns, *BUILTIN_COLUMNS}
     indicators = {n: _indicator(n, d, loc, pr) for n, (d, loc) in raw_ind.items()}
     aggregates = {n: _aggregate(n, v, indicators, pr) for n, v in raw_agg.items()}
@@ -212,60 +207,6 @@ def _statbank(d: Any) -> Statbank | None:
     return Statbank(d.table, tuple(d.sum), {k: tuple(v) for k, v in d.select.items()})
 
 
-def _near(name: str, options: Any) -> str:
-    import difflib
-
-    m = difflib.get_close_matches(name, sorted(options), n=1, cutoff=0.6)
-    return f"; did you mean {m[0]!r}?" if m else ""
-
-
-def _check_sources(sources: dict[str, Source], columns: dict[str, Column], pr: _Problems) -> None:
-    seen: dict[str, str] = {}
-    for s in sources.values():
-        assert s.loc is not None
-        for c in s.control_columns:
-            if c in columns or c in KEY_COLUMNS:
-                pr.add(s.loc, f"column {c!r} is a figure or key column; a source needs its own")
-            elif c in seen and seen[c] != s.id:
-                pr.add(s.loc, f"column {c!r} is also the control column of source {seen[c]!r}")
-            seen[c] = s.id
-    for col in columns.values():
-        if col.source not in sources:
-            assert col.loc is not None
-            pr.add(col.loc, f"unknown source {col.source!r}{_near(col.source, sources)}")
-
-
-def _check_columns(columns: dict[str, Column], sources: dict[str, Source], pr: _Problems) -> None:
-    for c in columns.values():
-        assert c.loc is not None
-        for attr in ("year", "year_to"):
-            ref = getattr(c, attr)
-            if ref is not None and (ref not in columns or columns[ref].kind != "year"):
-                pr.add(c.loc, f"{attr} = {ref!r}: not a declared year column{_near(ref, columns)}")
-        if c.min is not None and c.max is not None and c.min > c.max:
-            pr.add(c.loc, f"min {c.min:g} is more than max {c.max:g}")
-        if c.kind in ("year", "text") and c.aggregate is not None:
-            pr.add(c.loc, f"a {c.kind} column has no aggregate")
-        ex_ = c.example
-        if ex_ is not None and ex_.per is not None and ex_.per not in (*columns, *BUILTIN_COLUMNS):
-            pr.add(c.loc, f"eksempel.per = {ex_.per!r}: not a column{_near(ex_.per, columns)}")
-        if ex_ is not None and ex_.min > ex_.max:
-            pr.add(c.loc, f"eksempel: min {ex_.min:g} is more than max {ex_.max:g}")
-
-
-def _check_periods(
-    periods: dict[str, Period], columns: dict[str, Column], where: dict[str, Loc], pr: _Problems
-) -> dict[str, Period]:
-    out = {}
-    for p in periods.values():
-        bad = [n for n in (p.start, p.end) if n not in columns or columns[n].kind != "year"]
-        if bad:
-            pr.add(where[p.name], f"{bad[0]!r} is not a declared year column")
-            continue
-        out[p.name] = Period(p.name, columns[p.start].source, p.start, p.end)
-    return out
-
-
 def _parse(
     text: str, loc: Loc, pr: _Problems, what: str, *, aggregate: bool = False
 ) -> ex.Parsed | None:
@@ -296,19 +237,20 @@ def _indicator(name: str, d: Any, loc: Loc, pr: _Problems) -> Indicator:
         pr.add(loc, "check: only a number can be checked against a file's column")
     return Indicator(
         name, d.kind, d.meaning, d.expr, rank, d.decimals, d.unit, inputs, d.aggregate,
-        d.check, _threshold(d.diff), loc,
+        d.check, _threshold(d.diff), loc, d.trim,
     )  # fmt: skip
 
 
 def _aggregate(
-    name: str, raw: tuple[str, str, int, str, Loc], indicators: dict[str, Indicator], pr: _Problems
-) -> Aggregate:
-    kind, spec, decimals, meaning, loc = raw
+    name: str, raw: tuple[str, str, int, str, Loc, bool], indicators: dict[str, Indicator],
+    pr: _Problems,
+) -> Aggregate:  # fmt: skip
+    kind, spec, decimals, meaning, loc, trim = raw
     expr = spec
     if spec in SHORTHANDS or spec.startswith("weighted:"):
         expr = _shorthand(name, spec, indicators, loc, pr)
     parsed = _parse(expr, loc, pr, "aggregate", aggregate=True) if expr else None
-    return Aggregate(name, kind, expr, meaning, decimals, parsed.names if parsed else (), loc)
+    return Aggregate(name, kind, expr, meaning, decimals, parsed.names if parsed else (), loc, trim)
 
 
 def _shorthand(

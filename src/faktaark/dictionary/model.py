@@ -144,6 +144,7 @@ class Column:
     integer: bool = False
     decimals: int = 0  # printed decimals
     aggregate: str | None = None  # SQL aggregate expression (region.<name>, land.<name>)
+    trim: bool = False  # a whole number prints without its decimals ("8 pct.", "7,7 pct.")
     diff: Threshold | None = None
     statbank: Statbank | None = None
     example: Example | None = None
@@ -174,6 +175,7 @@ class Indicator:
     check: float | None = None  # a file's column of this name must agree within this
     diff: Threshold | None = None
     loc: Loc | None = None
+    trim: bool = False
 
     @property
     def formula(self) -> str:
@@ -196,6 +198,7 @@ class Aggregate:
     decimals: int = 0
     inputs: tuple[str, ...] = ()
     loc: Loc | None = None
+    trim: bool = False
 
 
 @dataclass(frozen=True)

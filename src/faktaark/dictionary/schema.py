@@ -84,6 +84,7 @@ class ColumnDecl(_Strict):
     max: float | None = None
     integer: bool | None = None
     decimals: int = Field(default=0, ge=0, le=3)
+    trim: bool = False
     aggregate: str | None = Field(default=None, max_length=MAX_EXPR)
     diff: DiffDecl | None = None
     statbank: StatbankDecl | None = None
@@ -102,6 +103,7 @@ class IndicatorDecl(_Strict):
     expr: str | None = Field(default=None, min_length=1, max_length=MAX_EXPR)
     rank: RankDecl | None = None
     decimals: int = Field(default=0, ge=0, le=3)
+    trim: bool = False
     unit: str = Field(default="", max_length=40)
     aggregate: str | None = Field(default=None, max_length=MAX_EXPR)
     check: float | None = Field(default=None, ge=0)
@@ -113,6 +115,7 @@ class AggregateDecl(_Strict):
     expr: str = Field(min_length=1, max_length=MAX_EXPR)
     meaning: str = Field(min_length=1, max_length=300)
     decimals: int = Field(default=0, ge=0, le=3)
+    trim: bool = False
 
 
 class PeriodDecl(_Strict):

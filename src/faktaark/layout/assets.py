@@ -1,4 +1,5 @@
-"""The image assets of a layout: inside its folder, real PNG or JPEG images, of bounded size.
+"""The image assets of a layout: inside its folder, real PNG or JPEG images (or an SVG logo),
+of bounded size.
 
 `asset_problem(folder, name)` says what is wrong with an asset before anything reads it whole:
 a path outside the layout folder (absolute, `..`, a symlink out), not a regular file (a FIFO,
@@ -16,7 +17,7 @@ from faktaark.core.limits import MAX_ASSET_BYTES, MAX_ASSET_PIXELS
 from faktaark.core.paths import guard_file
 from faktaark.errors import FaktaarkError
 
-__all__ = ["asset_path", "asset_problem", "image_size"]
+__all__ = ["asset_path", "asset_problem", "image_size", "svg_problem"]
 
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -43,6 +44,22 @@ def image_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
+def svg_problem(name: str, head: bytes) -> str | None:
+    """An SVG logo is drawn as vectors: an XML file whose root is <svg>, with no text of its
+    own (its letters would need a font the sheet does not embed: convert text to paths), and
+    the optional `svglib` installed (`pip install 'faktaark[svg]'`)."""
+    import importlib.util
+
+    text = head.decode("utf-8", "replace")
+    if "<svg" not in text[:4096]:
+        return f"asset {name!r} is not an SVG image (no <svg> element)"
+    if "<text" in text:
+        return f"asset {name!r}: an SVG logo with <text>; convert its text to paths"
+    if importlib.util.find_spec("svglib") is None:
+        return f"asset {name!r}: drawing an SVG needs svglib (pip install 'faktaark[svg]')"
+    return None
+
+
 def asset_path(folder: Path, name: str) -> Path:
     """The resolved path of an asset; `InputError` if it is outside `folder`, not a regular
     file or too big."""
@@ -59,6 +76,8 @@ def asset_problem(folder: Path, name: str) -> str | None:
         return f"asset {name!r}: {exc}"
     except OSError as exc:
         return f"asset {name!r}: cannot read: {exc.strerror}"
+    if name.lower().endswith(".svg"):
+        return svg_problem(name, head)
     size = image_size(head)
     if size is None:
         return f"asset {name!r} is not a PNG or JPEG image"

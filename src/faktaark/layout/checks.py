@@ -180,7 +180,7 @@ def _check_box(
     for c in b.colors:
         if c not in layout.colors:
             pr.layout([*loc, "colors"], f"unknown colour {c!r}{_near(c, layout.colors)}")
-    for attr in ("style", "header_style", "number_style", "label_style"):
+    for attr in ("style", "header_style", "number_style", "label_style", "note_style"):
         s = getattr(b, attr)
         if s is not None and s not in layout.styles:
             pr.layout([*loc, attr], f"unknown style {s!r}{_near(s, layout.styles)}")
@@ -190,11 +190,13 @@ def _check_box(
                 [*loc, "content"],
                 f"item {j + 1}: unknown style {it.style!r}{_near(it.style, layout.styles)}",
             )
-        for key, want in ((it.text, "str"), (it.list, "list")):
+        for key, want in ((it.text, "str"), (it.list, "list"), (it.source, "str")):
             if key is not None and (problem := _text_kind(layout, key, want)):
                 pr.layout(
                     [*loc, "content"], f"item {j + 1}: text {key!r} {problem} in texts.da.toml"
                 )
+    if b.kind == "logo" and b.text is not None and (problem := _text_kind(layout, b.text, "str")):
+        pr.layout([*loc, "text"], f"text {b.text!r} (the sender's name) {problem}")
     if known is not None and b.kind in ("bar_chart", "ranking_chart"):
         _check_figures(b, loc, layout, known, pr)
     if b.text is not None and b.kind == "table":

@@ -63,7 +63,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     return read_toml(path, within=path.parent, limit=MAX_LAYOUT_BYTES, what="layout file")
 
 
-LAYOUT_SUFFIXES = (".toml", ".png", ".jpg", ".jpeg")
+LAYOUT_SUFFIXES = (".toml", ".png", ".jpg", ".jpeg", ".svg")
 
 
 def layout_files(folder: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark.core.units import MM, Color
+from faktaark.text.hyphenation import Breaks
 
 __all__ = ["DEFAULT_LAYOUT", "PAGE_SIZES", "Box", "Item", "Layout", "Style", "strings"]
 
@@ -47,6 +48,7 @@ class Item:
     notes: bool = False
     space: float | None = None
     column_break: bool = False
+    source: str | None = None  # a notes item: the page's own source, first on its "Kilde:" line
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Box:
     alt: str | None
     view: str
     same_size: str | None = None  # "serie": one size on every sheet; else a group on the page
+    note_style: str | None = None  # tables: the style of the "–" note under the table
 
     def rect_pt(self, page_h: float) -> tuple[float, float, float, float]:
         """(x, y_bottom, w, h) in PDF points."""
@@ -112,7 +115,7 @@ class Layout:
     digest: str  # hash of every file in the folder: part of a sheet's cache key
     marks: str = "registration"  # [print] the crop marks' colour name
     min_white_stroke: float = 0.5  # [print] pt: white lines on a tint are at least this wide
-    hyphenation: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # its words
+    hyphenation: Mapping[str, Breaks] = field(default_factory=dict)  # its words' breaks
 
     @property
     def width(self) -> float:

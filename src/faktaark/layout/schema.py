@@ -16,7 +16,9 @@ Pct = Annotated[float, Field(ge=0, le=100)]
 Mm = Annotated[float, Field(ge=-20, le=2000, allow_inf_nan=False)]
 Pos = Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)]
 PageMm = Annotated[float, Field(ge=20, le=2000, allow_inf_nan=False)]
-BoxKind = Literal["text", "table", "bar_chart", "ranking_chart", "rect", "rule", "image", "map"]
+BoxKind = Literal[
+    "text", "table", "bar_chart", "ranking_chart", "rect", "rule", "image", "map", "logo"
+]
 Tag = Literal["H1", "H2", "H3", "H4", "P", "Note", "Caption", "BlockQuote", "Artifact"]
 
 
@@ -76,6 +78,9 @@ class ItemModel(_Strict):
     notes: bool = False
     space: Annotated[float, Field(ge=0, le=100)] | None = None
     column_break: bool = False
+    # a notes item: the text (key) of the page's own source, set first on the one "Kilde:"
+    # line before the numbered sources of its footnote marks
+    source: str | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> ItemModel:
@@ -90,6 +95,8 @@ class ItemModel(_Strict):
             raise ValueError("an item needs exactly one of text, list, notes, space, column_break")
         if (self.text or self.list or self.notes) and not self.style:
             raise ValueError("a text, list or notes item needs a style")
+        if self.source is not None and not self.notes:
+            raise ValueError("`source` belongs to a notes item (notes = true)")
         return self
 
 
@@ -122,6 +129,7 @@ class BoxModel(_Strict):
     style: str | None = None
     header_style: str | None = None
     number_style: str | None = None
+    note_style: str | None = None  # tables: the "–" note under the table (default: "note")
     label_style: str | None = None
     col_widths: tuple[Pos, ...] = ()
     series: tuple[str, ...] = ()
@@ -129,7 +137,8 @@ class BoxModel(_Strict):
     value: str | None = None
     scope: Literal["region", "land"] = "region"
     highlight: str | None = None
-    # images and maps
+    # images, maps and the sender's logo ("logo": an SVG or PNG in the layout folder; without
+    # one the sender's name, the text `text`, is set as a wordmark in `style`)
     file: str | None = None
     alt: str | None = None
     view: Literal["danmark", "region"] = "danmark"
@@ -139,6 +148,7 @@ class BoxModel(_Strict):
         need: dict[str, tuple[str, ...]] = {
             "text": ("content",), "table": ("text",), "bar_chart": ("text", "series"),
             "ranking_chart": ("text", "value"), "image": ("file", "alt"), "map": ("text",),
+            "logo": ("text", "style"),
         }  # fmt: skip
         for name in need.get(self.kind, ()):
             if not getattr(self, name):

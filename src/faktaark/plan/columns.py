@@ -3,7 +3,8 @@
 A heading stays with the first lines of what follows it; a paragraph never leaves a single
 first line at the bottom of a column nor a single last line at the top of the next; a list
 stays in one column, or, after a lead-in line ("... faser, fx:"), starts in the column of
-that line and may break between its items; columns can be balanced. `column_end_hyphens` finds the
+that line: a short list (at most four items of at most two lines) whole, a longer one may break
+between its items; columns can be balanced. `column_end_hyphens` finds the
 lines that end a column with a hyphen (the text box breaks them again elsewhere).
 """
 
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from faktaark.layout.model import Style
 from faktaark.text import linebreak
 
-__all__ = ["Block", "Placed", "balance", "column_end_hyphens", "flow"]
+__all__ = ["Block", "Placed", "balance", "column_end_hyphens", "flow", "short_list"]
 
 EPS = 0.01
 
@@ -62,11 +63,7 @@ def flow(blocks: Sequence[Block], height: float, ncols: int) -> tuple[list[Place
         st = b.style
         if b.kind == "li" and not _same_list(blocks, bi) and not _is_lead_in(blocks, bi - 1):
             # keep a list in one column (a list with a lead-in stays with it instead)
-            n = bi
-            total = 0.0
-            while n < len(blocks) and blocks[n].kind == "li" and blocks[n].list_id == b.list_id:
-                total += blocks[n].height
-                n += 1
+            total = _list_height(_items(blocks, bi))
             if y > 0 and y + st.space_before + total > height + EPS and total <= height:
                 next_col()
         y += st.space_before if y > 0 and not (b.kind == "li" and _same_list(blocks, bi)) else 0
@@ -103,10 +100,40 @@ def flow(blocks: Sequence[Block], height: float, ncols: int) -> tuple[list[Place
     return placed, overflow, height - used
 
 
+SHORT_LIST = 4  # a list of at most this many items ...
+SHORT_ITEM = 2  # ... of at most this many lines each is kept in one column, whole
+
+
+def _items(blocks: Sequence[Block], bi: int) -> list[Block]:
+    """The items of the list that starts at block `bi`."""
+    out = []
+    n = bi
+    while n < len(blocks) and blocks[n].kind == "li" and blocks[n].list_id == blocks[bi].list_id:
+        out.append(blocks[n])
+        n += 1
+    return out
+
+
+def short_list(items: Sequence[Block]) -> bool:
+    """A list that is never split over two columns (or pages): at most SHORT_LIST items of
+    at most SHORT_ITEM lines each."""
+    return 0 < len(items) <= SHORT_LIST and all(len(it.lines) <= SHORT_ITEM for it in items)
+
+
+def _list_height(items: Sequence[Block]) -> float:
+    """The height of a list set whole (items follow each other without space_before)."""
+    h = 0.0
+    for k, it in enumerate(items):
+        assert it.style is not None
+        h += len(it.lines) * it.style.leading + (it.style.space_after if k < len(items) - 1 else 0)
+    return h
+
+
 def _lead_in(blocks: Sequence[Block], bi: int) -> float:
     """For a paragraph that introduces a list ("... faser, fx:"): the height its last line
-    needs below it, so that the list's first item starts in the same column (its first two
-    lines, when it has more than one). The list may break between later items."""
+    needs below it, so that the list starts in the same column: the whole list when it is
+    short (`short_list`), else its first item's first two lines (the list may then break
+    between later items)."""
     b = blocks[bi]
     if not _is_lead_in(blocks, bi):
         return 0.0
@@ -114,6 +141,9 @@ def _lead_in(blocks: Sequence[Block], bi: int) -> float:
     first = blocks[bi + 1]
     st = first.style
     assert st is not None
+    items = _items(blocks, bi + 1)
+    if short_list(items):
+        return b.style.space_after + st.space_before + _list_height(items)
     return b.style.space_after + st.space_before + min(2, len(first.lines)) * st.leading
 
 

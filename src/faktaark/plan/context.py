@@ -28,16 +28,19 @@ class Ctx(NamedTuple):
     def color(self, name: str) -> Color:
         return self.layout.colors[name]
 
-    def fill(self, key_or_template: str, *, template: bool = False, gap: bool = False) -> list[Seg]:
+    def fill(
+        self, key_or_template: str, *, template: bool = False, gap: bool = False,
+        numerals: bool = False,
+    ) -> list[Seg]:  # fmt: skip
         """The filled text of a key (or a template). When a figure the text prints is
         missing (or `gap`: one its box prints) and the texts have `<key>_mangler`, that
         text is used instead (an empty one leaves the text out): a sentence never says
-        "på – i 2023"."""
+        "på – i 2023". `numerals`: numbers in digits (a key figure: "ca. 5", not "ca. fem")."""
         text = key_or_template if template else self.layout.text(key_or_template)
         if not template and (gap or self.lacks(key_or_template)):
             with suppress(KeyError):
                 text = self.layout.text(key_or_template + "_mangler")
-        return fill(str(text), self.values, self.notes)
+        return fill(str(text), self.values, self.notes, numerals)
 
     def lacks(self, key: str) -> bool:
         """Whether a text with a gap form (`<key>_mangler`) prints a missing figure."""

@@ -10,11 +10,12 @@ import math
 from collections.abc import Sequence
 from contextlib import suppress
 
-from faktaark.core.units import MM, Color
+from faktaark.core.units import MM
 from faktaark.errors import FitError, LayoutError
 from faktaark.layout.model import Box, Layout, Style
 from faktaark.plan.context import Ctx
-from faktaark.plan.model import BoxFit, ImageOp, LineOp, Node, Op, RectOp, TextOp, TextPiece
+from faktaark.plan.model import BoxFit, LineOp, Node, Op, RectOp, TextOp, TextPiece
+from faktaark.plan.sender import black
 from faktaark.plan.textbox import segments_to_spans
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
@@ -24,7 +25,6 @@ __all__ = [
     "label_decimals",
     "nice_ticks",
     "plan_bar_chart",
-    "plan_image",
     "plan_ranking_chart",
 ]
 
@@ -227,7 +227,7 @@ def plan_ranking_chart(
     vmax = max([d[0] for d in data] + [v for _, v in levels], default=1.0) or 1.0
     hi = c.color(box.highlight or "brand")
     lo = c.color(box.colors[0]) if box.colors else c.layout.colors.get("rule") or hi
-    ref = c.color(box.colors[1]) if len(box.colors) > 1 else _black(c)
+    ref = c.color(box.colors[1]) if len(box.colors) > 1 else black(c)
     ops: list[Op] = []
     for i, (v, name, kode) in enumerate(data):
         ry = top - (i + 1) * row_h
@@ -306,37 +306,3 @@ def _levels(c: Ctx, sec: str) -> list[tuple[str, float]]:
         if isinstance(v.raw, (int, float)):
             out.append((plain(c.fill(str(label), template=True)), float(v.raw)))
     return out
-
-
-def plan_image(box: Box, c: Ctx, page_h: float) -> Result:
-    x, y, w, h = box.rect_pt(page_h)
-    path = str(c.layout.path / str(box.file))
-    alt = spoken(c.fill(str(box.alt)))
-    return (
-        [Node("Figure", (ImageOp(path, x, y, w, h),), alt=alt, box=box.id)],
-        [],
-        BoxFit(box.page, box.id, 0.0),
-    )
-
-
-def background(box: Box, c: Ctx, page_w: float, page_h: float) -> list[Op]:
-    """A box's fill/stroke, and rect/rule boxes: decoration (PDF artifacts)."""
-    if not (box.fill or box.stroke):
-        return []
-    x, y, w, h = box.rect_pt(page_h)
-    fill = c.color(box.fill) if box.fill else None
-    stroke = c.color(box.stroke) if box.stroke else None
-    if box.kind == "rule":
-        return [
-            LineOp(x, y + h / 2, x + w, y + h / 2, stroke or fill or _black(c), box.stroke_width)
-        ]
-    edges = (x <= 0.01, y <= 0.01, x + w >= page_w - 0.01, y + h >= page_h - 0.01)
-    if box.kind == "table":  # a table's stroke colours its rules, not a frame
-        stroke = None
-    return [
-        RectOp(x, y, w, h, fill, stroke, box.stroke_width, edges if box.bleed else (False,) * 4)
-    ]
-
-
-def _black(c: Ctx) -> Color:
-    return c.layout.colors.get("text") or Color("black", (0, 0, 0, 1))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from faktaark.core.kommuner import register
 from faktaark.dictionary.model import EXAMPLE
 from faktaark.layout.model import Box, Layout
-from faktaark.plan import figures, maps, sizes, tables, textbox
+from faktaark.plan import figures, maps, sender, sizes, tables, textbox
 from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, Node, Op, PagePlan, SheetPlan
 from faktaark.text.fonts import metrics
@@ -70,7 +70,8 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         "text": textbox.plan_text_box,
         "table": tables.plan_table,
         "bar_chart": figures.plan_bar_chart,
-        "image": figures.plan_image,
+        "image": sender.plan_image,
+        "logo": sender.plan_logo,
         "ranking_chart": ranking,
         "map": lambda b, cx, h: maps.plan_map(b, cx, h, sd.kommune),
     }
@@ -110,7 +111,7 @@ def make_plan(layout: Layout, sd: SheetData) -> SheetPlan:
         boxes = [b for b in shown if b.page == number]
         artifacts: list[Op] = []
         for box in boxes:  # decoration in file order (that is the drawing order)
-            artifacts += figures.background(box, c, layout.width, layout.height)
+            artifacts += sender.background(box, c, layout.width, layout.height)
             artifacts += planned.get(box.id, ([], []))[1]
         content: list[Node] = []
         for box in sorted(boxes, key=lambda b: b.order):  # content in reading order
@@ -139,7 +140,8 @@ def _chart_values(
         names.append(str(box.value))
     decimals = figures.label_decimals(box, layout)
     out = []
-    for n in names:
-        v = values[n] if decimals is None else values[n]._replace(decimals=decimals)
+    for n in names:  # a chart's labels keep their decimals (a column of figures aligns)
+        v = values[n]._replace(trim=False)
+        v = v if decimals is None else v._replace(decimals=decimals)
         out.append(Printed(n, format_value(v), values[n], *where))
     return out

@@ -1,6 +1,7 @@
 """Tables: a header row and rows of a label and one or more values, planned as geometry and
 tagged (Table, TR, TH with scope, TD). A value column per `kolonne`, or several (`kolonner`:
-the municipality, its region, the country)."""
+the municipality, its region, the country). A table that prints "–" for a missing figure sets
+the note that explains it (`noter.mangler`) under itself, in `note_style` (default "note")."""
 
 from __future__ import annotations
 
@@ -40,12 +41,14 @@ def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
     total = sum(fracs)
     widths = [w * f / total for f in fracs]
     pad_v, pad_h = 1.1 * MM, 1.2 * MM
+    missing_before, c.notes.missing = c.notes.missing, False
     rows: list[list[list[Seg]]] = [
         [c.fill(f"{sec}.titel"), *(c.fill(t, template=True) for t in heads)]
     ]
     rows += [
         [c.fill(str(t), template=True) for t in row] for row in c.layout.text(f"{sec}.raekker")
     ]
+    dash, c.notes.missing = c.notes.missing, missing_before  # its own "–" note, below
     cursor = y + h
     trs: list[Node] = []
     art: list[Op] = []
@@ -76,9 +79,16 @@ def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
         art.append(
             LineOp(x, cursor, x + w, cursor, rule if header else grey, 1.0 if header else 0.4)
         )
+    nodes = [Node("Table", (), tuple(trs), box=box.id)]
+    if dash:  # the note that explains "–" stands under the table that prints it
+        note_st = _style(c, box.note_style, "note" if "note" in c.layout.styles else cell_st.name)
+        base = cursor - pad_v / 2 - note_st.size
+        ops = _text_op(c.fill("noter.mangler"), note_st, x, base, w, c, box, "left")
+        nodes.append(Node("P", tuple(ops), box=box.id, style=note_st.name))
+        cursor -= pad_v / 2 + _height(ops, note_st)
     used = y + h - cursor
     if used > h + 0.01:
         raise FitError(
             *_where(box, c), f"{math.ceil(used - h)} pt for højt (tabellen har {len(rows)} rækker)"
         )
-    return [Node("Table", (), tuple(trs), box=box.id)], art, BoxFit(box.page, box.id, h - used)
+    return nodes, art, BoxFit(box.page, box.id, h - used)

@@ -23,6 +23,7 @@ from faktaark.plan.context import Ctx
 from faktaark.plan.model import BoxFit, LinkOp, Node, Op, TextOp, TextPiece
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
+from faktaark.text.lexicon import bind_short_words
 from faktaark.text.templates import Seg, plain
 
 __all__ = ["plan_text_box", "segments_to_spans"]
@@ -31,13 +32,31 @@ EPS = 0.01
 
 
 def segments_to_spans(segs: Sequence[Seg], style: Style) -> list[linebreak.Span]:
+    """The spans of filled text in a style. Display text (a style that is not hyphenated:
+    headings, leads, table heads, captions) binds its short words to the next word."""
     spans = []
     hyph = hyphenates(style)
+    if not hyph:
+        segs = _bound(segs)
     for s in segs:
         text = s.text.upper() if style.upper else s.text
         font = style.bold_font if s.bold else style.font
         spans.append(linebreak.Span(text, font, s.link, hyphenate=not s.value and hyph))
     return spans
+
+
+def _bound(segs: Sequence[Seg]) -> Sequence[Seg]:
+    """`bind_short_words` across the segments (a short word at the end of one segment and
+    the space in the next too)."""
+    text = "".join(s.text for s in segs)
+    bound = bind_short_words(text)
+    if bound == text:
+        return segs
+    out, pos = [], 0
+    for s in segs:
+        out.append(s._replace(text=bound[pos : pos + len(s.text)]))
+        pos += len(s.text)
+    return out
 
 
 def _scaled(style: Style, s: float) -> Style:
@@ -89,15 +108,45 @@ def _lines(
             known=c.layout.hyphenation, avoid=avoid, runt=runt,
         )
     )  # fmt: skip
+    if style.tag.startswith("H") and len(lines) >= 2 and not any("\n" in s.text for s in segs):
+        lines = _balanced(spans, style, width - style.indent, c, lines, runt)
     if len(_LINES) > 20_000:
         _LINES.clear()
     _LINES[key] = lines
     return lines
 
 
-def _notes_segs(c: Ctx) -> list[list[Seg]]:
+def _balanced(
+    spans: Sequence[linebreak.Span], style: Style, width: float, c: Ctx,
+    lines: tuple[linebreak.Line, ...], runt: tuple[int, float],
+) -> tuple[linebreak.Line, ...]:  # fmt: skip
+    """A heading's lines made as even as its words allow: the narrowest measure that keeps
+    the number of lines (so "... boligudbud med plads / til alle" becomes "... varieret /
+    boligudbud med plads til alle")."""
+    lo, hi, best = width / 2, width, lines
+    for _ in range(8):
+        mid = (lo + hi) / 2
+        try:
+            trial = linebreak.break_lines(
+                spans, style.size, mid, c.metrics, hyphenate=False, runt=runt
+            )
+        except linebreak.Overflow:
+            lo = mid
+            continue
+        if len(trial) == len(lines):
+            hi, best = mid, tuple(trial)
+        else:
+            lo = mid
+    return best
+
+
+def _notes_segs(c: Ctx, source: str | None = None) -> list[list[Seg]]:
+    """One "Kilde:" line: the page's own source (the text `source`), then the numbered
+    sources of the footnote marks printed so far; and the "–" note on its own line."""
     parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
-    out = [[*c.fill("noter.kilder"), Seg(" " + ", ".join(parts))]] if parts else []
+    own = c.fill(source) if source else []
+    line = [*own, Seg(" " if own and parts else ""), Seg(", ".join(parts))]
+    out = [[*c.fill("noter.kilder"), Seg(" "), *line]] if own or parts else []
     if c.notes.missing:
         out.append(c.fill("noter.mangler"))
     return out
@@ -112,6 +161,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
     # a box is one unit: when one of its texts lacks its figure (a KPI's number), every
     # text of the box that has a gap form uses it (the caption too)
     gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
+    numerals = box.id.startswith("kpi")  # a key figure prints digits: "ca. 5", never "ca. fem"
     for n, it in enumerate(box.content):
         where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
         if it.space is not None:
@@ -122,7 +172,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
             continue
         style = _scaled(c.layout.styles[str(it.style)], s)
         if it.text is not None:
-            segs = c.fill(it.text, gap=gap)
+            segs = c.fill(it.text, gap=gap, numerals=numerals)
             if segs:  # an empty text (a figure's gap form) is left out
                 av = avoid.get(len(blocks), none)
                 blocks.append(_paragraph(segs, style, width, c, where, av))
@@ -133,7 +183,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
                 b.kind, b.list_id = "li", n
                 blocks.append(b)
         elif it.notes:  # the sources on one line, the "–" note on its own
-            for segs in _notes_segs(c):
+            for segs in _notes_segs(c, it.source):
                 av = avoid.get(len(blocks), none)
                 blocks.append(_paragraph(segs, style, width, c, where, av))
     return blocks

@@ -4,6 +4,9 @@
 - `empty_bands(plan, figures=figure_frames(layout))`: empty rectangles in a page's content
   area taller than 15 mm and at least 40 mm wide (gutters and ragged line ends never count;
   a map's sea and the room above a short bar belong to their figure);
+- `panel_gaps(plan, figures=figure_frames(layout))`: a filled panel with an empty strip across
+  it taller than 8 mm (a call to action larger than its sentence, a key figure without its
+  figure, a gap under "Vidste du");
 - `pale_bars(plan)`: chart bars under 3:1 contrast against the panel they stand on, or too
   small to see;
 - `map_problems(plan)`: the regional map's labels, its alt text and the municipalities that
@@ -16,7 +19,7 @@ Each returns a list of `Finding`s (empty = the rule holds); `Finding.rule` names
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from faktaark.core.kommuner import register
@@ -35,7 +38,9 @@ __all__ = [
     "figure_frames",
     "map_problems",
     "pale_bars",
+    "panel_gaps",
     "plan_findings",
+    "text_columns",
 ]
 
 BAND_MM = 15.0  # an empty band taller than this is a hole in the page
@@ -82,12 +87,15 @@ def empty_bands(
     min_h_mm: float = BAND_MM,
     min_w_mm: float = BAND_WIDTH_MM,
     figures: Sequence[tuple[int, float, float, float, float]] = (),
+    columns: Mapping[str, Sequence[tuple[float, float]]] | None = None,
 ) -> list[Finding]:
     """Empty rectangles taller than `min_h_mm` and at least `min_w_mm` wide inside the
     content area (the page less its margins), one finding per connected hole, on a 1 mm
     grid. Filled panels count as content (they are visible); white space inside them does
     not count as a hole of the page. `figures` (page, x, y, w, h in mm from the top left:
-    `figure_frames(layout)`) are boxes whose whole area is the figure: a map's sea."""
+    `figure_frames(layout)`) are boxes whose whole area is the figure: a map's sea.
+    `columns` (box id -> its columns' x0, x1 in mm: `text_columns(layout)`): a line of text
+    fills its column to the right edge (a ragged line end, a list's short lines: no hole)."""
     out: list[Finding] = []
     cols = int(plan.width / MM - 2 * margin_mm)
     rows = int(plan.height / MM - 2 * margin_mm)
@@ -98,7 +106,11 @@ def empty_bands(
             (x * MM, plan.height - (y + h) * MM, (x + w) * MM, plan.height - y * MM)
             for pg, x, y, w, h in figures if pg == page.number
         ]  # fmt: skip
-        for x0, y0, x1, y1 in [*_op_boxes([*page.artifacts, *_node_ops(page.content)]), *frames]:
+        boxes = [
+            _to_column(b, (columns or {}).get(n.box, ()))
+            for top in page.content for n in top.walk() for b in _op_boxes(n.ops)
+        ]  # fmt: skip
+        for x0, y0, x1, y1 in [*_op_boxes(page.artifacts), *boxes, *frames]:
             # to the grid: column from the left margin, row from the top margin
             c0 = max(int(x0 / MM - margin_mm), 0)
             c1 = min(int(x1 / MM - margin_mm + 0.999), cols)
@@ -162,7 +174,32 @@ def empty_bands(
     return out
 
 
-FIGURE_KINDS = ("map", "bar_chart", "ranking_chart")
+def _to_column(
+    box: tuple[float, float, float, float], cols: Sequence[tuple[float, float]]
+) -> tuple[float, float, float, float]:
+    """A text line's box widened to the right edge of its column (in points)."""
+    x0, y0, x1, y1 = box
+    for a, b in cols:
+        if a * MM - 0.5 <= x0 <= b * MM and x1 <= b * MM + 0.5:
+            return (x0, y0, max(x1, b * MM), y1)
+    return box
+
+
+def text_columns(layout: object) -> dict[str, list[tuple[float, float]]]:
+    """The columns of a layout's text boxes (box id -> x0, x1 in mm), as
+    `empty_bands(columns=...)` takes them."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for b in getattr(layout, "boxes", ()):
+        if b.kind not in ("text", "logo"):
+            continue
+        inner = b.w - 2 * b.padding
+        col = (inner - b.gutter * (b.columns - 1)) / b.columns
+        starts = [b.x + b.padding + i * (col + b.gutter) for i in range(b.columns)]
+        out[b.id] = [(x0, x0 + col) for x0 in starts]
+    return out
+
+
+FIGURE_KINDS = ("map", "bar_chart", "ranking_chart", "image", "logo")
 
 
 def figure_frames(layout: object) -> list[tuple[int, float, float, float, float]]:
@@ -170,6 +207,60 @@ def figure_frames(layout: object) -> list[tuple[int, float, float, float, float]
     map's sea and the room above a short bar belong to the figure."""
     boxes = getattr(layout, "boxes", ())
     return [(b.page, b.x, b.y, b.w, b.h) for b in boxes if b.kind in FIGURE_KINDS]
+
+
+# ------------------------------------------------------------------ panels
+
+PANEL_GAP_MM = 8.0  # no empty strip taller than this across a filled panel
+PANEL_MIN_MM = (30.0, 12.0)  # panels at least this wide and tall are checked
+
+
+def panel_gaps(
+    plan: SheetPlan,
+    figures: Sequence[tuple[int, float, float, float, float]] = (),
+    gap_mm: float = PANEL_GAP_MM,
+) -> list[Finding]:
+    """Filled panels (a key figure's box, a call to action, a "Vidste du" panel) with an empty
+    strip across them taller than `gap_mm`: above their content, inside it or below it. Bands
+    that touch the page's edge (the header band) and panels without content are not checked;
+    `figures` (as `empty_bands` takes them) count as content over their whole frame."""
+    out: list[Finding] = []
+    for page in plan.pages:
+        frames = [
+            (x * MM, plan.height - (y + h) * MM, (x + w) * MM, plan.height - y * MM)
+            for pg, x, y, w, h in figures if pg == page.number
+        ]  # fmt: skip
+        content = [*_op_boxes(_node_ops(page.content)), *frames]
+        for rect in page.artifacts:
+            if not isinstance(rect, RectOp) or rect.fill is None or any(rect.bleed):
+                continue
+            x0, y0, x1, y1 = rect.x, rect.y, rect.x + rect.w, rect.y + rect.h
+            if x0 <= 0.01 or y1 >= plan.height - 0.01:
+                continue
+            if rect.w < PANEL_MIN_MM[0] * MM or rect.h < PANEL_MIN_MM[1] * MM:
+                continue
+            spans = sorted(
+                (max(b, y0), min(t, y1)) for lf, b, r, t in content
+                if lf < x1 - 0.5 and r > x0 + 0.5 and b < y1 - 0.5 and t > y0 + 0.5
+                and not (lf <= x0 + 0.5 and r >= x1 - 0.5 and b <= y0 + 0.5 and t >= y1 - 0.5)
+            )  # fmt: skip
+            if not spans:
+                continue
+            gaps, top = [], y1
+            for b, t in sorted(spans, key=lambda s: -s[1]):
+                if t < top:
+                    gaps.append((top - t, top))
+                top = min(top, b)
+            gaps.append((top - y0, top))
+            size, at = max(gaps)
+            if size > gap_mm * MM:
+                out.append(Finding(
+                    "panel", page.number, "",
+                    f"{size / MM:.0f} mm empty in the panel at x = {x0 / MM:.0f}, "
+                    f"y = {(plan.height - at) / MM:.0f} mm ({rect.w / MM:.0f} × "
+                    f"{rect.h / MM:.0f} mm)",
+                ))  # fmt: skip
+    return out
 
 
 # ------------------------------------------------------------------ bars
@@ -299,7 +390,7 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
 def plan_findings(plan: SheetPlan, layout: object) -> list[Finding]:
     """Every composition rule on one planned sheet (what `faktaark proof` runs per sheet)."""
     return [
-        *empty_bands(plan, figures=figure_frames(layout)),
+        *empty_bands(plan, figures=figure_frames(layout), columns=text_columns(layout)),
         *pale_bars(plan),
         *map_problems(plan),
     ]

@@ -156,7 +156,9 @@ def dashes_in_sentences(text: str, page: int = 0) -> list[Finding]:
     """A "–" for a missing figure inside running text (a heuristic on extracted text: a dash
     after a preposition or a verb that wants a number, before a unit, or two in a row). The
     tankestreg between two clauses ("i Danmark – 7.900 af dem") is not flagged."""
-    t = normalise(text)
+    # a paragraph that ends in "–" (a table's last cell) and the note under it ("– betyder
+    # ...") are two things, not "– –" in one sentence
+    t = normalise(re.sub(r"–[ \t]*\n(?=\s*–)", "–.\n", text))
     return [
         Finding("dash", page, "", f"»…{t[max(m.start() - 30, 0) : m.end() + 30]}…«")
         for m in _DASH_BAD.finditer(t)

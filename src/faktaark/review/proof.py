@@ -44,6 +44,8 @@ __all__ = [
 RULE_MODULES = (
     "faktaark.review.proof_rules",
     "faktaark.review.proof_figures",
+    "faktaark.review.proof_page",
+    "faktaark.review.proof_panels",
     "faktaark.review.proof_maps",
 )
 
@@ -61,6 +63,9 @@ class Line(NamedTuple):
     text: str
     hyphen: bool  # ends in a hyphen the line breaker inserted
     size: float  # the largest font size on the line
+    x: float = 0.0  # where the line starts and its baseline (PDF points), and its width
+    y: float = 0.0
+    width: float = 0.0
 
 
 class Finding(NamedTuple):
@@ -164,7 +169,8 @@ def sheet_view(layout: Layout, kommune: Kommune, label: str, plan: SheetPlan) ->
                 at[node.box] = (col, op.y)
                 size = max((p.size for p in op.pieces), default=0.0)
                 lines.append(Line(page.number, node.box, node.role, node.style, len(paras), i,
-                                  col, op.text, op.hyphen, size))  # fmt: skip
+                                  col, op.text, op.hyphen, size, op.x, op.y,
+                                  op.width))  # fmt: skip
             if lines:
                 paras.append(tuple(lines))
     return Sheet(layout, kommune, label, plan, tuple(paras))

@@ -52,7 +52,8 @@ def sources(s: Sheet) -> Iterator[Finding]:
 
 @rule("tomt_felt", "An empty band taller than 15 mm inside the content area")
 def empty_band(s: Sheet) -> Iterator[Finding]:
-    bands = composition.empty_bands(s.plan, figures=composition.figure_frames(s.layout))
+    frames, columns = composition.figure_frames(s.layout), composition.text_columns(s.layout)
+    bands = composition.empty_bands(s.plan, figures=frames, columns=columns)
     yield from _found(s, "tomt_felt", bands)
 
 

@@ -2,29 +2,36 @@
 
 Greedy, left to right, like a careful typesetter's first pass: words break at spaces only
 (a no-break space U+00A0 keeps `333 mio. kr.` together); a word that does not fit may be
-hyphenated at Danish hyphenation points (pyphen, da_DK) or after a hard hyphen, unless it came
-from a placeholder value such as a municipality name. Pure Python: widths come from a
+hyphenated (`hyphenation`: a compound's joint first, then a syllable) or after a hard hyphen,
+unless it came from a placeholder value such as a municipality name or is a name itself (a
+capitalised word inside a sentence). Pure Python: widths come from a
 `Measure` object (the renderer's font metrics), so this is testable without drawing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
+from faktaark.text import hyphenation
+from faktaark.text.hyphenation import MIN_PART, Breaks
+
 __all__ = [
+    "MIN_PART",
     "RUNT_CHARS",
     "RUNT_WORDS",
     "SOFT_HYPHEN",
+    "Breaks",
     "Line",
     "Measure",
     "Piece",
     "Span",
     "break_lines",
+    "hyphenate_words",
     "hyphenation_points",
     "is_runt",
+    "word_breaks",
 ]
 
 HYPHEN = "-"
@@ -32,7 +39,6 @@ SOFT_HYPHEN = (
     "\u00ad"  # an inserted hyphen: drawn as a hyphen, read as U+00AD (ISO 32000-1 14.8.2.2.3)
 )
 MIN_HYPHENATE = 7  # shortest word that may be hyphenated
-MIN_PART = 3  # letters at least on either side of a hyphenation break
 MAX_LADDER = 2  # hyphenated lines in a row at most
 RUNT_WORDS, RUNT_CHARS = 2, 8  # a paragraph's last line: at least 2 words or 8 characters
 
@@ -103,54 +109,46 @@ def _words(spans: Sequence[Span]) -> list[tuple[list[_Frag], Span | None]]:
     return words
 
 
-@cache
-def _pyphen() -> Callable[[str], list[int]]:
-    import pyphen
-
-    dic = pyphen.Pyphen(lang="da_DK", left=MIN_PART, right=MIN_PART)
-    # plain ints, not pyphen's `DataInt`s: a cached layout's hyphenation points would
-    # otherwise import pyphen (and its dictionaries' resource machinery) when unpickled
-    return lambda word: [int(p) for p in dic.positions(word)]
-
-
 _PUNCT = ".,;:!?()«»\"'”“„"
 
 
-def hyphenate_words(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """The hyphenation points of every hyphenatable word in `texts`."""
-    out: dict[str, tuple[int, ...]] = {}
+def hyphenate_words(texts: Iterable[str]) -> dict[str, Breaks]:
+    """The breaks (compound joints marked) of every hyphenatable word in `texts`."""
+    out: dict[str, Breaks] = {}
     for text in texts:
         for word in re.split(r"[\s\u00a0]+", text):
             core = word.strip(_PUNCT)
             if len(core) >= MIN_HYPHENATE and core.isalpha() and core not in out:
-                out[core] = tuple(_pyphen()(core))
+                out[core] = hyphenation.breaks(core)
     return out
 
 
-Known = Mapping[str, tuple[int, ...]]  # hyphenation points worked out in advance, by word
+# breaks worked out in advance, by word (a plain tuple: points without joints)
+Known = Mapping[str, Breaks | tuple[int, ...]]
+
+
+def word_breaks(word: str, known: Known | None = None) -> Breaks:
+    """Where `word` may break (index of the first character after the break) and which of
+    those are compound joints, at least MIN_PART letters from either end. `known`: the
+    breaks of words worked out in advance (a layout's words: `Layout.hyphenation`), so a
+    sheet whose words are all known never loads the hyphenation dictionaries."""
+    core = word.strip(_PUNCT)
+    if len(core) < MIN_HYPHENATE or not core.isalpha():
+        return Breaks(())
+    offset = word.find(core)
+    found = known.get(core) if known is not None else None
+    if found is None:
+        found = hyphenation.breaks(core)
+    elif not isinstance(found, Breaks):
+        found = Breaks(tuple(found))
+    n = len(core)
+    points = tuple(offset + p for p in found.points if MIN_PART <= p <= n - MIN_PART)
+    return Breaks(points, tuple(offset + p for p in found.joints if offset + p in points))
 
 
 def hyphenation_points(word: str, known: Known | None = None) -> tuple[int, ...]:
-    """Where `word` may break (index of the first character after the break), at least
-    MIN_PART letters from either end. `known`: the points of words worked out in advance (a
-    layout's words: `Layout.hyphenation`), so a sheet whose words are all known never loads
-    the hyphenation dictionary."""
-    core = word.strip(_PUNCT)
-    if len(core) < MIN_HYPHENATE or not core.isalpha():
-        return ()
-    offset = word.find(core)
-    points = known.get(core) if known is not None else None
-    n = len(core)
-    return tuple(
-        offset + p
-        for p in (points if points is not None else _points(core))
-        if MIN_PART <= p <= n - MIN_PART
-    )
-
-
-@cache
-def _points(core: str) -> tuple[int, ...]:
-    return tuple(_pyphen()(core))
+    """Where `word` may break (see `word_breaks`)."""
+    return word_breaks(word, known).points
 
 
 def _frag_width(frags: Sequence[_Frag], size: float, m: Measure) -> float:
@@ -159,20 +157,25 @@ def _frag_width(frags: Sequence[_Frag], size: float, m: Measure) -> float:
 
 def _split_word(
     frags: list[_Frag], room: float, size: float, m: Measure, known: Known | None,
-    soft: bool = True,
+    soft: bool = True, name: bool = False,
 ) -> tuple[list[_Frag], list[_Frag], bool] | None:  # fmt: skip
-    """The longest head of the word (ending in a hyphen) that fits in `room`, the tail, and
-    whether the hyphen was inserted (False: the break follows a hard hyphen)."""
+    """The head of the word (ending in a hyphen) that fits in `room`, the tail, and whether
+    the hyphen was inserted (False: the break follows a hard hyphen). A compound's joint or
+    a hard hyphen first (the rightmost that fits), else the rightmost syllable that fits.
+    `name`: a capitalised word inside a sentence (a name) is never hyphenated."""
     text = "".join(t for t, _ in frags)
-    candidates: list[tuple[int, bool]] = []  # (break index, add a hyphen?)
-    if soft and all(s.hyphenate for _, s in frags):
-        candidates += [(i, True) for i in hyphenation_points(text, known)]
+    candidates: list[tuple[int, bool, bool]] = []  # (break index, add a hyphen?, preferred?)
+    if soft and not name and all(s.hyphenate for _, s in frags):
+        b = word_breaks(text, known)
+        candidates += [(i, True, i in b.joints) for i in b.points]
     candidates += [
-        (i + 1, False)
+        (i + 1, False, True)
         for i, c in enumerate(text[:-1])
         if c in "-\u2010" and i > 0 and _span_at(frags, i).hyphenate
-    ]
-    for cut, add in sorted(set(candidates), reverse=True):
+        and not (name and text[i + 1].isupper())  # "Ringkøbing-Skjern" stays whole
+    ]  # fmt: skip
+    ordered = sorted(set(candidates), key=lambda c: (c[2], c[0]), reverse=True)
+    for cut, add, _ in ordered:
         head, tail = _cut(frags, cut)
         if add:
             head = [*head[:-1], (head[-1][0] + SOFT_HYPHEN, head[-1][1])]
@@ -295,7 +298,10 @@ def _rows(
             continue
         ladder = len(rows) >= MAX_LADDER and all(r.end == "soft" for r in rows[-MAX_LADDER:])
         may = hyphenate and len(rows) not in avoid and not ladder
-        split = _split_word(frags, room - used - gap, size, m, known, may) if hyphenate else None
+        name = frags[0][0][:1].isupper() and not _sentence_start(pending, i)
+        split = (
+            _split_word(frags, room - used - gap, size, m, known, may, name) if hyphenate else None
+        )
         end = ""
         if split is not None and split[0]:
             head, tail, inserted = split
@@ -305,13 +311,26 @@ def _rows(
             pending[i] = (tail, None)
             end = "soft" if inserted else "hard"
         elif not current:
-            word = "".join(t for t, _ in frags)
-            raise Overflow(word, ww, room)
+            # alone on a line and still too wide: a name may break at its hard hyphen
+            split = _split_word(frags, room, size, m, known, False) if name else None
+            if split is None or not split[0]:
+                raise Overflow("".join(t for t, _ in frags), ww, room)
+            current.extend(split[0])
+            pending[i] = (split[1], None)
+            end = "hard"
         rows.append(_Row(current, end))
         current, used, room = [], 0.0, width
     if current:
         rows.append(_Row(current, ""))
     return rows
+
+
+def _sentence_start(pending: Sequence[tuple[list[_Frag], Span | None]], i: int) -> bool:
+    """Whether word `i` starts a sentence (or the paragraph, or a line after a forced break):
+    a capitalised word elsewhere is a name."""
+    if i == 0 or not pending[i - 1][0]:
+        return True
+    return pending[i - 1][0][-1][0].rstrip("»«\"')”").endswith((".", "!", "?", ":"))
 
 
 def _last_word(items: list[_Frag]) -> int:

@@ -2,7 +2,9 @@
 
 A template is Danish text with three kinds of markup:
 - placeholders `{navn}`, `{navn:format}` and `{navn|ental|flertal}` (e.g.
-  `{almene.aeldreboliger|ældrebolig|ældreboliger}` -> "1 ældrebolig", "90 ældreboliger");
+  `{almene.aeldreboliger|ældrebolig|ældreboliger}` -> "1 ældrebolig", "90 ældreboliger";
+  `{kommune.officielt_navn:sted}` -> "Glostrup kommune": the area, where the official name
+  "Glostrup Kommune" is the authority);
   formats are a closed set (FORMATS); values are always formatted by `formatting.py`, so a raw
   float never reaches the page;
 - `**fed**` for bold;
@@ -31,6 +33,7 @@ __all__ = [
     "Printed",
     "Seg",
     "Val",
+    "area_name",
     "fill",
     "format_value",
     "link_problem",
@@ -38,7 +41,7 @@ __all__ = [
     "placeholders",
 ]
 
-FORMATS = ("tal", "tal1", "pct1", "stort", "lille", "start")
+FORMATS = ("tal", "tal1", "pct1", "stort", "lille", "start", "sted", "cifre")
 _TOKEN = re.compile(
     r"(?P<ph>\{(?P<name>[a-z_][a-z0-9_.]*)(?::(?P<fmt>[a-z0-9]+))?"
     r"(?:\|(?P<one>[^|{}]*)\|(?P<many>[^|{}]*))?\})"
@@ -49,7 +52,7 @@ _UNIT = re.compile(r"(\d) (pct\.|procent|procentpoint|mio\.|mia\.|kr\.|m²|bolig
 _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
 # an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", the
 # running-text form "Glostrup kommune", and the genitive of each ("Glostrup Kommunes")
-_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|Regionskommunes?)\b)")
+_NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|[Rr]egionskommunes?)\b)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
@@ -66,6 +69,7 @@ class Val(NamedTuple):
     eksempel: bool = False  # made from example data (the sheet must then say so)
     compared: bool = False  # made from other municipalities' figures (a region, a rank)
     groups: tuple[str, ...] = ()  # the sources of its example data (when `eksempel`)
+    trim: bool = False  # a whole number prints without its decimals ("8 pct.", "7,7 pct.")
 
     @property
     def missing(self) -> bool:
@@ -134,16 +138,27 @@ def format_value(val: Val, fmt: str | None = None) -> str:
     raw = val.raw
     if raw is None:
         return formatting.MISSING
+    if val.trim and val.decimals and isinstance(raw, int | float):
+        whole = formatting.round_half_up(float(raw), val.decimals) == formatting.round_half_up(
+            float(raw), 0
+        )
+        val = val._replace(decimals=0) if whole else val
     if val.kind in ("code", "year", "text", "mark"):
         text = str(raw)
     elif not isinstance(raw, (int, float)):
         raise TypeError(f"{val.kind} value must be a number, got {raw!r}")
     elif val.kind == "estimate":  # "ca. 1.150", "ca. tre": never more precise than it is
-        text = (
-            formatting.estimate(raw)
-            if fmt != "tal"
-            else formatting.tal(formatting.estimate_value(raw))
-        )
+        if fmt == "tal":
+            text = formatting.tal(formatting.estimate_value(raw))
+        elif fmt == "cifre":  # a key figure: "ca. 5", never "ca. fem"
+            under = float(raw) < 0.5
+            text = (
+                f"under{NBSP}1"
+                if under
+                else f"ca.{NBSP}{formatting.tal(formatting.estimate_value(raw))}"
+            )
+        else:
+            text = formatting.estimate(raw)
     elif fmt == "tal":
         text = formatting.tal(raw, val.decimals)
     elif fmt == "tal1":
@@ -164,7 +179,17 @@ def format_value(val: Val, fmt: str | None = None) -> str:
         text = text[:1].lower() + text[1:]
     elif fmt == "start":
         text = text[:1].upper() + text[1:]
+    elif fmt == "sted":
+        text = area_name(text)
     return text
+
+
+def area_name(name: str) -> str:
+    """The area a name stands for, as running text writes it: the last word of a name of
+    several words in lower case ("Glostrup Kommune" -> "Glostrup kommune", "Bornholms
+    Regionskommune" -> "Bornholms regionskommune"); the official name is the authority."""
+    head, sep, last = name.rpartition(" ")
+    return f"{head}{sep}{last[:1].lower()}{last[1:]}" if sep else name
 
 
 def placeholders(template: str) -> list[tuple[str, str | None, bool]]:
@@ -197,11 +222,14 @@ def _plural(val: Val, one: str, many: str) -> str:
     return f"{format_value(val, 'tal')} {one if n == 1 else many}"
 
 
-def fill(template: str, ctx: Mapping[str, Val], notes: Notes | None = None) -> list[Seg]:
-    """Fill a template's placeholders and markup into segments (see module docstring)."""
+def fill(
+    template: str, ctx: Mapping[str, Val], notes: Notes | None = None, numerals: bool = False
+) -> list[Seg]:
+    """Fill a template's placeholders and markup into segments (see module docstring).
+    `numerals`: numbers in digits, also small estimates (a key figure: "ca. 5")."""
     if "{" not in template:  # the same on every sheet: parse once per process
         return list(_static(template))
-    return _fill(template, ctx, notes)
+    return _fill(template, ctx, notes, numerals)
 
 
 @lru_cache(maxsize=4096)
@@ -209,7 +237,9 @@ def _static(template: str) -> tuple[Seg, ...]:
     return tuple(_fill(template, {}, None))
 
 
-def _fill(template: str, ctx: Mapping[str, Val], notes: Notes | None) -> list[Seg]:
+def _fill(
+    template: str, ctx: Mapping[str, Val], notes: Notes | None, numerals: bool = False
+) -> list[Seg]:
     segs: list[Seg] = []
     bold = False
     pos = 0
@@ -224,13 +254,15 @@ def _fill(template: str, ctx: Mapping[str, Val], notes: Notes | None) -> list[Se
                 raise LayoutError(problem)
             segs.append(Seg(m["label"], bold, m["url"]))
         else:
-            segs.append(Seg(_resolve(m, ctx, notes), bold, value=True))
+            segs.append(Seg(_resolve(m, ctx, notes, numerals), bold, value=True))
     if pos < len(template):
         segs.append(Seg(template[pos:], bold))
     return _typography(segs)
 
 
-def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> str:
+def _resolve(
+    m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None, numerals: bool = False
+) -> str:
     name = m["name"]
     val = ctx.get(name)
     if val is None:
@@ -253,7 +285,7 @@ def _resolve(m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None) -> s
             )
         text = _plural(val, m["one"], m["many"])
     else:
-        text = format_value(val, m["fmt"])
+        text = format_value(val, m["fmt"] or ("cifre" if numerals else None))
     if notes is not None:  # as the page shows it (BL’s for BL's), for provenance
         notes.printed.append(Printed(name, _characters(text), val, *notes.where))
     return text

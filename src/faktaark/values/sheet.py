@@ -100,8 +100,9 @@ def build_context(sd: SheetData) -> dict[str, Val]:
             shown = flag and c.kind != "year"  # a year is never example data
             raw = rec.values.get(c.name)
             ctx[f"{s.id}.{c.name}"] = Val(
-                raw, c.kind, where(c.name), c.decimals, shown, groups=mine if shown else ()
-            )
+                raw, c.kind, where(c.name), c.decimals, shown, groups=mine if shown else (),
+                trim=c.trim,
+            )  # fmt: skip
         for attr, col, fixed in (
             ("kilde", s.kilde_column, s.kilde),
             ("datakilde", s.datakilde_column, s.datakilde),
@@ -118,7 +119,7 @@ def build_context(sd: SheetData) -> dict[str, Val]:
         groups = _example(d.sources_of(ind.name), sd.eksempel_land if compared else own)
         value = sd.indicators.get(PRINTED + ind.name, sd.indicators.get(ind.name))
         ctx[f"indikator.{ind.name}"] = Val(
-            value, ind.kind, ind.formula, ind.decimals, bool(groups), compared, groups
+            value, ind.kind, ind.formula, ind.decimals, bool(groups), compared, groups, ind.trim
         )
     for agg in d.aggregates.values():
         sources = d.sources_of(f"land.{agg.name}")
@@ -129,7 +130,7 @@ def build_context(sd: SheetData) -> dict[str, Val]:
             groups = _example(sources, flagged)
             ctx[f"{scope}.{agg.name}"] = Val(
                 values.get(agg.name), agg.kind, f"{label}: {agg.expr}", agg.decimals,
-                bool(groups), True, groups,
+                bool(groups), True, groups, agg.trim,
             )  # fmt: skip
     for fid, fact in sd.fakta.items():
         ctx[f"fakta.{fid}"] = Val(fact.tekst, "text", f"data/landsfakta.toml fakta.{fid}")

@@ -1,0 +1,67 @@
+"""The Danish language data faktaark ships (`faktaark/lexicon/`), as sets of words.
+
+Plain text files of `[section]`s of whitespace-separated words (a line starting with "#" is a
+note): `da_DK-ord.txt` holds the short words that are bound to the next word in display text
+and the number words a key figure never holds; the hyphenation's dictionaries
+(`faktaark.text.hyphenation`) are in the same folder and format. Read once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from faktaark.core.resources import package_dir
+
+__all__ = ["FOLDER", "bind_short_words", "number_words", "read", "sections", "short_words"]
+
+NBSP = "\u00a0"
+
+FOLDER = "lexicon"
+WORDS = "da_DK-ord.txt"
+
+
+def sections(text: str) -> dict[str, list[str]]:
+    """`[name]` sections of whitespace-separated words; lines before the first section and
+    lines starting with "#" are notes."""
+    out: dict[str, list[str]] = {}
+    for block in ("\n" + text).split("\n[")[1:]:
+        name, _, body = block.partition("]\n")
+        if "#" in body:
+            body = "\n".join(ln for ln in body.splitlines() if not ln.lstrip().startswith("#"))
+        out[name.strip()] = body.split()
+    return out
+
+
+def read(name: str) -> dict[str, list[str]]:
+    """The sections of the lexicon file `name`."""
+    return sections((package_dir() / FOLDER / name).read_text(encoding="utf-8"))
+
+
+@cache
+def _words() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in read(WORDS).items()}
+
+
+def short_words() -> frozenset[str]:
+    """One- and two-letter prepositions, conjunctions and articles ("i", "på", "og" ...)."""
+    return _words().get("korte_ord", frozenset())
+
+
+def number_words() -> frozenset[str]:
+    """Numbers written as words ("fem", "tre" ...)."""
+    return _words().get("talord", frozenset())
+
+
+@cache
+def _short_pattern() -> re.Pattern[str]:
+    words = "|".join(sorted(map(re.escape, short_words()), key=len, reverse=True))
+    return re.compile(rf"(?<![\w\u00a0-])({words}) (?=\S)", re.IGNORECASE)
+
+
+def bind_short_words(text: str) -> str:
+    """`text` with a no-break space after every short word (`short_words`), so that no line
+    ends in one; the length is kept (one space for one no-break space)."""
+    if not short_words():
+        return text
+    return _short_pattern().sub(lambda m: m[1] + NBSP, text)
