@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pikepdf
@@ -85,6 +85,25 @@ def fonts_of(path: Path) -> list[dict[str, object]]:
 @pytest.fixture(scope="session")
 def prepared() -> api.Prepared:
     return api.prepare()
+
+
+# every shipped kit; the tests that loop over the kits take them from here
+KITS = ("almene-boliger", "kommuneaftale", "levende-faellesskaber")
+
+
+@pytest.fixture(scope="session")
+def kit_prepared(prepared: api.Prepared) -> Callable[[str], api.Prepared]:
+    """The bundled data prepared for a kit, once per session: the default kit's for the kits
+    that share its data dictionary, the kit's own (its own sources too) for the others."""
+    done: dict[str, api.Prepared] = {}
+
+    def get(layout: str) -> api.Prepared:
+        if layout not in done:
+            same = api.data_dictionary(layout) == prepared.dataset.fields
+            done[layout] = prepared if same else api.prepare(layout=layout)
+        return done[layout]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -155,13 +156,15 @@ def test_everything_the_texts_print_is_in_the_provenance(prepared: api.Prepared)
 @pytest.mark.parametrize("layout", [p.name for p in available()])
 @pytest.mark.parametrize("kommune", ["Glostrup", "København", "Ringkøbing-Skjern", "Bornholm"])
 def test_visible_figures_are_in_the_pdf_for_every_layout(
-    prepared: api.Prepared, layout: str, kommune: str
+    kit_prepared: Callable[[str], api.Prepared], layout: str, kommune: str
 ) -> None:
+    prepared = kit_prepared(layout)
     k = register().get(kommune)
     plan = api.plan_sheet(kommune, data=prepared, layout=layout)
     prov = provenance.collect(plan, prepared.sheet_data(k).record, prepared.dataset.fields)
     pages = page_texts(make_pdf(plan))
-    for f in prov.figures:
+    for f in prov.figures:  # a figure may print differently in a chart (its decimals kept)
+        for text in f.printed if f.where else ():  # (some are only in an alt text)
+            assert any(norm(text) in pages[page - 1] for page, _ in f.where), (f.name, text)
         for page, _ in f.where:
-            for text in f.printed:
-                assert norm(text) in pages[page - 1], (f.name, text, page)
+            assert any(norm(text) in pages[page - 1] for text in f.printed), (f.name, page)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from faktaark.core import kommuner
 from faktaark.core.kommuner import collation_key, register, slugify
 from faktaark.errors import UnknownKommune
 
@@ -86,3 +89,28 @@ def test_danish_collation() -> None:
     ordered = sorted(names, key=collation_key)
     assert ordered.index("Zeta") < ordered.index("Ærø") < ordered.index("Ølstykke")
     assert ordered.index("Ølstykke") < ordered.index("Aabenraa")  # "Aa" sorts as "Å"
+
+
+def _normalise_reference(text: str, plain: bool = False) -> str:
+    """`normalise` as it was before its ASCII shortcut: every step for every string."""
+    import re
+    import unicodedata
+
+    t = unicodedata.normalize("NFC", text).strip().lower()
+    table = {"æ": "a", "ø": "o", "å": "a"} if plain else kommuner._TRANSLIT
+    t = "".join(table.get(c, c) for c in t)
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_.,']+", " ", t).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=20), st.booleans())
+def test_normalise_is_the_same_with_its_ascii_shortcut(text: str, plain: bool) -> None:
+    assert kommuner.normalise(text, plain) == _normalise_reference(text, plain)
+
+
+def test_every_name_is_found_as_before() -> None:
+    reg = kommuner.register()
+    for k in reg:
+        for name in (k.navn, k.officielt_navn, *k.andre_navne):
+            for plain in (False, True):
+                assert kommuner.normalise(name, plain) == _normalise_reference(name, plain)

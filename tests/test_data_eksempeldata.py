@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 
 import faktaark
+from conftest import KITS
 from faktaark import api
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,7 @@ def test_national_sums_are_near_the_real_totals() -> None:
     assert 900_000 <= residents <= 1_100_000
 
 
-@pytest.mark.parametrize("kit", ["almene-boliger", "kommuneaftale"])
+@pytest.mark.parametrize("kit", KITS)
 def test_example_data_for_a_kit_validates_and_is_marked(kit: str, tmp_path: Path) -> None:
     """`faktaark data eksempel` makes all 98 rows from the declarations alone; they pass the
     kit's own validation (its rules included) and every row says it is example data."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
-from conftest import copy_layout, pdf_text
+from conftest import KITS, copy_layout, pdf_text
 from faktaark import api
 from faktaark.errors import LayoutError
 from faktaark.layout.load import available, load_layout
@@ -43,7 +44,7 @@ def test_shipped_layouts_fit_all_98_and_the_worst_cases(name: str) -> None:
 
 
 def test_two_layouts_ship() -> None:
-    assert {p.name for p in available()} >= {"almene-boliger", "kommuneaftale"}
+    assert {p.name for p in available()} >= set(KITS)
 
 
 def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None:
@@ -97,11 +98,12 @@ def test_changing_a_heading_changes_the_pdf_without_code(tmp_path: Path) -> None
     assert "Samfundsansvar er en del af vores DNA" not in text
 
 
-@pytest.mark.parametrize("layout_name", ["almene-boliger", "kommuneaftale"])
+@pytest.mark.parametrize("layout_name", KITS)
 @pytest.mark.parametrize("kommune", ["Glostrup", "Ringkøbing-Skjern", "Bornholm"])
 def test_every_planned_line_is_in_the_pdf_text(
-    tmp_path: Path, prepared: api.Prepared, layout_name: str, kommune: str
+    tmp_path: Path, kit_prepared: Callable[[str], api.Prepared], layout_name: str, kommune: str
 ) -> None:
+    prepared = kit_prepared(layout_name)
     plan = api.plan_sheet(kommune, data=prepared, layout=layout_name)
     lines = [
         op.text

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import faktaark.cli.app
-from conftest import layout_with
+from conftest import KITS, layout_with
 from faktaark.core.units import Color
 from faktaark.layout.load import load_layout
 from faktaark.layout.print_colours import print_colour_problems
@@ -83,7 +83,7 @@ BAD_COLOURS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["almene-boliger", "kommuneaftale"])
+@pytest.mark.parametrize("name", KITS)
 def test_shipped_layouts_keep_every_print_colour_rule(name: str) -> None:
     assert print_colour_problems(load_layout(name)) == []
 

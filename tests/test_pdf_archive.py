@@ -6,6 +6,7 @@ import hashlib
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
+from conftest import KITS
 from faktaark import api
 from faktaark.builder.sheet import build_sheet
 from faktaark.core.kommuner import register
@@ -236,10 +238,11 @@ def test_no_validate_says_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("layout", ["almene-boliger", "kommuneaftale"])
+@pytest.mark.parametrize("layout", KITS)
 def test_every_sheet_passes_both_validators(
-    tmp_path: Path, prepared: api.Prepared, layout: str
+    tmp_path: Path, kit_prepared: Callable[[str], api.Prepared], layout: str
 ) -> None:
+    prepared = kit_prepared(layout)
     lay = api.load_layout_for(layout, prepared.dataset)
     failures = []
     for k in register():

@@ -5,6 +5,7 @@ files of a reference corpus get one line each and never a traceback."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
-from conftest import layout_with
+from conftest import KITS, layout_with
 from faktaark import api
 from faktaark.pdf.preflight import preflight
 from faktaark.pdf.preflight_ident import xmp_properties
@@ -25,12 +26,15 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepared) -> list[Path]:
+def sheets(
+    tmp_path_factory: pytest.TempPathFactory, kit_prepared: Callable[[str], api.Prepared]
+) -> list[Path]:
     out = tmp_path_factory.mktemp("pf")
     paths = []
-    for layout in ("almene-boliger", "kommuneaftale"):
+    for layout in KITS:
         for k in ("Glostrup", "København"):
-            res = faktaark.build(k, data=prepared, out=out, layout=layout, print_variant=True)
+            res = faktaark.build(k, data=kit_prepared(layout), out=out, layout=layout,
+                                 print_variant=True)  # fmt: skip
             paths.append(res.files[1].path)
     return paths
 

@@ -1,12 +1,13 @@
 """The print variant is PDF/X-4 and PDF/A-2b in one file (or PDF/X-1a:2003 and PDF/A-2b with
 `--print-standard x1a`): its identification, intents, info, header, no links; overprint and
 registration colour as the layout declares; the second PDF/A opinion judges the written bytes;
-the screen variant is untouched. The slow test checks all 98 sheets of both layouts."""
+the screen variant is untouched. The slow test checks all 98 sheets of every shipped kit."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 import faktaark
 import faktaark.cli.app
-from conftest import pdf_text
+from conftest import KITS, pdf_text
 from faktaark import api
 from faktaark.builder.sheet import build_sheet
 from faktaark.core.kommuner import register
@@ -189,10 +190,11 @@ def test_a_byte_fault_of_the_written_file_is_caught(printed: dict[str, Path]) ->
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("layout", ["almene-boliger", "kommuneaftale"])
+@pytest.mark.parametrize("layout", KITS)
 def test_every_print_sheet_is_pdfx4_pdfa2b_and_passes_preflight(
-    tmp_path: Path, prepared: api.Prepared, layout: str
+    tmp_path: Path, kit_prepared: Callable[[str], api.Prepared], layout: str
 ) -> None:
+    prepared = kit_prepared(layout)
     lay = api.load_layout_for(layout, prepared.dataset)
     failures = []
     for k in register():

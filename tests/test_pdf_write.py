@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -146,3 +147,19 @@ def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: ap
         sizes.append(len(render._RINGS))
     assert sizes[0] > 0
     assert sizes[1] == sizes[2] == sizes[0]
+
+
+@given(st.text(max_size=40))
+def test_names_and_numbers_are_encoded_as_reportlab_encodes_them(text: str) -> None:
+    """`pdfa` writes ASCII text as ASCII instead of through ReportLab's PDFDocEncoding codec:
+    the same bytes (or the same refusal) for any text."""
+    from faktaark.pdf import pdfa
+
+    def encoded(fn: Any) -> bytes | str:
+        try:
+            return bytes(fn(text))
+        except UnicodeEncodeError as exc:
+            return f"refused {exc.start}"
+
+    assert encoded(pdfa._pdfdoc_enc) == encoded(pdfa._rl_pdfdoc_enc)
+    assert pdfa._pdfdoc_enc(b"bytes") == b"bytes"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from conftest import fonts_of
+from conftest import KITS, fonts_of
 from faktaark import api
 from faktaark.core.kommuner import register
 from faktaark.plan.model import SheetPlan, TextOp
@@ -23,7 +24,7 @@ from faktaark.text.linebreak import SOFT_HYPHEN
 
 SEVEN = ("Glostrup", "København", "Ringkøbing-Skjern", "Lyngby-Taarbæk", "Bornholm", "Læsø", "Fanø")
 ROOT = Path(__file__).resolve().parents[1]
-LAYOUTS = ("almene-boliger", "kommuneaftale")
+LAYOUTS = KITS
 
 
 def view(kommune: str, layout: str, prepared: api.Prepared) -> Sheet:
@@ -46,8 +47,10 @@ def lines_of(plan: SheetPlan, box: str) -> list[TextOp]:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("kommune", SEVEN)
-def test_no_hyphen_ends_a_column(kommune: str, layout: str, prepared: api.Prepared) -> None:
-    s = view(kommune, layout, prepared)
+def test_no_hyphen_ends_a_column(
+    kommune: str, layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
+    s = view(kommune, layout, kit_prepared(layout))
     for para in s.paras:
         for a, b in zip(para, [*para[1:], None], strict=True):
             if a.hyphen:
@@ -64,7 +67,10 @@ def test_the_list_stands_with_its_lead_in(prepared: api.Prepared) -> None:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_one_title_size_and_the_break_before_the_name(layout: str, prepared: api.Prepared) -> None:
+def test_one_title_size_and_the_break_before_the_name(
+    layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
+    prepared = kit_prepared(layout)
     sizes = set()
     for kommune in SEVEN:
         plan = api.plan_sheet(kommune, data=prepared, layout=layout)

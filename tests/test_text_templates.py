@@ -17,6 +17,7 @@ CTX = {
     "a.mangler": Val(None, "count"),
     "fodnote.x": Val("Kilde X (2024)", "mark"),
     "fodnote.y": Val("Kilde Y (2023)", "mark"),
+    "fodnote.y2": Val("Kilde Y (2023)", "mark"),  # another fact from the same source
 }
 
 
@@ -42,6 +43,14 @@ def test_missing_values_print_a_dash_and_flag_a_note() -> None:
 def test_footnote_marks_are_numbered_in_order_of_use() -> None:
     notes = Notes()
     text = plain(fill("a{fodnote.y} b{fodnote.x} c{fodnote.y}", CTX, notes))
+    assert text == "a¹ b² c¹"
+    assert notes.sources == [("y", "Kilde Y (2023)"), ("x", "Kilde X (2024)")]
+
+
+def test_facts_from_one_source_share_its_footnote() -> None:
+    """Two facts from the same report get the same mark, and the notes list it once."""
+    notes = Notes()
+    text = plain(fill("a{fodnote.y} b{fodnote.x} c{fodnote.y2}", CTX, notes))
     assert text == "a¹ b² c¹"
     assert notes.sources == [("y", "Kilde Y (2023)"), ("x", "Kilde X (2024)")]
 

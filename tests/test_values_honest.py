@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from conftest import KITS
 from faktaark import api
 from faktaark.core import formatting
 from faktaark.core.kommuner import register
@@ -25,7 +26,7 @@ from faktaark.review import composition, honesty
 from faktaark.review.proof import rules, sheet_view
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYOUTS = ("almene-boliger", "kommuneaftale")
+LAYOUTS = KITS
 NB = "\u00a0"
 GREY = Color("muted", (0.0, 0.0, 0.0, 0.6))
 
@@ -82,9 +83,11 @@ def test_the_calculation_rule_catches_a_sum_that_does_not_add_up(prepared: api.P
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_printed_calculation_adds_up_on_all_98(layout: str, prepared: api.Prepared) -> None:
+def test_every_printed_calculation_adds_up_on_all_98(
+    layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
     checked = 0
-    for plan in _plans(prepared, layout):
+    for plan in _plans(kit_prepared(layout), layout):
         assert honesty.calculation_errors(plan) == [], plan.kommune
         checked += sum(1 for p in plan.printed if p.page and p.value.kind == "estimate")
         for i, text in enumerate(_page_texts(plan), 1):
@@ -136,8 +139,10 @@ def test_the_source_rule_catches_what_the_page_does_not_print(prepared: api.Prep
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_sources_cite_only_what_is_printed_on_all_98(layout: str, prepared: api.Prepared) -> None:
-    for plan in _plans(prepared, layout):
+def test_sources_cite_only_what_is_printed_on_all_98(
+    layout: str, kit_prepared: Callable[[str], api.Prepared]
+) -> None:
+    for plan in _plans(kit_prepared(layout), layout):
         assert honesty.source_problems(plan) == [], plan.kommune
         text = plan.all_text()
         assert "FOLK1A" not in text  # no population figure is printed: none is cited
@@ -172,31 +177,69 @@ EMPTY = {
 GAP_KOMMUNER = tuple(sorted(set(EMPTY.values())))
 
 
-@pytest.fixture(scope="module")
-def gaps(tmp_path_factory: pytest.TempPathFactory) -> api.Prepared:
-    """The bundled figures with every "missing ok" column empty for one municipality each."""
-    src = (ROOT / "data" / "almene.csv").read_text(encoding="utf-8")
+# the "missing ok" columns of a kit's own data file, empty for one municipality each
+EMPTY_OWN = {"levende-faellesskaber": ("faellesskaber.csv", {"frivillige": 851,
+                                                              "moede_lejemaal": 492})}  # fmt: skip
+
+
+def _with_gaps(folder: Path, name: str, empty: dict[str, int]) -> Path:
+    """A copy of the bundled data file `name` with the cells of `empty` (column: code) empty."""
+    src = (ROOT / "data" / name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(src)))
-    assert set(EMPTY) == MISSING_OK  # a new "missing ok" column needs a case here
     for r in rows:
-        for col, kode in EMPTY.items():
+        for col, kode in empty.items():
             if r["kommunekode"] == str(kode):
                 r[col] = ""
-    path = tmp_path_factory.mktemp("gaps") / "almene.csv"
+    path = folder / name
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    return api.prepare(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def gaps_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled figures with every "missing ok" column empty for one municipality each."""
+    assert set(EMPTY) == MISSING_OK  # a new "missing ok" column needs a case here
+    return _with_gaps(tmp_path_factory.mktemp("gaps"), "almene.csv", EMPTY)
+
+
+@pytest.fixture(scope="module")
+def gaps(gaps_file: Path) -> api.Prepared:
+    return api.prepare(gaps_file)
+
+
+@pytest.fixture(scope="module")
+def kit_gaps(
+    gaps: api.Prepared, gaps_file: Path
+) -> Callable[[str], tuple[api.Prepared, tuple[int, ...]]]:
+    """A kit's data with gaps, and the municipalities that have one: the housing figures'
+    gaps, and those of the kit's own data file."""
+
+    def get(layout: str) -> tuple[api.Prepared, tuple[int, ...]]:
+        if layout not in EMPTY_OWN:
+            return gaps, GAP_KOMMUNER
+        name, empty = EMPTY_OWN[layout]
+        d = api.data_dictionary(layout)
+        assert set(empty) == {c.name for c in d.columns.values()
+                              if c.missing and d.sources[c.source].file
+                              and Path(str(d.sources[c.source].file)).name == name}  # fmt: skip
+        own = _with_gaps(gaps_file.parent, name, empty)
+        kommuner = tuple(sorted({*GAP_KOMMUNER, *empty.values()}))
+        return api.prepare([gaps_file, own], layout=layout), kommuner
+
+    return get
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_missing_figures_leave_no_dash_in_a_sentence_and_still_fit(
-    layout: str, gaps: api.Prepared
+    layout: str, kit_gaps: Callable[[str], tuple[api.Prepared, tuple[int, ...]]]
 ) -> None:
+    gaps, kommuner = kit_gaps(layout)
     lay = api.load_layout_for(layout, gaps.dataset)
     missing = 0
-    for kode in GAP_KOMMUNER:
+    for kode in kommuner:
         plan = api.plan_sheet(kode, data=gaps, layout=lay)  # raises FitError if it does not fit
         missing += sum(1 for p in plan.printed if p.value.missing)
         assert honesty.missing_in_sentences(plan) == [], plan.kommune

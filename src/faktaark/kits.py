@@ -274,5 +274,46 @@ def example_data(
 
     d = data_dictionary(layout)
     pop, _ = bundled_population()
-    header, rows = generate(d, pop, udgave or load_facts_udgave(), sources)
+    edition = udgave or load_facts_udgave()
+    base = _example_bases(d, sources or list(d.sources), edition)
+    header, rows = generate(d, pop, edition, sources, base=base)
     return to_csv(header, rows)
+
+
+def _example_bases(
+    d: Dictionary, chosen: Sequence[str], udgave: int
+) -> dict[int, dict[str, object]]:
+    """The figures of sources not asked for that a chosen column's example is `per` (e.g.
+    afdelinger per familieboliger of the housing figures), from those sources' bundled files:
+    per municipality, the row of the edition `udgave` (else the latest)."""
+    from faktaark.core.formatting import parse_number
+    from faktaark.core.kommuner import register
+    from faktaark.data.sources import read_table
+
+    wanted: dict[str, set[str]] = {}  # source -> its columns wanted
+    for c in d.columns.values():
+        per = c.example.per if c.example else None
+        if per is None or c.source not in chosen or per not in d.columns:
+            continue
+        if d.columns[per].source not in chosen:
+            wanted.setdefault(d.columns[per].source, set()).add(per)
+    reg = register()
+    out: dict[int, dict[str, object]] = {}
+    for sid, names in sorted(wanted.items()):
+        file = d.sources[sid].file
+        if file is None:
+            continue  # no bundled figures: those examples stay empty
+        best: dict[int, tuple[tuple[bool, float], dict[str, object]]] = {}
+        for row in read_table(file).rows:
+            k = reg.find(str(row.cells.get("kommunekode", "")).removesuffix(".0"))
+            try:
+                edition = parse_number(row.cells.get("udgave")) or 0.0
+                values: dict[str, object] = {n: parse_number(row.cells.get(n)) for n in names}
+            except ValueError:
+                continue  # a cell `faktaark validate` would name; no base for this row
+            rank = (edition == udgave, edition)
+            if k is not None and (k.kode not in best or rank > best[k.kode][0]):
+                best[k.kode] = (rank, values)
+        for kode, (_, values) in best.items():
+            out.setdefault(kode, {}).update(values)
+    return out

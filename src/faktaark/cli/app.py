@@ -16,6 +16,15 @@ from typing import Annotated, Any
 import typer
 
 from faktaark.cli.common import (
+    _api,
+    _err_console,
+    _fail,
+    _run,
+    _settings,
+    _settings_columns,
+    _state,
+)
+from faktaark.cli.options import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
@@ -24,14 +33,6 @@ from faktaark.cli.common import (
     LayoutOpt,
     SheetOpt,
     UdgaveOpt,
-    _api,
-    _err_console,
-    _fail,
-    _run,
-    _settings,
-    _settings_columns,
-    _state,
-    _usage,
 )
 from faktaark.cli.output import FormatOpt, choose_format, emit_rows
 from faktaark.cli.root import root
@@ -133,76 +134,14 @@ def build(
     Defaults for --data, --sheet, --columns-file, --column, --layout, --udgave, --out, --jobs,
     --validate and --print come from faktaark.toml and FAKTAARK_* variables (see
     `faktaark config`)."""
-    if not kommune and not all_:
-        _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
-    if kommune and all_:
-        _usage("Use either --kommune or --all, not both.")
-    if no_validate:
-        if validate not in (None, "none"):
-            _usage(f"--no-validate and --validate {validate} contradict each other; give one.")
-        validate = "none"
-    s = _settings(
-        data=data, sheet=sheet, columns_file=columns_file,
-        column=column, layout=layout, udgave=udgave, out=out,
-        jobs=jobs, validate=validate, print=print_,
-    )  # fmt: skip
-    if s["validate"] not in ("full", "sample", "fast", "none"):
-        _usage(f"--validate must be full, sample, fast or none, got {s['validate']!r}")
-    machine = as_json or fmt is not None
-    if dry_run:
-        fmt = choose_format(fmt, as_json, ("table", "csv", "json"))
-    elif fmt not in (None, "json"):
-        _usage("build prints its result as --format json (or --json); tables are for --dry-run.")
-    jobs = s["jobs"]
-    if jobs is not None and jobs < 1:
-        _usage(f"--jobs must be 1 or more, got {jobs}.")
-    if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
-        from faktaark.builder.workers import start_workers_early
+    from faktaark.cli.build import build_command  # also run without Typer: cli.handoff
 
-        start_workers_early()  # its imports overlap with loading the API and the data below
-    api = _api()
-    err = _err_console()
-    targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
-    prep = _run(
-        lambda: api.prepare(
-            s["data"],
-            columns=_settings_columns(s),
-            sheet=s["sheet"],
-            udgave=s["udgave"],
-            strict=strict,
-            layout=s["layout"],
-        )
-    )
-    for w in [] if machine else (*prep.dataset.warnings, *prep.blocked_warnings()):
-        err.print(f"Warning: {w}", markup=False)
-    lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
-    todo = targets if targets is not None else api.resolve_kommuner()
-    if prep.dataset.blocked:  # rows with errors: stop here when no requested sheet is left
-        from faktaark.builder.runplan import all_blocked
-
-        stop = all_blocked(todo, prep, lay)
-        if stop is not None:
-            raise _fail(stop)
-    if print_standard not in ("x4", "x1a"):
-        _usage(f"--print-standard must be x4 or x1a, got {print_standard!r}")
-    if print_standard != "x4" and not s["print"]:
-        _usage("--print-standard needs --print.")
-    printed = "print" if print_standard == "x4" else "print-x1a"  # faktaark.layout.rules
-    variants = ("screen", printed) if s["print"] else ("screen",)
-    if dry_run:
-        from faktaark.cli.build import report_dry_run
-
-        report_dry_run(todo, prep, lay, Path(s["out"]), variants=variants,
-                       validate=s["validate"], force=force, clean=clean, fmt=fmt or "table",
-                       err=err)  # fmt: skip
-        return
-    from faktaark.cli.build import build_and_report
-
-    build_and_report(
-        todo, prep, lay, Path(s["out"]), variants=variants, jobs=jobs, validate=s["validate"],
-        force=force, fail_fast=fail_fast, timings=timings, quiet=quiet, as_json=machine,
-        combine=combine, err=err, clean=clean,
-        inputs=[*(s["data"] or []), *([s["columns-file"]] if s["columns-file"] else []), lay.path],
+    build_command(
+        kommune=kommune, all_=all_, out=out, data=data, layout=layout, udgave=udgave,
+        print_=print_, print_standard=print_standard, column=column, columns_file=columns_file,
+        sheet=sheet, no_validate=no_validate, validate=validate, jobs=jobs, force=force,
+        fail_fast=fail_fast, combine=combine, quiet=quiet, timings=timings, dry_run=dry_run,
+        clean=clean, strict=strict, as_json=as_json, fmt=fmt,
     )  # fmt: skip
 
 

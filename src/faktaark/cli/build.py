@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from faktaark.builder.batch import (
     DISK_FULL,
     BatchReport,
@@ -17,7 +15,17 @@ from faktaark.builder.batch import (
     check_combine_target,
     run_batch,
 )
-from faktaark.cli.common import _fail, _state, interrupted_exit
+from faktaark.cli.common import (
+    _api,
+    _err_console,
+    _fail,
+    _run,
+    _settings,
+    _settings_columns,
+    _state,
+    _usage,
+    interrupted_exit,
+)
 from faktaark.errors import FaktaarkError
 
 if TYPE_CHECKING:
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
     from faktaark.layout.model import Layout
     from faktaark.values.prepared import Prepared
 
-__all__ = ["build_and_report", "report_dry_run"]
+__all__ = ["build_and_report", "build_command", "report_dry_run"]
 
 
 def _outcome_json(o: SheetOutcome, out: Path) -> dict[str, Any]:
@@ -35,6 +43,88 @@ def _outcome_json(o: SheetOutcome, out: Path) -> dict[str, Any]:
         "duration_ms": round(o.duration_ms, 1), "warnings": o.warnings,
         "files": [{**f, "path": str(out / f["file"])} for f in o.files],
     }  # fmt: skip
+
+
+def build_command(
+    *, kommune: list[str] | None, all_: bool, out: Path | None, data: list[str] | None,
+    layout: str | None, udgave: int | None, print_: bool | None, print_standard: str,
+    column: list[str] | None, columns_file: Path | None, sheet: str | None, no_validate: bool,
+    validate: str | None, jobs: int | None, force: bool, fail_fast: bool, combine: Path | None,
+    quiet: bool, timings: bool, dry_run: bool, clean: bool, strict: bool, as_json: bool,
+    fmt: str | None,
+) -> None:  # fmt: skip
+    """`faktaark build` with its options as parsed (by Typer, `faktaark.cli.app.build`, or for
+    a plain command line by `faktaark.cli.handoff`): checks them, loads the data and the
+    layout, runs the batch and reports; exits through `SystemExit`."""
+    if not kommune and not all_:
+        _usage("Say which sheets to build: --kommune NAME (repeatable) or --all.")
+    if kommune and all_:
+        _usage("Use either --kommune or --all, not both.")
+    if no_validate:
+        if validate not in (None, "none"):
+            _usage(f"--no-validate and --validate {validate} contradict each other; give one.")
+        validate = "none"
+    s = _settings(
+        data=data, sheet=sheet, columns_file=columns_file,
+        column=column, layout=layout, udgave=udgave, out=out,
+        jobs=jobs, validate=validate, print=print_,
+    )  # fmt: skip
+    if s["validate"] not in ("full", "sample", "fast", "none"):
+        _usage(f"--validate must be full, sample, fast or none, got {s['validate']!r}")
+    machine = as_json or fmt is not None
+    if dry_run:
+        from faktaark.cli.output import choose_format
+
+        fmt = choose_format(fmt, as_json, ("table", "csv", "json"))
+    elif fmt not in (None, "json"):
+        _usage("build prints its result as --format json (or --json); tables are for --dry-run.")
+    jobs = s["jobs"]
+    if jobs is not None and jobs < 1:
+        _usage(f"--jobs must be 1 or more, got {jobs}.")
+    if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
+        from faktaark.builder.workers import start_workers_early
+
+        start_workers_early()  # its imports overlap with loading the API and the data below
+    api = _api()
+    err = _err_console()
+    targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
+    prep = _run(
+        lambda: api.prepare(
+            s["data"],
+            columns=_settings_columns(s),
+            sheet=s["sheet"],
+            udgave=s["udgave"],
+            strict=strict,
+            layout=s["layout"],
+        )
+    )
+    for w in [] if machine else (*prep.dataset.warnings, *prep.blocked_warnings()):
+        err.print(f"Warning: {w}", markup=False)
+    lay = _run(lambda: api.load_layout_for(s["layout"], prep.dataset))
+    todo = targets if targets is not None else api.resolve_kommuner()
+    if prep.dataset.blocked:  # rows with errors: stop here when no requested sheet is left
+        from faktaark.builder.runplan import all_blocked
+
+        stop = all_blocked(todo, prep, lay)
+        if stop is not None:
+            raise _fail(stop)
+    if print_standard not in ("x4", "x1a"):
+        _usage(f"--print-standard must be x4 or x1a, got {print_standard!r}")
+    if print_standard != "x4" and not s["print"]:
+        _usage("--print-standard needs --print.")
+    printed = "print" if print_standard == "x4" else "print-x1a"  # faktaark.layout.rules
+    variants = ("screen", printed) if s["print"] else ("screen",)
+    if dry_run:
+        report_dry_run(todo, prep, lay, Path(s["out"]), variants=variants,
+                       validate=s["validate"], force=force, clean=clean, fmt=fmt or "table",
+                       err=err)  # fmt: skip
+        return
+    build_and_report(
+        todo, prep, lay, Path(s["out"]), variants=variants, jobs=jobs, validate=s["validate"],
+        force=force, fail_fast=fail_fast, timings=timings, quiet=quiet, as_json=machine,
+        combine=combine, err=err, clean=clean,
+        inputs=[*(s["data"] or []), *([s["columns-file"]] if s["columns-file"] else []), lay.path],
+    )  # fmt: skip
 
 
 def build_and_report(
@@ -182,6 +272,8 @@ def _summary(
 ) -> None:
     eksempel = sum(1 for o in report.outcomes if o.eksempel and o.status != "failed")
     if as_json:
+        import typer  # only for --json (the hand-off leaves that to Typer)
+
         typer.echo(json.dumps({
             "ok": not report.failed and not report.interrupted,
             "seconds": round(report.seconds, 3), "manifest": str(report.manifest),
@@ -224,4 +316,4 @@ def _summary(
         )
         raise interrupted_exit()
     if report.failed:
-        raise typer.Exit(max(o.exit_code for o in report.failed) or 1)
+        raise SystemExit(max(o.exit_code for o in report.failed) or 1)

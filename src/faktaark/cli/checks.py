@@ -12,16 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from faktaark import api
-from faktaark.cli.common import (
-    DataOpt,
-    JsonOpt,
-    LayoutNamesArg,
-    UdgaveOpt,
-    _err_console,
-    _out_console,
-    _run,
-    _settings,
-)
+from faktaark.cli.common import _err_console, _out_console, _run, _settings
+from faktaark.cli.options import DataOpt, JsonOpt, LayoutNamesArg, UdgaveOpt
 from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
 from faktaark.cli.root import layouts_app, root
 

@@ -1,6 +1,10 @@
-"""What the command modules share: option types, the consoles, and how an error becomes one
+"""What the command modules share: the consoles, the settings, and how an error becomes one
 paragraph on stderr and an exit code (0 ok, 1 data/layout error, 2 usage error, 130
-interrupted; a traceback only with `--debug`)."""
+interrupted; a traceback only with `--debug`).
+
+Without Typer (its option types are in `faktaark.cli.options`): a plain `faktaark build` runs
+without importing it (`faktaark.cli.handoff`). An exit is a `SystemExit`, which Typer lets
+through unchanged, so a command exits the same way under Typer and without it."""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
-
-import typer
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from faktaark.errors import FaktaarkError, UsageError
 
@@ -39,9 +41,9 @@ def install_signals() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def interrupted_exit() -> typer.Exit:
+def interrupted_exit() -> SystemExit:
     """The exit of an interrupted command: 130 after Ctrl-C, 128 + n after signal n."""
-    return typer.Exit(128 + (_state["signal"] or 2))
+    return SystemExit(128 + (_state["signal"] or 2))
 
 
 def _api() -> ModuleType:
@@ -50,46 +52,6 @@ def _api() -> ModuleType:
     from faktaark import api
 
     return api
-
-
-# text, not Path: typer would make "" the current folder and refuse unreadable files itself;
-# the data stage guards every path (an empty one is a usage error, a FIFO is refused)
-DataOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--data", "-d", help="Figures file or folder (repeatable). Default: bundled data/."
-    ),
-]
-LayoutOpt = Annotated[
-    str | None,
-    typer.Option("--layout", "-l", help="Layout name (see `faktaark layouts list`) or folder."),
-]
-KommuneOpt = Annotated[
-    list[str] | None,
-    typer.Option("--kommune", "-k", help="Municipality code or name (repeatable): 161, Glostrup."),
-]
-LayoutNamesArg = Annotated[
-    list[str] | None,
-    typer.Argument(help="Layout names or folders (default: all shipped layouts)."),
-]
-UdgaveOpt = Annotated[
-    int | None, typer.Option("--udgave", help="Edition (year) to use. Default: the newest.")
-]
-ColumnOpt = Annotated[
-    list[str] | None,
-    typer.Option("--column", help="Map a column of your file to ours: --column ny=gammel."),
-]
-ColumnsFileOpt = Annotated[
-    Path | None,
-    typer.Option("--columns-file", help='Column mapping file (TOML): [kolonner] ny = "gammel".'),
-]
-SheetOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sheet", help="XLSX: the sheet to read (name, or number from 1). Default: first."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable result on stdout.")]
 
 
 class _PlainStderr:
@@ -120,7 +82,7 @@ def _out_console() -> Any:
     return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
-def _fail(exc: FaktaarkError) -> typer.Exit:
+def _fail(exc: FaktaarkError) -> SystemExit:
     """Print an error as one paragraph on stderr; return the Exit to raise."""
     err = _err_console()
     text = f"{exc} {exc.advice}" if exc.advice else str(exc)  # the API's message, then advice
@@ -130,7 +92,7 @@ def _fail(exc: FaktaarkError) -> typer.Exit:
         from rich.markup import escape
 
         err.print(f"[bold red]Error:[/] {escape(text)}", markup=True, highlight=False)
-    return typer.Exit(exc.exit_code)
+    return SystemExit(exc.exit_code)
 
 
 def _usage(message: str) -> NoReturn:

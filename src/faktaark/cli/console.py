@@ -1,7 +1,7 @@
 """The `faktaark` console script (`faktaark = "faktaark.cli:main"`; `faktaark.cli` re-exports
 `main` from here, and `python -m faktaark` runs it too): signals first, then the command line
-of `faktaark.cli.app`. Imports nothing at module level, so the signal handlers are in place
-before anything slow is imported.
+of `faktaark.cli.app`, or for a plain `build` the hand-off (`faktaark.cli.handoff`). Imports
+nothing at module level, so the signal handlers are in place before anything slow is imported.
 """
 
 from __future__ import annotations
@@ -24,8 +24,13 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, early)
     signal.signal(signal.SIGTERM, early)
-    from faktaark.cli.app import main as run
     from faktaark.cli.common import _state, install_signals
+    from faktaark.cli.handoff import parse_build, run_build
+
+    plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
+    if plain is None:
+        from faktaark.cli.app import main as typer_main
+    run = typer_main if plain is None else lambda: run_build(plain)
 
     def leave(code: int) -> None:
         # an interrupted run has recorded what it finished: leave without the interpreter's

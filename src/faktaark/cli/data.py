@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from faktaark.cli.common import (
+from faktaark.cli.common import _err_console, _out_console, _run, _settings, _settings_columns
+from faktaark.cli.options import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
@@ -17,11 +18,6 @@ from faktaark.cli.common import (
     LayoutOpt,
     SheetOpt,
     UdgaveOpt,
-    _err_console,
-    _out_console,
-    _run,
-    _settings,
-    _settings_columns,
 )
 from faktaark.cli.output import FormatOpt, choose_format
 from faktaark.cli.root import data_app, root

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from faktaark.cli.common import JsonOpt, _err_console, _run
+from faktaark.cli.common import _err_console, _run
+from faktaark.cli.options import JsonOpt
 from faktaark.cli.output import FormatOpt, choose_format, emit_rows
 from faktaark.cli.root import layouts_app
 

@@ -15,6 +15,14 @@ import typer
 
 from faktaark import api
 from faktaark.cli.common import (
+    _err_console,
+    _out_console,
+    _run,
+    _settings,
+    _settings_columns,
+    _usage,
+)
+from faktaark.cli.options import (
     ColumnOpt,
     ColumnsFileOpt,
     DataOpt,
@@ -23,12 +31,6 @@ from faktaark.cli.common import (
     LayoutOpt,
     SheetOpt,
     UdgaveOpt,
-    _err_console,
-    _out_console,
-    _run,
-    _settings,
-    _settings_columns,
-    _usage,
 )
 from faktaark.cli.output import FormatOpt, choose_format, emit_json, emit_rows
 from faktaark.cli.root import root

@@ -65,12 +65,17 @@ def _strip_accents(text: str) -> str:
 def normalise(text: str, plain: bool = False) -> str:
     """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`), accents
     dropped, hyphens/underscores/dots/extra spaces folded into one space."""
+    if text.isascii():  # no Danish letters, no accents: the same result, sooner
+        return _FOLD.sub(" ", text.strip().lower()).strip()
     t = unicodedata.normalize("NFC", text).strip().lower()
     table = _PLAIN if plain else _TRANSLIT
     t = "".join(table.get(c, c) for c in t)
     t = _strip_accents(t)
-    t = re.sub(r"[\s\-_.,']+", " ", t).strip()
+    t = _FOLD.sub(" ", t).strip()
     return t
+
+
+_FOLD = re.compile(r"[\s\-_.,']+")
 
 
 def slugify(name: str) -> str:
@@ -98,11 +103,19 @@ class Register:
         self.kommuner = sorted(kommuner, key=lambda k: k.kode)
         self.source = source
         self.by_code = {k.kode: k for k in self.kommuner}
-        self._names: dict[str, Kommune] = {}
-        for k in self.kommuner:
-            for name in (k.navn, k.officielt_navn, *k.andre_navne):
-                for plain in (False, True):
-                    self._names.setdefault(normalise(name, plain), k)
+        self._by_name: dict[str, Kommune] | None = None
+
+    @property
+    def _names(self) -> dict[str, Kommune]:
+        """Every form of every name -> its municipality (made at the first name looked up)."""
+        if self._by_name is None:
+            names: dict[str, Kommune] = {}
+            for k in self.kommuner:
+                for name in (k.navn, k.officielt_navn, *k.andre_navne):
+                    for plain in (False, True):
+                        names.setdefault(normalise(name, plain), k)
+            self._by_name = names
+        return self._by_name
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.kommuner)

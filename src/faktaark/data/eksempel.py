@@ -3,7 +3,8 @@
 A new kit can be previewed before its data exists: `faktaark data eksempel --layout NAME`
 writes a plausible, deterministic value for every column of the kit's sources (or of the
 sources asked for), as each column's `eksempel` declares it: a range times another column
-(`per = "folketal"`: per capita), a fixed value, a year relative to the edition, or empty; a
+(`per = "folketal"`: per capita; a column of a source not asked for is read from `base`, the
+figures that source already has), a fixed value, a year relative to the edition, or empty; a
 column that declares none gets a range by its kind (a count per capita, a percentage 5–40).
 Every row says `eksempel` in its source's `datakilde` column and gives the example source
 line, so every sheet built from it is marked as example data.
@@ -87,9 +88,11 @@ def generate(
     udgave: int,
     sources: Sequence[str] | None = None,
     seed: int = SEED,
+    base: Mapping[int, Mapping[str, object]] | None = None,
 ) -> tuple[list[str], list[dict[str, object]]]:
     """The header and 98 rows of example figures for the columns of `sources` (all the
-    dictionary's sources when None)."""
+    dictionary's sources when None). `base`: per municipality code, figures of other sources
+    that an example may be `per` (e.g. afdelinger per familieboliger); not written."""
     chosen = list(sources or d.sources)
     unknown = [s for s in chosen if s not in d.sources]
     if unknown:
@@ -111,7 +114,8 @@ def generate(
         header += [c.name for c in columns if c.source == s] + list(src.control_columns)
     rows = []
     for k in register():
-        row: dict[str, object] = {"kommunekode": k.kode, "kommune": k.navn, "udgave": udgave,
+        row: dict[str, object] = {**(base or {}).get(k.kode, {}), "kommunekode": k.kode,
+                                  "kommune": k.navn, "udgave": udgave,
                                   "folketal": folketal.get(k.kode)}  # fmt: skip
         for c in _order(columns):
             rng = random.Random(f"{seed}:{d.name}:{c.name}:{k.kode}")

@@ -253,6 +253,12 @@ def _bundled_for(
         if not s.file or cols & have or s.file in read:
             continue
         read.add(s.file)
+        if not Path(s.file).exists():
+            raise InputError(
+                f"{s.file}: the bundled file of source {s.id!r} of kit {d.name!r} does not exist "
+                "yet. Give the figures with --data, or make example figures there: faktaark "
+                f"data eksempel --layout {d.name} --source {s.id} -o {s.file}"
+            )
         out.append(read_table(s.file))
         if given:
             notes.append(Issue(f"{s.label}: no file given has them; taken from the bundled "

@@ -65,9 +65,7 @@ def _source(sid: str, d: Any, loc: Loc, folder: Path, data: Path, pr: _Problems)
             )
         else:
             hit = next((p for p in (folder / d.file, data / d.file) if p.is_file()), None)
-            if hit is None:
-                pr.add(loc, f"file {d.file!r} is neither in {folder} nor in the bundled data")
-            file = str(hit) if hit else None
+            file = str(hit or folder / d.file)  # not there yet: reading the data says so
     kilde = d.kilde if isinstance(d.kilde, str) else None
     kilde_col = d.kilde.column if d.kilde is not None and not isinstance(d.kilde, str) else None
     fixed = d.datakilde if isinstance(d.datakilde, str) else None

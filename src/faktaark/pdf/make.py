@@ -18,6 +18,9 @@ def make_pdf(plan: SheetPlan, variant: str = "screen") -> bytes:
     """Render a plan to finished PDF bytes (`variant`: "screen", "print" (PDF/X-4) or
     "print-x1a" (PDF/X-1a:2003))."""
     from faktaark.layout.rules import PRINT_STANDARDS
+    from faktaark.pdf.lazyimage import defer_pillow
+
+    defer_pillow()  # before ReportLab is imported: Pillow only if an image is drawn
     from faktaark.pdf import pdfa, render
     from faktaark.pdf.metadata import DocMeta, meta_date
     from faktaark.pdf.printgeom import REGISTRATION, PrintGeometry

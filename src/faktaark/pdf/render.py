@@ -75,6 +75,8 @@ class _Painter:
         self.min_white = min_white_stroke
         self._overprinting = False
         self._separations: dict[str, str] = {}  # colorant -> the document object's name
+        # font -> (characters whose code is in its first subset, code point -> that code)
+        self._known: dict[str, tuple[set[str], dict[int, str]]] = {}
 
     def begin_page(self) -> None:
         """Print: overprint mode 1 for the page, overprint off (ReportLab starts every page
@@ -158,11 +160,32 @@ class _Painter:
                 out.append(gs)
             out.append(self.color_op(p.color))
             size = fp(p.size)
-            for subset, chunk in font.splitString(p.text, doc):
+            for subset, chunk in self._chunks(font, p.text):
                 name = font.getSubsetInternalName(subset, doc)
                 out.append(f"{name} {size} Tf ({c._escape(chunk)}) Tj")
         out.append("ET")
         c.addLiteral(" ".join(out))
+
+    def _chunks(self, font: Any, text: str) -> list[tuple[int, bytes]]:
+        """ReportLab's `splitString` (the text as (subset, codes) runs, new characters given
+        codes in this document's subsets), without its Python loop over every character when
+        each character already has a code in the first subset: then the result is one run, the
+        text translated to those codes (a no-break space is coded as a space, as there)."""
+        known = self._known.get(font.fontName)
+        if known is not None and text:
+            plain = text.replace("\xa0", " ")
+            if known[0].issuperset(plain):
+                return [(0, plain.translate(known[1]).encode("latin-1"))]
+        doc = self.c._doc
+        chunks: list[tuple[int, bytes]] = font.splitString(text, doc)
+        chars, codes = self._known.setdefault(font.fontName, (set(), {}))
+        assigned = font.state[doc].assignments  # code point -> code, never changed once given
+        for ch in set(text.replace("\xa0", " ")) - chars:
+            n = assigned.get(ord(ch))
+            if n is not None and n < 256:
+                chars.add(ch)
+                codes[ord(ch)] = chr(n)
+        return chunks
 
     def rect(self, op: RectOp, bleed: float) -> None:
         c = self.c

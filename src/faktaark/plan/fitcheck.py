@@ -19,10 +19,24 @@ from faktaark.errors import FaktaarkError, FitError
 from faktaark.layout.model import Layout
 from faktaark.plan.model import SheetPlan
 
-__all__ = ["BoxRoom", "FitReport", "check_fit", "planned_sheets", "worst_case_dataset"]
+__all__ = [
+    "WORST_CASE",
+    "BoxRoom",
+    "FitReport",
+    "check_fit",
+    "is_worst_case",
+    "planned_sheets",
+    "worst_case_dataset",
+]
 
 WORST_NAMES = 5  # how many of the longest official names get a worst-case sheet
 FACTOR = 10
+WORST_CASE = f" ({FACTOR}× tal)"  # the label's ending of a worst-case sheet
+
+
+def is_worst_case(label: str) -> bool:
+    """Is a sheet's label (the municipality's name, from `planned_sheets`) a worst case?"""
+    return label.endswith(WORST_CASE)
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,7 @@ def planned_sheets(
     worst_ds, worst_codes = worst_case_dataset(ds, udgave)
     runs: list[tuple[str, Dataset, list[Kommune]]] = [
         ("", ds, list(register())),
-        (f" ({FACTOR}× tal)", worst_ds, [register().get(c) for c in worst_codes]),
+        (WORST_CASE, worst_ds, [register().get(c) for c in worst_codes]),
     ]
     for label, data, kommuner in runs:
         prep = prepare_edition(data, udgave)

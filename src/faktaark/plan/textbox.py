@@ -142,13 +142,17 @@ def _balanced(
 
 def _notes_segs(c: Ctx, source: str | None = None) -> list[list[Seg]]:
     """One "Kilde:" line: the page's own source (the text `source`), then the numbered
-    sources of the footnote marks printed so far; and the "–" note on its own line."""
-    parts = [f"{i}) {src}" for i, (_, src) in enumerate(c.notes.sources, 1)]
+    sources of the footnote marks printed so far; and the "–" note on its own line. Only what
+    no earlier notes item of the sheet has listed (a sheet with notes on both pages lists
+    each source, and the "–" note, on the page of its marks)."""
+    n = c.notes
+    parts = [f"{i}) {src}" for i, (_, src) in enumerate(n.sources, 1) if i > n.listed]
     own = c.fill(source) if source else []
     line = [*own, Seg(" " if own and parts else ""), Seg(", ".join(parts))]
     out = [[*c.fill("noter.kilder"), Seg(" "), *line]] if own or parts else []
-    if c.notes.missing:
+    if n.missing and not n.missing_listed:
         out.append(c.fill("noter.mangler"))
+    n.listed, n.missing_listed = len(n.sources), n.missing
     return out
 
 
@@ -344,11 +348,13 @@ def _solve(
     shrinkable = [st for st in styles if st.min_size is not None]
     s_min = max((st.min_size / st.size for st in shrinkable if st.min_size), default=1.0)
     where = (c.layout.name, c.kommune, box.page, box.id)
-    notes_before = (list(c.notes.sources), c.notes.missing, len(c.notes.used))
+    n = c.notes
+    notes_before = (list(n.sources), n.missing, len(n.used), n.listed, n.missing_listed)
 
     def attempt(s: float) -> tuple[list[Block], list[Placed], float, float]:
-        c.notes.sources[:], c.notes.missing = list(notes_before[0]), notes_before[1]
-        del c.notes.used[notes_before[2] :]
+        n.sources[:], n.missing = list(notes_before[0]), notes_before[1]
+        n.listed, n.missing_listed = notes_before[3], notes_before[4]
+        del n.used[notes_before[2] :]
         try:
             return _try(box, c, s, geom, inner_h, avoid)
         except linebreak.Overflow as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from faktaark.plan.fitcheck import is_worst_case
 from faktaark.review import composition, honesty
 from faktaark.review.proof import Finding, Sheet, leaves, rule
 
@@ -35,7 +36,13 @@ def _found(s: Sheet, rule_id: str, found: Iterable[composition.Finding]) -> Iter
 @rule("regnestykke", "A calculation on the sheet does not add up from the printed figures",
       hard=True)  # fmt: skip
 def calculation(s: Sheet) -> Iterator[Finding]:
-    yield from _found(s, "regnestykke", honesty.calculation_errors(s.plan))
+    found = honesty.calculation_errors(s.plan)
+    if is_worst_case(s.label):
+        # a worst case prints every share as 100 pct. (the widest it can be) beside counts
+        # ten times the largest, which give another share: that sum is synthetic, not the page's
+        shares = {p.name for p in s.plan.printed if p.value.kind == "pct"}
+        found = [f for f in found if f.detail.split(":", 1)[0] not in shares]
+    yield from _found(s, "regnestykke", found)
 
 
 @rule("tankestreg_i_saetning", "»–« (a missing figure) stands inside a sentence", hard=True)

@@ -101,6 +101,9 @@ class Notes:
 
     sources: list[tuple[str, str]] = field(default_factory=list)  # (fact id, source text)
     missing: bool = False  # a missing figure was printed as "–"
+    # what a notes item has listed: a later one (page 2's) lists only what came after
+    listed: int = 0  # sources listed
+    missing_listed: bool = False  # the "–" note listed, and no "–" printed since
     used: list[str] = field(default_factory=list)  # every placeholder printed (provenance)
     eksempel: bool = False  # a value made from example data was printed
     eksempel_egne: bool = False  # ... one of the municipality's own figures
@@ -119,11 +122,16 @@ class Notes:
         self.eksempel_kilder.extend(g for g in val.groups if g not in self.eksempel_kilder)
 
     def mark(self, fact_id: str, source: str) -> str:
+        """The footnote mark of a fact: one number per source, so two facts from the same
+        report share it (¹ ¹ ²) and the notes list each source once."""
         ids = [i for i, _ in self.sources]
-        if fact_id not in ids:
-            self.sources.append((fact_id, source))
-            ids.append(fact_id)
-        return _superscript(ids.index(fact_id) + 1)
+        if fact_id in ids:
+            return _superscript(ids.index(fact_id) + 1)
+        same = [s for _, s in self.sources]
+        if source in same:
+            return _superscript(same.index(source) + 1)
+        self.sources.append((fact_id, source))
+        return _superscript(len(self.sources))
 
 
 _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -270,7 +278,7 @@ def _resolve(
     if notes is not None:
         notes.used.append(name)
         if val.missing:
-            notes.missing = True
+            notes.missing, notes.missing_listed = True, False
         if val.eksempel:
             notes.example(val)
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark

@@ -29,6 +29,7 @@ class Prepared:
     land: dict[str, object]
     regions: dict[str, dict[str, object]]
     _cache: dict[int, SheetData] = field(default_factory=dict, repr=False)
+    _eksempel: dict[str | None, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def sheet_data(self, kommune: Kommune) -> SheetData:
         sd = self._cache.get(kommune.kode)
@@ -45,17 +46,23 @@ class Prepared:
         return sd
 
     def eksempel_in(self, region: str | None = None) -> frozenset[str]:
-        """The sources with example figures in some row of the edition (of one region)."""
+        """The sources with example figures in some row of the edition (of one region); the
+        same for every sheet of a batch, so worked out once per region (and for the country)."""
+        known = self._eksempel.get(region)
+        if known is not None:
+            return known
         from faktaark.core.kommuner import register
 
         reg = register()
         d = self.dataset.fields
-        return frozenset(
+        found = frozenset(
             s
             for r in self.dataset.edition(self.udgave)
             if region is None or reg.get(r.kommunekode).region == region
             for s in d.example_sources(r.values)
         )
+        self._eksempel[region] = found
+        return found
 
     @property
     def any_eksempel(self) -> bool:
