@@ -298,14 +298,12 @@ _RINGS_MAX = 1024  # the Denmark map's ~500 shared rings stay; a region view's a
 
 def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
     """`x y m x y l ... h` for one ring (cached by identity: the maps' rings are shared and
-    immutable). The least recently used ring goes when the cache is full, so the rings made
-    anew for each sheet (its region view, the marker around a small municipality) do not
-    pile up in a long batch, and the shared ones stay."""
+    immutable; the least recently used goes first, so a sheet's own rings, its region view,
+    do not pile up in a long batch; printf-style is a quarter faster than f-strings)."""
     hit = _RINGS.pop(id(ring), None)
     if hit is not None and hit[0] is ring:
         _RINGS[id(ring)] = hit  # the most recently used last
         return hit[1]
-    # printf-style: a quarter faster than f-strings over a map's thousands of points
     points = " ".join(map("%.2f %.2f l".__mod__, ring[1:]))
     text = "%.2f %.2f m " % ring[0] + points + " h"  # noqa: UP031
     if len(_RINGS) >= _RINGS_MAX:
