@@ -69,10 +69,10 @@ LIBRARIES = {
     "watchfiles": ("faktaark.review.watch",),
 }
 # What the command line may import at run time: the public API, the batch engine (for its
-# progress display) and the fork server's starter, plus its own modules and the leaves.
+# progress display) and the early start of its workers, plus its own modules and the leaves.
 # The project settings (stdlib only, the command line's defaults) and the batch engine's dry
 # run are the command line's own concerns too.
-CLI_MAY_IMPORT = ("faktaark.api", "faktaark.builder.batch", "faktaark.builder.workers",
+CLI_MAY_IMPORT = ("faktaark.api", "faktaark.builder.batch", "faktaark.builder.pool",
                   "faktaark.builder.runplan", "faktaark.core.config", "faktaark.cli",
                   *LEAVES)  # fmt: skip
 
@@ -274,8 +274,8 @@ def test_stage_packages_hold_only_a_docstring() -> None:
             assert rest == [], f"{init}: only a docstring"
 
 
-def test_fork_server_preloads_existing_modules() -> None:
-    from faktaark.builder.workers import PRELOAD
+def test_workers_preload_existing_modules() -> None:
+    from faktaark.builder.worker import PRELOAD
 
     missing = [name for name in PRELOAD if importlib.util.find_spec(name) is None]
     assert missing == []

@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.builder.sheet import BuildResult, OutputFile, build_sheet, output_path
+from faktaark.builder.pool import check_jobs
+from faktaark.builder.sheet import BuildResult, OutputFile, build_into, output_path
 from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic
+from faktaark.core.config import source_date_epoch
 from faktaark.core.kommuner import Kommune, register
-from faktaark.core.paths import out_folder
+from faktaark.core.paths import guard_out_file, out_folder
 from faktaark.data.dataset import Dataset
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import variants_for
@@ -185,7 +187,7 @@ def write_indicators(
     number at full precision: to `out` (atomically; `fmt` defaults to its suffix) or returned."""
     from faktaark.values.indicators import write_frame
 
-    return write_frame(frame, fmt, out)
+    return write_frame(frame, fmt, None if out is None else guard_out_file(out, "indicators file"))
 
 
 def list_kommuner(
@@ -237,7 +239,7 @@ def build(
     check_mode(validate)
     prep = prepare(data, udgave=udgave, source=source, strict=strict, layout=layout)
     lay = checked_layout(layout, prep.dataset)
-    return build_sheet(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
+    return build_into(register().get(kommune), prep, lay, out_folder(out), print_variant, validate)
 
 
 def build_many(
@@ -256,8 +258,8 @@ def build_many(
     on_result: Callable[[BuildResult], None] | None = None,
 ) -> list[BuildResult]:
     """Build several sheets (all 98 when `kommuner` is None) through the batch engine, as
-    `faktaark build --all` does: `jobs` worker processes (default: one per core; the files do
-    not depend on it), the data, indicators and layout prepared once.
+    `faktaark build --all` does: `jobs` at a time (this process and `jobs - 1` worker processes;
+    default: one per core; the files do not depend on it), the data and layout prepared once.
 
     - One failing sheet does not stop the others (unless `fail_fast`): when any failed, a
       `BatchError` is raised after the run, listing every failure in `issues` and carrying
@@ -271,6 +273,7 @@ def build_many(
     from faktaark.builder.results import build_results
 
     check_mode(validate, batch=True)
+    check_jobs(jobs)
     prep = prepare(data, udgave=udgave, layout=layout)
     return build_results(
         resolve_kommuner(kommuner), prep, checked_layout(layout, prep.dataset), out_folder(out),
@@ -294,6 +297,7 @@ def preview_pages(
     from faktaark.plan.planner import make_plan
     from faktaark.review.pages import write_pngs
 
+    source_date_epoch()
     prep = prepare(data, udgave=udgave, layout=layout)
     lay = checked_layout(layout, prep.dataset)
     k = register().get(kommune)
@@ -307,6 +311,7 @@ def preview_server(kommuner: Sequence[str | int], *, data: DataLike = None,
     """`preview --watch`: `options` go to `prepare` and `faktaark.review.watch.serve_sheets`."""
     from faktaark.review.watch import SERVE_OPTIONS, serve_sheets
 
+    source_date_epoch()
     own = {k: options.pop(k) for k in SERVE_OPTIONS if k in options}
     fresh = (lambda: prepare(data, layout=layout, **options), lambda ds: checked_layout(layout, ds))
     return serve_sheets(resolve_kommuner(kommuner), *fresh, data=data, layout=layout, **own)

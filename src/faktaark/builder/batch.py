@@ -9,30 +9,36 @@ two identical runs give identical manifests. The output does not depend on the n
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faktaark._version import __version__
+from faktaark.builder.keys import fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
 from faktaark.builder.outputs import check_combine_target
+from faktaark.builder.pool import worker_count
 from faktaark.core.atomic import clean_leftovers, write_atomic
+from faktaark.core.folderlock import FolderId, FolderLock, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune, register
-from faktaark.core.limits import MAX_JOBS
 from faktaark.core.paths import DISK_FULL, guard_out_dir
-from faktaark.core.resources import data_file, fonts_dir
 from faktaark.errors import FaktaarkError
 from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, is_print, manifest_name
 from faktaark.values.prepared import Prepared
 
+if TYPE_CHECKING:
+    from faktaark.builder.runplan import PlannedFile
+
 __all__ = ["DISK_FULL", "BatchReport", "SheetOutcome", "check_combine_target", "run_batch",
            "shared_key", "sheet_key"]  # fmt: skip
+
+log = logging.getLogger("faktaark")
 
 
 @dataclass
@@ -41,6 +47,7 @@ class BatchReport:
     seconds: float
     manifest: Path | None
     interrupted: bool = False
+    removed: list[PlannedFile] = field(default_factory=list)  # by `clean`
 
     @property
     def failed(self) -> list[SheetOutcome]:
@@ -55,47 +62,6 @@ class BatchReport:
         return [o for o in self.outcomes if o.status == "skipped"]
 
 
-# ----------------------------------------------------------------------------- keys
-
-
-def _fonts_digest() -> str:
-    h = hashlib.sha256()
-    for f in sorted(fonts_dir().glob("*.ttf")):
-        h.update(f.read_bytes())
-    h.update(data_file("kommuner.csv").read_bytes())
-    return h.hexdigest()[:16]
-
-
-def shared_key(
-    prep: Prepared, layout: Layout, variants: Sequence[str], validate: str, fonts: str
-) -> str:
-    """The inputs every sheet of a run shares: version, fonts, layout, options, the facts
-    and, for a layout that prints comparisons with other municipalities, the whole edition."""
-    parts = [
-        __version__,
-        fonts,
-        layout.digest,
-        ",".join(variants),
-        validate,
-        str(prep.dataset.folketal_aar),
-        json.dumps(
-            sorted((f.id, f.tekst, f.kilde) for f in prep.dataset.fakta.values()),
-            ensure_ascii=False,
-        ),
-    ]
-    parts.append(prep.dataset.fields.digest)  # the kit's formulas and declarations
-    if compares_municipalities(layout, prep.dataset.fields):
-        parts.append(prep.dataset.digest())
-    return "\x1f".join(parts)
-
-
-def sheet_key(prep: Prepared, k: Kommune, shared: str) -> str:
-    """The hash of every input of one sheet: the shared part, its row and its population."""
-    rec = prep.dataset.record(k.kode, prep.udgave)
-    own = f"{rec.digest()}\x1f{prep.dataset.folketal.get(k.kode)}"
-    return hashlib.sha256(f"{shared}\x1f{own}".encode()).hexdigest()[:24]
-
-
 # ----------------------------------------------------------------------------- workers
 
 _WORKER: dict[str, Any] = {}
@@ -108,13 +74,14 @@ def _init(
     variants: tuple[str, ...],
     validate: str,
     keep_results: bool = False,
+    folder: FolderId | None = None,
 ) -> None:
     from faktaark.text.fonts import metrics
 
     metrics()  # parse the fonts once per worker
     _WORKER.update(
         prep=prep, layout=layout, out=out, variants=variants, validate=validate, validated=set(),
-        keep=keep_results,
+        keep=keep_results, folder=folder,
     )  # fmt: skip
 
 
@@ -122,12 +89,10 @@ SAMPLE_EVERY = 32  # "sample" validation: the full validator on sheet 1, 33, 65,
 
 
 def _init_worker(*args: Any) -> None:
-    """Initializer of a worker process: Ctrl-C is the parent's to handle; the data, layout and
+    """Initializer of a worker process (`faktaark.builder.worker`): the data, layout and
     fonts prepared once are frozen out of the garbage collector's way."""
     import gc
-    import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init(*args)
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
@@ -149,7 +114,7 @@ def _build(job: tuple[int, str, str]) -> SheetOutcome:
     outcome = SheetOutcome(kode, k.navn, key)
     try:
         printed = next((v for v in w["variants"] if is_print(v)), False)
-        res = build_sheet(k, w["prep"], w["layout"], w["out"], printed, mode)
+        res = build_sheet(k, w["prep"], w["layout"], w["out"], printed, mode, w["folder"])
     except FaktaarkError as exc:
         outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
     else:
@@ -190,18 +155,44 @@ def run_batch(
     progress: Callable[[SheetOutcome], None] | None = None,
     manifest: bool = True,
     keep_results: bool = False,
+    clean: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BatchReport:
     """Build `kommuner` into `out/`. With `manifest` (the command line's way), skip the sheets
     whose inputs are unchanged since `out/manifest.json` was written (unless `force`) and write
-    it anew. `keep_results`: each outcome carries its sheet's `BuildResult` (the Python API)."""
+    it anew; with `clean`, then remove the files no manifest lists (`runplan.clean`).
+    `keep_results`: each outcome carries its sheet's `BuildResult` (the Python API).
+
+    One run at a time writes into a folder (`core.folderlock`): a run that finds another one
+    at work there waits for it, telling `on_wait` (default: the `faktaark` logger) once."""
     t0 = time.perf_counter()
-    started = time.time_ns()
     guard_out_dir(out)  # a file, a file as parent, no permission: one clear OutputError
+    shared = shared_key(prep, layout, variants, validate, fonts_digest())  # SOURCE_DATE_EPOCH
+    with lock_folder(out, on_wait or log.warning) as lock:
+        report = _run_locked(
+            lock, kommuner, prep, layout, shared, variants, jobs, validate, force, fail_fast,
+            timings, progress, manifest, keep_results,
+        )  # fmt: skip
+        if clean and manifest and not report.interrupted:
+            from faktaark.builder.runplan import clean as clean_folder
+
+            report.removed = clean_folder(out, layout.name)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _run_locked(
+    lock: FolderLock, kommuner: Sequence[Kommune], prep: Prepared, layout: Layout, shared: str,
+    variants: tuple[str, ...], jobs: int | None, validate: str, force: bool, fail_fast: bool,
+    timings: bool, progress: Callable[[SheetOutcome], None] | None, manifest: bool,
+    keep_results: bool,
+) -> BatchReport:  # fmt: skip
+    out = lock.folder
+    started = time.time_ns()
     clean_leftovers(out)
     manifest_path = out / manifest_name(layout.name)
     known = {k.kode for k in register()}
     old = {} if force or not manifest else read_manifest(manifest_path, known)
-    shared = shared_key(prep, layout, variants, validate, _fonts_digest())
     outcomes: dict[int, SheetOutcome] = {}
     todo: list[tuple[int, str, str]] = []
     compares = bool(prep.dataset.blocked) and compares_municipalities(layout, prep.dataset.fields)
@@ -217,15 +208,9 @@ def run_batch(
         prev = old.get(k.kode)
         if prev is not None and prev.get("input_key") == key and files_present(out, prev):
             o = SheetOutcome(
-                k.kode,
-                k.navn,
-                key,
-                "skipped",
-                prev["files"],
-                bool(prev.get("eksempel")),
-                list(prev.get("warnings", [])),
-                validation=str(prev.get("validation", "")),
-            )
+                k.kode, k.navn, key, "skipped", prev["files"], bool(prev.get("eksempel")),
+                list(prev.get("warnings", [])), validation=str(prev.get("validation", "")),
+            )  # fmt: skip
             outcomes[k.kode] = o
             if progress:
                 progress(o)
@@ -234,10 +219,10 @@ def run_batch(
             if validate == "sample":  # which sheets get the full validator: by position
                 mode = "full" if len(todo) % SAMPLE_EVERY == 0 else "fast"
             todo.append((k.kode, key, mode))
-    cores = os.cpu_count() or 1
-    jobs = max(1, min(jobs or cores, len(todo) or 1, 4 * cores, MAX_JOBS))
+    jobs = worker_count(jobs, len(todo))
     interrupted = False
-    running = _execute(todo, prep, layout, out, variants, validate, jobs, fail_fast, keep_results)
+    running = _execute(todo, prep, layout, out, variants, validate, jobs, fail_fast,
+                       keep_results, lock.ident)  # fmt: skip
     try:
         for o in running:
             outcomes[o.kommunekode] = o
@@ -247,7 +232,10 @@ def run_batch(
         interrupted = True
     finally:
         running.close()  # an interrupt while the caller had the outcome: the workers end now
+    lock.check()  # removed or replaced meanwhile: nothing more is done there, no success
     clean_leftovers(out)  # what a killed worker was writing
+    for o in outcomes.values():
+        _gone(out, o)
     unfinished = [k for k in kommuner if k.kode not in outcomes or _failed_o(outcomes, k)]
     _remove_unrecorded(out, layout.name, unfinished, started)
     report_outcomes = sorted(outcomes.values(), key=lambda o: o.kommunekode)
@@ -255,11 +243,30 @@ def run_batch(
     # keep entries of sheets not part of this run (e.g. `--kommune 101` after `--all`)
     requested = {k.kode for k in kommuner}
     carried = [s for c, s in old.items() if c not in requested and files_present(out, s)]
-    doc = manifest_doc(kept, layout, prep, timings, carried)
     if not manifest:
-        return BatchReport(report_outcomes, time.perf_counter() - t0, None, interrupted)
-    write_atomic(manifest_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode())
-    return BatchReport(report_outcomes, time.perf_counter() - t0, manifest_path, interrupted)
+        return BatchReport(report_outcomes, 0.0, None, interrupted)
+    doc = manifest_doc(kept, layout, prep, timings, carried)
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    with open_folder(out, lock.ident) as fd:  # the folder locked, never a symlink in its place
+        write_atomic(manifest_path, text.encode(errors="backslashreplace"), fd)  # any name
+    return BatchReport(report_outcomes, 0.0, manifest_path, interrupted)
+
+
+def _gone(out: Path, o: SheetOutcome) -> None:
+    """A built sheet whose file is no longer there as it was written (removed, replaced by
+    someone else meanwhile) is failed, so that the manifest never lists a missing file."""
+    if o.status != "built":
+        return
+    for f in o.files:
+        try:
+            st = os.lstat(out / f["file"])
+            ok = stat.S_ISREG(st.st_mode) and st.st_size == f["bytes"]
+        except OSError:
+            ok = False
+        if not ok:
+            o.status, o.exit_code = "failed", 1
+            o.error = f"{out / f['file']}: removed or changed by someone else during the run."
+            return
 
 
 def _remove_unrecorded(out: Path, layout_name: str, todo: Sequence[Kommune], since: int) -> None:
@@ -306,36 +313,40 @@ def _execute(
     jobs: int,
     fail_fast: bool,
     keep_results: bool = False,
+    folder: FolderId | None = None,
 ) -> Generator[SheetOutcome, None, None]:
     if not todo:
         return
-    if jobs == 1:
-        import gc
+    import gc
 
-        _init(prep, layout, out, variants, validate, keep_results)
-        before = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLDS)
-        stop = _stops_the_run(fail_fast)
-        try:
+    if jobs > 1:  # the workers start first: their start-up overlaps with this one's
+        from faktaark.builder.pool import start_early
+
+        start_early(jobs - 1)
+    _init(prep, layout, out, variants, validate, keep_results, folder)
+    before = gc.get_threshold()
+    gc.freeze()  # what is prepared once stays out of the collector's way, as in a worker
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        if jobs == 1:
+            stop = _stops_the_run(fail_fast)
             for job in todo:
                 o = _build(job)
                 yield o
                 if stop(o):
                     return
-        finally:
-            gc.set_threshold(*before)
-        return
-    # forkserver, not fork: the parent may already run thread pools (Polars, and the Rust
-    # validator's), and a forked child of a threaded process can deadlock on their locks. The
-    # server preloads the heavy modules once; each worker is forked from that clean process.
-    from faktaark.builder.pool import run_in_workers
-    from faktaark.builder.workers import start_workers_early
+            return
+        # this process and `jobs - 1` worker processes of faktaark's own (`builder.pool`):
+        # fresh interpreters, never the caller's __main__; each prepares the data, layout and
+        # fonts once. When none can be started, this process builds every sheet (a note says
+        # so).
+        from faktaark.builder.pool import run_in_workers
 
-    ctx = start_workers_early()
-    # one sheet per task: a Ctrl-C leaves at most one unrecorded sheet per worker, and a dead
-    # worker fails the sheets not finished (the batch never waits for it)
-    yield from run_in_workers(
-        ctx, jobs, todo, _build, _init_worker,
-        (prep, layout, out, variants, validate, keep_results), _failed,
-        _stops_the_run(fail_fast),
-    )  # fmt: skip
+        yield from run_in_workers(
+            jobs - 1, todo, _build, _init_worker,
+            (prep, layout, out, variants, validate, keep_results, folder), _failed,
+            _stops_the_run(fail_fast), local=_build,
+        )  # fmt: skip
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

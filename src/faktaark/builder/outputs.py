@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from faktaark.core.paths import check_length
 from faktaark.errors import OutputError, UsageError
 
 __all__ = ["check_combine_target"]
@@ -29,6 +30,7 @@ def check_combine_target(combine: Path, out: Path, inputs: Sequence[str | Path])
     raw = str(combine)
     if not raw or "\x00" in raw:
         raise UsageError(f"--combine {raw!r}: not a file name.")
+    check_length(raw, "--combine")
     target = Path(raw).resolve()
     if target.is_dir():
         raise OutputError(

@@ -131,7 +131,8 @@ class Provenance:
             f'{head},\n  "figures": [\n    {rows}\n  ],\n'
             f'  "fact_sources": [\n    {notes}\n  ]\n}}\n'
         )
-        return text.encode("utf-8")
+        # a source file name that is not UTF-8 is written as the JSON escape \udcxx
+        return text.encode("utf-8", errors="backslashreplace")
 
 
 def _figure_dict(f: Figure) -> dict[str, Any]:

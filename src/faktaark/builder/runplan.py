@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from faktaark._version import __version__
-from faktaark.builder.batch import _fonts_digest, shared_key, sheet_key
+from faktaark.builder.keys import fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import files_present, read_manifest
 from faktaark.core.atomic import TMP_PREFIX, is_stale_leftover
 from faktaark.core.kommuner import Kommune, register
@@ -111,7 +111,7 @@ def plan_run(
     if not isinstance(doc, dict):
         doc = {}
     old = read_manifest(mpath)
-    shared = shared_key(prep, layout, variants, validate, _fonts_digest())
+    shared = shared_key(prep, layout, variants, validate, fonts_digest())
     sheets = []
     for k in kommuner:
         key = sheet_key(prep, k, shared)

@@ -6,6 +6,7 @@ Nothing is written until every variant has been made and has passed the checks a
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 
 from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
-from faktaark.core.atomic import sha256, write_atomic
+from faktaark.core.atomic import remove, sha256, write_atomic
+from faktaark.core.folderlock import FolderId, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune
 from faktaark.core.paths import guard_inside, guard_out_dir
 from faktaark.errors import Issue
@@ -21,7 +23,7 @@ from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BuildResult", "OutputFile", "build_sheet", "output_path"]
+__all__ = ["BuildResult", "OutputFile", "build_into", "build_sheet", "output_path"]
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,20 @@ def build_sheet(
     out: Path,
     print_variant: bool | str = False,
     validate: str = "full",
+    folder: FolderId | None = None,
 ) -> BuildResult:
     """Build one municipality's sheet into `out/`: the screen PDF (and with `print_variant`
     the print PDF: `True` or "x4" PDF/X-4, "x1a" PDF/X-1a:2003, or a print variant's name),
-    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar."""
+    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar.
+    `folder`: the identity of `out` when a batch locked it; then `out` is never created
+    again, and a sheet whose folder was removed or replaced fails (nothing written)."""
     from faktaark.layout.rules import variants_for
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
 
     t0 = time.perf_counter()
-    guard_out_dir(out)
+    if folder is None:
+        guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
         stop = prep.blocked_for(k, compares_municipalities(lay, prep.dataset.fields))
         if stop is not None:
@@ -99,17 +105,19 @@ def build_sheet(
         made.append((variant, pdf))
     files: list[OutputFile] = []
     prov = None
-    try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
-        for variant, pdf in made:  # what it had written: a sheet is all its files or none
-            path = output_path(out, k, variant, lay.name)
-            write_atomic(path, pdf)
-            files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-        prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
-        write_atomic(sidecar_path(files[0].path), prov.to_json())
-    except BaseException:
-        for f in files:
-            f.path.unlink(missing_ok=True)
-        raise
+    # in a batch: into the folder the run locked, never through a symlink put in its place
+    with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
+        try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
+            for variant, pdf in made:  # what it had written: a sheet is all its files or none
+                path = output_path(out, k, variant, lay.name)
+                write_atomic(path, pdf, fd)
+                files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
+            prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
+            write_atomic(sidecar_path(files[0].path), prov.to_json(), fd)
+        except BaseException:
+            for f in files:
+                remove(f.path, fd)
+            raise
     return BuildResult(
         k.kode,
         k.navn,
@@ -124,3 +132,20 @@ def build_sheet(
         provenance=prov,
         provenance_path=sidecar_path(files[0].path),
     )
+
+
+def build_into(
+    k: Kommune, prep: Prepared, lay: Layout, out: Path, print_variant: bool | str = False,
+    validate: str = "full",
+) -> BuildResult:  # fmt: skip
+    """`build_sheet` into `out` (created if missing) while holding the folder's lock: one run
+    at a time writes into a folder (`core.folderlock`); a run that finds another at work
+    there waits for it (and says so on the `faktaark` logger)."""
+    import logging
+
+    from faktaark.core.config import source_date_epoch
+
+    source_date_epoch()  # a bad SOURCE_DATE_EPOCH stops before anything is written
+    folder = guard_out_dir(out)
+    with lock_folder(folder, logging.getLogger("faktaark").warning) as lock:
+        return build_sheet(k, prep, lay, folder, print_variant, validate, lock.ident)

@@ -71,6 +71,9 @@ def build_command(
     )  # fmt: skip
     if s["validate"] not in ("full", "sample", "fast", "none"):
         _usage(f"--validate must be full, sample, fast or none, got {s['validate']!r}")
+    from faktaark.core.config import source_date_epoch
+
+    _run(source_date_epoch)  # the date every sheet carries: a bad value stops here (exit 2)
     machine = as_json or fmt is not None
     if dry_run:
         from faktaark.cli.output import choose_format
@@ -81,10 +84,12 @@ def build_command(
     jobs = s["jobs"]
     if jobs is not None and jobs < 1:
         _usage(f"--jobs must be 1 or more, got {jobs}.")
-    if not dry_run and (all_ or len(set(kommune or [])) > 1) and jobs != 1:
-        from faktaark.builder.workers import start_workers_early
+    wanted = 98 if all_ else len(set(kommune or []))
+    if not dry_run and wanted > 1 and jobs != 1:
+        from faktaark.builder.pool import start_early, worker_count
 
-        start_workers_early()  # its imports overlap with loading the API and the data below
+        # their imports overlap with loading the API and the data below
+        start_early(worker_count(jobs, wanted) - 1)  # this process builds sheets too
     api = _api()
     err = _err_console()
     targets = _run(lambda: api.resolve_kommuner(kommune or []) if kommune else None)
@@ -134,6 +139,7 @@ def build_and_report(
     inputs: Sequence[str | Path] = (),
 ) -> None:  # fmt: skip
     """Run the batch with a progress display, print the summary, exit 1/130 on failure."""
+    notes_to(err)
     tty = sys.stderr.isatty() and not quiet and not as_json
     bar: Any = None
     task = None
@@ -192,6 +198,8 @@ def build_and_report(
             fail_fast=fail_fast,
             timings=timings,
             progress=progress,
+            clean=clean,
+            on_wait=lambda message: err.print(message, markup=False),
         )
     except FaktaarkError as exc:  # the output folder or the manifest cannot be written
         if _state["debug"]:
@@ -218,15 +226,26 @@ def build_and_report(
     left = len(todo) - len(report.outcomes)
     if left and not report.interrupted and any(DISK_FULL in o.error for o in report.failed):
         err.print(f"Stopped: the disk is full ({out}); {left} sheet(s) not attempted.")
-    removed = []
-    if clean and not report.interrupted:
-        from faktaark.builder.runplan import clean as clean_folder
-
-        removed = clean_folder(out, lay.name)
-        if not as_json:
-            for f in removed:
-                err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
+    removed = report.removed
+    if not as_json:
+        for f in removed:
+            err.print(f"removed  {f.path.name} ({f.reason})", markup=False)
     _summary(report, out, validate, as_json, quiet, combine, err, removed)
+
+
+def notes_to(err: Any) -> None:
+    """What the batch engine tells its logger (`faktaark`: e.g. that it builds in this process
+    because no worker process could be started) as a note on stderr."""
+    import logging
+
+    class Notes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            err.print(f"Note: {record.getMessage()}", markup=False)
+
+    log = logging.getLogger("faktaark")
+    if not any(type(h).__name__ == "Notes" for h in log.handlers):
+        log.addHandler(Notes(logging.WARNING))
+        log.propagate = False
 
 
 def report_dry_run(

@@ -8,6 +8,7 @@ through unchanged, so a command exits the same way under Typer and without it.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -28,17 +29,26 @@ class Interrupted(KeyboardInterrupt):
     itself at exit (it does for a bare KeyboardInterrupt) and the exit code stays ours."""
 
 
+def stop_signals() -> list[int]:
+    """The signals that stop a command as Ctrl-C does: SIGINT, SIGTERM (CI's time-out,
+    `kill`) and, where there is one, SIGHUP (the terminal or SSH session closed)."""
+    import signal
+
+    hup = getattr(signal, "SIGHUP", None)  # POSIX only
+    return [signal.SIGINT, signal.SIGTERM, *([hup] if hup is not None else [])]
+
+
 def install_signals() -> None:
-    """Ctrl-C raises KeyboardInterrupt; SIGTERM (CI's time-out, `kill`) does the same, so
-    both stop the same way: finished sheets recorded, exit 130 or 143."""
+    """Ctrl-C raises KeyboardInterrupt; SIGTERM and SIGHUP do the same, so all stop the same
+    way: finished sheets recorded in the manifest, exit 130, 143 or 129."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         _state["signal"] = signum
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for sig in stop_signals():
+        signal.signal(sig, stop)
 
 
 def interrupted_exit() -> SystemExit:
@@ -64,11 +74,16 @@ class _PlainStderr:
         line = str(text)
         if markup:
             line = self._TAG.sub("", line).replace("\\[", "[")
-        sys.stderr.write(line + "\n")
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(line + "\n")  # a closed or failing stderr: the exit code stays
 
 
 def _err_console() -> Any:
-    if not sys.stderr.isatty():
+    try:
+        tty = sys.stderr.isatty()
+    except (OSError, ValueError, AttributeError):  # closed
+        tty = False
+    if not tty:
         return _PlainStderr()
     from rich.console import Console
 

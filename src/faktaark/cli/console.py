@@ -1,7 +1,16 @@
 """The `faktaark` console script (`faktaark = "faktaark.cli:main"`; `faktaark.cli` re-exports
-`main` from here, and `python -m faktaark` runs it too): signals first, then the command line
-of `faktaark.cli.app`, or for a plain `build` the hand-off (`faktaark.cli.handoff`). Imports
-nothing at module level, so the signal handlers are in place before anything slow is imported.
+stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+for sig in stops:
+    if sig is not None:
+        signal.signal(sig, early)
+from faktaark.cli.common import _state, install_signals
+from faktaark.cli.handoff import parse_build, run_build
+from faktaark.cli.streams import finish, prepare, stdout_failure
+
+plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
+if plain is None:
+    from faktaark.cli.app import main as typer_main
+run = typer_main if plain is None else lambda: run_build(plain)
 """
 
 from __future__ import annotations
@@ -10,8 +19,9 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """The `faktaark` console script. A Ctrl-C or SIGTERM while the command line is still
-    being imported ends it quietly (130, 143); then the commands' own handling takes over."""
+    """The `faktaark` console script. A Ctrl-C, SIGTERM or SIGHUP while the command line is
+    still being imported ends it quietly (130, 143, 129); then the commands' own handling
+    takes over."""
     import contextlib
     import os
     import signal
@@ -22,10 +32,13 @@ def main() -> None:
         # wrapped (RuntimeError from __set_name__) with a traceback, so leave at once
         os._exit(128 + signum)
 
-    signal.signal(signal.SIGINT, early)
-    signal.signal(signal.SIGTERM, early)
+    stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+    for sig in stops:
+        if sig is not None:
+            signal.signal(sig, early)
     from faktaark.cli.common import _state, install_signals
     from faktaark.cli.handoff import parse_build, run_build
+    from faktaark.cli.streams import finish, prepare, stdout_failure
 
     plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
     if plain is None:
@@ -40,17 +53,35 @@ def main() -> None:
                 stream.flush()
         os._exit(code)
 
+    def say(message: str) -> None:
+        with contextlib.suppress(Exception):
+            if message:
+                sys.stderr.write(message + "\n")
+
+    prepare()  # a closed, full or ASCII-only stdout, a closed stderr: no traceback
     install_signals()
     try:
         run()
     except KeyboardInterrupt:  # before a command's own handling started (or after it ended)
-        sys.stderr.write("Interrupted.\n")
+        say("Interrupted.")
         leave(128 + (_state["signal"] or signal.SIGINT))
     except SystemExit as exc:  # Typer's exit 130 for an interrupt it caught itself
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if _state["signal"]:
-            code = exc.code if isinstance(exc.code, int) else 1
             leave(128 + _state["signal"] if code in (1, 130) else code)
+        problem = finish()  # what is still buffered for stdout
+        if problem is not None:
+            say(problem)
+            leave(code or 1)
         raise
+    except OSError as exc:  # writing stdout failed (a full disk, /dev/full, closed)
+        problem = stdout_failure(exc)
+        if problem is None:
+            raise
+        say(problem)
+        leave(1)
     finally:  # the work is done: a late Ctrl-C while Python shuts down changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, early)
+        for sig in stops[1:]:
+            if sig is not None:
+                signal.signal(sig, early)

@@ -18,7 +18,8 @@ from faktaark.cli.common import _state
 EXIT_CODES = (
     "Exit codes: 0 ok; 1 data, layout or build error (also a failed check, --strict with "
     "warnings, compare --strict with changes); 2 usage error (unknown option, municipality or "
-    "layout; a malformed faktaark.toml); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."
+    "layout; a malformed faktaark.toml); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM); "
+    "129 hang-up (SIGHUP)."
 )
 GLOBAL_FLAGS = ("--debug",)
 

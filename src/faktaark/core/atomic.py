@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 from faktaark.core.paths import writing
+from faktaark.core.portable import open_flags, pid_alive
 
-__all__ = ["TMP_PREFIX", "clean_leftovers", "is_leftover", "is_stale_leftover", "sha256",
-           "write_atomic"]  # fmt: skip
+__all__ = ["DIR_FD", "TMP_PREFIX", "clean_leftovers", "is_leftover", "is_stale_leftover",
+           "remove", "sha256", "write_atomic"]  # fmt: skip
 
 TMP_PREFIX = ".faktaark-tmp-"
 # exactly the names `write_atomic` makes: prefix, process id, 16 hex digits, ".part"
@@ -37,50 +38,53 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+# writes relative to an open folder (POSIX): they land in that folder even when its path is
+# swapped for a symlink meanwhile
+DIR_FD = all(f in os.supports_dir_fd for f in (os.open, os.rename, os.unlink))
+
+
+def write_atomic(path: Path, data: bytes, folder: int | None = None) -> None:
     """Write `data` to `path` via a temporary file in the same folder and a rename. An OS error
     (a full disk, no permission, a folder where the file belongs) is an `OutputError` naming
-    `path`; no temporary file is left behind."""
+    `path`; no temporary file is left behind. `folder`: an open descriptor of `path`'s folder
+    (`open_folder`): the file is written into that folder whatever its path names by now."""
     with writing(path):
-        _write(path, data)
+        _write(path, data, folder if DIR_FD else None)
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, data: bytes, folder: int | None) -> None:
+    if folder is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     # a new name (O_EXCL) in the same folder, created with the ordinary mode less the umask
-    tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    name = f"{TMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}.part"
+    tmp, final = (name, path.name) if folder is not None else (path.parent / name, path)
+    fd = os.open(tmp, open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL), 0o666, dir_fd=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         # rename after a complete write: a killed process (Ctrl-C, kill -9) never leaves a
         # truncated file under the final name. No fsync: that guards against power loss only,
         # and costs more than drawing a page.
-        os.replace(tmp, path)
+        os.replace(tmp, final, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=folder)
         raise
+
+
+def remove(path: Path, folder: int | None = None) -> None:
+    """Remove `path` if it is there (in the open `folder`, when given)."""
+    with contextlib.suppress(FileNotFoundError):
+        if folder is not None and DIR_FD:
+            os.unlink(path.name, dir_fd=folder)
+        else:
+            path.unlink()
 
 
 def _writer_alive(name: str) -> bool:
     """Is the process that is writing this temporary file still running (another run)?"""
     pid = int(name[len(TMP_PREFIX) :].split("-", 1)[0])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OverflowError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    try:  # a zombie (a killed worker nobody reaped yet) writes nothing any more
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
+    return pid != os.getpid() and pid_alive(pid)
 
 
 def clean_leftovers(folder: Path) -> int:

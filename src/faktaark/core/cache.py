@@ -20,6 +20,7 @@ another machine) is never unpickled, only replaced. The cache folder is made mod
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import os
@@ -34,6 +35,7 @@ from faktaark._version import __version__
 from faktaark.core.atomic import write_atomic
 from faktaark.core.limits import MAX_BYTES
 from faktaark.core.paths import guard_file
+from faktaark.core.portable import has_nofollow, open_flags, private_file_ok
 from faktaark.errors import FaktaarkError
 
 __all__ = ["cache_dir", "cached", "enabled", "load", "store"]
@@ -62,11 +64,11 @@ def _secret() -> bytes | None:
     path = _key_path()
     for _ in range(2):
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            fd = _open_no_link(path)
         except FileNotFoundError:
             try:
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = os.open(path, open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL), 0o600)
             except FileExistsError:
                 continue  # another process made it meanwhile: read that one
             except OSError:
@@ -78,12 +80,19 @@ def _secret() -> bytes | None:
             return None
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
-            # only a regular file of ours that nobody else can read or write
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            if not private_file_ok(st):  # ours, and nobody else can read or write it
                 return None
             key = fh.read(64)
         return key if len(key) >= 32 else None
     return None
+
+
+def _open_no_link(path: Path) -> int:
+    """Open `path` for reading, never through a symlink (`O_NOFOLLOW`; where there is no such
+    flag, a symlink is refused by `lstat` first)."""
+    if not has_nofollow() and path.is_symlink():
+        raise OSError(errno.ELOOP, "a symbolic link", str(path))
+    return os.open(path, open_flags(os.O_RDONLY, nofollow=True, nonblock=True))
 
 
 def _sign(data: bytes) -> bytes | None:
@@ -99,7 +108,7 @@ def load(path: Path) -> bytes | None:
     if key is None:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = _open_no_link(path)
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_ENTRY:
@@ -151,13 +160,16 @@ class _TooBig(Exception):
 
 
 def _key(files: Sequence[Path], options: str) -> str:
-    h = hashlib.sha256(f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode())
+    # paths in `options` and below may be file names that are not UTF-8: their own bytes
+    h = hashlib.sha256(
+        f"{__version__}\x1f{_code_stamp()}\x1f{options}".encode(errors="surrogateescape")
+    )
     for f in files:
         try:  # never hash what loading refuses (a FIFO, /dev/zero, a huge file)
             guard_file(f, limit=MAX_BYTES)
         except FaktaarkError as exc:
             raise _TooBig(str(f)) from exc
-        h.update(str(f.resolve()).encode() + b"\x00")
+        h.update(os.fsencode(f.resolve()) + b"\x00")
         with f.open("rb") as fh:
             for block in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
                 h.update(block)

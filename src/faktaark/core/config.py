@@ -24,7 +24,8 @@ from pathlib import Path
 
 from faktaark.errors import ConfigError, Issue
 
-__all__ = ["KEYS", "ConfigError", "Setting", "Settings", "find_config", "resolve"]
+__all__ = ["KEYS", "MAX_EPOCH", "ConfigError", "Setting", "Settings", "find_config", "resolve",
+           "source_date_epoch"]  # fmt: skip
 
 CONFIG_NAME = "faktaark.toml"
 TABLE = ("tool", "faktaark")  # in pyproject.toml
@@ -44,6 +45,28 @@ KEYS: dict[str, tuple[str, str, object]] = {
     "print": ("FAKTAARK_PRINT", "--print", False),
 }
 VALIDATE_CHOICES = ("full", "sample", "fast", "none")
+MAX_EPOCH = 32_503_679_999  # 2999-12-31 23:59:59 UTC: a four-digit year on every platform
+
+
+def source_date_epoch(env: Mapping[str, str] | None = None) -> int | None:
+    """`SOURCE_DATE_EPOCH` (reproducible builds: the date every sheet carries), or None when
+    it is not set. A value that is not a whole number of seconds from 0 to `MAX_EPOCH` is a
+    `ConfigError` (exit 2), before anything is built."""
+    raw = (os.environ if env is None else env).get("SOURCE_DATE_EPOCH")
+    if not raw:
+        return None
+    if re.fullmatch(r"[0-9]{1,12}", raw) is None or int(raw) > MAX_EPOCH:
+        shown = raw if len(raw) <= 40 else f"{raw[:40]}..."
+        what = (
+            "must be a whole number of seconds since 1970-01-01 UTC (digits only, at most "
+            f"{MAX_EPOCH}, the end of 2999)"
+        )
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={shown!r}: {what}; unset it to date each sheet 1 January of "
+            "its edition.",
+            [Issue(what, file="SOURCE_DATE_EPOCH")],
+        )
+    return int(raw)
 
 
 class Setting:
@@ -135,13 +158,27 @@ _TABLE_LINE = rb"^\s*\[\s*tool\s*\.\s*[\"']?faktaark[\"']?\s*[\].]"
 
 
 def _has_table(pyproject: Path) -> bool:
-    """Whether pyproject.toml has [tool.faktaark], without parsing TOML (most have not). It
-    is read through the guard: a FIFO or a 50 MB pyproject.toml is refused, never read whole."""
+    """Whether pyproject.toml sets [tool.faktaark], without parsing TOML when it does not
+    mention faktaark (most do not). It is read through the guard: a FIFO or a 50 MB
+    pyproject.toml is refused, never read whole. A file that mentions it otherwise than as a
+    `[tool.faktaark]` header (`[tool] faktaark = 5`, an inline table) is parsed: any
+    `tool.faktaark` makes it the configuration, to be validated (a file that is no valid
+    TOML then too: a usage error naming it, never silently passed over)."""
     from faktaark.core.limits import MAX_CONFIG_BYTES
     from faktaark.core.paths import read_bytes
 
     data = read_bytes(pyproject, limit=MAX_CONFIG_BYTES, what="configuration file")
-    return b"faktaark" in data and re.search(_TABLE_LINE, data, re.MULTILINE) is not None
+    if b"faktaark" not in data:
+        return False
+    if re.search(_TABLE_LINE, data, re.MULTILINE) is not None:
+        return True
+    import tomllib
+
+    try:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return re.search(rb"^\s*\[\s*tool\s*\]", data, re.MULTILINE) is not None
+    return tool is not None and (not isinstance(tool, dict) or "faktaark" in tool)
 
 
 def _file_values(path: Path) -> dict[str, tuple[object, int | None]]:

@@ -48,10 +48,10 @@ def validate_file(path: Path) -> dict[str, tuple[object, int | None]]:
     """key -> (value, line) of every key the file sets; paths made absolute against the
     file's folder. Raises `ConfigError` naming file, line and key."""
     from faktaark.core.limits import MAX_CONFIG_BYTES
-    from faktaark.core.paths import read_text
+    from faktaark.core.paths import read_bytes
 
-    text = read_text(path, limit=MAX_CONFIG_BYTES, what="configuration file")
     name = str(path)
+    text = config_text(read_bytes(path, limit=MAX_CONFIG_BYTES, what="configuration file"), name)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -60,13 +60,23 @@ def validate_file(path: Path) -> dict[str, tuple[object, int | None]]:
         raise ConfigError(
             f"{where}: not valid TOML: {exc}", [Issue(str(exc), file=name, row=line)]
         ) from None
+    except RecursionError:
+        what = "nested too deeply (tables or arrays inside each other); not a configuration"
+        raise ConfigError(f"{name}: {what}.", [Issue(what, file=name)]) from None
     table: tuple[str, ...] = ()
     raw: Any = doc
     if path.name == "pyproject.toml":
         table = ("tool", "faktaark")
-        raw = doc.get("tool", {}).get("faktaark", {})
+        tool = doc.get("tool", {})
+        raw = tool.get("faktaark", {}) if isinstance(tool, dict) else tool
     if not isinstance(raw, dict):
-        raise ConfigError(f"{name}: [tool.faktaark] must be a table")
+        line = key_line(text, ("tool",), "faktaark")
+        where = f"{name}:{line}" if line else name
+        raise ConfigError(
+            f"{where}: [tool.faktaark] must be a table of faktaark's keys (got "
+            f'{type(raw).__name__}), e.g. [tool.faktaark] followed by  out = "ark".',
+            [Issue("must be a table", file=name, row=line, column="tool.faktaark")],
+        )
     try:
         model = ProjectConfig.model_validate(raw)
     except ValidationError as exc:
@@ -82,6 +92,36 @@ def validate_file(path: Path) -> dict[str, tuple[object, int | None]]:
             value = list(value.items())  # [(ny, gammel)], as --column ny=gammel gives
         values[alias] = (value, key_line(text, table, alias))
     return values
+
+
+_BOMS = {
+    b"\xef\xbb\xbf": "a UTF-8 byte-order mark (BOM, as Notepad and some Windows editors write "
+    "it): TOML allows none; save the file as UTF-8 without BOM",
+    b"\xff\xfe\x00\x00": "UTF-32 text (a UTF-32 byte-order mark): save it as UTF-8",
+    b"\xff\xfe": "UTF-16 text (a UTF-16 byte-order mark, Windows' Unicode): save it as UTF-8",
+    b"\xfe\xff": "UTF-16 text (a UTF-16 byte-order mark): save it as UTF-8",
+}
+
+
+def config_text(raw: bytes, name: str) -> str:
+    """The text of a configuration file, which TOML requires to be UTF-8 without a BOM; any
+    other encoding is a `ConfigError` (exit 2) naming it and where the first odd byte is."""
+    for bom, what in _BOMS.items():
+        if raw.startswith(bom):
+            raise ConfigError(f"{name}:1: the file starts with {what}.", [Issue(what, name, 1)])
+    if raw.count(b"\x00") * 4 > len(raw):  # every other byte NUL: ASCII text in UTF-16
+        what = "UTF-16 text without a byte-order mark (NUL bytes): save it as UTF-8"
+        raise ConfigError(f"{name}:1: the file is {what}.", [Issue(what, name, 1)])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        what = (
+            f"not UTF-8 (perhaps Windows-1252 or Latin-1): byte 0x{raw[exc.start]:02x} at "
+            f"line {line}, column {col}; save it as UTF-8"
+        )
+        raise ConfigError(f"{name}:{line}: {what}.", [Issue(what, name, line)]) from None
 
 
 def _error(exc: ValidationError, name: str, text: str, table: tuple[str, ...]) -> ConfigError:

@@ -1,8 +1,10 @@
 """The register of the 98 municipalities: codes, names and their forms, regions, lookup.
 
 A municipality is found by code (`161`, `0161`) or by name in any case and with or without
-Danish letters (`KØBENHAVN`, `koebenhavn`, `kobenhavn`, `lyngby taarbaek`). Unknown input
-raises `UnknownKommune` with the closest names. Standard library only.
+Danish letters (`KØBENHAVN`, `koebenhavn`, `kobenhavn`, `lyngby taarbaek`), each letter
+spelt either way (`laeso`, `laesoe`, `laso` for Læsø) as long as only one municipality is
+written so. Unknown input raises `UnknownKommune` with the closest names. Standard library
+only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from faktaark.core import resources
 from faktaark.errors import InputError, UnknownKommune
 
-__all__ = ["Kommune", "Register", "collation_key", "normalise", "register", "slugify"]
+__all__ = ["Kommune", "Register", "collation_key", "normalise", "register", "slugify", "spellings"]
 
 REGION_CODES = {
     "Region Hovedstaden": 84,
@@ -62,14 +64,16 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def normalise(text: str, plain: bool = False) -> str:
-    """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`), accents
-    dropped, hyphens/underscores/dots/extra spaces folded into one space."""
+def normalise(text: str, plain: bool = False, spell: bool = True) -> str:
+    """Lower-case, Danish letters spelt out (`ø` -> `oe`, or `o` with `plain`; kept with
+    `spell=False`), accents dropped, hyphens/underscores/dots/extra spaces folded into one
+    space."""
     if text.isascii():  # no Danish letters, no accents: the same result, sooner
         return _FOLD.sub(" ", text.strip().lower()).strip()
     t = unicodedata.normalize("NFC", text).strip().lower()
-    table = _PLAIN if plain else _TRANSLIT
-    t = "".join(table.get(c, c) for c in t)
+    if spell:
+        table = _PLAIN if plain else _TRANSLIT
+        t = "".join(table.get(c, c) for c in t)
     t = _strip_accents(t)
     t = _FOLD.sub(" ", t).strip()
     return t
@@ -96,6 +100,19 @@ def collation_key(name: str) -> tuple[int, ...]:
     return tuple(key)
 
 
+def spellings(name: str) -> set[str]:
+    """Every way to write `name` without Danish letters, normalised: each æ as ae or a, ø as
+    oe or o, å as aa or a, independently (`Læsø`: laesoe, laeso, lasoe, laso)."""
+    forms = [""]
+    for c in normalise(name, plain=False, spell=False):
+        options = _SPELLINGS.get(c, (c,))
+        forms = [f + o for f in forms for o in options]
+    return {normalise(f) for f in forms}
+
+
+_SPELLINGS = {"æ": ("ae", "a"), "ø": ("oe", "o"), "å": ("aa", "a")}
+
+
 class Register:
     """The 98 municipalities, looked up by code or name."""
 
@@ -107,13 +124,21 @@ class Register:
 
     @property
     def _names(self) -> dict[str, Kommune]:
-        """Every form of every name -> its municipality (made at the first name looked up)."""
+        """Every form of every name -> its municipality (made at the first name looked up):
+        the two usual forms of each name, and every mixed spelling (`laeso`) that only one
+        municipality has."""
         if self._by_name is None:
             names: dict[str, Kommune] = {}
+            claims: dict[str, set[int]] = {}
             for k in self.kommuner:
                 for name in (k.navn, k.officielt_navn, *k.andre_navne):
-                    for plain in (False, True):
+                    for plain in (False, True):  # the two usual forms win a tie
                         names.setdefault(normalise(name, plain), k)
+                    for form in spellings(name):
+                        claims.setdefault(form, set()).add(k.kode)
+            for form, codes in claims.items():
+                if len(codes) == 1:
+                    names.setdefault(form, self.by_code[codes.pop()])
             self._by_name = names
         return self._by_name
 

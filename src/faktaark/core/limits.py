@@ -6,6 +6,7 @@ __all__ = [
     "MAX_ASSET_BYTES",
     "MAX_ASSET_PIXELS",
     "MAX_BYTES",
+    "MAX_COLUMNS",
     "MAX_CONFIG_BYTES",
     "MAX_JOBS",
     "MAX_LAYOUT_BYTES",
@@ -16,7 +17,8 @@ __all__ = [
 ]
 
 MAX_BYTES = 20 * 1024 * 1024  # 98 municipalities x many editions is a few hundred KB
-MAX_ROWS = 20_000  # 98 municipalities x 200 editions
+MAX_ROWS = 20_000  # 98 municipalities x 200 editions: files and DataFrames alike
+MAX_COLUMNS = 1000  # a figures table has a few dozen columns: files and DataFrames alike
 MAX_CONFIG_BYTES = 1024 * 1024  # faktaark.toml, pyproject.toml: a few KB
 MAX_LAYOUT_BYTES = 4 * 1024 * 1024  # layout.toml, texts.da.toml: a few tens of KB
 MAX_ASSET_BYTES = 16 * 1024 * 1024  # an image of a layout (a logo, a photo)

@@ -20,23 +20,28 @@ import errno
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
+from faktaark.core.portable import open_flags
 from faktaark.errors import FaktaarkError, InputError, OutputError, UsageError
 
 __all__ = [
     "DISK_FULL",
     "SLUG",
+    "check_length",
     "guard_file",
     "guard_inside",
     "guard_out_dir",
+    "guard_out_file",
     "os_error",
     "out_folder",
     "read_bytes",
     "read_text",
     "reading",
+    "shown",
     "writing",
 ]
 
@@ -50,9 +55,48 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def shown(path: str | Path) -> str:
+    """A path as a message names it: whole, unless it is absurdly long (then its start and
+    end, and its length)."""
+    text = str(path)
+    if len(text) <= 200:
+        return text
+    return f"{text[:60]}...{text[-60:]} ({len(os.fsencode(text))} bytes)"
+
+
+NAME_MAX = 255  # bytes of one name in a path (characters on Windows), on every file system
+
+
+def _path_max() -> int:
+    return {"win32": 32_767, "darwin": 1024}.get(sys.platform, 4096)
+
+
+def check_length(path: str | Path, what: str, room: int = 0, reading: bool = False) -> None:
+    """Refuse a path with a name longer than file systems allow, or longer as a whole (with
+    `room` bytes for the names a run adds) than this system allows: one message naming it,
+    before any system call fails on it (`InputError` with `reading`, else `OutputError`)."""
+    cls = InputError if reading else OutputError
+    p = Path(path)
+    for part in p.parts:
+        size = len(part) if sys.platform == "win32" else len(os.fsencode(part))
+        if size > NAME_MAX:
+            name = "" if part == str(path) else f" ({shown(part)})"
+            raise cls(
+                f"{shown(path)}: the {what} path has a name of {size} bytes{name}; file "
+                f"systems allow at most {NAME_MAX}. Use a shorter name."
+            )
+    total = len(os.fsencode(str(p.absolute()))) + room
+    if total > _path_max():
+        raise cls(
+            f"{shown(path)}: the {what} path is {total - room} bytes long"
+            + (f" (+{room} for the file names in it)" if room else "")
+            + f"; this system allows at most {_path_max()}. Use a shorter path."
+        )
+
+
 def os_error(exc: OSError, path: str | Path | None = None, doing: str = "read") -> FaktaarkError:
     """`exc` as the error faktaark raises: `OutputError` for writing, else `InputError`."""
-    where = path if path is not None else (exc.filename or "")
+    where = shown(path if path is not None else (exc.filename or ""))
     cls = OutputError if doing == "write" else InputError
     verb = {"write": "cannot write", "read": "cannot read"}.get(doing, f"cannot {doing}")
     return cls(f"{where}: {verb}: {_reason(exc)}.")
@@ -98,6 +142,7 @@ def guard_file(
     raw = str(path)
     if raw == "" or "\x00" in raw:
         raise InputError(f"{raw!r}: not a valid {what} path.")
+    check_length(raw, what, reading=True)
     p = Path(raw)
     try:
         resolved = p.resolve()
@@ -131,7 +176,7 @@ def read_bytes(
     """Guard, then read at most `limit` bytes (a file that grows meanwhile is refused)."""
     p = guard_file(path, within=within, limit=limit, what=what)
     with reading(path):
-        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(p, open_flags(os.O_RDONLY, nonblock=True))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the guard
                 raise InputError(f"{path}: not a regular file; refused.")
@@ -166,8 +211,17 @@ def guard_out_dir(out: str | Path, *, what: str = "output folder") -> Path:
     raw = str(out)
     if raw == "" or "\x00" in raw:
         raise OutputError(f"{raw!r}: not a valid {what}.")
+    check_length(raw, what, room=64)  # 64: the longest name a run writes in it, and more
     p = Path(raw)
-    if p.exists() and not p.is_dir():
+    try:
+        st: os.stat_result | None = p.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # a parent that is a file, no permission to look ...
+        if exc.errno != errno.ENOTDIR:
+            raise os_error(exc, p, "write") from exc
+        raise OutputError(f"{p}: cannot create the {what}: a parent is a file.") from exc
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{p}: the {what} is a file, not a folder.")
     try:
         p.mkdir(parents=True, exist_ok=True)
@@ -179,6 +233,26 @@ def guard_out_dir(out: str | Path, *, what: str = "output folder") -> Path:
         raise os_error(exc, p, "write") from exc
     if not os.access(p, os.W_OK | os.X_OK):
         raise OutputError(f"{p}: cannot write into the {what}: Permission denied.")
+    return p
+
+
+def guard_out_file(path: str | Path, what: str = "output file") -> Path:
+    """A file to write (replace) as a whole: a sane path that is not an existing folder,
+    device, FIFO or socket (writing "to" /dev/full or a named pipe is refused, never a
+    rename over it); `OutputError` naming it otherwise."""
+    raw = str(path)
+    if raw == "" or "\x00" in raw:
+        raise OutputError(f"{raw!r}: not a valid {what} path.")
+    check_length(raw, what)
+    p = Path(raw)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        return p
+    except OSError as exc:
+        raise os_error(exc, p, "write") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"{p}: the {what} is {_kind(st.st_mode)}, not a file; refused.")
     return p
 
 

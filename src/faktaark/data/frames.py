@@ -18,7 +18,7 @@ from typing import Any
 from faktaark.core.kommuner import register
 from faktaark.data.dataset import Dataset, Record
 from faktaark.data.loader import assemble, load_dataset
-from faktaark.data.table import Row, Table
+from faktaark.data.table import Row, Table, check_size
 from faktaark.dictionary.model import Dictionary
 from faktaark.errors import DataError, InputError, Issue, UsageError
 
@@ -55,11 +55,19 @@ def _polars(frame: Any) -> Any:
 
 
 def table_from_frame(frame: Any, name: str = DEFAULT_SOURCE) -> Table:
+    shape = getattr(frame, "shape", None)  # Polars and pandas: (rows, columns), before anything
+    if isinstance(shape, tuple) and len(shape) == 2:
+        check_size(name, int(shape[0]), int(shape[1]), "DataFrame")
     frame = _polars(frame)
     if frame.height == 0:
         raise InputError(f"{name}: the DataFrame has columns but no rows; nothing to build.")
     header = [str(c) for c in frame.columns]
-    rows = [Row(i, dict(r)) for i, r in enumerate(frame.iter_rows(named=True), start=1)]
+    from faktaark.data.readers import typed_cell  # a Decimal column: its numbers, as numbers
+
+    rows = [
+        Row(i, {k: typed_cell(v) for k, v in r.items()})
+        for i, r in enumerate(frame.iter_rows(named=True), start=1)
+    ]
     return Table(name, header, rows, [], "frame")
 
 

@@ -21,6 +21,7 @@ from faktaark.core.paths import read_text
 from faktaark.core.resources import data_dir
 from faktaark.data.dataset import Dataset, Fact
 from faktaark.data.merge import combine, renamed
+from faktaark.data.percent import apply_percent_cells
 from faktaark.data.sources import collect_files, read_table
 from faktaark.data.table import Table
 from faktaark.dictionary.model import Dictionary
@@ -203,6 +204,8 @@ def load_dataset(
             facts = _load_facts(f)
             continue
         table = read_table(f, sheet=sheet)
+        table, marked = apply_percent_cells(table, lambda c: _kind(d, mapping.get(c, c)))
+        notes += marked if all(i.severity == "warning" for i in marked) else _stop(marked)
         notes += [Issue(n, table.path, severity="warning") for n in table.notes]
         seen_columns.update(table.header)
         cols = {mapping.get(h, h) for h in table.header}
@@ -237,6 +240,16 @@ def load_dataset(
     figures, joined = combine(figures, d, mapping, ignored)
     notes += [Issue(n, severity="warning") for n in joined]
     return assemble(figures, columns, population, facts, notes, require_all, isolate, d)
+
+
+def _kind(d: Dictionary, column: str) -> str | None:
+    """A column's kind in the dictionary (what a workbook's percentage cell may mean)."""
+    col = d.columns.get(column)
+    return None if col is None else col.kind
+
+
+def _stop(issues: list[Issue]) -> list[Issue]:
+    raise DataError([i for i in issues if i.severity == "error"])
 
 
 def _bundled_for(

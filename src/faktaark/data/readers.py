@@ -24,10 +24,10 @@ from typing import Any
 
 from faktaark.core.limits import MAX_ROWS
 from faktaark.data.strict import UTF8_SEQ, JsonRefused, int_of_sane_size, no_duplicates, undecodable
-from faktaark.data.table import Cell, Row, Table
+from faktaark.data.table import Cell, Row, Table, check_size
 from faktaark.errors import InputError, UsageError
 
-__all__ = ["decode", "read", "sniff_delimiter"]
+__all__ = ["decode", "read", "sniff_delimiter", "typed_cell"]
 
 DELIMITERS = (";", "\t", ",")
 _NAMES = {";": "';'", "\t": "tab", ",": "','"}
@@ -83,10 +83,9 @@ def _check_text(text: str, path: Path) -> str:
     m = _MOJIBAKE.search(text)
     if m:
         line = text.count("\n", 0, m.start()) + 1
-        start = text.rfind("\n", 0, m.start()) + 1
-        snippet = text[start : start + 60].split("\n")[0]
-        raise InputError(
-            f"{path}:{line}: the text looks encoded twice ({m.group()!r} in {snippet!r}, "
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise InputError(  # the two characters only: never a line of a file (whose?)
+            f"{path}:{line}: the text looks encoded twice ({m.group()!r} at column {col}, "
             "e.g. 'KÃ¸benhavn' for 'København'): the file was read as Windows-1252 and saved "
             "again as UTF-8. Export it again from the original."
         )
@@ -97,9 +96,10 @@ def sniff_delimiter(header_line: str, path: Path) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
-        raise InputError(
-            f"{path}:1: cannot find a column separator in the header line "
-            f"{header_line[:80]!r}; expected `,`, `;` or tab between column names."
+        raise InputError(  # never quoted: it may be a line of any file (/etc/shadow)
+            f"{path}:1: cannot find a column separator in the first line "
+            f"({len(header_line)} characters); expected `,`, `;` or tab between column names. "
+            "Not a figures table?"
         )
     return best
 
@@ -186,8 +186,10 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
         seen.add(h)
 
 
-def _cell(value: object) -> Cell:
-    """A typed value from a binary format -> a cell (numbers stay numbers)."""
+def typed_cell(value: object) -> Cell:
+    """A typed value from a binary format or a DataFrame -> a cell (numbers stay numbers, a
+    Decimal becomes the float it is: never text that a Danish reader takes 333.000 for
+    333000)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -220,7 +222,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
     import fastexcel
 
-    from faktaark.data.workbook import first_visible, inspect_workbook
+    from faktaark.data.workbook import cell_formats, first_visible, inspect_workbook
 
     # sizes, dimensions and hidden sheets from the zip directory, before anything is inflated
     infos = inspect_workbook(path)
@@ -233,7 +235,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             idx = first_visible(infos, path)  # a hidden sheet's stale figures are never read
         else:
             idx = _pick_sheet(names, sheet, path)
-        data = book.load_sheet(idx, schema_sample_rows=None).to_polars()
+        sheet_data = book.load_sheet(idx, schema_sample_rows=None)
+        data = sheet_data.to_polars()
+        where = {c.name: c.absolute_index + 1 for c in sheet_data.available_columns()}
         texts = book.load_sheet(idx, schema_sample_rows=None, dtypes="string").to_polars()
         text_cols = [c for c, t in data.schema.items() if t == _string_type()]
         # In a column that mixes numbers and text, calamine turns the numbers into text
@@ -269,6 +273,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     ]
     header = ["" if c.startswith("__UNNAMED__") else c.strip() for c in keep]
     _check_header(header, path, 1)
+    member = infos[idx].member if [i.name for i in infos] == names else None
+    top, shown = cell_formats(path, member)  # the header's Excel row; formatted cells
     rows = []
     for n, rec in enumerate(data.select(keep).iter_rows()):
         cells: dict[str, Cell] = {}
@@ -276,13 +282,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             flag = probe[col][n] if probe is not None and col in text_cols else None
             cells[h] = _xlsx_cell(v, texts[col][n], flag, col in text_cols)
         if any(v is not None for v in cells.values()):
-            rows.append(Row(n + 2, cells))  # Excel's row number: the header is row 1
-    return Table(str(path), header, rows, [], "xlsx")
+            rows.append(Row(top + 1 + n, cells))  # Excel's own row number
+    numbers = {where.get(c): h for c, h in zip(keep, header, strict=True)}
+    formats = {(r, numbers[c]): kind for (r, c), kind in shown.items() if c in numbers and r > top}
+    return Table(str(path), header, rows, [], "xlsx", formats)
 
 
 def _xlsx_cell(value: object, text: str | None, is_number: object, text_col: bool) -> Cell:
     """One Excel cell from its typed read, its text read and (text columns) the number probe."""
-    cell = _cell(value)
+    cell = typed_cell(value)
     if isinstance(cell, (int, float)) and text:
         return _numeric_text(text, True)  # in a number column TRUE and dates read as numbers
     if isinstance(cell, str):
@@ -317,8 +325,7 @@ def _read_parquet(path: Path) -> Table:
     except Exception as exc:  # Polars raises many kinds; all mean "cannot read this file"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: not a readable Parquet file: {first}") from exc
-    if n > MAX_ROWS:
-        raise InputError(f"{path}: {n} rows, more than {MAX_ROWS}; not a figures file.")
+    check_size(str(path), n, len(schema), "file")
     raw = [c for c, t in schema.items() if t == pl.Binary]
     if raw:
         raise InputError(
@@ -333,7 +340,7 @@ def _read_parquet(path: Path) -> Table:
     header = [str(c) for c in df.columns]
     _check_header(header, path, 1)
     rows = [
-        Row(i, {k: _cell(v) for k, v in rec.items()})
+        Row(i, {k: typed_cell(v) for k, v in rec.items()})
         for i, rec in enumerate(df.iter_rows(named=True), start=1)
     ]
     return Table(str(path), header, rows, [], "parquet")
@@ -370,7 +377,7 @@ def _read_json(path: Path) -> Table:
 
 
 def _text_cell(value: object) -> Cell:
-    cell = _cell(value)
+    cell = typed_cell(value)
     return (cell.strip() or None) if isinstance(cell, str) else cell
 
 
@@ -388,6 +395,5 @@ def read(path: Path, sheet: str | None = None) -> Table:
         table = _read_csv(path)
     if not table.rows:
         raise InputError(f"{path}: the file has a header but no data rows.")
-    if len(table.rows) > MAX_ROWS:
-        raise InputError(f"{path}: more than {MAX_ROWS} rows; not a figures file.")
+    check_size(str(path), len(table.rows), len(table.header), "file")
     return table

@@ -150,7 +150,7 @@ def row_model(d: Dictionary) -> type[BaseModel]:
         fields[name] = (float | int | None, None)
     validator: Any = field_validator("*", mode="before")(classmethod(_parser(d)))
     model: type[BaseModel] = create_model(
-        f"Row_{d.name.replace('-', '_')}",
+        f"Row_{re.sub(r'[^0-9A-Za-z_]', '_', d.name)}",  # a kit folder named in any bytes
         __config__=ConfigDict(extra="forbid", frozen=True),
         __validators__={"_parse": validator},
         **fields,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from faktaark.core.limits import MAX_BYTES
-from faktaark.core.paths import guard_file, read_text
+from faktaark.core.paths import check_length, guard_file, read_text, reading
 from faktaark.data.table import Table
 from faktaark.errors import InputError, UsageError
 
@@ -68,16 +68,24 @@ def _is_data_file(f: Path) -> bool:
     )
 
 
+def _folder_files(p: Path) -> list[Path]:
+    entries = sorted(p.iterdir())
+    return [f for f in entries if _is_data_file(f)] + [
+        f for f in entries if f.suffix.lower() == ".toml"
+    ]
+
+
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand folders into the figure files they hold (sorted); keep files as given."""
     out: list[Path] = []
     for raw in paths:
         if not str(raw).strip() or "\x00" in str(raw):
             raise UsageError(f"--data {str(raw)!r}: an empty path; name a figures file or folder.")
+        check_length(raw, "data", reading=True)
         p = Path(raw)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if _is_data_file(f))
-            found += sorted(f for f in p.iterdir() if f.suffix.lower() == ".toml")
+        with reading(p):  # a folder that cannot be listed: no permission
+            found = _folder_files(p) if p.is_dir() else None
+        if found is not None:
             if not found:
                 raise InputError(
                     f"{p}: the folder holds no data files ({', '.join(DATA_SUFFIXES)})."

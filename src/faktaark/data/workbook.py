@@ -15,13 +15,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from faktaark.core.limits import MAX_ROWS
+from faktaark.core.limits import MAX_COLUMNS, MAX_ROWS
 from faktaark.errors import InputError
 
-__all__ = ["MAX_COLUMNS", "MAX_INFLATED", "SheetInfo", "inspect_workbook"]
+__all__ = ["MAX_COLUMNS", "MAX_INFLATED", "SheetInfo", "cell_formats", "inspect_workbook"]
 
 MAX_INFLATED = 64 * 1024 * 1024  # a figures workbook inflates to well under 1 MB
-MAX_COLUMNS = 1000
 _WORKBOOK_MAX = 4 * 1024 * 1024
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -126,3 +125,78 @@ def first_visible(sheets: list[SheetInfo], path: Path) -> int:
             return i
     names = ", ".join(f"{s.name!r} ({s.state})" for s in sheets)
     raise InputError(f"{path}: every sheet is hidden ({names}); use --sheet to pick one.")
+
+
+# --- cell formats: percentages and fractions ------------------------------------------------
+
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)/?>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+_BUILTIN = {9: "percent", 10: "percent", 12: "fraction", 13: "fraction"}  # ECMA-376 18.8.30
+_STYLES_MAX = 8 * 1024 * 1024
+
+
+def _format_kind(code: str) -> str | None:
+    """ "percent" or "fraction" for an Excel number format code, else None."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)  # quoted text, escapes, [colour]
+    if "%" in bare:
+        return "percent"
+    if re.search(r"[#0?]\s*/\s*[#0?1-9]", bare):
+        return "fraction"
+    return None
+
+
+def _styles(z: zipfile.ZipFile) -> dict[int, str]:
+    """Style index -> "percent" / "fraction", for the cell styles that show one."""
+    try:
+        xml = z.read("xl/styles.xml")[:_STYLES_MAX]
+    except KeyError:
+        return {}
+    custom: dict[int, str] = {}
+    for m in _NUMFMT.finditer(xml):
+        a = dict(_ATTR.findall(m[1]))
+        kind = _format_kind(a.get(b"formatCode", b"").decode("utf-8", "replace"))
+        if kind and a.get(b"numFmtId", b"").isdigit():
+            custom[int(a[b"numFmtId"])] = kind
+    xfs = _CELLXFS.search(xml)
+    out: dict[int, str] = {}
+    for i, m in enumerate(_XF.finditer(xfs[1] if xfs else b"")):
+        fmt = dict(_ATTR.findall(m[1])).get(b"numFmtId", b"0")
+        kind = custom.get(int(fmt), _BUILTIN.get(int(fmt))) if fmt.isdigit() else None
+        if kind:
+            out[i] = kind
+    return out
+
+
+def cell_formats(path: Path, member: str | None) -> tuple[int, dict[tuple[int, int], str]]:
+    """The first row holding a value (what the reader takes for the header) and, by (Excel
+    row, column number from 1), each cell formatted as a percentage ("percent": it shows
+    12,4 % and holds 0.124) or a fraction ("fraction": 1/8, holds 0.125). (1, {}) when the
+    sheet cannot be found."""
+    found: dict[tuple[int, int], str] = {}
+    first = 0
+    if member is None:
+        return 1, found
+    try:
+        with zipfile.ZipFile(path) as z:
+            styles = _styles(z)
+            tail = b""
+            with z.open(member) as fh:
+                while block := fh.read(1 << 20):
+                    data = tail + block
+                    for m in _CELL.finditer(data):
+                        a = dict(_ATTR.findall(m[1]))
+                        ref = re.fullmatch(rb"([A-Z]{1,3})(\d+)", a.get(b"r", b""))
+                        if ref is None or not m[2] or not _VALUE.search(m[2]):
+                            continue
+                        row = int(ref[2])
+                        first = row if not first else min(first, row)
+                        kind = styles.get(int(a[b"s"])) if a.get(b"s", b"").isdigit() else None
+                        if kind:
+                            found[(row, _col_number(ref[1]))] = kind
+                    tail = data[-(64 * 1024) :]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return 1, {}
+    return first or 1, found
