@@ -18,6 +18,7 @@ __all__ = [
     "nearest_on",
     "on_shape",
     "overlaps",
+    "pack",
     "rect_gap",
     "segment_hits_rect",
     "segments_cross",
@@ -158,3 +159,8 @@ def area(ring: geodata.Ring) -> float:
     """Unsigned area (shoelace formula), in square points."""
     twice = sum(ring[i - 1][0] * p[1] - p[0] * ring[i - 1][1] for i, p in enumerate(ring))
     return abs(twice) / 2
+
+
+def pack(ring: geodata.Ring) -> str:
+    """A ring as text, `x y|x y|...` with two decimals (`PathOp.packed`)."""
+    return "|".join(map("%.2f %.2f".__mod__, ring))

@@ -27,7 +27,7 @@ from faktaark.errors import FitError
 from faktaark.layout.model import Box
 from faktaark.plan import geodata, mapframe
 from faktaark.plan.context import Ctx
-from faktaark.plan.mapgeom import area, clip
+from faktaark.plan.mapgeom import area, clip, pack
 from faktaark.plan.maplabels import INK_ABOVE, LabelBox, Placed, place
 from faktaark.plan.model import BoxFit, LineOp, Node, Op, PathOp, RectOp, TextOp, TextPiece
 from faktaark.text import linebreak
@@ -65,11 +65,12 @@ class ProjectedMap(NamedTuple):
     # Denmark: every municipality (Bornholm shifted into its inset); a region view: the
     # municipality and its land neighbours, cut at the box's edges
     shapes: dict[int, tuple[geodata.Ring, ...]]
-    context: tuple[geodata.Ring, ...]  # a region view: the other land it shows, cut likewise
+    context: tuple[str, ...]  # a region view: the other land it shows, cut likewise, packed
     frame: Rect | None  # the inset's frame
     border: float  # border line width (pt)
     level: str
     naboer: tuple[int, ...]  # a region view: the municipality's land neighbours
+    packed: tuple[str, ...] = ()  # read back for a sheet: the neighbours' rings, only drawn
 
 
 def _size(ring: geodata.Ring) -> float:
@@ -107,7 +108,7 @@ def _inputs() -> str:
 def _project_cached(view: str, kode: int, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
-    options = f"4\x1f{_inputs()}\x1f{view}\x1f{kode}\x1f{rect!r}"  # 4: framed on it
+    options = f"5\x1f{_inputs()}\x1f{view}\x1f{kode}\x1f{rect!r}"  # 5: framed on it, land packed
     return cached(
         "map", [], options, lambda: _project(view, kode, rect), ProjectedMap, keep=CACHE_KEEP
     )
@@ -163,7 +164,7 @@ def _project_region(kode: int, rect: Rect) -> ProjectedMap:
     tr = geodata.fit(win, x, y, w, h)
     naboer = geodata.land_naboer(kode)
     shapes: dict[int, tuple[geodata.Ring, ...]] = {}
-    context: list[geodata.Ring] = []
+    context: list[str] = []
     for c, sh in at.shapes.items():
         b = sh.bbox(level)  # without decoding the shapes the window does not show
         if b[2] < win[0] or b[0] > win[2] or b[3] < win[1] or b[1] > win[3]:
@@ -175,7 +176,7 @@ def _project_region(kode: int, rect: Rect) -> ProjectedMap:
         if c in naboer:
             shapes[c] = parts
         else:
-            context += parts
+            context += [pack(r) for r in parts]
     return ProjectedMap(shapes, tuple(context), None, 0.4, level, naboer)
 
 
@@ -286,11 +287,13 @@ def region_map(kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool)
     per-user cache as one entry, so that a sheet reads one file back."""
     from faktaark.core.cache import cached
 
-    options = f"1\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
+    options = f"3\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
 
     def compute() -> RegionMap:
         prep = _project_region(kode, rect)
-        return RegionMap(prep, place(prep.shapes, kode, rect, items, inside))
+        names = place(prep.shapes, kode, rect, items, inside)
+        packed = tuple(pack(r) for n in prep.naboer if n in prep.shapes for r in prep.shapes[n])
+        return RegionMap(prep._replace(shapes={kode: prep.shapes[kode]}, packed=packed), names)
 
     return cached("regionmap", [], options, compute, RegionMap, keep=CACHE_KEEP)
 
@@ -354,13 +357,13 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
     mine = prep.shapes[k.kode]
     ops: list[Op] = []
     if prep.context:
-        ops.append(PathOp(prep.context, omegn, line, prep.border))
+        ops.append(PathOp((), omegn, line, prep.border, packed=prep.context))
     if prep.frame is not None:
         fx, fy, fw, fh = prep.frame
         ops.append(RectOp(fx, fy, fw, fh, fill=line, stroke=land, line_width=0.4))
     others = tuple(r for code, rings in prep.shapes.items() if code != k.kode for r in rings)
-    if others:
-        ops.append(PathOp(others, land, line, prep.border))
+    if others or prep.packed:
+        ops.append(PathOp(others, land, line, prep.border, packed=prep.packed))
     mb = geodata.bbox(mine)
     tiny = max(mb[2] - mb[0], mb[3] - mb[1]) < TINY
     ops.append(PathOp(mine, hi, None if tiny else line, prep.border))
