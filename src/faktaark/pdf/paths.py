@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["packed_ops", "ring_ops"]
 
 _RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
-_RINGS_MAX = 1024  # the Denmark map's ~500 shared rings stay; a region view's are per sheet
+_RINGS_MAX = 256  # the map of Denmark's 122 shared rings stay; a region view's are per sheet
 
 
 def ring_ops(ring: tuple[tuple[float, float], ...]) -> str:

@@ -255,22 +255,14 @@ def _label_boxes(
     return out, all_lines
 
 
-@cache
-def _naboer() -> dict[int, tuple[int, ...]]:
-    """Every municipality's land neighbours (`geodata.land_naboer`), kept in the per-user
-    cache as one small entry: a sheet read back from the cache does not decode the shapes
-    to learn its neighbours."""
+@lru_cache(maxsize=4)
+def land_naboer(kode: int) -> tuple[int, ...]:
+    """`geodata.land_naboer`, kept in the per-user cache: a sheet read back from the cache
+    does not decode the shapes to learn its neighbours."""
     from faktaark.core.cache import cached
 
-    def compute() -> dict[int, tuple[int, ...]]:
-        return {k.kode: geodata.land_naboer(k.kode) for k in register()}
-
-    return cached("naboer", [], f"1\x1f{_inputs()}", compute, dict)
-
-
-def land_naboer(kode: int) -> tuple[int, ...]:
-    """The municipalities that share a land border with `kode` (`geodata.land_naboer`)."""
-    return _naboer()[kode]
+    options = f"1\x1f{_inputs()}\x1f{kode}"
+    return cached("naboer", [], options, lambda: geodata.land_naboer(kode), tuple, keep=CACHE_KEEP)
 
 
 class RegionMap(NamedTuple):
