@@ -136,7 +136,7 @@ def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: ap
     """The renderer remembers the operators of the maps' shared rings; building the same
     sheets again (a marked small municipality among them) adds nothing to that memory."""
     from faktaark.core.kommuner import register
-    from faktaark.pdf import render
+    from faktaark.pdf import paths
 
     lay = api.load_layout_for(None, prepared.dataset)
     sheets = [register().get(n) for n in ("Læsø", "Fanø", "Glostrup", "København")]
@@ -144,7 +144,7 @@ def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: ap
     for _ in range(3):
         for k in sheets:
             build_sheet(k, prepared, lay, tmp_path, validate="none")
-        sizes.append(len(render._RINGS))
+        sizes.append(len(paths._RINGS))
     assert sizes[0] > 0
     assert sizes[1] == sizes[2] == sizes[0]
 

@@ -178,9 +178,15 @@ def _key(files: Sequence[Path], options: str) -> str:
 
 
 def cached(
-    kind: str, files: Sequence[Path], options: str, compute: Callable[[], T], want: type
+    kind: str,
+    files: Sequence[Path],
+    options: str,
+    compute: Callable[[], T],
+    want: type,
+    keep: int = KEEP,
 ) -> T:
-    """`compute()`, or its stored result for the same input bytes, options and version."""
+    """`compute()`, or its stored result for the same input bytes, options and version
+    (the newest `keep` entries of a kind are kept)."""
     if not enabled():
         return compute()
     try:
@@ -204,7 +210,7 @@ def cached(
     ):
         pass
     value = compute()
-    store(path, kind, value)
+    store(path, kind, value, keep)
     return value
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from faktaark.core.units import Color
 from faktaark.pdf.embedding import register_all
+from faktaark.pdf.paths import packed_ops, ring_ops
 from faktaark.plan.model import ImageOp, LineOp, LinkOp, Node, Op, PathOp, RectOp, SheetPlan, TextOp
 
 if TYPE_CHECKING:
@@ -231,8 +232,7 @@ class _Painter:
         c.line(op.x1, op.y1, op.x2, op.y2)
 
     def path(self, op: PathOp) -> None:
-        """Filled polygons (map shapes: many points) as PDF path operators, each ring's
-        operators formatted once per process and reused."""
+        """Filled polygons (map shapes) as PDF path operators (`faktaark.pdf.paths`)."""
         parts = []
         if gs := self.overprint(op.fill or op.stroke):
             parts.append(gs)
@@ -241,7 +241,7 @@ class _Painter:
         if op.stroke:
             parts.append(self.color_op(op.stroke, fill=False))
             parts.append(f"{self._fp(self.width(op.stroke, op.line_width))} w 1 j")
-        parts += [_ring_ops(r) for r in op.rings]
+        parts += [ring_ops(r) for r in op.rings] + [packed_ops(t) for t in op.packed]
         parts.append("B*" if op.fill and op.stroke else "f*" if op.fill else "S")
         self.c.addLiteral(" ".join(parts))
 
@@ -290,25 +290,6 @@ def _to_cmyk(node: Any, cmyk: Any) -> None:
             setattr(node, attr, cmyk(c, m, y, k, alpha=getattr(col, "alpha", 1)))
     for child in getattr(node, "contents", ()):
         _to_cmyk(child, cmyk)
-
-
-_RINGS: dict[int, tuple[tuple[tuple[float, float], ...], str]] = {}
-_RINGS_MAX = 8192  # the maps use about 500 shared rings; a safety net, not a working size
-
-
-def _ring_ops(ring: tuple[tuple[float, float], ...]) -> str:
-    """`x y m x y l ... h` for one ring (cached by identity: the maps' rings are shared and
-    immutable). The cache is emptied when it grows past `_RINGS_MAX`, so the rings made anew
-    for each sheet (the marker around a small municipality) do not pile up in a long batch."""
-    hit = _RINGS.get(id(ring))
-    if hit is not None and hit[0] is ring:
-        return hit[1]
-    (x0, y0), rest = ring[0], ring[1:]
-    text = f"{x0:.2f} {y0:.2f} m " + " ".join(f"{x:.2f} {y:.2f} l" for x, y in rest) + " h"
-    if len(_RINGS) >= _RINGS_MAX:
-        _RINGS.clear()
-    _RINGS[id(ring)] = (ring, text)
-    return text
 
 
 def render_pdf(plan: SheetPlan, creator: str = "faktaark") -> bytes:

@@ -3,17 +3,18 @@
 The layout says where the box is and which view it shows (`view = "danmark" | "region"`).
 The municipality is filled in the highlight colour (`highlight`, default `brand`), the others
 in a light grey (`colors[0]`) with thin borders (`colors[1]`, default white), no frame.
-Denmark is shown with Bornholm in an inset; a region with the land around it in a lighter
-grey (`colors[2]`, clipped to the box) and its neighbours named (`label_style`). A
-municipality too small to see at the map's scale gets a ring around it.
+Denmark is shown with Bornholm in an inset (a municipality too small to see at its scale gets
+a ring around it). A region view is framed on the municipality and its land neighbours
+(`mapframe`), the land beyond them lighter (`colors[2]`), all cut at the box's edges, and
+names them (`maplabels`: the own name in `header_style`, the neighbours in `label_style`).
 
-Everything that depends only on the view and the box (projected, scaled, rounded rings,
-label points, the inset frame, the neighbours) is prepared once per process and kept in the
-per-user cache; a sheet only picks its shapes.
+The map of Denmark (once per process) and each municipality's region view with its names
+placed are kept in the per-user cache: a sheet reads one entry back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -21,12 +22,16 @@ from typing import NamedTuple
 
 from faktaark.core import resources
 from faktaark.core.kommuner import Kommune, collation_key, register
-from faktaark.core.units import Color
+from faktaark.core.units import MM, Color
+from faktaark.errors import FitError
 from faktaark.layout.model import Box
-from faktaark.plan import geodata
+from faktaark.plan import geodata, mapframe
 from faktaark.plan.context import Ctx
-from faktaark.plan.maplabels import place_labels
-from faktaark.plan.model import BoxFit, Node, Op, PathOp, RectOp
+from faktaark.plan.mapgeom import area, clip, pack
+from faktaark.plan.maplabels import INK_ABOVE, LabelBox, Placed, place
+from faktaark.plan.model import BoxFit, LineOp, Node, Op, PathOp, RectOp, TextOp, TextPiece
+from faktaark.text import linebreak
+from faktaark.text.fonts import ensure_glyphs
 from faktaark.text.templates import spoken
 
 __all__ = [
@@ -49,47 +54,23 @@ SPECK = 0.8  # pt: rings smaller than this are invisible at the map's scale (not
 TINY = 6.0  # pt: a highlighted municipality smaller than this also gets a ring around it
 COARSE = 0.8  # pt: the coarse level is used while its tolerance is at most this on paper
 REGION_COARSE = 1.2  # pt: the same for a region view (a larger map, drawn with thin borders)
-REGION_PAD = 6.0  # pt: a region view keeps this far from the box edge (never clipped)
+LEADER_WIDTH = 0.35  # pt
+INSIDE_CONTRAST = 4.5  # the own name goes inside the highlight in the border colour from this
+CACHE_KEEP = 400  # per-user cache entries of each kind kept: a region view per municipality
 
 
 class ProjectedMap(NamedTuple):
-    """One view in one box, in points: every shape it shows, and where labels go."""
+    """One view in one box, in points: every shape it shows."""
 
-    shapes: dict[int, tuple[geodata.Ring, ...]]  # the view's municipalities (inset ones shifted)
-    context: tuple[geodata.Ring, ...]  # land outside the region, clipped to the box
+    # Denmark: every municipality (Bornholm shifted into its inset); a region view: the
+    # municipality and its land neighbours, cut at the box's edges
+    shapes: dict[int, tuple[geodata.Ring, ...]]
+    context: tuple[str, ...]  # a region view: the other land it shows, cut likewise, packed
     frame: Rect | None  # the inset's frame
-    labels: dict[int, tuple[float, float]]
     border: float  # border line width (pt)
     level: str
-    naboer: dict[int, tuple[int, ...]]  # the neighbours of the view's municipalities
-
-
-def _clip(ring: geodata.Ring, r: Rect) -> geodata.Ring:
-    """Sutherland-Hodgman: the part of a ring inside an axis-parallel rectangle."""
-    x0, y0, x1, y1 = r[0], r[1], r[0] + r[2], r[1] + r[3]
-    pts = list(ring)
-    for axis, lim, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
-        if not pts:
-            break
-        out: list[tuple[float, float]] = []
-        for i, cur in enumerate(pts):
-            prev = pts[i - 1]
-            cin = cur[axis] >= lim if keep_above else cur[axis] <= lim
-            pin = prev[axis] >= lim if keep_above else prev[axis] <= lim
-            if cin != pin:
-                t = (lim - prev[axis]) / (cur[axis] - prev[axis])
-                p = (prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1]))
-                out.append((round(p[0], 2), round(p[1], 2)))
-            if cin:
-                out.append(cur)
-        pts = out
-    return tuple(pts)
-
-
-def _area(ring: geodata.Ring) -> float:
-    """Unsigned area (shoelace formula), in square points."""
-    twice = sum(ring[i - 1][0] * p[1] - p[0] * ring[i - 1][1] for i, p in enumerate(ring))
-    return abs(twice) / 2
+    naboer: tuple[int, ...]  # a region view: the municipality's land neighbours
+    packed: tuple[str, ...] = ()  # read back for a sheet: the neighbours' rings, only drawn
 
 
 def _size(ring: geodata.Ring) -> float:
@@ -103,77 +84,100 @@ def _visible(rings: Sequence[geodata.Ring]) -> tuple[geodata.Ring, ...]:
     return keep or (max(rings, key=_size),)
 
 
+def project_map(view: str, kode: int, rect: Rect) -> ProjectedMap:
+    """Project, place and scale a view into a box (`kode`: the municipality a region view is
+    framed on; 0 for Denmark): once per process per view and box, and kept in the per-user
+    cache (`faktaark.core.cache`, keyed by the shapes, the municipality register and the
+    code), so that a single sheet reads it back instead of decoding, projecting and clipping
+    the shapes."""
+    return _project_cached(view, kode if view == "region" else 0, rect)
+
+
 @cache
-def project_map(view: str, region: str, rect: Rect) -> ProjectedMap:
-    """Project, place and scale a view into a box: once per process per view and box, and
-    kept in the per-user cache (`faktaark.core.cache`, keyed by the shapes, the municipality
-    register and the code), so that a single sheet reads it back instead of decoding,
-    projecting and clipping the shapes."""
+def _inputs() -> str:
+    """A digest of what every map is made from (the shapes and the municipality register),
+    read once per process: part of each cached map's key, so that a sheet does not hash the
+    shapes again for every map it reads back."""
+    h = hashlib.sha256()
+    for f in (resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)  # a region view per municipality: the last few, not all 98 in memory
+def _project_cached(view: str, kode: int, rect: Rect) -> ProjectedMap:
     from faktaark.core.cache import cached
 
-    files = [resources.data_file(geodata.GEO_FILE), resources.data_file("kommuner.csv")]
-    options = f"3\x1f{view}\x1f{region}\x1f{rect!r}"  # 3: land neighbours, label anchors, detail
-    return cached("map", files, options, lambda: _project(view, region, rect), ProjectedMap)
+    options = f"5\x1f{_inputs()}\x1f{view}\x1f{kode}\x1f{rect!r}"  # 5: framed on it, land packed
+    return cached(
+        "map", [], options, lambda: _project(view, kode, rect), ProjectedMap, keep=CACHE_KEEP
+    )
 
 
-def _project(view: str, region: str, rect: Rect) -> ProjectedMap:
+def _project(view: str, kode: int, rect: Rect) -> ProjectedMap:
+    return _project_region(kode, rect) if view == "region" else _project_denmark(rect)
+
+
+def _project_denmark(rect: Rect) -> ProjectedMap:
     at = geodata.atlas()
-    bx, by, bw, bh = rect
-    pad = REGION_PAD if view == "region" else 0.0  # a region is drawn whole, inside the box
-    x, y, w, h = bx + pad, by + pad, bw - 2 * pad, bh - 2 * pad
-    main, inset = geodata.view_codes(view, region)
+    x, y, w, h = rect
+    main, inset = geodata.view_codes("danmark", "")
     level = next(iter(at.levels))
     for _ in range(2):  # pick the level of detail from the scale it will be drawn at
         ext = geodata.union(at.shape(c).bbox(level) for c in main)
-        ins: geodata.Inset | None = None
-        if inset:
-            main_rings = [r for c in main for r in at.shape(c).rings[level]]
-            ib = geodata.union(at.shape(c).bbox(level) for c in inset)
-            ins = geodata.place_inset(main_rings, ib, w, h)
-            ext = geodata.union((ext, ins.frame))
+        main_rings = [r for c in main for r in at.shape(c).rings[level]]
+        ib = geodata.union(at.shape(c).bbox(level) for c in inset)
+        ins = geodata.place_inset(main_rings, ib, w, h)
+        ext = geodata.union((ext, ins.frame))
         tr = geodata.fit(ext, x, y, w, h)
-        limit = COARSE if view == "danmark" else REGION_COARSE
-        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= limit]
+        fine_enough = [lv for lv, tol in at.levels.items() if tr.s * tol <= COARSE]
         want = fine_enough[0] if fine_enough else list(at.levels)[-1]
         if want == level:
             break
         level = want
-    t_in = tr
-    frame = None
-    if ins is not None:
-        t_in = geodata.Transform(
-            tr.s * ins.k, tr.dx + tr.s * ins.shift[0], tr.dy + tr.s * ins.shift[1]
-        )
-        fx0, fy0 = tr.point(ins.frame[0], ins.frame[1])
-        fx1, fy1 = tr.point(ins.frame[2], ins.frame[3])
-        frame = (round(fx0, 2), round(fy0, 2), round(fx1 - fx0, 2), round(fy1 - fy0, 2))
+    t_in = geodata.Transform(tr.s * ins.k, tr.dx + tr.s * ins.shift[0], tr.dy + tr.s * ins.shift[1])
+    fx0, fy0 = tr.point(ins.frame[0], ins.frame[1])
+    fx1, fy1 = tr.point(ins.frame[2], ins.frame[3])
+    frame = (round(fx0, 2), round(fy0, 2), round(fx1 - fx0, 2), round(fy1 - fy0, 2))
     shapes: dict[int, tuple[geodata.Ring, ...]] = {}
-    labels: dict[int, tuple[float, float]] = {}
     for c in (*main, *inset):
-        sh = at.shape(c)
         t = tr if c in main else t_in
-        shapes[c] = _visible([t.ring(r) for r in sh.rings[level]])
-        labels[c] = t.point(*sh.label)
-    context: list[geodata.Ring] = []
-    if view == "region":  # the land around the region, cut at the box's edges
-        for c, sh in at.shapes.items():
-            if c in shapes:
-                continue
-            b = sh.bbox(level)  # without decoding the shapes the box does not show
-            (bx0, by0), (bx1, by1) = tr.point(b[0], b[1]), tr.point(b[2], b[3])
-            if bx1 < bx or bx0 > bx + bw or by1 < by or by0 > by + bh:
-                continue
-            parts = [cl for r in sh.rings[level] if _area(cl := _clip(tr.ring(r), rect)) >= 0.5]
-            context += parts
-            lx, ly = tr.point(*sh.label)
-            if bx <= lx <= bx + bw and by <= ly <= by + bh:
-                labels[c] = (lx, ly)
-            elif parts:  # the label point is off the box: the middle of what the box shows
-                big = max(parts, key=_area)
-                labels[c] = (sum(p[0] for p in big) / len(big), sum(p[1] for p in big) / len(big))
-    border = 0.25 if view == "danmark" else 0.4
-    naboer = {c: geodata.land_naboer(c) for c in shapes}  # land borders only: no neighbours at sea
-    return ProjectedMap(shapes, tuple(context), frame, labels, border, level, naboer)
+        shapes[c] = _visible([t.ring(r) for r in at.shape(c).rings[level]])
+    return ProjectedMap(shapes, (), frame, 0.25, level, ())
+
+
+def _project_region(kode: int, rect: Rect) -> ProjectedMap:
+    """The municipality and its land neighbours framed (`mapframe.region_window`), every
+    other municipality the window shows as the land around them, all cut at the box's
+    edges (the municipality itself always lies inside)."""
+    at = geodata.atlas()
+    x, y, w, h = rect
+    level = next(iter(at.levels))
+    for _ in range(2):  # pick the level of detail from the scale it will be drawn at
+        win = mapframe.region_window(kode, w, h, level)
+        s = w / (win[2] - win[0])
+        fine_enough = [lv for lv, tol in at.levels.items() if s * tol <= REGION_COARSE]
+        want = fine_enough[0] if fine_enough else list(at.levels)[-1]
+        if want == level:
+            break
+        level = want
+    tr = geodata.fit(win, x, y, w, h)
+    naboer = geodata.land_naboer(kode)
+    shapes: dict[int, tuple[geodata.Ring, ...]] = {}
+    context: list[str] = []
+    for c, sh in at.shapes.items():
+        b = sh.bbox(level)  # without decoding the shapes the window does not show
+        if b[2] < win[0] or b[0] > win[2] or b[3] < win[1] or b[1] > win[3]:
+            continue
+        if c == kode:
+            shapes[c] = _visible([tr.ring(r) for r in sh.rings[level]])
+            continue
+        parts = tuple(cl for r in sh.rings[level] if area(cl := clip(tr.ring(r), rect)) >= 0.5)
+        if c in naboer:
+            shapes[c] = parts
+        else:
+            context += [pack(r) for r in parts]
+    return ProjectedMap(shapes, tuple(context), None, 0.4, level, naboer)
 
 
 @lru_cache(maxsize=256)
@@ -213,45 +217,156 @@ def map_alt(c: Ctx, box: Box, k: Kommune, naboer: Sequence[str]) -> str:
     return alt
 
 
+def _contrast(a: Color, b: Color) -> float:
+    """WCAG contrast ratio of two colours' screen RGB (as `review.composition.contrast`)."""
+
+    def lum(c: Color) -> float:
+        ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c.rgb]
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+
+    la, lb = lum(a), lum(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def _label_boxes(
+    box: Box, c: Ctx, k: Kommune, naboer: Sequence[int]
+) -> tuple[list[LabelBox], list[list[linebreak.Line]]]:
+    """The names a region map prints, measured (and their lines): the municipality's own
+    (`header_style`), then its land neighbours (`label_style`)."""
+    where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
+    own = box.header_style or box.label_style or "chart_label"
+    nabo = box.label_style or "chart_label"
+    out, all_lines = [], []
+    for kode, style in [(k.kode, own), *((n, nabo) for n in naboer)]:
+        st = c.layout.styles[style]
+        name = register().get(kode).navn
+        ensure_glyphs(name, st.font, where)
+        span = linebreak.Span(name, st.font, hyphenate=False)
+        try:
+            lines = linebreak.break_lines([span], st.size, box.w * MM, c.metrics, hyphenate=False)
+        except linebreak.Overflow as exc:
+            raise FitError(
+                c.layout.name, c.kommune, box.page, box.id,
+                f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til kortet',
+            ) from None  # fmt: skip
+        widths = tuple(round(ln.width, 3) for ln in lines)
+        out.append(LabelBox(kode, widths, st.size, st.leading))
+        all_lines.append(lines)
+    return out, all_lines
+
+
+@lru_cache(maxsize=4)
+def land_naboer(kode: int) -> tuple[int, ...]:
+    """`geodata.land_naboer`, kept in the per-user cache: a sheet read back from the cache
+    does not decode the shapes to learn its neighbours."""
+    from faktaark.core.cache import cached
+
+    options = f"1\x1f{_inputs()}\x1f{kode}"
+    return cached("naboer", [], options, lambda: geodata.land_naboer(kode), tuple, keep=CACHE_KEEP)
+
+
+class RegionMap(NamedTuple):
+    """A region view and where its names go: what a sheet reads back from the cache."""
+
+    map: ProjectedMap
+    names: tuple[Placed, ...]
+
+
+@lru_cache(maxsize=4)
+def region_map(kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool) -> RegionMap:
+    """The region view of `kode` in a box (`_project_region`) with its names placed
+    (`maplabels.place`): once per process per municipality, box and names, and kept in the
+    per-user cache as one entry, so that a sheet reads one file back."""
+    from faktaark.core.cache import cached
+
+    options = f"3\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
+
+    def compute() -> RegionMap:
+        prep = _project_region(kode, rect)
+        names = place(prep.shapes, kode, rect, items, inside)
+        packed = tuple(pack(r) for n in prep.naboer if n in prep.shapes for r in prep.shapes[n])
+        return RegionMap(prep._replace(shapes={kode: prep.shapes[kode]}, packed=packed), names)
+
+    return cached("regionmap", [], options, compute, RegionMap, keep=CACHE_KEEP)
+
+
+def _label_ops(
+    box: Box,
+    c: Ctx,
+    k: Kommune,
+    items: Sequence[LabelBox],
+    lines: Sequence[Sequence[linebreak.Line]],
+    names: Sequence[Placed],
+    line: Color,
+) -> tuple[list[Op], list[str]]:
+    """The names of a region map (and their leader lines), and the names left out. The own
+    name set inside the municipality is in the border colour (`line`)."""
+    placed = {p.kode: p for p in names}
+    own = box.header_style or box.label_style or "chart_label"
+    nabo = box.label_style or "chart_label"
+    lead = c.color(c.layout.styles[nabo].color)
+    leaders: list[Op] = []
+    texts: list[Op] = []
+    dropped = []
+    for it, its_lines in zip(items, lines, strict=True):
+        p = placed.get(it.kode)
+        if p is None:
+            dropped.append(register().get(it.kode).navn)
+            continue
+        st = c.layout.styles[own if it.kode == k.kode else nabo]
+        color = line if p.inside else c.color(st.color)
+        if p.leader is not None:
+            leaders.append(LineOp(*p.leader, lead, LEADER_WIDTH))
+        for i, ln in enumerate(its_lines):
+            base = p.y + p.h - INK_ABOVE * st.size - i * st.leading
+            pieces = tuple(TextPiece(q.text, q.font, st.size, color, q.x) for q in ln.pieces)
+            texts.append(TextOp(p.x + (p.w - ln.width) / 2, base, pieces, ln.width))
+    return leaders + texts, dropped
+
+
 def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
-    """The map box of one sheet: a Figure with generated alt text."""
+    """The map box of one sheet: a Figure with generated alt text. A region view names the
+    municipality and its land neighbours; its own name goes inside it, in the border colour,
+    where it fits and that colour stands out from the highlight (WCAG 4.5:1), else next to
+    it in its style's colour."""
     rect = tuple(round(v, 3) for v in box.rect_pt(page_h))
     assert len(rect) == 4
-    prep = project_map(box.view, k.region if box.view == "region" else "", rect)
     names = [*box.colors, "", "", ""]
     land = c.color(names[0]) if names[0] else LAND
     line = c.color(names[1]) if names[1] else GRAENSE
     omegn = c.color(names[2]) if names[2] else OMEGN
     hi = c.color(box.highlight or "brand")
+    reg = register()
+    naboer: list[int] = []
+    if box.view == "region":
+        naboer = sorted(land_naboer(k.kode), key=lambda n: collation_key(reg.get(n).navn))
+        items, lines = _label_boxes(box, c, k, naboer)
+        inside = _contrast(line, hi) >= INSIDE_CONTRAST
+        rm = region_map(k.kode, rect, tuple(items), inside)
+        prep, placed = rm.map, rm.names
+    else:
+        prep, items, lines, placed = project_map(box.view, k.kode, rect), [], [], ()
     mine = prep.shapes[k.kode]
     ops: list[Op] = []
     if prep.context:
-        ops.append(PathOp(prep.context, omegn, line, prep.border))
+        ops.append(PathOp((), omegn, line, prep.border, packed=prep.context))
     if prep.frame is not None:
         fx, fy, fw, fh = prep.frame
         ops.append(RectOp(fx, fy, fw, fh, fill=line, stroke=land, line_width=0.4))
     others = tuple(r for code, rings in prep.shapes.items() if code != k.kode for r in rings)
-    ops.append(PathOp(others, land, line, prep.border))
+    if others or prep.packed:
+        ops.append(PathOp(others, land, line, prep.border, packed=prep.packed))
     mb = geodata.bbox(mine)
     tiny = max(mb[2] - mb[0], mb[3] - mb[1]) < TINY
     ops.append(PathOp(mine, hi, None if tiny else line, prep.border))
     if tiny:
         ops.append(PathOp((_marker(tuple(mine), TINY),), None, hi, 0.7))
-    reg = register()
-    naboer = sorted(prep.naboer[k.kode], key=lambda n: collation_key(reg.get(n).navn))
-    names_out = [reg.get(n).navn for n in naboer]
     note = ""
     if box.view == "region":
-        in_inset = k.kode in geodata.view_codes(box.view, k.region)[1]
-        avoid = [prep.frame] if prep.frame and not in_inset else []
-        keep_off = [*mine, *ops[-1].rings] if tiny and isinstance(ops[-1], PathOp) else mine
-        own = box.header_style or box.label_style or "chart_label"
-        nabo = box.label_style or "chart_label"
-        items = [(k.kode, own)] + [(n, nabo) for n in naboer if n in prep.labels]
-        label_ops, dropped = place_labels(box, c, prep.labels, items, rect, avoid, keep_off)
+        label_ops, dropped = _label_ops(box, c, k, items, lines, placed, line)
         ops += label_ops
         if dropped:
             note = "navne udeladt (ingen plads): " + ", ".join(dropped)
-    alt = map_alt(c, box, k, names_out)
+    alt = map_alt(c, box, k, [reg.get(n).navn for n in naboer])
     node = Node("Figure", tuple(ops), alt=alt, box=box.id)
     return [node], [], BoxFit(box.page, box.id, 0.0, note=note)

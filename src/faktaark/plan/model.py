@@ -76,12 +76,15 @@ class LineOp(NamedTuple):
 
 
 class PathOp(NamedTuple):
-    """Filled polygons (a map shape): rings of (x, y) points; even-odd fill."""
+    """Filled polygons (a map shape): rings of (x, y) points; even-odd fill. `packed` holds
+    more rings as text, `x y|x y|...` with two decimals: a layer only drawn, never measured
+    (a region view's land beyond its named areas, read back from the cache as it is)."""
 
     rings: tuple[tuple[tuple[float, float], ...], ...]
     fill: Color | None
     stroke: Color | None = None
     line_width: float = 0.3
+    packed: tuple[str, ...] = ()
 
 
 class ImageOp(NamedTuple):

@@ -11,7 +11,7 @@
   small to see;
 - `map_problems(plan)`: the regional map's labels, its alt text and the municipalities that
   share a land border with it disagree; the municipality has no label; labels overlap each
-  other or the highlighted municipality.
+  other or lie on the highlighted municipality (its own name may lie wholly inside it).
 
 Each returns a list of `Finding`s (empty = the rule holds); `Finding.rule` names the rule.
 """
@@ -25,7 +25,7 @@ from typing import NamedTuple
 from faktaark.core.kommuner import register
 from faktaark.core.units import MM, Color
 from faktaark.plan import geodata
-from faktaark.plan.maplabels import on_shape
+from faktaark.plan.mapgeom import on_shape, within_shape
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, SheetPlan, TextOp
 
 __all__ = [
@@ -379,7 +379,10 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                 mine = hi[-1] if hi else None
                 if mine is not None:
                     for name, r in zip(names, rects, strict=True):
-                        if on_shape((r[0], r[1], r[2] - r[0], r[3] - r[1]), mine.rings):
+                        box = (r[0], r[1], r[2] - r[0], r[3] - r[1])
+                        if name == me.navn and within_shape(box, mine.rings):
+                            continue  # the own name set inside it (its contrast: proof_maps)
+                        if on_shape(box, mine.rings):
                             f(f"the label {name} lies on the highlighted municipality")
     return out
 

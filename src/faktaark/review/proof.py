@@ -46,6 +46,7 @@ RULE_MODULES = (
     "faktaark.review.proof_figures",
     "faktaark.review.proof_page",
     "faktaark.review.proof_panels",
+    "faktaark.review.proof_maps",
 )
 
 
