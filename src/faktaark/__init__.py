@@ -1,4 +1,5 @@
-"""faktaark: print-ready PDF fact sheets about almene boliger for the 98 Danish municipalities.
+"""faktaark: print-ready PDF fact sheets for the 98 Danish municipalities, one sheet kit (a folder
+of TOML: page, texts, data dictionary) per topic; three kits ship (almene-boliger, the default).
 
     import faktaark
     result = faktaark.build("Glostrup", out="ark/")      # -> BuildResult (path, pages, sha256,

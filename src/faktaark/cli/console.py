@@ -1,16 +1,8 @@
 """The `faktaark` console script (`faktaark = "faktaark.cli:main"`; `faktaark.cli` re-exports
-stops = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
-for sig in stops:
-    if sig is not None:
-        signal.signal(sig, early)
-from faktaark.cli.common import _state, install_signals
-from faktaark.cli.handoff import parse_build, run_build
-from faktaark.cli.streams import finish, prepare, stdout_failure
-
-plain = parse_build(sys.argv[1:])  # a plain `build`: parsed without Typer (cli.handoff)
-if plain is None:
-    from faktaark.cli.app import main as typer_main
-run = typer_main if plain is None else lambda: run_build(plain)
+`main` from here, and `python -m faktaark` runs it too): signals and the standard streams
+first (`faktaark.cli.streams`); then a plain `build` is parsed without Typer
+(`faktaark.cli.handoff`) and every other command line goes to `faktaark.cli.app`. Imports
+nothing at module level, so the signal handlers are in place before anything slow is imported.
 """
 
 from __future__ import annotations
