@@ -129,7 +129,7 @@ def test_one_failing_sheet_does_not_stop_the_others(tmp_path: Path) -> None:
     names = ["Glostrup", "Ringkøbing-Skjern", "Aarhus", "Odense"]
     code, _, err = cli("build", *kargs(names), "--layout", str(layout), "--out", str(out))
     assert code == 1
-    assert 'Failed: 760 Ringkøbing-Skjern: streng, Ringkøbing-Skjern, side 1, boks "titel"' in err
+    assert 'Failed: 760 Ringkøbing-Skjern: streng, Ringkøbing-Skjern, page 1, box "titel"' in err
     built = sorted(p.name for p in out.glob("*.pdf"))
     assert built == ["161-glostrup-streng.pdf", "461-odense-streng.pdf", "751-aarhus-streng.pdf"]
     assert "3 built, 0 unchanged (skipped), 1 failed" in err

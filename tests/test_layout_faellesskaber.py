@@ -288,7 +288,7 @@ def test_a_worst_case_share_forced_to_100_pct_is_no_calculation_error(lf: api.Pr
     assert rule.check is not None
     assert list(rule.check(sheet_view(lay, k, k.navn, plan))) == []
     assert list(rule.check(sheet_view(lay, k, k.navn, forced)))  # a real sheet: a breach
-    assert list(rule.check(sheet_view(lay, k, f"{k.navn} (10× tal)", forced))) == []
+    assert list(rule.check(sheet_view(lay, k, f"{k.navn} (10× figures)", forced))) == []
 
 
 # ---------------------------------------------------------------- the whole series

@@ -59,8 +59,8 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
     res = runner.invoke(faktaark.cli.app.app, ["layouts", "check", str(folder)])
     assert res.exit_code == 1
     assert re.search(
-        r'almene-boliger, Glostrup, side 1, boks "titel": \d+ pt for højt ved '
-        r"mindste skriftstørrelse 18 pt",
+        r'almene-boliger, Glostrup, page 1, box "titel": \d+ pt too tall at the smallest '
+        r"size allowed \(18 pt\)",
         res.stderr,
     )
     out = tmp_path / "out"
@@ -69,7 +69,7 @@ def test_a_too_long_title_fails_with_location_and_amount(tmp_path: Path) -> None
         ["build", "-k", "Glostrup", "--layout", str(folder), "--out", str(out)],
     )
     assert res.exit_code == 1
-    assert 'boks "titel"' in res.stderr
+    assert 'box "titel"' in res.stderr
     assert "Traceback" not in res.stderr
     assert not list(out.glob("*.pdf"))
 
@@ -81,7 +81,7 @@ def test_a_too_long_word_fails(tmp_path: Path) -> None:
         'kicker = "Faktaark · Almene boliger · {udgave.aar}"',
         'kicker = "' + "Almenboligfaktaarkudgivelsesforberedelsesarbejde" * 3 + '"',
     )
-    with pytest.raises(faktaark.FitError, match=r'boks "kicker": ordet .* pt for bredt'):
+    with pytest.raises(faktaark.FitError, match=r'box "kicker": the word .* pt too wide'):
         api.plan_sheet("Glostrup", layout=folder)
 
 

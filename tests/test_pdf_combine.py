@@ -3,7 +3,7 @@ tagged PDF/UA-1 + PDF/A-2a file (one structure tree: a Part per sheet, marked co
 links renumbered consistently; a bookmark per sheet; /Lang; the title shown), print sheets a
 PDF/X-4 + PDF/A-2b file of the print pages (PDF/X-1a + PDF/A-2b for X-1a sheets); each font
 stored once; object streams; the same bytes for the same sheets. `faktaark check` and
-`preflight` pass it. The slow tests combine all 98 sheets of both layouts (sizes, validators,
+`preflight` pass it. The slow tests combine all 98 sheets of two kits (sizes, validators,
 qpdf and Ghostscript where installed) and compute the README's ink and size figures."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ FOUR = ("Glostrup", "København", "Bornholm", "Lyngby-Taarbæk")
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory: pytest.TempPathFactory, prepared: api.Prepared) -> dict[str, Any]:
-    """Four municipalities' screen and print sheets of both layouts, and X-1a of one."""
+    """Four municipalities' screen and print sheets of two kits, and X-1a of one."""
     out = tmp_path_factory.mktemp("combine")
     found: dict[str, Any] = {}
     for layout in ("almene-boliger", "kommuneaftale"):
@@ -224,7 +224,7 @@ def test_build_print_combine_holds_the_print_pages(tmp_path: Path) -> None:
     assert preflight(tmp_path / "alle.pdf").ok
 
 
-# --- all 98, both layouts (slow) --------------------------------------------------------------
+# --- all 98, two kits (slow) -------------------------------------------------------------------
 
 # the size targets of issue 24: the 98-sheet file at most 2.5 MB (almene-boliger), 1.2 MB
 # (kommuneaftale); the print file as well

@@ -136,6 +136,6 @@ def test_changed_heading_appears_without_a_reload(
         encoding="utf-8",
     )
     failed = _wait(browser, lambda p: p["state"] == "error")
-    assert 'boks "titel"' in failed["error"]
+    assert 'box "titel"' in failed["error"]
     with urllib.request.urlopen(preview_url + "state.json", timeout=10) as r:
-        assert 'boks "titel"' in json.load(r)["error"]  # and the server still answers
+        assert 'box "titel"' in json.load(r)["error"]  # and the server still answers

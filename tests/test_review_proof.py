@@ -398,7 +398,7 @@ def test_the_proof_command_names_the_offender_and_exits_1(tmp_path: Path) -> Non
     args = ["proof", str(folder), "--skip", "delt_subset_navn", "--worst", "500"]
     res = runner.invoke(faktaark.cli.app.app, args)
     assert res.exit_code == 1, res.output
-    assert 'regnestykke: almene-boliger, Glostrup, side 1, boks "vd_noter"' in res.stderr
+    assert 'regnestykke: almene-boliger, Glostrup, page 1, box "vd_noter"' in res.stderr
     assert "an estimate without its inputs on the page" in res.stderr
     assert re.search(r"^\d+ finding\(s\), [1-9]\d* of them breaking a hard rule\.$",
                      res.stderr, re.M)  # fmt: skip

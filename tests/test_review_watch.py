@@ -102,10 +102,10 @@ def test_a_fit_error_is_shown_and_the_server_keeps_running(
     snap = server.state.wait_newer(1, timeout=15)
     assert snap.version == 2
     assert snap.error is not None
-    assert 'boks "titel"' in snap.error
+    assert 'box "titel"' in snap.error
     assert snap.pages == old_pages  # the last good pages stay under the error
     state = json.loads(_get(server.url + "state.json"))
-    assert 'boks "titel"' in state["error"]
+    assert 'box "titel"' in state["error"]
     _set_heading(layout_copy, "Korte ord gør")  # fixed: the next save builds again
     snap = server.state.wait_newer(2, timeout=15)
     assert snap.error is None

@@ -56,7 +56,7 @@ class Issue:
     def location(self) -> str:
         where = self.file or ""
         if self.row is not None:
-            where = f"{where}:{self.row}" if where else f"række {self.row}"
+            where = f"{where}:{self.row}" if where else f"row {self.row}"
         return where
 
     def __str__(self) -> str:
@@ -150,7 +150,7 @@ class FitError(FaktaarkError):
     def __init__(
         self, layout: str, kommune: str, page: int, box: str, overflow: str, detail: str = ""
     ) -> None:
-        msg = f'{layout}, {kommune}, side {page}, boks "{box}": {overflow}'
+        msg = f'{layout}, {kommune}, page {page}, box "{box}": {overflow}'
         super().__init__(msg + (f" ({detail})" if detail else ""))
         self.layout = layout
         self.kommune = kommune

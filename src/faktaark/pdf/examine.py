@@ -123,7 +123,7 @@ def _content_scan(pdf: pikepdf.Pdf, report: PdfReport) -> None:
                     dpi = min(int(xobj.get("/Width", 0)) / w_in, int(xobj.get("/Height", 0)) / h_in)
                     if dpi < MIN_DPI:
                         report.low_dpi_images.append(
-                            f"side {number}: {operands[0]} {dpi:.0f} dpi (under {MIN_DPI})"
+                            f"page {number}: {operands[0]} {dpi:.0f} dpi (below {MIN_DPI})"
                         )
     report.color_spaces = sorted(spaces)
 

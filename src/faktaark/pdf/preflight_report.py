@@ -127,7 +127,7 @@ class Finding:
     breach: bool = True
 
     def __str__(self) -> str:
-        where = f"side {self.page}: " if self.page else ""
+        where = f"page {self.page}: " if self.page else ""
         return f"[{self.rule}] {where}{self.message} ({clause(self.rule)})"
 
 
@@ -170,7 +170,7 @@ class Preflight:
     def summary(self) -> str:
         if self.error is not None:
             return f"{self.path}: error: {self.error}"
-        inks = ", ".join(f"side {p.number} {p.ink_max:.0f} %" for p in self.pages)
+        inks = ", ".join(f"page {p.number} {p.ink_max:.0f} %" for p in self.pages)
         ident = (
             ", ".join(x for x in (self.pdfx, self.pdfa) if x) or "no PDF/X or PDF/A identification"
         )
@@ -196,7 +196,7 @@ class Preflight:
             return out
         for p in self.pages:
             boxes = "; ".join(f"{k} {fmt_box(v)}" for k, v in p.boxes.items())
-            out.append(f"  side {p.number}: {boxes}")
+            out.append(f"  page {p.number}: {boxes}")
             small = ", ".join(
                 f"{n} ink{'s' if n != 1 else ''}: {c}" for n, c in sorted(p.small_text.items())
             )

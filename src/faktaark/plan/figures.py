@@ -63,14 +63,14 @@ def _text_op(
     """Lines of one cell or label, wrapped to `width`, first baseline at `base`."""
     spans = segments_to_spans(segs, st)
     for sp in spans:
-        ensure_glyphs(sp.text, sp.font, f'{c.layout.name}, side {box.page}, boks "{box.id}"')
+        ensure_glyphs(sp.text, sp.font, f'{c.layout.name}, page {box.page}, box "{box.id}"')
     try:
         lines = linebreak.break_lines(
             spans, st.size, width, c.metrics, hyphenate=st.hyphenate, known=c.layout.hyphenation
         )
     except linebreak.Overflow as exc:
         raise FitError(
-            *_where(box, c), f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt'
+            *_where(box, c), f'the word "{exc.word}" is {exc.width - exc.room:.0f} pt too wide'
         ) from None
     out = []
     color = c.color(st.color)
@@ -134,7 +134,7 @@ def plan_bar_chart(box: Box, c: Ctx, page_h: float) -> Result:
     py = y + lab_st.leading + 2 * MM
     ph = plot_top - py - lab_st.leading
     if ph < 15 * MM:
-        raise FitError(*_where(box, c), f"{15 * MM - ph:.0f} pt for lav til et diagram")
+        raise FitError(*_where(box, c), f"{15 * MM - ph:.0f} pt too short for a chart")
     top = ticks[-1]
     ops: list[Op] = []
     grid = c.layout.colors.get("rule") or c.color(lab_st.color)
@@ -218,10 +218,8 @@ def plan_ranking_chart(
     row_h = (top - y) / max(1, rows)
     thick = min(row_h * 0.64, 4.5 * MM)  # bars stay bars when a region has few rows
     if row_h < lab_st.size * 1.05:
-        raise FitError(
-            *_where(box, c),
-            f"{(lab_st.size * 1.05 - row_h) * len(data):.0f} pt for højt ({len(data)} kommuner)",
-        )
+        short = (lab_st.size * 1.05 - row_h) * len(data)
+        raise FitError(*_where(box, c), f"{short:.0f} pt too tall ({len(data)} municipalities)")
     name_w, val_w = 30 * MM, 14 * MM
     bar_x, bar_w = x + name_w + 1.5 * MM, w - name_w - val_w - 3 * MM
     vmax = max([d[0] for d in data] + [v for _, v in levels], default=1.0) or 1.0

@@ -31,7 +31,7 @@ __all__ = [
 
 WORST_NAMES = 5  # how many of the longest official names get a worst-case sheet
 FACTOR = 10
-WORST_CASE = f" ({FACTOR}× tal)"  # the label's ending of a worst-case sheet
+WORST_CASE = f" ({FACTOR}× figures)"  # the label's ending of a worst-case sheet
 
 
 def is_worst_case(label: str) -> bool:
@@ -117,7 +117,7 @@ def planned_sheets(
 ) -> Iterator[tuple[Kommune, str, SheetPlan | str]]:
     """Plan `layout` for all 98 and the worst cases: (municipality, label, plan), or the
     message of a sheet that could not be planned instead of its plan. The label is the
-    municipality's name, with " (10× tal)" for a worst case."""
+    municipality's name, with " (10× figures)" for a worst case."""
     from faktaark.plan.planner import make_plan
     from faktaark.values.prepared import prepare_edition
 

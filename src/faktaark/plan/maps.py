@@ -233,7 +233,7 @@ def _label_boxes(
 ) -> tuple[list[LabelBox], list[list[linebreak.Line]]]:
     """The names a region map prints, measured (and their lines): the municipality's own
     (`header_style`), then its land neighbours (`label_style`)."""
-    where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
+    where = f'{c.layout.name}, {c.kommune}, page {box.page}, box "{box.id}"'
     own = box.header_style or box.label_style or "chart_label"
     nabo = box.label_style or "chart_label"
     out, all_lines = [], []
@@ -247,7 +247,7 @@ def _label_boxes(
         except linebreak.Overflow as exc:
             raise FitError(
                 c.layout.name, c.kommune, box.page, box.id,
-                f'"{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til kortet',
+                f'the name "{exc.word}" is {exc.width - exc.room:.0f} pt too wide for the map',
             ) from None  # fmt: skip
         widths = tuple(round(ln.width, 3) for ln in lines)
         out.append(LabelBox(kode, widths, st.size, st.leading))
@@ -366,7 +366,7 @@ def plan_map(box: Box, c: Ctx, page_h: float, k: Kommune) -> Result:
         label_ops, dropped = _label_ops(box, c, k, items, lines, placed, line)
         ops += label_ops
         if dropped:
-            note = "navne udeladt (ingen plads): " + ", ".join(dropped)
+            note = "names left out (no room): " + ", ".join(dropped)
     alt = map_alt(c, box, k, [reg.get(n).navn for n in naboer])
     node = Node("Figure", tuple(ops), alt=alt, box=box.id)
     return [node], [], BoxFit(box.page, box.id, 0.0, note=note)

@@ -89,6 +89,6 @@ def plan_table(box: Box, c: Ctx, page_h: float) -> Result:
     used = y + h - cursor
     if used > h + 0.01:
         raise FitError(
-            *_where(box, c), f"{math.ceil(used - h)} pt for højt (tabellen har {len(rows)} rækker)"
+            *_where(box, c), f"{math.ceil(used - h)} pt too tall (the table has {len(rows)} rows)"
         )
     return nodes, art, BoxFit(box.page, box.id, h - used)

@@ -167,7 +167,7 @@ def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Bloc
     gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
     numerals = box.id.startswith("kpi")  # a key figure prints digits: "ca. 5", never "ca. fem"
     for n, it in enumerate(box.content):
-        where = f'{c.layout.name}, {c.kommune}, side {box.page}, boks "{box.id}"'
+        where = f'{c.layout.name}, {c.kommune}, page {box.page}, box "{box.id}"'
         if it.space is not None:
             blocks.append(Block("space", height=it.space * MM))
             continue
@@ -361,7 +361,8 @@ def _solve(
             if shrinkable and s > s_min:  # a word too wide at this size: try smaller
                 return [], [], math.inf, -math.inf
             raise FitError(
-                *where, f'ordet "{exc.word}" er {exc.width - exc.room:.0f} pt for bredt til boksen'
+                *where,
+                f'the word "{exc.word}" is {exc.width - exc.room:.0f} pt too wide for the box',
             ) from None
 
     s = max_scale if shrinkable else 1.0
@@ -386,8 +387,8 @@ def _solve(
             s = lo
     if overflow > 0:
         smallest = ", ".join(f"{st.min_size:g} pt" for st in shrinkable if st.min_size)
-        at = f" ved mindste skriftstørrelse {smallest}" if shrinkable else ""
-        raise FitError(*where, f"{math.ceil(overflow)} pt for højt{at}")
+        at = f" at the smallest size allowed ({smallest})" if shrinkable else ""
+        raise FitError(*where, f"{math.ceil(overflow)} pt too tall{at}")
     if box.columns > 1 and not any(it.column_break for it in box.content):
         placed = columns.balance(blocks, inner_h, box.columns)
     return blocks, placed, s, room

@@ -71,15 +71,15 @@ class Line(NamedTuple):
 class Finding(NamedTuple):
     rule: str
     layout: str
-    kommune: str  # with " (10× tal)" for a worst case
+    kommune: str  # with " (10× figures)" for a worst case
     page: int
     box: str
     line: str
     detail: str = ""
 
     def where(self) -> str:
-        box = f', boks "{self.box}"' if self.box else ""
-        return f"{self.layout}, {self.kommune}, side {self.page}{box}"
+        box = f', box "{self.box}"' if self.box else ""
+        return f"{self.layout}, {self.kommune}, page {self.page}{box}"
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Sheet:
 
     layout: Layout
     kommune: Kommune
-    label: str  # the municipality's name, with " (10× tal)" for a worst case
+    label: str  # the municipality's name, with " (10× figures)" for a worst case
     plan: SheetPlan
     paras: tuple[tuple[Line, ...], ...]
     _pdf: bytes | None = field(default=None, repr=False)
