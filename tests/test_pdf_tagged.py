@@ -228,3 +228,26 @@ def test_no_structure_element_is_empty(sheets_dir: Path, tmp_path: Path) -> None
     assert bad != data
     assert len(bad) == len(data)
     assert any("empty structure element" in p for p in scan_written(bad, cmyk=False, tagged=True))
+
+
+def test_a_map_name_in_two_lines_is_read_as_one(sheets_dir: Path) -> None:
+    """Ringkøbing-Skjern's name on its regional map, set in two lines ("Ringkøbing-" over
+    "Skjern"), is one span inside the map's Figure whose /ActualText is the name: a text
+    extractor reads "Ringkøbing-Skjern", not "RingkøbingSkjern" or two words."""
+    spans = []
+    with pikepdf.open(sheets_dir / "760-ringkoebing-skjern.pdf") as pdf:
+        depth: list[str] = []
+        for operands, op in pikepdf.parse_content_stream(pdf.pages[1]):
+            name = str(op)
+            if name in ("BDC", "BMC"):
+                depth.append(str(operands[0]))
+                if depth[-1] == "/Span":
+                    spans.append((list(depth), str(operands[1].get("/ActualText"))))
+            elif name == "EMC":
+                depth.pop()
+        assert not depth
+    ((where, actual),) = spans
+    assert where == ["/Figure", "/Span"]  # inside the map's Figure, no MCID of its own
+    assert actual == "Ringkøbing-Skjern"
+    text = pypdf.PdfReader(str(sheets_dir / "760-ringkoebing-skjern.pdf")).pages[1].extract_text()
+    assert "Ringkøbing-\nSkjern" in text  # the two lines as drawn

@@ -4,8 +4,9 @@ the names where a cartographer puts them.
 A user would check here: that Glostrup is the map's subject, not a speck in Region
 Hovedstaden; that no inset of Bornholm appears where nobody needs it; that an island shows
 where it lies; that each neighbour's name stands in its own area (Gladsaxe north of
-København, as it lies), the municipality's own name inside it where it fits, and that an
-enclave (Frederiksberg) is named with a short leader line.
+København, as it lies), the municipality's own name inside it where it fits (in two lines,
+"Ringkøbing-" / "Skjern", where one does not), and that an enclave (Frederiksberg) is named
+with a short leader line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from faktaark import api
 from faktaark.core.kommuner import register
 from faktaark.core.units import MM
 from faktaark.layout.model import Layout
-from faktaark.plan import geodata, maps
+from faktaark.plan import geodata, maplabels, maps
 from faktaark.plan.mapgeom import in_shape, segment_hits_rect, within_shape
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, TextOp
 
@@ -151,3 +152,39 @@ def test_the_own_name_stands_inside_in_white(prepared: api.Prepared, layout: Lay
     kbh = _map("København", prepared, layout)
     own = _label(kbh, "København")
     assert own.pieces[0].color == layout.colors["heading"]
+
+
+def test_a_long_own_name_stands_inside_in_two_lines(prepared: api.Prepared, layout: Layout) -> None:
+    """Before: Ringkøbing-Skjern's name in one line did not fit inside it and stood on
+    Herning's area, in the accent colour. Now it is set inside in two lines, broken after
+    the hyphen (kept on the first line), centred on each other, in white; read as one name."""
+    fig = _map("Ringkøbing-Skjern", prepared, layout)
+    (hi,) = [o for o in fig.ops if isinstance(o, PathOp) and o.fill == layout.colors["brand"]]
+    first, second = _label(fig, "Ringkøbing-"), _label(fig, "Skjern")
+    assert first.continued
+    assert not second.continued
+    assert fig.ops.index(second) == fig.ops.index(first) + 1
+    assert not [o for o in fig.ops if isinstance(o, TextOp) and o.text == "Ringkøbing-Skjern"]
+    assert second.y < first.y
+    assert abs((first.x + first.width / 2) - (second.x + second.width / 2)) < 0.01  # centred
+    for op in (first, second):
+        size = op.pieces[0].size
+        assert within_shape((op.x, op.y - 0.22 * size, op.width, 0.97 * size), hi.rings)
+        assert op.pieces[0].color.cmyk == (0.0, 0.0, 0.0, 0.0)
+    assert "Ringkøbing-Skjern" in fig.text.split(" ")
+
+
+def test_a_name_goes_in_two_lines_only_where_one_does_not_fit() -> None:
+    """On a square municipality 40 pt wide, a 60 pt name goes inside in its two lines; with no
+    place to break it stands outside in one; a name that fits in one line keeps it."""
+    square = ((100.0, 100.0), (140.0, 100.0), (140.0, 140.0), (100.0, 140.0))
+    shapes = {1: (square,)}
+    rect = (0.0, 0.0, 240.0, 240.0)
+    long = maplabels.LabelBox(1, (60.0,), 8.0, 9.6, (26.0, 24.0))
+    (p,) = maplabels.place(shapes, 1, rect, [long])
+    assert (p.inside, p.lines, p.w) == (True, 2, 26.0)
+    assert p.h == pytest.approx(9.6 + 0.97 * 8.0)
+    (p,) = maplabels.place(shapes, 1, rect, [long._replace(split=())])
+    assert (p.inside, p.lines, p.w) == (False, 1, 60.0)
+    (p,) = maplabels.place(shapes, 1, rect, [long._replace(widths=(20.0,))])
+    assert (p.inside, p.lines, p.w) == (True, 1, 20.0)

@@ -3,7 +3,8 @@ cartographer would catch, and names it; the real sheets pass.
 
 A user would check here: that `faktaark proof` catches a map framed on the whole region, an
 inset nobody needs, a name away from its area, a long leader line, a leader line through a
-name, two names that read as one, small names and names that do not stand out.
+name, two names that read as one, small names and names that do not stand out; and that a
+name set in two lines ("Ringkøbing-" / "Skjern") is read as one name with one box.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from faktaark.plan import maps
 from faktaark.plan.model import LineOp, Node, Op, PathOp, RectOp, SheetPlan, TextOp
 from faktaark.review import proof_maps
 from faktaark.review.proof import Finding, Sheet, rules, sheet_view
+from faktaark.review.proof_maps import MIN_GAP_MM
 
 LAYOUT = api.load_layout_for(None)
 BOX = "kort_region"
@@ -76,7 +78,10 @@ MAP_RULES = (
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["Glostrup", "København", "Bornholm", "Læsø", "Frederiksberg"])
+@pytest.mark.parametrize(
+    "name", ["Glostrup", "København", "Bornholm", "Læsø", "Frederiksberg", "Ringkøbing-Skjern",
+             "Herning"],
+)  # fmt: skip
 def test_the_real_maps_pass_every_map_rule(name: str) -> None:
     plan = api.plan_sheet(name, layout=LAYOUT)
     assert {r: found(r, plan) for r in MAP_RULES} == {r: [] for r in MAP_RULES}
@@ -219,3 +224,50 @@ def test_a_name_that_does_not_stand_out(glostrup: SheetPlan) -> None:
     assert [f.detail.split(":")[0] for f in found("kort_kontrast", with_ops(glostrup, pale))] == [
         "Herlev in kort_land on kort_land"
     ]
+
+
+@pytest.fixture(scope="module")
+def rs() -> SheetPlan:
+    return api.plan_sheet("Ringkøbing-Skjern", layout=LAYOUT)
+
+
+def test_a_name_in_two_lines_is_one_label(rs: SheetPlan) -> None:
+    """Ringkøbing-Skjern's own name, set inside it in two lines: one label whose box holds
+    both lines (the lines themselves, 2 pt apart, are not two names too close), and the
+    rules measure that box: its second line moved onto the land, next to another name or
+    under a leader line is reported as the name's."""
+    first, second = label(rs, "Ringkøbing-"), label(rs, "Skjern")
+    assert first.continued
+    assert not second.continued
+    (v,) = proof_maps.map_views(real(rs))
+    (own,) = [lb for lb in v.labels if lb.kode == v.kode]
+    assert own.name == "Ringkøbing-Skjern"
+    assert not [lb for lb in v.labels if lb.name in ("Ringkøbing-", "Skjern")]
+    assert own.ink[1] < second.y < first.y < own.ink[1] + own.ink[3]
+    assert first.y - second.y < MIN_GAP_MM * MM + own.size  # the lines closer than two names
+    for r in (*MAP_RULES, "navn_delt", "kortetiketter"):
+        assert found(r, rs) == [], r
+
+    herning = label(rs, "Herning")
+    below = herning.y - 0.22 * herning.pieces[0].size - 0.6 * MM - 0.75 * own.size
+    near = with_ops(rs, moved("Skjern", herning.x, below))  # 0.6 mm under Herning
+    assert [f.detail for f in found("kort_afstand", near)] == [
+        "Ringkøbing-Skjern and Herning are 0.6 mm apart"
+    ]
+    assert [f.detail.split(":")[0] for f in found("kort_kontrast", near)] == [
+        "Ringkøbing-Skjern in kort_graense on kort_land"
+    ]
+    right = own.ink[0] + own.ink[2] + 10  # a line from the right into "Skjern" alone
+    through = LineOp(right, second.y + 2, second.x + second.width / 2, second.y + 2,
+                     LAYOUT.colors["text"], 0.35)  # fmt: skip
+    assert "the leader line of a name crosses Ringkøbing-Skjern (the municipality's own)" in [
+        f.detail for f in found("kort_krydser", with_ops(rs, lambda ops: (*ops, through)))
+    ]
+
+
+def test_a_name_split_in_running_text_is_still_reported(rs: SheetPlan) -> None:
+    """The two lines of the map's name are exempt from `navn_delt` only as one name set in
+    two lines: the same lines as two separate lines of text are reported."""
+    loose = with_ops(rs, lambda ops: tuple(
+        o._replace(continued=False) if isinstance(o, TextOp) else o for o in ops))  # fmt: skip
+    assert [f.line for f in found("navn_delt", loose)] == ["Ringkøbing-"]

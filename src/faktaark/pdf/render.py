@@ -11,6 +11,7 @@ in the registration colour, no link annotations; see `printgeom.py`).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -266,6 +267,24 @@ class _Painter:
             op.path, op.x, op.y, op.w, op.h, preserveAspectRatio=True, anchor="c", mask="auto"
         )
 
+    def ops(self, ops: Sequence[Op]) -> None:
+        """A node's operations; a name set in lines (`TextOp.continued`) in one span whose
+        /ActualText is the name as read (`Node.text`: "Ringkøbing-Skjern", not two words)."""
+        open_span = False
+        for i, op in enumerate(ops):
+            if isinstance(op, TextOp) and op.continued and not open_span:
+                lines = [o for o in ops[i:] if isinstance(o, TextOp)]
+                n = next((j for j, o in enumerate(lines) if not o.continued), len(lines) - 1)
+                actual = Node("Span", tuple(lines[: n + 1])).text.encode("utf-16-be").hex()
+                self.c.addLiteral(f"/Span <</ActualText <feff{actual}>>> BDC")
+                open_span = True
+            self.op(op)
+            if open_span and isinstance(op, TextOp) and not op.continued:
+                self.c.addLiteral("EMC")
+                open_span = False
+        if open_span:
+            self.c.addLiteral("EMC")
+
     def op(self, op: Op, bleed: float = 0.0) -> None:
         if isinstance(op, TextOp):
             self.text(op)
@@ -349,8 +368,7 @@ def draw(
             drawn = [op for op in node.ops if not isinstance(op, LinkOp)]
             if drawn:
                 canvas.addLiteral(f"/{_mc_tag(node.role)} <</MCID {mcid}>> BDC")
-                for op in drawn:
-                    painter.op(op)
+                painter.ops(drawn)
                 canvas.addLiteral("EMC")
                 out.marked.append(Marked(page_index, mcid, node))
                 mcid += 1

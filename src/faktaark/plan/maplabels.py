@@ -1,7 +1,8 @@
-"""Names on a region map: the municipality's own name inside it where it fits (else next to
-it), each neighbour's name inside its own area, as near the municipality as there is room;
-an area too narrow for its name gets it over its edge (most of it on the area) or next to
-it with a short leader line into it.
+"""Names on a region map: the municipality's own name inside it where it fits (in one line,
+else in two, broken after a hyphen or at a space; else next to it), each neighbour's name
+inside its own area (in two lines where one does not fit), as near the municipality as there
+is room; an area too narrow for its name gets it over its edge (most of it on the area) or
+next to it with a short leader line into it.
 
 Placement is greedy on a grid (`mapgrid`): the own name first, then the neighbours, the one
 with the fewest free spots first. A name never touches the highlighted municipality (unless
@@ -20,6 +21,7 @@ from typing import NamedTuple
 from faktaark.plan import geodata
 from faktaark.plan.mapgeom import Rect, Segment, grow, nearest_on, segment_hits_rect, segments_cross
 from faktaark.plan.mapgrid import Grid, Mask
+from faktaark.plan.model import TextOp
 
 __all__ = [
     "GAP",
@@ -28,6 +30,7 @@ __all__ = [
     "MAX_LEADER",
     "LabelBox",
     "Placed",
+    "label_runs",
     "place",
 ]
 
@@ -48,12 +51,19 @@ MAX_LEADER = 28.0  # pt (about 10 mm): a leader line is at most this long
 
 
 class LabelBox(NamedTuple):
-    """A name to place: its lines' widths, font size and leading (points)."""
+    """A name to place: its lines' widths, font size and leading (points), and the widths of
+    its two lines where it may be set in two (`split`; empty when it has no place to break:
+    a hyphen, kept on the first line, or a space)."""
 
     kode: int
     widths: tuple[float, ...]
     size: float
     leading: float
+    split: tuple[float, ...] = ()
+
+    def in_two(self) -> LabelBox:
+        """The name set in its two lines (`split`)."""
+        return self._replace(widths=self.split, split=())
 
     @property
     def w(self) -> float:
@@ -74,6 +84,7 @@ class Placed(NamedTuple):
     h: float
     leader: Segment | None
     inside: bool = False  # the own name, set inside the municipality (in a light colour)
+    lines: int = 1  # 2: set in two lines (`LabelBox.split`), centred on each other
 
 
 # ---------------------------------------------------------------- placement
@@ -188,16 +199,21 @@ class _Placer:
                 return ok
         return ok
 
-    def nabo(self, it: LabelBox) -> Placed | None:
-        """A neighbour's name in its area, as near the municipality as there is room;
-        else next to the area with a leader line."""
+    def in_area(self, it: LabelBox) -> Placed | None:
+        """A neighbour's name wholly in its area, as near the municipality as there is room."""
         ok = self.nabo_spots(it)
         for c, r in sorted(self.grid.cells(ok), key=lambda cr: self._dist(it, *cr)):
             box = self.at(it, c, r)
             if self.st.free(box, None):
-                return Placed(it.kode, *box, None)
-        if not any(self.areas[it.kode]):
-            return None
+                return Placed(it.kode, *box, None, lines=len(it.widths))
+        return None
+
+    def nabo(self, it: LabelBox) -> Placed | None:
+        """A neighbour's name in its area (in two lines where one does not fit), as near the
+        municipality as there is room; else over its edge or next to it with a leader line."""
+        p = self.in_area(it) or (self.in_area(it.in_two()) if it.split else None)
+        if p is not None or not any(self.areas[it.kode]):
+            return p
         return self.mostly(it) or self.with_leader(it, self.areas[it.kode], self.keep_nabo)
 
     def mostly(self, it: LabelBox) -> Placed | None:
@@ -242,7 +258,7 @@ class _Placer:
             return math.hypot(x - tx, y - ty)
 
         c, r = min(g.cells(ok), key=off)
-        return Placed(it.kode, *self.at(it, c, r), None, inside=True)
+        return Placed(it.kode, *self.at(it, c, r), None, inside=True, lines=len(it.widths))
 
     def own(self, it: LabelBox) -> Placed | None:
         """The municipality's own name: next to it, outside it, to the right or above it
@@ -316,16 +332,37 @@ def place(
 ) -> tuple[Placed, ...]:
     """Place the names `items` (the first is the municipality's own) on a map of `rect`
     whose `shapes` (points) hold the municipality `kode` and each neighbour named. With
-    `inside`, the own name goes inside the municipality where it fits."""
+    `inside`, the own name goes inside the municipality where it fits: in one line, else in
+    two (`LabelBox.split`); else next to it, in one line."""
     own, naboer = items[0], list(items[1:])
     pl = _Placer(shapes, kode, rect, [it.kode for it in naboer])
     counts = {it.kode: _spots(pl.nabo_spots(it)) for it in naboer}
     out: list[Placed] = []
     for it in [own, *sorted(naboer, key=lambda it: (counts[it.kode], it.kode))]:
-        p = pl.nabo(it) if it is not own else (pl.own_inside(it) if inside else None)
-        p = p or (pl.own(it) if it is own else None)
+        if it is not own:
+            p = pl.nabo(it)
+        else:
+            p = pl.own_inside(it) if inside else None
+            p = p or (pl.own_inside(it.in_two()) if inside and it.split else None)
+            p = p or pl.own(it)
         if p is not None:
             out.append(p)
             # the own name outside stands clear of the others: not read as one with them
             pl.st.add(p, OWN_CLEAR if it is own and not p.inside else GAP)
     return tuple(out)
+
+
+def label_runs(ops: Sequence[object]) -> list[tuple[TextOp, ...]]:
+    """The names a region map draws, each as its lines (`TextOp`s, in order): a name set in
+    two lines is one run (its first line `continued`). Shared by the proof rules."""
+    runs: list[tuple[TextOp, ...]] = []
+    run: list[TextOp] = []
+    for op in ops:
+        if isinstance(op, TextOp):
+            run.append(op)
+            if not op.continued:
+                runs.append(tuple(run))
+                run = []
+    if run:
+        runs.append(tuple(run))
+    return runs

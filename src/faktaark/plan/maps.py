@@ -228,11 +228,29 @@ def _contrast(a: Color, b: Color) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
+def _in_two(name: str, font: str, size: float, c: Ctx) -> list[linebreak.Line]:
+    """A name in two lines, broken after a hyphen (kept on the first line) or at a space,
+    the longer line as short as can be ([] for a name with neither)."""
+    cuts = [(name[: i + 1], name[i + 1 :]) for i, ch in enumerate(name) if ch == "-"]
+    cuts += [(name[:i], name[i + 1 :]) for i, ch in enumerate(name) if ch == " "]
+    best: list[linebreak.Line] = []
+    for parts in cuts:
+        if all(p.strip(" -") for p in parts):
+            lines = [
+                linebreak.break_lines([linebreak.Span(p, font, hyphenate=False)], size, 1e4,
+                                      c.metrics, hyphenate=False)[0]
+                for p in parts
+            ]  # fmt: skip
+            if not best or max(ln.width for ln in lines) < max(ln.width for ln in best):
+                best = lines
+    return best
+
+
 def _label_boxes(
     box: Box, c: Ctx, k: Kommune, naboer: Sequence[int]
-) -> tuple[list[LabelBox], list[list[linebreak.Line]]]:
-    """The names a region map prints, measured (and their lines): the municipality's own
-    (`header_style`), then its land neighbours (`label_style`)."""
+) -> tuple[list[LabelBox], list[tuple[list[linebreak.Line], list[linebreak.Line]]]]:
+    """The names a region map prints, measured (and their lines, in one line and in two):
+    the municipality's own (`header_style`), then its land neighbours (`label_style`)."""
     where = f'{c.layout.name}, {c.kommune}, page {box.page}, box "{box.id}"'
     own = box.header_style or box.label_style or "chart_label"
     nabo = box.label_style or "chart_label"
@@ -249,9 +267,11 @@ def _label_boxes(
                 c.layout.name, c.kommune, box.page, box.id,
                 f'the name "{exc.word}" is {exc.width - exc.room:.0f} pt too wide for the map',
             ) from None  # fmt: skip
+        two = _in_two(name, st.font, st.size, c) if len(lines) == 1 else []
         widths = tuple(round(ln.width, 3) for ln in lines)
-        out.append(LabelBox(kode, widths, st.size, st.leading))
-        all_lines.append(lines)
+        split = tuple(round(ln.width, 3) for ln in two)
+        out.append(LabelBox(kode, widths, st.size, st.leading, split))
+        all_lines.append((lines, two))
     return out, all_lines
 
 
@@ -279,7 +299,7 @@ def region_map(kode: int, rect: Rect, items: tuple[LabelBox, ...], inside: bool)
     per-user cache as one entry, so that a sheet reads one file back."""
     from faktaark.core.cache import cached
 
-    options = f"3\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
+    options = f"4\x1f{_inputs()}\x1f{kode}\x1f{rect!r}\x1f{items!r}\x1f{inside}"
 
     def compute() -> RegionMap:
         prep = _project_region(kode, rect)
@@ -295,12 +315,13 @@ def _label_ops(
     c: Ctx,
     k: Kommune,
     items: Sequence[LabelBox],
-    lines: Sequence[Sequence[linebreak.Line]],
+    lines: Sequence[tuple[list[linebreak.Line], list[linebreak.Line]]],
     names: Sequence[Placed],
     line: Color,
 ) -> tuple[list[Op], list[str]]:
     """The names of a region map (and their leader lines), and the names left out. The own
-    name set inside the municipality is in the border colour (`line`)."""
+    name set inside the municipality is in the border colour (`line`); a name set in two
+    lines is two `TextOp`s, the first `continued`."""
     placed = {p.kode: p for p in names}
     own = box.header_style or box.label_style or "chart_label"
     nabo = box.label_style or "chart_label"
@@ -308,7 +329,7 @@ def _label_ops(
     leaders: list[Op] = []
     texts: list[Op] = []
     dropped = []
-    for it, its_lines in zip(items, lines, strict=True):
+    for it, (one, two) in zip(items, lines, strict=True):
         p = placed.get(it.kode)
         if p is None:
             dropped.append(register().get(it.kode).navn)
@@ -317,10 +338,12 @@ def _label_ops(
         color = line if p.inside else c.color(st.color)
         if p.leader is not None:
             leaders.append(LineOp(*p.leader, lead, LEADER_WIDTH))
+        its_lines = two if p.lines == 2 and two else one
         for i, ln in enumerate(its_lines):
             base = p.y + p.h - INK_ABOVE * st.size - i * st.leading
             pieces = tuple(TextPiece(q.text, q.font, st.size, color, q.x) for q in ln.pieces)
-            texts.append(TextOp(p.x + (p.w - ln.width) / 2, base, pieces, ln.width))
+            more = i + 1 < len(its_lines)
+            texts.append(TextOp(p.x + (p.w - ln.width) / 2, base, pieces, ln.width, False, more))
     return leaders + texts, dropped
 
 

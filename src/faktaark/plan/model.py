@@ -48,6 +48,9 @@ class TextOp(NamedTuple):
     pieces: tuple[TextPiece, ...]
     width: float
     hyphen: bool = False  # ends in a hyphen the line breaker inserted (U+00AD, a soft hyphen)
+    # a map's name set in two lines: the next TextOp is its second line (after a hard hyphen
+    # read without a space: "Ringkøbing-" "Skjern" is "Ringkøbing-Skjern")
+    continued: bool = False
 
     @property
     def text(self) -> str:
@@ -125,13 +128,14 @@ class Node(NamedTuple):
     @property
     def text(self) -> str:
         """The node's text in reading order: lines joined by spaces, a word hyphenated at a
-        line's end joined again (without its soft hyphen)."""
+        line's end joined again (without its soft hyphen), a map's name set in two lines
+        after its hyphen too."""
         out = ""
         joined = True  # no space before the next part
         for op in self.ops:
             if isinstance(op, TextOp) and op.text:
                 out += ("" if joined else " ") + op.text.removesuffix("\u00ad" if op.hyphen else "")
-                joined = op.hyphen
+                joined = op.hyphen or (op.continued and op.text.endswith("-"))
         for c in self.children:
             if c.text:
                 out += ("" if joined else " ") + c.text

@@ -26,6 +26,7 @@ from faktaark.core.kommuner import register
 from faktaark.core.units import MM, Color
 from faktaark.plan import geodata
 from faktaark.plan.mapgeom import on_shape, within_shape
+from faktaark.plan.maplabels import label_runs
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, SheetPlan, TextOp
 
 __all__ = [
@@ -342,8 +343,8 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                     continue
                 if "nabo" not in n.alt:
                     continue
-                labels = [op for op in n.ops if isinstance(op, TextOp)]
-                names = [op.text for op in labels]
+                runs = label_runs(n.ops)  # a name set in two lines is one label
+                names = [Node("", run).text for run in runs]
                 alt = alt_neighbours(n.alt)
 
                 def f(detail: str, pg: int = page.number, box: str = n.box) -> None:
@@ -358,12 +359,12 @@ def map_problems(plan: SheetPlan, highlight: str | None = None) -> list[Finding]
                     f(f"labels {got} ≠ neighbours {want}")
                 rects = [
                     (
-                        op.x,
-                        op.y - 0.22 * op.pieces[0].size,
-                        op.x + op.width,
-                        op.y + 0.75 * op.pieces[0].size,
+                        min(op.x for op in run),
+                        run[-1].y - 0.22 * run[-1].pieces[0].size,
+                        max(op.x + op.width for op in run),
+                        run[0].y + 0.75 * run[0].pieces[0].size,
                     )
-                    for op in labels
+                    for run in runs
                 ]
                 for i, a in enumerate(rects):
                     for j in range(i + 1, len(rects)):

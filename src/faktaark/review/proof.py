@@ -66,6 +66,7 @@ class Line(NamedTuple):
     x: float = 0.0  # where the line starts and its baseline (PDF points), and its width
     y: float = 0.0
     width: float = 0.0
+    continued: bool = False  # a map's name set in two lines: its first line (`TextOp`)
 
 
 class Finding(NamedTuple):
@@ -170,7 +171,7 @@ def sheet_view(layout: Layout, kommune: Kommune, label: str, plan: SheetPlan) ->
                 size = max((p.size for p in op.pieces), default=0.0)
                 lines.append(Line(page.number, node.box, node.role, node.style, len(paras), i,
                                   col, op.text, op.hyphen, size, op.x, op.y,
-                                  op.width))  # fmt: skip
+                                  op.width, op.continued))  # fmt: skip
             if lines:
                 paras.append(tuple(lines))
     return Sheet(layout, kommune, label, plan, tuple(paras))

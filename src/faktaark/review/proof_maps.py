@@ -17,6 +17,9 @@ on every sheet of every layout with a region map (`view = "region"`).
 - `kort_kontrast`: a name stands out from what it is set on (4.5:1): the own name inside the
   highlighted municipality, the others on the grey of the land.
 
+A name set in two lines ("Ringkøbing-" over "Skjern", `TextOp.continued`) is one name to
+every rule: its box holds both lines (`maplabels.label_runs`).
+
 The map is read from the plan as drawn (names, leader lines, the highlighted shape, insets);
 where each named municipality lies comes from the same projection the planner drew
 (`faktaark.plan.maps.project_map`). `map_views(sheet)` is what the rules read; the measures
@@ -39,7 +42,7 @@ from faktaark.plan.mapgeom import (
     segments_cross,
     within_shape,
 )
-from faktaark.plan.maplabels import INK_ABOVE, INK_BELOW
+from faktaark.plan.maplabels import INK_ABOVE, INK_BELOW, label_runs
 from faktaark.plan.model import LineOp, Node, PathOp, RectOp, TextOp
 from faktaark.review.composition import contrast
 from faktaark.review.proof import Finding, Sheet, rule
@@ -71,7 +74,7 @@ Segment = tuple[float, float, float, float]
 class Label(NamedTuple):
     name: str
     kode: int | None  # None: not a municipality's name
-    ink: Rect  # the box the letters fill
+    ink: Rect  # the box the letters fill (of both lines, for a name set in two)
     size: float
     color: Color
 
@@ -114,6 +117,16 @@ def _ink(op: TextOp) -> Rect:
     return (op.x, op.y - INK_BELOW * size, op.width, (INK_BELOW + INK_ABOVE) * size)
 
 
+def _label(run: tuple[TextOp, ...], names: dict[str, int]) -> Label:
+    """One name as drawn: its lines read as one name, their ink boxes as one."""
+    inks = [_ink(op) for op in run]
+    x0, y0 = min(r[0] for r in inks), min(r[1] for r in inks)
+    x1, y1 = max(r[0] + r[2] for r in inks), max(r[1] + r[3] for r in inks)
+    name = Node("", run).text
+    size = min(p.size for op in run for p in op.pieces)
+    return Label(name, names.get(name), (x0, y0, x1 - x0, y1 - y0), size, run[0].pieces[0].color)
+
+
 def map_views(s: Sheet) -> list[MapView]:
     """Every region map of a sheet."""
     out: list[MapView] = []
@@ -137,11 +150,7 @@ def _view(s: Sheet, n: Node, page: int, names: dict[str, int]) -> MapView:
     hi = s.layout.colors[box.highlight or "brand"]
     land = s.layout.colors[box.colors[0]] if box.colors else maps.LAND
     mine = [op for op in n.ops if isinstance(op, PathOp) and op.fill == hi]
-    labels = tuple(
-        Label(op.text, names.get(op.text), _ink(op), min(p.size for p in op.pieces),
-              op.pieces[0].color)
-        for op in n.ops if isinstance(op, TextOp)
-    )  # fmt: skip
+    labels = tuple(_label(run, names) for run in label_runs(n.ops))
     leaders = tuple(
         (op.x1, op.y1, op.x2, op.y2) for op in n.ops if isinstance(op, LineOp)
     )  # fmt: skip

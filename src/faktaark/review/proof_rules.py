@@ -48,9 +48,12 @@ def _joint(a: Line, b: Line) -> tuple[str, int]:
 
 @rule("navn_delt", "An official name is split over two lines", hard=True)
 def names_split(s: Sheet) -> Iterator[Finding]:
+    """Not a map's name set in two lines at its hyphen or space, as a cartographer does."""
     forms = name_forms(s.kommune)
     for para in s.paras:
         for a, b in pairwise(para):
+            if a.continued:
+                continue
             joint, cut = _joint(a, b)
             hit = next(
                 (f for f in forms for m in re.finditer(re.escape(f), joint)
