@@ -76,6 +76,26 @@ def test_the_dictionary_never_allows_a_break_across_a_joint() -> None:
     assert hyphenation.parts("tallene") == ("tallene",)  # "tal-l-ene": a doubled consonant
 
 
+def test_the_shipped_tries_hold_exactly_the_dictionarys_words() -> None:
+    """The compound dictionary's text is its source; the tries a process loads are made from
+    it (tools/make_compounds.py --tries) and must hold exactly its words: a hand edit of the
+    text without new tries fails here."""
+    from faktaark.core.resources import package_dir
+    from faktaark.text import lexicon
+
+    text_file = package_dir() / lexicon.FOLDER / hyphenation.COMPOUNDS
+    found = lexicon.sections(text_file.read_text(encoding="utf-8"))
+    for name in lexicon.TRIE_SECTIONS:
+        trie = lexicon.read_trie(hyphenation.COMPOUNDS, name)
+        words = found[name]
+        assert len(words) > 30_000
+        assert len(trie) == len(set(words)), name  # type: ignore[arg-type]
+        assert all(w in trie for w in words), name
+    assert "bolig" in lexicon.read_trie(hyphenation.COMPOUNDS, "forled")
+    assert "boligs" not in lexicon.read_trie(hyphenation.COMPOUNDS, "forled")
+    assert lexicon.read_section(hyphenation.COMPOUNDS, "endelser") == found["endelser"]
+
+
 def test_the_line_breaker_takes_the_joint_first() -> None:
     words = "de almene boligorganisationer tager"
     known = {"boligorganisationer": hyphenation.breaks("boligorganisationer")}

@@ -19,7 +19,10 @@ writes, for faktaark's compound splitter (`faktaark.text.hyphenation`):
 
 lower-case words of letters only (proper names are never hyphenated by faktaark), at least 2
 letters (the dictionary's COMPOUNDMIN). Output: src/faktaark/lexicon/da_DK-sammensaetninger.txt
-and its provenance note (.SOURCE.txt).
+and its provenance note (.SOURCE.txt), and from that text the two sections as tries
+(`da_DK-sammensaetninger.forled.marisa`, `.efterled.marisa`: what a process loads, in well under
+a millisecond and 1 MB, where sets of the 96.000 words took 17 ms and 14 MB).
+`--tries` writes only the tries, from the text as it is (after editing it by hand).
 """
 
 from __future__ import annotations
@@ -98,10 +101,16 @@ def compact(forled: set[str], efterled: set[str]) -> tuple[set[str], set[str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--dic", type=Path, required=True, help="da_DK.dic of hunspell-da")
+    ap.add_argument("--dic", type=Path, help="da_DK.dic of hunspell-da")
     ap.add_argument("--aff", type=Path, help="da_DK.aff (default: beside the .dic)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--tries", action="store_true", help="only the tries, from the text")
     args = ap.parse_args()
+    if args.tries:
+        write_tries(args.out)
+        return
+    if args.dic is None:
+        ap.error("--dic is required (or --tries)")
     aff_path = args.aff or args.dic.with_suffix(".aff")
     dic = args.dic.read_text(encoding="utf-8")
     aff = aff_path.read_text(encoding="utf-8")
@@ -121,6 +130,20 @@ def main() -> None:
     )  # fmt: skip
     args.out.write_text(head + body, encoding="utf-8")
     print(f"{args.out}: {len(forled)} forled, {len(efterled)} efterled, {len(endelser)} endelser")
+    write_tries(args.out)
+
+
+def write_tries(text_file: Path) -> None:
+    """The [forled] and [efterled] sections of the text as marisa tries beside it."""
+    import marisa_trie
+
+    from faktaark.text.lexicon import TRIE_SECTIONS, sections, trie_path
+
+    found = sections(text_file.read_text(encoding="utf-8"))
+    for name in TRIE_SECTIONS:
+        path = trie_path(text_file, name)
+        marisa_trie.Trie(found[name]).save(str(path))
+        print(f"{path}: {len(found[name])} words, {path.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ word and of the part a syllable break is in) and which of them are joints.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from faktaark.text.lexicon import read
+from faktaark.text.lexicon import read, read_section, read_trie
 
 __all__ = ["MIN_PART", "Breaks", "breaks", "parts"]
 
@@ -42,8 +42,8 @@ class Breaks(NamedTuple):
 
 
 class _Lexicon(NamedTuple):
-    forled: frozenset[str]  # first and middle parts, with their linking element
-    efterled: frozenset[str]  # last parts, in their dictionary form
+    forled: Container[str]  # first and middle parts, with their linking element (a trie)
+    efterled: Container[str]  # last parts, in their dictionary form (a trie)
     endelser: frozenset[str]  # inflectional endings of a last part ("" included)
     house: dict[str, Breaks]  # the house list: word -> its breaks
 
@@ -63,13 +63,25 @@ def _house_entry(spelled: str) -> tuple[str, Breaks]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    sec, own = read(COMPOUNDS), read(HOUSE)
+    own = read(HOUSE)
     return _Lexicon(
-        frozenset([*sec.get("forled", ()), *own.get("forled", ())]),
-        frozenset([*sec.get("efterled", ()), *own.get("efterled", ())]),
-        frozenset(["", *sec.get("endelser", ())]),
+        _Either(read_trie(COMPOUNDS, "forled"), frozenset(own.get("forled", ()))),
+        _Either(read_trie(COMPOUNDS, "efterled"), frozenset(own.get("efterled", ()))),
+        frozenset(["", *read_section(COMPOUNDS, "endelser")]),
         dict(_house_entry(spelled) for spelled in own.get("ord", ())),
     )
+
+
+class _Either(Container[str]):
+    """A word of the dictionary's trie or of the house list's few words."""
+
+    __slots__ = ("big", "small")
+
+    def __init__(self, big: Container[str], small: frozenset[str]) -> None:
+        self.big, self.small = big, small
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.small or word in self.big
 
 
 @cache
