@@ -126,7 +126,7 @@ def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
         "import sys\n"
         "from faktaark.cli.console import main\n"
         "sys.argv = ['faktaark', 'build', '--kommune', 'Glostrup', '-o', sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "try:\n    main(exit_quickly=False)\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "from faktaark.plan import geodata\n"
         "print(geodata.atlas.cache_info().currsize, ' '.join(sorted(sys.modules)))\n"
         "print(type(sys.modules['PIL.Image']).__name__)\n"
