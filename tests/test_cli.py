@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from faktaark.cli.app import app
@@ -172,3 +173,29 @@ def test_help_runs_as_a_subprocess_quickly() -> None:
     assert res.returncode == 0
     assert "build" in res.stdout
     assert "validate" in res.stdout
+
+
+@pytest.mark.parametrize(("argv0", "quick"), [("faktaark", True), ("my_pipeline.py", False)])
+def test_a_plain_build_leaves_at_once_only_as_the_command(
+    tmp_path: Path, argv0: str, quick: bool
+) -> None:
+    """The `faktaark` command leaves without the interpreter's clean-up once a plain build has
+    written everything (its exit handlers do not run); a program that calls the command line's
+    `main` itself gets `SystemExit` and goes on. Either way: exit 0, the sheet, its sidecar, the
+    manifest and the summary line complete."""
+    code = (
+        "import atexit, sys\n"
+        "from faktaark.cli.console import main\n"
+        f"sys.argv = [{argv0!r}, 'build', '--kommune', 'Glostrup', '-o', sys.argv[1]]\n"
+        "atexit.register(lambda: print('exit handlers ran', flush=True))\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('went on', exc.code)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ark")],
+                         capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "1 built" in res.stdout + res.stderr
+    assert ("exit handlers ran" in res.stdout) is not quick
+    assert ("went on 0" in res.stdout) is not quick
+    for name in ("161-glostrup.pdf", "161-glostrup.json", "manifest.json"):
+        assert (tmp_path / "ark" / name).stat().st_size > 100, name

@@ -10,12 +10,14 @@ from __future__ import annotations
 __all__ = ["main"]
 
 
-def main(*, exit_quickly: bool = True) -> None:
+def main(*, exit_quickly: bool | None = None) -> None:
     """The `faktaark` console script. A Ctrl-C, SIGTERM or SIGHUP while the command line is
     still being imported ends it quietly (130, 143, 129); then the commands' own handling
-    takes over. A finished plain `build` leaves the process at once (`done`); with
-    `exit_quickly=False` it raises `SystemExit` as every other command does (a caller that
-    runs the command line inside its own process and goes on afterwards)."""
+    takes over. A finished plain `build` leaves the process at once (`done`) when this process
+    is the `faktaark` command (the console script or `python -m faktaark`; `exit_quickly=None`,
+    the default) or `exit_quickly` is True; otherwise it raises `SystemExit` as every other
+    command does: a notebook or a program that runs the command line inside itself goes on.
+    """
     import contextlib
     import os
     import signal
@@ -78,7 +80,7 @@ def main(*, exit_quickly: bool = True) -> None:
         if problem is not None:
             say(problem)
             leave(code or 1)
-        if plain is not None and exit_quickly:
+        if plain is not None and (_is_the_command() if exit_quickly is None else exit_quickly):
             done(code)
         raise
     except OSError as exc:  # writing stdout failed (a full disk, /dev/full, closed)
@@ -92,3 +94,16 @@ def main(*, exit_quickly: bool = True) -> None:
         for sig in stops[1:]:
             if sig is not None:
                 signal.signal(sig, early)
+
+
+def _is_the_command() -> bool:
+    """Is this process the `faktaark` command: its console script (`faktaark`, `faktaark.exe`)
+    or `python -m faktaark` (not a notebook kernel, not a script that calls `main`)?"""
+    import os
+    import sys
+
+    first = os.path.normcase(sys.argv[0] if sys.argv else "")
+    name = os.path.basename(first)
+    return os.path.splitext(name)[0] == "faktaark" or first.endswith(
+        os.path.normcase(os.path.join("faktaark", "__main__.py"))
+    )
