@@ -236,6 +236,24 @@ def test_kommuneaftale_uses_plural_and_comparison_words(prepared: api.Prepared) 
     assert "Eksempeldata – ikke officielle tal" not in text
 
 
+def test_a_real_source_is_never_credited_with_example_comparisons(
+    prepared: api.Prepared,
+) -> None:
+    """Glostrup's kommuneaftale sheet: its own figures are real (BL's source), its charts and
+    averages compare it with example data. Each page's "Kilde:" line names the real source and
+    then says that the comparison figures are example data; a sheet whose own figures are
+    example data says so in its source already and gets no second note."""
+    note = "Sammenligningstal (regionen, hele landet og de andre kommuner): eksempeldata"
+    plan = api.plan_sheet("Glostrup", data=prepared, layout="kommuneaftale")
+    for page in plan.pages:
+        kilde = [t.replace("\u00a0", " ") for t in page.texts() if "Kilde:" in t]
+        assert any("Danmarks Statistiks registerdata" in t and note in t for t in kilde), kilde
+    other = api.plan_sheet("Bornholm", data=prepared, layout="kommuneaftale")
+    text = other.all_text().replace("\u00a0", " ")
+    assert "Kilde: Eksempeldata til afprøvning – ikke officielle tal." in text
+    assert "Sammenligningstal" not in text
+
+
 def test_glostrup_default_sheet_uses_no_example_derived_value(prepared: api.Prepared) -> None:
     plan = api.plan_sheet("Glostrup", data=prepared)
     assert not plan.eksempel
