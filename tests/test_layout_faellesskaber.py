@@ -177,7 +177,10 @@ def test_the_figures_in_the_pdf_are_the_data_s(name: str, lf: api.Prepared, tmp_
     pr_1000 = 1000 * int(r["frivillige"]) / int(a["beboere"])
     res = faktaark.build(name, data=lf, layout=KIT, out=tmp_path)
     text = _flat(pdf_text(res.path))
-    assert f"I {name} er der {_tal(afd)} almene boligafdelinger, og {_tal(best)} af dem" in text
+    # the area is "<navn> kommune" (the house style; never "i Læsø", which is "på Læsø")
+    place = f"{name} kommune"
+    assert f"I {place} er der {_tal(afd)} almene boligafdelinger, og {_tal(best)} af dem" in text
+    assert "Beboerdemokratiet i kommunen" in text
     assert f"var {round(fremmoede)} pct. af husstandene repræsenteret" in text
     # a key figure and its caption: two paragraphs (pypdf may join them without a space)
     assert re.search(

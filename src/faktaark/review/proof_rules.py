@@ -30,9 +30,10 @@ def _norm(text: str) -> str:
 
 def name_forms(k: Kommune) -> list[str]:
     """The forms of a municipality's name that must not be split: the official name and its
-    genitive, "<navn> kommune", and a name with a hyphen or a space of its own."""
+    genitive, "<navn> kommune", a name with a hyphen or a space of its own, and its region's
+    name ("Region Hovedstaden")."""
     forms = {k.navn, k.officielt_navn, k.officielt_navn_genitiv, f"{k.navn} kommune",
-             f"{k.navn} kommunes"}  # fmt: skip
+             f"{k.navn} kommunes", k.region, f"{k.region}s"}  # fmt: skip
     return sorted({_norm(f) for f in forms if " " in f or "-" in f}, key=len, reverse=True)
 
 

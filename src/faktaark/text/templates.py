@@ -53,6 +53,7 @@ _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
 # an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", the
 # running-text form "Glostrup kommune", and the genitive of each ("Glostrup Kommunes")
 _NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|[Rr]egionskommunes?)\b)")
+_REGION = re.compile(r"\b(Region) (?=[A-ZÆØÅ])")  # "Region Hovedstaden": one name, never split
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
 NBSP = formatting.NBSP
@@ -307,10 +308,12 @@ def _characters(text: str) -> str:
 
 
 def _typography(segs: list[Seg]) -> list[Seg]:
-    """No-break spaces between number and unit, across segment borders too."""
+    """No-break spaces between number and unit and inside a name ("Glostrup Kommune",
+    "Region Hovedstaden"), across segment borders too."""
     text = "".join(s.text for s in segs)
     fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
     fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
+    fixed = _REGION.sub(lambda m: m[1] + NBSP, fixed)
     fixed = _characters(fixed)
     fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
     if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
