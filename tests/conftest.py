@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdf
@@ -127,3 +129,38 @@ def data_copy(tmp_path: Path) -> Iterator[Path]:
     dst = tmp_path / "almene.csv"
     dst.write_bytes(src.read_bytes())
     return dst
+
+
+# ---------------------------------------------------------------- a headless browser
+# Debian's Chromium and its driver (`.ci/run` installs them), driven by Selenium: the preview
+# (test_review_browser), the documentation site (test_docs_site) and pdf.js (test_pdf_pdfjs)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def headless_chromium(profiles: Path | None = None, *flags: str) -> Iterator[Any]:
+    """A Selenium driver of a headless Chromium with a fresh profile (in `profiles`, or a new
+    temporary folder), quit afterwards; `flags` are added to `CHROMIUM_FLAGS`."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, *flags):
+        opts.add_argument(flag)
+    profile = tempfile.mkdtemp(dir=profiles, prefix="faktaark-chromium-")
+    opts.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(options=opts, service=Service(str(DRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        if profiles is None:
+            shutil.rmtree(profile, ignore_errors=True)

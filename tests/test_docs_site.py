@@ -15,7 +15,6 @@ import http.server
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from test_review_browser import CHROMIUM, CHROMIUM_FLAGS, DRIVER
+from conftest import CHROMIUM, DRIVER, headless_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -140,20 +139,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def browser() -> Iterator[Any]:
     if CHROMIUM is None or DRIVER is None:
         pytest.skip("no headless browser here: install Debian's chromium and chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='faktaark-docs-chromium-')}")
-    opts.add_argument("--window-size=1280,900")
-    driver = webdriver.Chrome(options=opts, service=Service(str(DRIVER)))
-    try:
+    with headless_chromium(None, "--window-size=1280,900") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(condition: Any, timeout: float = 20) -> Any:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +18,10 @@ from typing import Any
 import pytest
 
 import faktaark
+from conftest import CHROMIUM, DRIVER, headless_chromium
 from faktaark import api
 
 PDFJS = Path("/usr/share/javascript/pdf/build")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 MISSING = [
     name
     for name, found in (
@@ -45,11 +42,6 @@ pytestmark = pytest.mark.skipif(
     "chromium-driver libjs-pdf; .ci/run does)",
 )
 SETUP = "Warning: Setting up fake worker."  # pdf.js on the page's thread, as set up here
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage",
-    "--allow-file-access-from-files",
-)  # fmt: skip
 
 # pdf.js's parser on the page's thread (pdf.worker.js defines `pdfjsWorker`), its warnings
 # caught from the console; the file given as base64
@@ -86,26 +78,15 @@ window.openPdf = async (b64) => {{
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     folder = tmp_path_factory.mktemp("pdfjs")
     page = folder / "pdfjs.html"
     page.write_text(
         PAGE.format(build=PDFJS.as_uri(), web=(PDFJS.parent / "web").as_uri()), encoding="utf-8"
     )
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=folder)}")
-    driver = webdriver.Chrome(options=opts, service=Service(str(DRIVER)))
-    try:
+    with headless_chromium(folder, "--allow-file-access-from-files") as driver:
         driver.set_script_timeout(120)
         driver.get(page.as_uri())
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: Any, pdf: Path) -> dict[str, Any]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,10 +21,8 @@ from typing import Any
 
 import pytest
 
-from conftest import copy_layout
+from conftest import CHROMIUM, DRIVER, copy_layout, headless_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 if (CHROMIUM is None or DRIVER is None) and os.environ.get("FAKTAARK_REQUIRE_BROWSER"):
     raise RuntimeError("FAKTAARK_REQUIRE_BROWSER is set (.ci/run) but chromium or chromedriver "
                        "is missing: apt-get install -y chromium chromium-driver")  # fmt: skip
@@ -35,11 +31,6 @@ pytestmark = pytest.mark.skipif(
     reason="no headless browser here: install Debian's chromium and chromium-driver "
     "(apt-get install -y chromium chromium-driver; .ci/run does)",
 )
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-)  # fmt: skip
 
 
 @pytest.fixture
@@ -66,19 +57,8 @@ def preview_url(layout_copy: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
-    driver = webdriver.Chrome(options=opts, service=Service(str(DRIVER)))
-    try:
+    with headless_chromium(tmp_path) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _first_page(driver: Any) -> dict[str, Any]:
