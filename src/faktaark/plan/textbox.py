@@ -145,18 +145,15 @@ def _notes_segs(c: Ctx, source: str | None = None) -> list[list[Seg]]:
     """One "Kilde:" line: the page's own source (the text `source`), then the numbered
     sources of the footnote marks printed so far; and the "–" note on its own line. Only what
     no earlier notes item of the sheet has listed (a sheet with notes on both pages lists
-    each source, and the "–" note, on the page of its marks). When the sheet's own figures are
-    real but its comparisons (region, country, other municipalities) are example data, the
-    line ends with the kit's `noter.sammenligning`: the real source is never credited with the
-    example figures."""
+    each source, and the "–" note, on the page of its marks). Own figures real, comparisons
+    example data: the line ends with `noter.sammenligning` (never a real source for them)."""
     n = c.notes
     parts = [f"{i}) {src}" for i, (_, src) in enumerate(n.sources, 1) if i > n.listed]
     own = c.fill(source) if source else []
     line = [*own, Seg(" " if own and parts else ""), Seg(", ".join(parts))]
     if own and n.eksempel_sammenligning and not n.eksempel_egne:
         with suppress(KeyError):
-            after = c.fill("noter.sammenligning")
-            ends = plain(line).rstrip().endswith((".", ":", "!", "?"))
+            after, ends = c.fill("noter.sammenligning"), plain(line).rstrip().endswith(".")
             line += [Seg(" " if ends else ". "), *after]
     out = [[*c.fill("noter.kilder"), Seg(" "), *line]] if own or parts else []
     if n.missing and not n.missing_listed:
