@@ -2052,6 +2052,20 @@ def test_clean_waits_for_a_concurrent_print_run(w: World) -> None:
     assert not (w.out / ".faktaark.lock").exists()
 
 
+def _remove_while_written(folder: Path) -> None:
+    """Remove a folder a running batch is still writing into: `rmtree` again when a new file
+    arrived between its listing and its `rmdir` (ENOTEMPTY), until the folder is gone."""
+    for _ in range(200):
+        try:
+            shutil.rmtree(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise AssertionError(f"{folder} could not be removed while the batch wrote into it")
+
+
 @pytest.mark.parametrize("how", ["removed", "symlink"])
 def test_out_folder_changed_during_the_run_is_no_success(w: World, how: str) -> None:
     """The output folder removed, or replaced by a symlink to another folder, while the batch
@@ -2064,12 +2078,17 @@ def test_out_folder_changed_during_the_run_is_no_success(w: World, how: str) -> 
     w.seal()
     t0 = time.monotonic()
     p = _batch(w)
-    assert _wait_for(lambda: len(_pdfs(w.out)) >= 4, 40)
-    if how == "removed":
-        shutil.rmtree(w.out)
-    else:
-        w.out.rename(w.root / "old-out")
-        w.out.symlink_to(elsewhere, target_is_directory=True)
+    try:
+        assert _wait_for(lambda: len(_pdfs(w.out)) >= 4, 40)
+        if how == "removed":
+            _remove_while_written(w.out)
+        else:
+            w.out.rename(w.root / "old-out")
+            w.out.symlink_to(elsewhere, target_is_directory=True)
+    except BaseException:
+        p.kill()  # never leave the batch running past a failed test
+        p.communicate()
+        raise
     r = w.finish(p, 60, t0).expect(1, "removed, renamed or replaced")
     assert "98 built" not in r.text
     if how == "removed":
