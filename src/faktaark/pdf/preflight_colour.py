@@ -15,6 +15,7 @@ prints that.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from faktaark.pdf.preflight_ink import num, paint_of
@@ -59,8 +60,9 @@ def describe(cs: Any, resources: Any, depth: int = 0) -> list[str]:
     return [family]
 
 
-class ColourUse:
-    """Records where colour spaces are used (mixed into the content interpreter)."""
+class ColourUse(ABC):
+    """Records where colour spaces are used (mixed into the content interpreter, which
+    provides `run` and `new_state`)."""
 
     uses: dict[str, list[str]]
     context: list[str]
@@ -68,11 +70,13 @@ class ColourUse:
     shading_ink: list[tuple[str, float]]
     transparency: list[str]
 
+    @abstractmethod
     def run(self, content: Any, resources: Any, gs: Any, depth: int = 0) -> None:
-        raise NotImplementedError
+        """Interpret a content stream with these resources from graphics state `gs`."""
 
+    @abstractmethod
     def new_state(self) -> Any:
-        raise NotImplementedError
+        """A fresh graphics state (for a stream followed on its own)."""
 
     def use(self, leaves: list[str], what: str) -> None:
         where = " in ".join([what, *reversed(self.context)]) if self.context else what
