@@ -75,6 +75,7 @@ LIBRARIES = {
 # The project settings (stdlib only, the command line's defaults) and the batch engine's dry
 # run are the command line's own concerns too.
 CLI_MAY_IMPORT = ("faktaark.api", "faktaark.builder.batch", "faktaark.builder.pool",
+                  "faktaark.builder.jobs",
                   "faktaark.builder.runplan", "faktaark.core.config", "faktaark.cli",
                   *LEAVES)  # fmt: skip
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faktaark.builder.pool import check_jobs
+from faktaark.builder.jobs import check_jobs
 from faktaark.builder.sheet import BuildResult, OutputFile, build_into, output_path
 from faktaark.builder.verdicts import check_mode
 from faktaark.core.atomic import write_atomic

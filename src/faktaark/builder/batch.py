@@ -10,7 +10,6 @@ two identical runs give identical manifests. The output does not depend on the n
 from __future__ import annotations
 
 import json
-import logging
 import os
 import stat
 import time
@@ -19,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faktaark.builder.jobs import worker_count
 from faktaark.builder.keys import fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
 from faktaark.builder.outputs import check_combine_target
-from faktaark.builder.pool import worker_count
 from faktaark.core.atomic import clean_leftovers, write_atomic
 from faktaark.core.folderlock import FolderId, FolderLock, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune, register
@@ -38,7 +37,12 @@ if TYPE_CHECKING:
 __all__ = ["DISK_FULL", "BatchReport", "SheetOutcome", "check_combine_target", "run_batch",
            "shared_key", "sheet_key"]  # fmt: skip
 
-log = logging.getLogger("faktaark")
+
+def _warn(message: str) -> None:
+    """A note on the `faktaark` logger (imported when there is one to give)."""
+    import logging
+
+    logging.getLogger("faktaark").warning(message)
 
 
 @dataclass
@@ -168,7 +172,7 @@ def run_batch(
     t0 = time.perf_counter()
     guard_out_dir(out)  # a file, a file as parent, no permission: one clear OutputError
     shared = shared_key(prep, layout, variants, validate, fonts_digest())  # SOURCE_DATE_EPOCH
-    with lock_folder(out, on_wait or log.warning) as lock:
+    with lock_folder(out, on_wait or _warn) as lock:
         report = _run_locked(
             lock, kommuner, prep, layout, shared, variants, jobs, validate, force, fail_fast,
             timings, progress, manifest, keep_results,

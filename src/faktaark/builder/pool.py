@@ -22,7 +22,6 @@ import atexit
 import collections
 import contextlib
 import logging
-import os
 import queue
 import subprocess
 import sys
@@ -30,9 +29,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from faktaark.builder.jobs import check_jobs, worker_count
 from faktaark.builder.worker import BOOT, receive, send
-from faktaark.core.limits import MAX_JOBS
-from faktaark.errors import UsageError
 
 if TYPE_CHECKING:
     from faktaark.builder.manifest import SheetOutcome
@@ -47,26 +45,6 @@ Job = tuple[int, str, str]
 log = logging.getLogger("faktaark")
 _AHEAD = 2  # jobs a worker holds: the one it builds and the next
 _POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
-
-
-def worker_count(jobs: int | None, sheets: int) -> int:
-    """How many sheets a run of `sheets` sheets builds at a time when asked for `jobs` (None:
-    one per core): never more than the sheets, 4 per core or `MAX_JOBS`. The run uses this
-    process and one worker process fewer than that."""
-    cores = os.cpu_count() or 1
-    return max(1, min(jobs or cores, sheets or 1, 4 * cores, MAX_JOBS))
-
-
-def check_jobs(jobs: object) -> None:
-    """`jobs` as a caller may give it: None (one per core) or a whole number from 1; above
-    the limits it is clamped (`worker_count`), as `--jobs` is."""
-    if jobs is None:
-        return
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise UsageError(
-            f"jobs must be a whole number of worker processes, 1 or more (or None: one per "
-            f"core), as --jobs; got {jobs!r}."
-        )
 
 
 class PoolUnavailable(Exception):

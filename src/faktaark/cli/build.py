@@ -86,7 +86,8 @@ def build_command(
         _usage(f"--jobs must be 1 or more, got {jobs}.")
     wanted = 98 if all_ else len(set(kommune or []))
     if not dry_run and wanted > 1 and jobs != 1:
-        from faktaark.builder.pool import start_early, worker_count
+        from faktaark.builder.jobs import worker_count
+        from faktaark.builder.pool import start_early
 
         # their imports overlap with loading the API and the data below
         start_early(worker_count(jobs, wanted) - 1)  # this process builds sheets too

@@ -120,12 +120,35 @@ def parse_build(args: list[str]) -> dict[str, Any] | None:
     return {**DEFAULTS, **values}
 
 
+def _start_workers(params: dict[str, Any]) -> None:
+    """A run of several sheets starts its worker processes now, before this process imports
+    the command: their start-up overlaps with all of its own (the command starts them later
+    otherwise, `build_command`). A setting that cannot be read leaves it to the command."""
+    wanted = 98 if params["all_"] else len(set(params["kommune"] or ()))
+    if wanted < 2 or params["jobs"] == 1:
+        return
+    jobs = params["jobs"]
+    if jobs is None:  # faktaark.toml or FAKTAARK_JOBS may say
+        from faktaark.core.config import resolve
+
+        try:
+            jobs = resolve({"jobs": None})["jobs"]
+        except Exception:  # the command reports it
+            return
+    if jobs is None or (isinstance(jobs, int) and jobs > 1):
+        from faktaark.builder.jobs import worker_count
+        from faktaark.builder.pool import start_early
+
+        start_early(worker_count(jobs, wanted) - 1)  # this process builds sheets too
+
+
 def run_build(params: dict[str, Any]) -> None:
     """Run `build_command` as Typer runs a command: an interrupt that reaches here exits 130, a
     closed pipe on stdout exits 1 quietly, and a finished command exits 0. For one sheet the
     cyclic garbage collector is off (about 2 % of its instructions)."""
     import gc
 
+    _start_workers(params)
     from faktaark.cli.build import build_command
 
     if params["kommune"] is not None and len(params["kommune"]) == 1 and not params["all_"]:

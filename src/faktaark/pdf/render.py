@@ -70,8 +70,8 @@ class _Painter:
         self.c = canvas
         self.cmyk = cmyk
         self._cmyk_color = CMYKColor
-        self._cache: dict[str, Any] = {}
-        self._ops: dict[tuple[str, bool], str] = {}
+        self._cache: dict[tuple[str, tuple[float, ...]], Any] = {}
+        self._ops: dict[tuple[str, tuple[float, ...], bool], str] = {}
         self._fp = fp_str
         self._fonts = {name: pdfmetrics.getFont(name) for name in register_all()}
         self.min_white = min_white_stroke
@@ -118,7 +118,7 @@ class _Painter:
         return max(w, self.min_white) if self.cmyk and col is not None and col.white else w
 
     def color(self, col: Color) -> Any:
-        key = col.name + str(col.cmyk)
+        key = (col.name, col.cmyk)
         hit = self._cache.get(key)
         if hit is None:
             if self.cmyk:
@@ -132,7 +132,7 @@ class _Painter:
 
     def color_op(self, col: Color, fill: bool = True) -> str:
         """The PDF operator that sets a colour: `r g b rg` (screen) or `c m y k k` (print)."""
-        key = (col.name + str(col.cmyk), fill)
+        key = (col.name, col.cmyk, fill)
         hit = self._ops.get(key)
         if hit is None and self.cmyk and col.separation:
             space = self._separation(col.separation)

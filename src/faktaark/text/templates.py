@@ -311,12 +311,8 @@ def _typography(segs: list[Seg]) -> list[Seg]:
     """No-break spaces between number and unit and inside a name ("Glostrup Kommune",
     "Region Hovedstaden"), across segment borders too."""
     text = "".join(s.text for s in segs)
-    fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
-    fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
-    fixed = _REGION.sub(lambda m: m[1] + NBSP, fixed)
-    fixed = _characters(fixed)
-    fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
-    if _DOUBLE_STOP.search(fixed):  # "... 87 mio. kr.." -> one full stop after an abbreviation
+    fixed, shortened = _typeset(text)
+    if shortened:  # "... 87 mio. kr.." -> one full stop after an abbreviation
         return _typography_shortened(segs, fixed)
     if fixed == text:
         return [s for s in segs if s.text]
@@ -329,6 +325,19 @@ def _typography(segs: list[Seg]) -> list[Seg]:
 
 
 _DOUBLE_STOP = re.compile(r"\b(?:kr|pct|mio|mia|fx|mv|osv|ca|gns)(\.)\.(?!\.)")
+
+
+@lru_cache(maxsize=8192)
+def _typeset(text: str) -> tuple[str, bool]:
+    """`text` with its no-break spaces and typographic characters, of the same length, and
+    whether it has a double full stop to drop. Cached: a box's texts are set several times
+    while it is fitted, and most of them are the same on every sheet."""
+    fixed = _ABBR.sub(lambda m: m[1] + NBSP, _UNIT.sub(lambda m: m[1] + NBSP + m[2], text))
+    fixed = _NAME.sub(lambda m: m[1] + NBSP, fixed)
+    fixed = _REGION.sub(lambda m: m[1] + NBSP, fixed)
+    fixed = _characters(fixed)
+    fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
+    return fixed, _DOUBLE_STOP.search(fixed) is not None
 
 
 def _typography_shortened(segs: list[Seg], fixed: str) -> list[Seg]:
