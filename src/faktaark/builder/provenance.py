@@ -41,6 +41,8 @@ __all__ = [
 
 _FILE_ROW = re.compile(r"(?P<file>.+):(?P<row>\d+)(?: (?P<cols>.+))?")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# one encoder for every line: json.dumps with an option makes a new one on every call
+_JSON = json.JSONEncoder(ensure_ascii=False)
 DERIVED = ("indikator", "land", "region")
 
 
@@ -124,9 +126,9 @@ class Provenance:
         doc = self.as_dict()
         figures = doc.pop("figures")
         sources = doc.pop("fact_sources")
-        head = json.dumps(doc, ensure_ascii=False)[:-1]
-        rows = ",\n    ".join(json.dumps(f, ensure_ascii=False) for f in figures)
-        notes = ",\n    ".join(json.dumps(f, ensure_ascii=False) for f in sources)
+        head = _JSON.encode(doc)[:-1]
+        rows = ",\n    ".join(map(_JSON.encode, figures))
+        notes = ",\n    ".join(map(_JSON.encode, sources))
         text = (
             f'{head},\n  "figures": [\n    {rows}\n  ],\n'
             f'  "fact_sources": [\n    {notes}\n  ]\n}}\n'
@@ -201,6 +203,7 @@ def collect(
     )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # a sheet's texts are mostly the same on every sheet
 def _norm(text: str) -> str:
     """For finding a value in a box's text: no whitespace, case folded (styles upper-case)."""
     return "".join(text.split()).casefold()

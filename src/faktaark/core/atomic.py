@@ -60,8 +60,12 @@ def _write(path: Path, data: bytes, folder: int | None) -> None:
     tmp, final = (name, path.name) if folder is not None else (path.parent / name, path)
     fd = os.open(tmp, open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL), 0o666, dir_fd=folder)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:  # straight to the descriptor: no file object for a single write
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         # rename after a complete write: a killed process (Ctrl-C, kill -9) never leaves a
         # truncated file under the final name. No fsync: that guards against power loss only,
         # and costs more than drawing a page.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import replace
 
 from faktaark.core.units import MM
@@ -21,6 +20,7 @@ from faktaark.layout.model import Box, Layout, Style
 from faktaark.plan import columns
 from faktaark.plan.columns import Block, Placed
 from faktaark.plan.context import Ctx
+from faktaark.plan.filled import Filled, fill_box
 from faktaark.plan.model import BoxFit, LinkOp, Node, Op, TextOp, TextPiece
 from faktaark.text import linebreak
 from faktaark.text.fonts import ensure_glyphs
@@ -141,61 +141,29 @@ def _balanced(
     return best
 
 
-def _notes_segs(c: Ctx, source: str | None = None) -> list[list[Seg]]:
-    """One "Kilde:" line: the page's own source (the text `source`), then the numbered
-    sources of the footnote marks printed so far; and the "–" note on its own line. Only what
-    no earlier notes item of the sheet has listed (a sheet with notes on both pages lists
-    each source, and the "–" note, on the page of its marks). Own figures real, comparisons
-    example data: the line ends with `noter.sammenligning` (never a real source for them)."""
-    n = c.notes
-    parts = [f"{i}) {src}" for i, (_, src) in enumerate(n.sources, 1) if i > n.listed]
-    own = c.fill(source) if source else []
-    line = [*own, Seg(" " if own and parts else ""), Seg(", ".join(parts))]
-    if own and n.eksempel_sammenligning and not n.eksempel_egne:
-        with suppress(KeyError):
-            after, ends = c.fill("noter.sammenligning"), plain(line).rstrip().endswith(".")
-            line += [Seg(" " if ends else ". "), *after]
-    out = [[*c.fill("noter.kilder"), Seg(" "), *line]] if own or parts else []
-    if n.missing and not n.missing_listed:
-        out.append(c.fill("noter.mangler"))
-    n.listed, n.missing_listed = len(n.sources), n.missing
-    return out
-
-
 Avoid = Mapping[int, frozenset[int]]  # block index -> lines that must not end hyphenated
 
 
-def _blocks(box: Box, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Block]:
+def _blocks(box: Box, filled: Filled, c: Ctx, s: float, width: float, avoid: Avoid) -> list[Block]:
+    """The filled items set at scale `s` in columns `width` wide."""
     blocks: list[Block] = []
     none: frozenset[int] = frozenset()
-    # a box is one unit: when one of its texts lacks its figure (a KPI's number), every
-    # text of the box that has a gap form uses it (the caption too)
-    gap = any(c.lacks(it.text) for it in box.content if it.text is not None)
-    numerals = box.id.startswith("kpi")  # a key figure prints digits: "ca. 5", never "ca. fem"
-    for n, it in enumerate(box.content):
-        where = f'{c.layout.name}, {c.kommune}, page {box.page}, box "{box.id}"'
-        if it.space is not None:
-            blocks.append(Block("space", height=it.space * MM))
+    where = f'{c.layout.name}, {c.kommune}, page {box.page}, box "{box.id}"'
+    styles: dict[str, Style] = {}
+    for kind, n, name, segs in filled:
+        if kind == "space":
+            blocks.append(Block("space", height=(box.content[n].space or 0.0) * MM))
             continue
-        if it.column_break:
+        if kind == "break":
             blocks.append(Block("break"))
             continue
-        style = _scaled(c.layout.styles[str(it.style)], s)
-        if it.text is not None:
-            segs = c.fill(it.text, gap=gap, numerals=numerals)
-            if segs:  # an empty text (a figure's gap form) is left out
-                av = avoid.get(len(blocks), none)
-                blocks.append(_paragraph(segs, style, width, c, where, av))
-        elif it.list is not None:
-            for entry in c.layout.text(it.list):
-                av = avoid.get(len(blocks), none)
-                b = _paragraph(c.fill(entry, template=True), style, width, c, where, av)
-                b.kind, b.list_id = "li", n
-                blocks.append(b)
-        elif it.notes:  # the sources on one line, the "–" note on its own
-            for segs in _notes_segs(c, it.source):
-                av = avoid.get(len(blocks), none)
-                blocks.append(_paragraph(segs, style, width, c, where, av))
+        style = styles.get(name)
+        if style is None:
+            style = styles[name] = _scaled(c.layout.styles[name], s)
+        b = _paragraph(segs, style, width, c, where, avoid.get(len(blocks), none))
+        if kind == "li":
+            b.kind, b.list_id = "li", n
+        blocks.append(b)
     return blocks
 
 
@@ -275,10 +243,10 @@ def _lone(line: linebreak.Line) -> bool:
 
 
 def _try(
-    box: Box, c: Ctx, s: float, geom: tuple[float, float, float, float], height: float,
-    avoid: Avoid,
+    box: Box, filled: Filled, c: Ctx, s: float, geom: tuple[float, float, float, float],
+    height: float, avoid: Avoid,
 ) -> tuple[list[Block], list[Placed], float, float]:  # fmt: skip
-    blocks = _blocks(box, c, s, geom[2], avoid)
+    blocks = _blocks(box, filled, c, s, geom[2], avoid)
     placed, overflow, room = columns.flow(blocks, height, box.columns)
     for b in blocks:  # a title with one word alone on its last line does not fit
         st = b.style
@@ -354,15 +322,11 @@ def _solve(
     shrinkable = [st for st in styles if st.min_size is not None]
     s_min = max((st.min_size / st.size for st in shrinkable if st.min_size), default=1.0)
     where = (c.layout.name, c.kommune, box.page, box.id)
-    n = c.notes
-    notes_before = (list(n.sources), n.missing, len(n.used), n.listed, n.missing_listed)
+    filled = fill_box(box, c)
 
     def attempt(s: float) -> tuple[list[Block], list[Placed], float, float]:
-        n.sources[:], n.missing = list(notes_before[0]), notes_before[1]
-        n.listed, n.missing_listed = notes_before[3], notes_before[4]
-        del n.used[notes_before[2] :]
         try:
-            return _try(box, c, s, geom, inner_h, avoid)
+            return _try(box, filled, c, s, geom, inner_h, avoid)
         except linebreak.Overflow as exc:
             if shrinkable and s > s_min:  # a word too wide at this size: try smaller
                 return [], [], math.inf, -math.inf
