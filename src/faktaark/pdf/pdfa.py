@@ -137,6 +137,33 @@ def _pdfdoc_enc(x: str | bytes) -> bytes:
 
 pdfdoc.pdfdocEnc = _pdfdoc_enc
 
+_rl_pdf_name = pdfdoc.PDFName
+_NAMES: dict[str, bytes] = {}  # a dictionary key -> the name as written ("Type" -> b"/Type")
+
+
+def _dict_format(self: PDFDictionary, document: Any, IND: bytes = b"\n ") -> bytes:
+    """ReportLab's `PDFDictionary.format`, the same bytes, with each key's name escaped and
+    encoded once per process rather than every time (a sheet writes a thousand keys, of a
+    few dozen names)."""
+    d = self.dict
+    fmt = pdfdoc.format
+    items = []
+    for k in d if isinstance(d, pdfdoc.OrderedDict) else sorted(d):
+        name = _NAMES.get(k)
+        if name is None:
+            name = _NAMES[k] = bytes(fmt(_rl_pdf_name(k), document))
+        items.append(name + b" " + fmt(d[k], document))
+    if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
+        body = IND.join(items)
+    else:  # at most six entries to a line
+        for i in reversed(range(6, len(items), 6)):
+            items.insert(i, b"\n ")
+        body = b" ".join(items)
+    return b"<<\n" + body + b"\n>>"
+
+
+PDFDictionary.format = _dict_format
+
 
 # ----------------------------------------------------------------------------- structure
 
@@ -177,14 +204,19 @@ def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) 
     root, root_ref = new()
     document, document_ref = new()
 
+    blank: dict[int, bool] = {}  # id(node) -> empty(node), each node asked once
+
     def empty(node: Node) -> bool:
         """Nothing drawn and no link, here or below (a list item's label without a bullet):
         left out, as no structure element may be empty."""
-        return (
-            id(node) not in mcids
-            and id(node) not in links
-            and all(empty(child) for child in node.children)
-        )
+        hit = blank.get(id(node))
+        if hit is None:
+            hit = blank[id(node)] = (
+                id(node) not in mcids
+                and id(node) not in links
+                and all(empty(child) for child in node.children)
+            )
+        return hit
 
     def build(node: Node, parent: bytes, page_index: int) -> bytes:
         page_ref = page_refs[page_index]

@@ -64,7 +64,7 @@ _OVERPRINT = {("OP", "true"): "FkOP", ("OP", "false"): "FkKO", ("OPM", 1): "FkOP
 class _Painter:
     def __init__(self, canvas: Any, cmyk: bool, min_white_stroke: float = 0.0) -> None:
         from reportlab.lib.colors import CMYKColor
-        from reportlab.lib.rl_accel import fp_str
+        from reportlab.lib.rl_accel import escapePDF, fp_str
         from reportlab.pdfbase import pdfmetrics
 
         self.c = canvas
@@ -73,6 +73,8 @@ class _Painter:
         self._cache: dict[tuple[str, tuple[float, ...]], Any] = {}
         self._ops: dict[tuple[str, tuple[float, ...], bool], str] = {}
         self._fp = fp_str
+        self._escape = escapePDF
+        self._subset_names: dict[tuple[str, int], str] = {}
         self._fonts = {name: pdfmetrics.getFont(name) for name in register_all()}
         self.min_white = min_white_stroke
         self._overprinting = False
@@ -153,20 +155,28 @@ class _Painter:
         advances the planner measured), so extraction reads the line as one line. Written as
         PDF operators directly; ReportLab still does the font subsetting and encoding."""
         c = self.c
-        doc = c._doc
         fp = self._fp
+        escape = self._escape
         out = [f"BT 1 0 0 1 {fp(op.x + op.pieces[0].dx)} {fp(op.y)} Tm"]
         for p in op.pieces:
             font = self._fonts[p.font]
-            if gs := self.overprint(p.color):
+            if self.cmyk and (gs := self.overprint(p.color)):
                 out.append(gs)
             out.append(self.color_op(p.color))
             size = fp(p.size)
             for subset, chunk in self._chunks(font, p.text):
-                name = font.getSubsetInternalName(subset, doc)
-                out.append(f"{name} {size} Tf ({c._escape(chunk)}) Tj")
+                out.append(f"{self._subset_name(font, subset)} {size} Tf ({escape(chunk)}) Tj")
         out.append("ET")
         c.addLiteral(" ".join(out))
+
+    def _subset_name(self, font: Any, subset: int) -> str:
+        """The resource name of a font subset in this document (`/F1+0`): ReportLab's
+        `getSubsetInternalName`, asked once per subset (its first call adds the font)."""
+        key = (font.fontName, subset)
+        name = self._subset_names.get(key)
+        if name is None:
+            name = self._subset_names[key] = font.getSubsetInternalName(subset, self.c._doc)
+        return name
 
     def _chunks(self, font: Any, text: str) -> list[tuple[int, bytes]]:
         """ReportLab's `splitString` (the text as (subset, codes) runs, new characters given
