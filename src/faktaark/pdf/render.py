@@ -183,20 +183,25 @@ class _Painter:
         codes in this document's subsets), without its Python loop over every character when
         each character already has a code in the first subset: then the result is one run, the
         text translated to those codes (a no-break space is coded as a space, as there)."""
-        known = self._known.get(font.fontName)
-        if known is not None and text:
-            plain = text.replace("\xa0", " ")
-            if known[0].issuperset(plain):
-                return [(0, plain.translate(known[1]).encode("latin-1"))]
-        doc = self.c._doc
-        chunks: list[tuple[int, bytes]] = font.splitString(text, doc)
         chars, codes = self._known.setdefault(font.fontName, (set(), {}))
-        assigned = font.state[doc].assignments  # code point -> code, never changed once given
-        for ch in set(text.replace("\xa0", " ")) - chars:
+        plain = text.replace("\xa0", " ")
+        if chars.issuperset(plain):
+            return [(0, plain.translate(codes).encode("latin-1"))] if text else []
+        doc = self.c._doc
+        # the characters new to this document, in the order of their first use: ReportLab
+        # gives them the same codes as when it splits the whole text (a code is given to each
+        # character the first time it is met, and never changed)
+        new = "".join(dict.fromkeys(ch for ch in plain if ch not in chars))
+        font.splitString(new, doc)
+        assigned = font.state[doc].assignments  # code point -> code
+        for ch in new:
             n = assigned.get(ord(ch))
             if n is not None and n < 256:
                 chars.add(ch)
                 codes[ord(ch)] = chr(n)
+        if chars.issuperset(plain):
+            return [(0, plain.translate(codes).encode("latin-1"))]
+        chunks: list[tuple[int, bytes]] = font.splitString(text, doc)  # past the first subset
         return chunks
 
     def rect(self, op: RectOp, bleed: float) -> None:
