@@ -54,7 +54,8 @@ class TextOp(NamedTuple):
 
     @property
     def text(self) -> str:
-        return "".join(p.text for p in self.pieces)
+        pieces = self.pieces
+        return pieces[0].text if len(pieces) == 1 else "".join([p.text for p in pieces])
 
 
 class RectOp(NamedTuple):
