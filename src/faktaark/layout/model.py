@@ -126,12 +126,32 @@ class Layout:
         return self.height_mm * MM
 
     def text(self, key: str) -> Any:
+        """The text (or table of texts) at a dotted key; KeyError when there is none. Looked
+        up once per key and layout in a process: a sheet asks a few hundred times."""
+        entry = _TEXTS.get(id(self))
+        if entry is None or entry[0] is not self:  # new, or another layout at a reused address
+            if len(_TEXTS) > 64:
+                _TEXTS.clear()
+            entry = _TEXTS[id(self)] = (self, {})
+        memo = entry[1]
+        hit = memo.get(key, _UNSEEN)
+        if hit is _UNSEEN:
+            hit = memo[key] = self._look_up(key)
+        if hit is _NONE:
+            raise KeyError(key)
+        return hit
+
+    def _look_up(self, key: str) -> Any:
         node: Any = self.texts
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
-                raise KeyError(key)
+                return _NONE
             node = node[part]
         return node
+
+
+_UNSEEN, _NONE = object(), object()  # not looked up yet; no text at that key
+_TEXTS: dict[int, tuple[Layout, dict[str, Any]]] = {}  # id(layout) -> (layout, key -> text)
 
 
 def strings(node: Any) -> Iterator[str]:

@@ -77,6 +77,7 @@ def _packed_once(raw: bytes, font_file: bool) -> bytes:
 
 
 _EOL = (b"\r", b"\n")
+_FLATE = PDFName("FlateDecode")  # "/FlateDecode": ReportLab escapes a name character by character
 
 
 # ----------------------------------------------------------------------------- streams
@@ -104,12 +105,12 @@ def _stream_format(self: PDFStream, document: Any) -> bytes:
         if "Length1" not in dictionary.dict:
             small = len(raw) < 8192  # a CMap, not page content
             content = _packed_once(raw, False) if small else flate(raw, CONTENT_LEVEL)
-            dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+            dictionary["Filter"] = PDFArray([_FLATE])
         elif (packed := _packed_once(raw, True))[-1:] not in _EOL or raw[-1:] in _EOL:
             # a font file cannot be padded like a content stream: on the rare bad checksum
             # (2 in 256) it is embedded uncompressed, since it ends in zero padding
             content = packed
-            dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+            dictionary["Filter"] = PDFArray([_FLATE])
         else:
             content = raw
     elif isinstance(content, str):

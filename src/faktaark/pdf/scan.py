@@ -16,6 +16,7 @@ __all__ = ["scan_written"]
 
 _LENGTH = re.compile(rb"/Length (\d+)")
 _REF = re.compile(rb"/DestOutputProfile (\d+) 0 R")
+_NO_KIDS = re.compile(rb"/K \[\s*\]")
 
 
 _OBJ = re.compile(rb"(?:^|\n)(\d+) 0 obj\n")
@@ -90,7 +91,7 @@ def scan_written(data: bytes, cmyk: bool, tagged: bool) -> list[str]:
                 problems.append(f"object {n}: a page has /Trans")
             if tagged and b"/StructParents " not in d:
                 problems.append(f"object {n}: a page has no /StructParents")
-        if tagged and b"/Type /StructElem" in d and re.search(rb"/K \[\s*\]", d):
+        if tagged and b"/Type /StructElem" in d and _NO_KIDS.search(d):
             problems.append(f"object {n}: an empty structure element")
         if b"/Subtype /Link" in d and b"/F 4" not in d:
             problems.append(f"object {n}: a link annotation is not printable (/F)")
