@@ -65,7 +65,7 @@ LIBRARIES = {
     "fastexcel": ("faktaark.data.readers",),
     "pyphen": ("faktaark.text.hyphenation",),
     "marisa_trie": ("faktaark.text.lexicon",),
-    "svglib": ("faktaark.pdf.render",),  # a sender logo as SVG (optional extra "svg")
+    "svglib": ("faktaark.pdf.logo",),  # a sender logo as SVG (optional extra "svg")
     "pypdfium2": ("faktaark.review.",),
     "PIL": ("faktaark.review.", "faktaark.pdf.preflight_ink"),  # the preflight's separations
     "watchfiles": ("faktaark.review.watch",),

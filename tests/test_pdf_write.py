@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 import faktaark
 from faktaark import api
 from faktaark.builder.sheet import build_sheet
-from faktaark.pdf.pdfa import flate
 from faktaark.pdf.scan import scan_written
+from faktaark.pdf.writing import flate
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +151,9 @@ def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: ap
 
 @given(st.text(max_size=40))
 def test_names_and_numbers_are_encoded_as_reportlab_encodes_them(text: str) -> None:
-    """`pdfa` writes ASCII text as ASCII instead of through ReportLab's PDFDocEncoding codec:
+    """faktaark writes ASCII text as ASCII instead of through ReportLab's PDFDocEncoding codec:
     the same bytes (or the same refusal) for any text."""
-    from faktaark.pdf import pdfa
+    from faktaark.pdf import writing
 
     def encoded(fn: Any) -> bytes | str:
         try:
@@ -161,5 +161,42 @@ def test_names_and_numbers_are_encoded_as_reportlab_encodes_them(text: str) -> N
         except UnicodeEncodeError as exc:
             return f"refused {exc.start}"
 
-    assert encoded(pdfa._pdfdoc_enc) == encoded(pdfa._rl_pdfdoc_enc)
-    assert pdfa._pdfdoc_enc(b"bytes") == b"bytes"
+    assert encoded(writing._pdfdoc_enc) == encoded(writing._rl_pdfdoc_enc)
+    assert writing._pdfdoc_enc(b"bytes") == b"bytes"
+
+
+_KEYS = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x17F), max_size=12)
+_VALUES = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e5, 1e5, allow_nan=False),
+    _KEYS.map(lambda k: "/" + k),
+)
+
+
+@given(
+    st.dictionaries(_KEYS, _VALUES, max_size=20),
+    st.booleans(),
+    st.sampled_from([True, False, "forced"]),
+)
+def test_dictionaries_are_written_as_reportlab_writes_them(
+    entries: dict[str, object], ordered: bool, multiline: bool | str
+) -> None:
+    """A dictionary's keys are escaped once per process (`writing._dict_format`): the same
+    bytes as ReportLab's own `PDFDictionary.format` for any keys and values, sorted or in
+    the order given, on one line or many."""
+    from collections import OrderedDict
+
+    from reportlab.pdfbase.pdfdoc import PDFDictionary
+
+    from faktaark.pdf import writing
+
+    d = PDFDictionary(OrderedDict(entries) if ordered else entries)
+    d.multiline = multiline
+
+    def written(fn: Any) -> bytes | str:
+        try:
+            return bytes(fn(d, None))
+        except UnicodeEncodeError as exc:  # text PDFDocEncoding has no code for: both refuse
+            return f"refused {exc.object!r} {exc.start}"
+
+    assert written(writing._dict_format) == written(writing._rl_dict_format)

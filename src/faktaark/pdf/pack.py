@@ -7,7 +7,7 @@ stream (PDF 1.5, allowed by PDF/A-2 and PDF/X-4). qpdf can make object streams i
 cannot be told to keep the compressed data of an object stream from ending in CR or LF: the
 last four bytes of zlib data are the Adler-32 checksum of the content, and one stream in 128
 ends so, which makes the EOL before `endstream` ambiguous (validators then count it into
-/Length; see `pdfa.flate`). Here an object stream gets trailing spaces (harmless after its
+/Length; see `writing.flate`). Here an object stream gets trailing spaces (harmless after its
 last object) until its data ends well, and the cross-reference stream an extra free entry
 (generation 65535: its two 0xFF bytes change the checksum; zero bytes would not).
 

@@ -263,20 +263,9 @@ class _Painter:
 
     def image(self, op: ImageOp) -> None:
         if op.path.lower().endswith(".svg"):  # a sender's logo: vectors, fitted and centred
-            from reportlab.graphics import renderPDF
-            from svglib.svglib import svg2rlg
+            from faktaark.pdf.logo import draw_svg
 
-            drawing = svg2rlg(op.path)
-            if drawing is None:
-                raise ValueError(f"{op.path}: not an SVG image")
-            k = min(op.w / drawing.width, op.h / drawing.height)
-            drawing.scale(k, k)
-            drawing.initialFontName = "FaktaSans-Regular"  # never Helvetica (PDF/A)
-            if self.cmyk:  # print: the logo's RGB as CMYK (K from the darkest channel)
-                _to_cmyk(drawing, self._cmyk_color)
-            x = op.x + (op.w - drawing.width * k) / 2
-            y = op.y + (op.h - drawing.height * k) / 2
-            renderPDF.draw(drawing, self.c, x, y, showBoundary=False)
+            draw_svg(self.c, op, self.cmyk)
             return
         self.c.drawImage(
             op.path, op.x, op.y, op.w, op.h, preserveAspectRatio=True, anchor="c", mask="auto"
@@ -311,19 +300,6 @@ class _Painter:
             self.path(op)
         elif isinstance(op, ImageOp):
             self.image(op)
-
-
-def _to_cmyk(node: Any, cmyk: Any) -> None:
-    """Every RGB fill and stroke of an SVG drawing (svglib's shapes) as CMYK, in place."""
-    for attr in ("fillColor", "strokeColor"):
-        col = getattr(node, attr, None)
-        if col is not None and hasattr(col, "rgb") and not hasattr(col, "cyan"):
-            r, g, b = col.rgb()
-            k = 1 - max(r, g, b)
-            c, m, y = ((1 - v - k) / (1 - k) if k < 1 else 0.0 for v in (r, g, b))
-            setattr(node, attr, cmyk(c, m, y, k, alpha=getattr(col, "alpha", 1)))
-    for child in getattr(node, "contents", ()):
-        _to_cmyk(child, cmyk)
 
 
 def render_pdf(plan: SheetPlan, creator: str = "faktaark") -> bytes:
