@@ -15,15 +15,19 @@ worker says `("ready", pid)` once it has run the init, then answers each job, in
 outlives the process that started it by more than the sheet it is building.
 
 While the parent prepares the data, the worker imports what drawing needs (`PRELOAD`) and
-parses the fonts, so that this time overlaps with the parent's own start-up.
+parses the fonts, so that this time overlaps with the parent's own start-up; meanwhile a
+thread of the worker takes the parent's frames off the pipe as they arrive, so the parent never
+waits for a pipe the worker is too busy to read.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import queue
 import struct
 import sys
+import threading
 from typing import IO, Any
 
 __all__ = ["BOOT", "PRELOAD", "main", "receive", "send"]
@@ -71,6 +75,11 @@ def send(stream: IO[bytes], message: object) -> None:
 
 def receive(stream: IO[bytes]) -> Any:
     """Read one frame; None at the end of the stream (the other side has gone)."""
+    return _message(_frame(stream))
+
+
+def _frame(stream: IO[bytes]) -> bytes | None:
+    """The bytes of one frame; None at the end of the stream or when it is broken."""
     try:
         head = stream.read(_HEAD.size)
         if len(head) < _HEAD.size:
@@ -79,11 +88,28 @@ def receive(stream: IO[bytes]) -> Any:
         if size > MAX_FRAME:
             return None
         data = stream.read(size)
-        if len(data) < size:
-            return None
-        return pickle.loads(data)
-    except Exception:  # a broken stream, or a class the other side cannot find: it has gone
+        return data if len(data) == size else None
+    except Exception:  # a broken stream: the other side has gone
         return None
+
+
+def _message(data: bytes | None) -> Any:
+    try:
+        return None if data is None else pickle.loads(data)
+    except Exception:  # a class the other side cannot find: as good as gone
+        return None
+
+
+def _take_in(stream: IO[bytes], frames: queue.SimpleQueue[bytes | None]) -> None:
+    """Take each frame off the input as it arrives, None at its end (a thread). The parent's
+    first message (the prepared data, about 160 KB) is more than a pipe holds: read here
+    while this worker still imports, the parent never waits for it (it did, 40-50 ms,
+    before building its own first sheet)."""
+    while True:
+        data = _frame(stream)
+        frames.put(data)
+        if data is None:
+            return
 
 
 def _quiet_signals() -> None:
@@ -115,9 +141,11 @@ def main() -> None:
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     # the protocol owns stdout: a library that prints must not corrupt a frame
     sys.stdout = sys.stderr
+    frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_take_in, args=(inp, frames), daemon=True).start()
     _warm_up()
     while True:
-        message = receive(inp)
+        message = _message(frames.get())
         if message is None:
             return
         kind, fn, arg = message
@@ -125,7 +153,7 @@ def main() -> None:
             try:
                 fn(*arg)
             except Exception as exc:  # nothing can be built: say so for every job
-                _fail_all(inp, out, ("error", f"{type(exc).__name__}: {exc}"))
+                _fail_all(frames, out, ("error", f"{type(exc).__name__}: {exc}"))
                 return
             answer: tuple[str, object] = ("ready", os.getpid())
         else:
@@ -139,8 +167,10 @@ def main() -> None:
             return
 
 
-def _fail_all(inp: IO[bytes], out: IO[bytes], answer: tuple[str, object]) -> None:
-    while receive(inp) is not None:
+def _fail_all(
+    frames: queue.SimpleQueue[bytes | None], out: IO[bytes], answer: tuple[str, object]
+) -> None:
+    while _message(frames.get()) is not None:
         try:
             send(out, answer)
         except OSError:
