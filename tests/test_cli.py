@@ -121,8 +121,9 @@ def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
     loads no other command's module, no Typer, Click or rich (the hand-off parses it), no Pillow
     (ReportLab gets a stand-in until an image is drawn), none of the libraries that check data
     or layouts (Pydantic, Polars, fontTools, the validator: their results are cached), no worker
-    processes and no pool (nor subprocess), no hyphenation dictionary, no TOML parser, no
-    preview and no layout checks, and decodes no map shapes (the projected map is cached too)."""
+    processes and no pool (nor subprocess, nor logging), no hyphenation dictionary, no TOML
+    parser, no preview and no layout checks, and decodes no map shapes (the projected map is
+    cached too)."""
     code = (
         "import sys\n"
         "from faktaark.cli.console import main\n"
@@ -162,6 +163,7 @@ def test_one_sheet_imports_only_what_it_needs(tmp_path: Path) -> None:
             "concurrent",
             "subprocess",
             "faktaark.builder.pool",
+            "logging",
             "tomllib",
         ),
     }

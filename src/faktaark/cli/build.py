@@ -140,7 +140,8 @@ def build_and_report(
     inputs: Sequence[str | Path] = (),
 ) -> None:  # fmt: skip
     """Run the batch with a progress display, print the summary, exit 1/130 on failure."""
-    notes_to(err)
+    if len(todo) > 1:  # only a run of several sheets has workers to tell about (one: no logging)
+        notes_to(err)
     tty = sys.stderr.isatty() and not quiet and not as_json
     bar: Any = None
     task = None
