@@ -64,95 +64,103 @@ class _Raw(PDFObject):  # type: ignore[misc]
         return self.text
 
 
-def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) -> None:
-    """Document > (H1, P, L/LI, Table/TR/TH/TD, Figure ...) with MCIDs, ParentTree, links.
-    Each element is registered first (which fixes its object number), then written."""
-    numbers = doc.idToObjectNumberAndVersion
+class _Tree:
+    """The structure elements of one document as they are written: each is registered first
+    (which fixes its object number), then its text is set. (A class, not nested recursive
+    functions: those would hold themselves, and with them the document, in a reference cycle
+    that only the cyclic collector frees.)"""
 
-    def new() -> tuple[_Raw, bytes]:
+    def __init__(self, doc: Any, rendered: Rendered) -> None:
+        self.doc = doc
+        self.numbers = doc.idToObjectNumberAndVersion
+        self.page_refs = [b"%d 0 R" % self.numbers[p.__InternalName__][0] for p in doc.Pages.pages]
+        self.mcids: dict[int, list[tuple[int, int]]] = {}  # id(node) -> [(page, mcid)]
+        for m in rendered.marked:
+            self.mcids.setdefault(id(m.node), []).append((m.page, m.mcid))
+        self.links: dict[int, list[tuple[int, str]]] = {}  # id(node) -> [(key, annotation)]
+        for link in rendered.links:
+            self.links.setdefault(id(link.node), []).append((link.key, link.name))
+        self.parents: dict[int, dict[int, bytes]] = {}  # page -> mcid -> element
+        self.nums: list[bytes] = []  # the parent tree's entries of the links
+        self.blank: dict[int, bool] = {}  # id(node) -> empty(node), each node asked once
+
+    def new(self) -> tuple[_Raw, bytes]:
         obj = _Raw()
-        return obj, b"%d 0 R" % numbers[doc.Reference(obj).name][0]
+        return obj, b"%d 0 R" % self.numbers[self.doc.Reference(obj).name][0]
 
-    def string(text: str) -> bytes:
-        return bytes(PDFString(text).format(doc))
-
-    page_objs = doc.Pages.pages
-    page_refs = [b"%d 0 R" % numbers[p.__InternalName__][0] for p in page_objs]
-    mcids: dict[int, list[tuple[int, int]]] = {}  # id(node) -> [(page, mcid)]
-    for m in rendered.marked:
-        mcids.setdefault(id(m.node), []).append((m.page, m.mcid))
-    links: dict[int, list[tuple[int, str]]] = {}  # id(node) -> [(key, annotation name)]
-    for link in rendered.links:
-        links.setdefault(id(link.node), []).append((link.key, link.name))
-    parents: dict[int, dict[int, bytes]] = {}  # page -> mcid -> element
-    nums: list[bytes] = []
-    root, root_ref = new()
-    document, document_ref = new()
-
-    blank: dict[int, bool] = {}  # id(node) -> empty(node), each node asked once
-
-    def empty(node: Node) -> bool:
+    def empty(self, node: Node) -> bool:
         """Nothing drawn and no link, here or below (a list item's label without a bullet):
         left out, as no structure element may be empty."""
-        hit = blank.get(id(node))
+        hit = self.blank.get(id(node))
         if hit is None:
-            hit = blank[id(node)] = (
-                id(node) not in mcids
-                and id(node) not in links
-                and all(empty(child) for child in node.children)
+            hit = self.blank[id(node)] = (
+                id(node) not in self.mcids
+                and id(node) not in self.links
+                and all(self.empty(child) for child in node.children)
             )
         return hit
 
-    def build(node: Node, parent: bytes, page_index: int) -> bytes:
-        page_ref = page_refs[page_index]
-        el, el_ref = new()
+    def build(self, node: Node, parent: bytes, page_index: int) -> bytes:
+        page_ref = self.page_refs[page_index]
+        el, el_ref = self.new()
         head = b"<< /Type /StructElem /S /%s /P %s /Pg %s" % (node.role.encode(), parent, page_ref)
         if node.alt:
-            head += b" /Alt " + string(node.alt)
+            head += b" /Alt " + bytes(PDFString(node.alt).format(self.doc))
         attrs = dict(node.attrs)
         if "Scope" in attrs:
             head += b" /A << /O /Table /Scope /%s >>" % attrs["Scope"].encode()
         if "ListNumbering" in attrs:
             head += b" /A << /O /List /ListNumbering /%s >>" % attrs["ListNumbering"].encode()
         kids: list[bytes] = []
-        for pg, mcid in mcids.get(id(node), []):
+        for pg, mcid in self.mcids.get(id(node), []):
             if pg == page_index:
                 kids.append(b"%d" % mcid)
             else:
-                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[pg], mcid))
-            parents.setdefault(pg, {})[mcid] = el_ref
-        for key, name in links.get(id(node), []):
-            link, link_ref = new()
-            annot = b"%d 0 R" % numbers[name][0]
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (self.page_refs[pg], mcid))
+            self.parents.setdefault(pg, {})[mcid] = el_ref
+        for key, name in self.links.get(id(node), []):
+            link, link_ref = self.new()
+            annot = b"%d 0 R" % self.numbers[name][0]
             link.text = (
                 b"<< /Type /StructElem /S /Link /P %s /Pg %s /K [ << /Type /OBJR /Obj %s "
                 b"/Pg %s >> ] >>" % (el_ref, page_ref, annot, page_ref)
             )
-            nums.append(b"%d %s" % (key, link_ref))
+            self.nums.append(b"%d %s" % (key, link_ref))
             kids.append(link_ref)
-        kids += [build(child, el_ref, page_index) for child in node.children if not empty(child)]
+        kids += [
+            self.build(child, el_ref, page_index)
+            for child in node.children
+            if not self.empty(child)
+        ]
         el.text = head + b" /K [ " + b" ".join(kids) + b" ] >>"
         return el_ref
 
+
+def _struct_tree(doc: Any, rendered: Rendered, pages: Sequence[Sequence[Node]]) -> None:
+    """Document > (H1, P, L/LI, Table/TR/TH/TD, Figure ...) with MCIDs, ParentTree, links."""
+    t = _Tree(doc, rendered)
+    root, root_ref = t.new()
+    document, document_ref = t.new()
     top = [
-        build(node, document_ref, i)
+        t.build(node, document_ref, i)
         for i, content in enumerate(pages)
         for node in content
-        if not empty(node)
+        if not t.empty(node)
     ]
     document.text = b"<< /Type /StructElem /S /Document /P %s /K [ %s ] >>" % (
         root_ref,
         b" ".join(top),
     )
+    page_objs = doc.Pages.pages
     page_nums: list[bytes] = []
     for page_index, page in enumerate(page_objs):
         _page_entries(page, StructParents=page_index, Tabs=PDFName("S"))
-        by_mcid = parents.get(page_index, {})
-        arr, arr_ref = new()
+        by_mcid = t.parents.get(page_index, {})
+        arr, arr_ref = t.new()
         arr.text = b"[ " + b" ".join(by_mcid[m] for m in sorted(by_mcid)) + b" ]"
         page_nums.append(b"%d %s" % (page_index, arr_ref))
-    tree, tree_ref = new()
-    tree.text = b"<< /Nums [ " + b" ".join(page_nums + nums) + b" ] >>"
+    tree, tree_ref = t.new()
+    tree.text = b"<< /Nums [ " + b" ".join(page_nums + t.nums) + b" ] >>"
     root.text = (
         b"<< /Type /StructTreeRoot /K [ %s ] /ParentTree %s /ParentTreeNextKey %d "
         b"/RoleMap << >> >>" % (document_ref, tree_ref, len(page_objs) + len(rendered.links))
