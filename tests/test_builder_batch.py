@@ -240,3 +240,34 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
     assert doc["built"] + doc["skipped"] == 98
     assert doc["skipped"] == recorded  # what was finished and recorded is kept
     assert len(register()) == 98
+
+
+@pytest.mark.parametrize("kit", ["almene-boliger", "kommuneaftale", "levende-faellesskaber"])
+def test_a_written_sheet_leaves_no_cyclic_garbage(tmp_path: Path, kit: str) -> None:
+    """A sheet's objects (the plan, ReportLab's document, the structure tree) are freed by
+    reference counting as soon as it is written, both variants: a batch never waits for the
+    cyclic collector, and a long run's memory stays flat. (The structure tree's nested
+    recursive functions once held each document in a cycle: 20 ms of collection per 98
+    sheets, and 51 MiB after 1.000 sheets where it is now 35.) With the structural check
+    every sheet gets: the full validator (page-validation, 1 sheet in 32) keeps cycles of its
+    own."""
+    import gc
+
+    from faktaark.builder.sheet import build_sheet
+
+    prep = api.prepare(layout=kit)
+    lay = api.load_layout_for(kit, prep.dataset)
+    todo = api.resolve_kommuner(["Glostrup", "Læsø", "Fanø", "København", "Aalborg"])
+    for k in todo[:3]:  # the first sheets fill the process's caches (fonts, subsets, lines)
+        build_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast")
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept in gc.garbage
+    try:
+        for k in todo[3:]:
+            build_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast")
+        gc.collect()
+        left = sorted({type(o).__qualname__ for o in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == [], f"cyclic garbage after a sheet of {kit}: {left}"
