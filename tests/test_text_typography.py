@@ -8,6 +8,10 @@ quotes; inserted hyphens are soft hyphens (U+00AD); font subset names follow the
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from faktaark.core.kommuner import register
 from faktaark.pdf.embedding import subset_tag
 from faktaark.text import linebreak
@@ -129,3 +133,30 @@ def test_subset_tags_follow_the_subset() -> None:
     assert a.isalpha()
     assert a != subset_tag("FaktaSans-Regular", [0, 65, 67])
     assert a != subset_tag("FaktaSans-Bold", [0, 65, 66])
+
+
+def test_a_lexicon_section_read_from_the_end_is_that_section_of_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`read_section` reads a large file's last section from its end (the compound
+    dictionary's 83 endings without its 1 MB): the same words as that section of the whole
+    file, for every section of every shipped lexicon file, and from a copy with Windows line
+    endings (a checkout with autocrlf) too."""
+    from faktaark.core.resources import package_dir
+    from faktaark.text import lexicon
+
+    files = [f for f in sorted((package_dir() / lexicon.FOLDER).glob("*.txt"))
+             if "\n[" in f.read_text(encoding="utf-8")]  # fmt: skip
+    assert len(files) >= 3
+    crlf = tmp_path / lexicon.FOLDER
+    crlf.mkdir()
+    for f in files:
+        (crlf / f.name).write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
+    expected = {f.name: lexicon.sections(f.read_text(encoding="utf-8")) for f in files}
+    assert sum(len(s) for s in expected.values()) >= 7
+    for _ in ("as shipped", "with CRLF"):
+        for name, found in expected.items():
+            for section, words in found.items():
+                assert lexicon.read_section(name, section) == words, (name, section)
+            assert lexicon.read_section(name, "no-such-section") == []
+        monkeypatch.setattr(lexicon, "package_dir", lambda: tmp_path)

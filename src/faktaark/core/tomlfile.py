@@ -9,7 +9,9 @@ name file, line and key. Standard library only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,39 +68,32 @@ def depth(doc: object) -> int:
 def locate(text: str, loc: Sequence[str]) -> int | None:
     """The line (1-based) of a key path such as ['box', '3', 'w'] or ['styles', 'body', 'size']
     in TOML source; None if it cannot be found. Array indexes count `[[name]]` headers."""
-    lines = text.splitlines()
+    lines, tables, arrays, headers = _index(text)
     start, end = 0, len(lines)
     i = 0
     for k in range(len(loc), 1, -1):  # a dotted table header: [columns.beboere]
         if any(p.isdigit() for p in loc[:k]):
             continue
-        head = re.compile(rf"^\s*\[\s*{re.escape('.'.join(loc[:k]))}\s*\]\s*(#.*)?$")
-        hit = next((n for n, ln in enumerate(lines) if head.match(ln)), None)
+        hit = tables.get(".".join(loc[:k]))
         if hit is not None:
             if k == len(loc):
                 return hit + 1
             start = hit + 1
-            later = [n for n in range(start, len(lines)) if _HEADER.match(lines[n])]
-            end = later[0] if later else len(lines)
+            end = _next_header(headers, start, len(lines))
             i = k
             break
     while i < len(loc):
         part = loc[i]
         nxt = loc[i + 1] if i + 1 < len(loc) else None
         if nxt is not None and nxt.isdigit():  # array of tables: the n-th [[part]]
-            hits = [
-                n
-                for n in range(start, end)
-                if re.match(rf"^\s*\[\[\s*{re.escape(part)}\s*\]\]", lines[n])
-            ]
+            hits = [n for n in arrays.get(part, ()) if start <= n < end]
             if not hits:  # an index into an inline array: stay on the current line
                 i += 2
                 continue
             if int(nxt) >= len(hits):
                 return None
             start = hits[int(nxt)] + 1
-            later = [n for n in range(start, len(lines)) if _HEADER.match(lines[n])]
-            end = later[0] if later else len(lines)
+            end = _next_header(headers, start, len(lines))
             i += 2
             continue
         pat_key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=")
@@ -113,10 +108,39 @@ def locate(text: str, loc: Sequence[str]) -> int | None:
                 if nxt is None:
                     return n + 1
                 start = n + 1
-                later = [m for m in range(start, len(lines)) if _HEADER.match(lines[m])]
-                end = later[0] if later else len(lines)
+                end = _next_header(headers, start, len(lines))
                 break
         else:
             return start + 1 if i else None
         i += 1
     return start + 1
+
+
+# header lines as `locate` looks for them: `[name]` (maybe a comment after it), `[[name]]`
+_TABLE = re.compile(r"^\s*\[\s*(.*?)\s*\]\s*(#.*)?$")
+_ARRAY = re.compile(r"^\s*\[\[\s*(.*?)\s*\]\]")
+
+
+@lru_cache(maxsize=16)
+def _index(text: str) -> tuple[list[str], dict[str, int], dict[str, list[int]], list[int]]:
+    """A source's lines; the first line of each `[name]` table header by name; the lines of
+    each `[[name]]` by name; the lines of every header: read once per text, where each key
+    looked up scanned the whole file (a kit's dictionary locates a few hundred keys)."""
+    lines = text.splitlines()
+    tables: dict[str, int] = {}
+    arrays: dict[str, list[int]] = {}
+    headers = []
+    for n, ln in enumerate(lines):
+        if _HEADER.match(ln):
+            headers.append(n)
+        if (m := _TABLE.match(ln)) is not None:
+            tables.setdefault(m[1], n)
+        if (m := _ARRAY.match(ln)) is not None:
+            arrays.setdefault(m[1], []).append(n)
+    return lines, tables, arrays, headers
+
+
+def _next_header(headers: list[int], start: int, default: int) -> int:
+    """The first header line at or after `start` (the end of the table that starts there)."""
+    i = bisect_left(headers, start)
+    return headers[i] if i < len(headers) else default

@@ -107,10 +107,11 @@ def _parser(d: Dictionary) -> Any:
     choices = {c: ("officiel", "eksempel") for s in d.sources.values()
                if (c := s.datakilde_column)}  # fmt: skip
     checked = d.checked()
+    texts = frozenset(("kommune", *d.control_columns()))  # once, not for every cell
 
     def parse(cls: Any, value: Any, info: ValidationInfo) -> Any:
         name = info.field_name or ""
-        if name in ("kommune", *d.control_columns()):
+        if name in texts:
             return _text(value, name, choices.get(name, ()))
         col = columns.get(name)
         if col is not None and col.kind == "text":

@@ -47,12 +47,25 @@ def read(name: str) -> dict[str, list[str]]:
     return sections((package_dir() / FOLDER / name).read_text(encoding="utf-8"))
 
 
+_TAIL = 64 * 1024  # where the small last section of a large lexicon file is looked for first
+
+
 def read_section(name: str, section: str) -> list[str]:
-    """One section of the lexicon file `name`, read without splitting the others (the small
-    last section of a large file)."""
-    text = (package_dir() / FOLDER / name).read_text(encoding="utf-8")
-    at = text.rfind(f"\n[{section}]\n")
-    return sections(text[at:]).get(section, []) if at >= 0 else []
+    """One section of the lexicon file `name`, read without splitting the others: the small
+    last section of a large file is read from its end (the compound dictionary is 1 MB; its
+    83 endings are its last 2 KB), the whole file only when it is not there."""
+    head = f"\n[{section}]\n".encode()
+    with (package_dir() / FOLDER / name).open("rb") as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - _TAIL))
+        data = fh.read().replace(b"\r\n", b"\n")  # as read as text (a Windows checkout)
+        at = data.rfind(head)
+        if at < 0 and size > _TAIL:
+            fh.seek(0)
+            data = fh.read().replace(b"\r\n", b"\n")
+            at = data.rfind(head)
+    # from a newline on, the bytes decode as they do in the whole text
+    return sections(data[at:].decode("utf-8")).get(section, []) if at >= 0 else []
 
 
 def trie_path(text_file: Path, section: str) -> Path:
