@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "AGGREGATE_FUNCTIONS",
@@ -343,13 +344,15 @@ class Dictionary:
         return out
 
     def sources_of(self, name: str) -> set[str]:
-        """The sources a figure is made from (its columns' sources)."""
-        return {self.columns[c].source for c in self.depends_on(name) if c in self.columns}
+        """The sources a figure is made from (its columns' sources). Worked out once per
+        figure and dictionary in a process (every sheet asks for every figure); the set is
+        shared: read it, never change it."""
+        return _sources_of(self, name)
 
     def compares(self, name: str) -> bool:
         """Is an indicator made from other municipalities' figures (a rank, a region or
-        country figure)?"""
-        return compares(name, self.indicators)
+        country figure)? Once per indicator and dictionary in a process."""
+        return _compares(self, name)
 
     # ------------------------------------------------------------------ placeholders
 
@@ -384,3 +387,13 @@ class Dictionary:
 
     def placeholder_names(self) -> set[str]:
         return {name for name, _, _ in self.placeholders()}
+
+
+@lru_cache(maxsize=4096)
+def _sources_of(d: Dictionary, name: str) -> set[str]:
+    return {d.columns[c].source for c in d.depends_on(name) if c in d.columns}
+
+
+@lru_cache(maxsize=4096)
+def _compares(d: Dictionary, name: str) -> bool:
+    return compares(name, d.indicators)
