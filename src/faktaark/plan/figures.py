@@ -61,17 +61,7 @@ def _text_op(
     align: str | None = None,
 ) -> list[TextOp]:
     """Lines of one cell or label, wrapped to `width`, first baseline at `base`."""
-    spans = segments_to_spans(segs, st)
-    for sp in spans:
-        ensure_glyphs(sp.text, sp.font, f'{c.layout.name}, page {box.page}, box "{box.id}"')
-    try:
-        lines = linebreak.break_lines(
-            spans, st.size, width, c.metrics, hyphenate=st.hyphenate, known=c.layout.hyphenation
-        )
-    except linebreak.Overflow as exc:
-        raise FitError(
-            *_where(box, c), f'the word "{exc.word}" is {exc.width - exc.room:.0f} pt too wide'
-        ) from None
+    lines = _wrapped(tuple(segs), st, width, c, box)
     out = []
     color = c.color(st.color)
     for i, ln in enumerate(lines):
@@ -84,6 +74,38 @@ def _text_op(
         pieces = tuple(TextPiece(p.text, p.font, st.size, color, p.x) for p in ln.pieces)
         out.append(TextOp(lx, base - i * st.leading, pieces, ln.width))
     return out
+
+
+# (segments, style, width, layout digest) -> lines: labels and cells are mostly the same text
+# on every sheet (a column's head, a row's name), broken once per process
+_WRAPPED: dict[tuple[tuple[Seg, ...], Style, float, str], tuple[linebreak.Line, ...]] = {}
+
+
+def _wrapped(
+    segs: tuple[Seg, ...], st: Style, width: float, c: Ctx, box: Box
+) -> tuple[linebreak.Line, ...]:
+    key = (segs, st, width, c.layout.digest)  # the digest: its words' hyphenation too
+    hit = _WRAPPED.get(key)
+    if hit is not None:
+        return hit
+    spans = segments_to_spans(segs, st)
+    for sp in spans:
+        ensure_glyphs(sp.text, sp.font, f'{c.layout.name}, page {box.page}, box "{box.id}"')
+    try:
+        lines = tuple(
+            linebreak.break_lines(
+                spans, st.size, width, c.metrics, hyphenate=st.hyphenate,
+                known=c.layout.hyphenation,
+            )
+        )  # fmt: skip
+    except linebreak.Overflow as exc:
+        raise FitError(
+            *_where(box, c), f'the word "{exc.word}" is {exc.width - exc.room:.0f} pt too wide'
+        ) from None
+    if len(_WRAPPED) > 20_000:
+        _WRAPPED.clear()
+    _WRAPPED[key] = lines
+    return lines
 
 
 def _height(ops: Sequence[TextOp], st: Style) -> float:
