@@ -183,7 +183,10 @@ class _Painter:
         codes in this document's subsets), without its Python loop over every character when
         each character already has a code in the first subset: then the result is one run, the
         text translated to those codes (a no-break space is coded as a space, as there)."""
-        chars, codes = self._known.setdefault(font.fontName, (set(), {}))
+        known = self._known.get(font.fontName)
+        if known is None:
+            known = self._known[font.fontName] = (set(), {})
+        chars, codes = known
         plain = text.replace("\xa0", " ")
         if chars.issuperset(plain):
             return [(0, plain.translate(codes).encode("latin-1"))] if text else []
