@@ -203,9 +203,7 @@ def area_name(name: str) -> str:
 
 def placeholders(template: str) -> list[tuple[str, str | None, bool]]:
     """(name, format, plural?) of every placeholder in a template."""
-    return [
-        (m["name"], m["fmt"], m["one"] is not None) for m in _TOKEN.finditer(template) if m["ph"]
-    ]
+    return [(p.name, p.fmt, p.one is not None) for p in _parts(template) if isinstance(p, _Ph)]
 
 
 def links(template: str) -> list[str]:
@@ -246,33 +244,68 @@ def _static(template: str) -> tuple[Seg, ...]:
     return tuple(_fill(template, {}, None))
 
 
+class _Ph(NamedTuple):  # a placeholder as written: `{name:fmt}` or `{name|one|many}`
+    name: str
+    fmt: str | None
+    one: str | None
+    many: str | None
+
+
+class _Link(NamedTuple):
+    label: str
+    url: str
+
+
+class _Bold(NamedTuple):  # `**`: bold on, or off again
+    pass
+
+
+_BOLD = _Bold()
+_Part = str | _Bold | _Link | _Ph  # literal text, a bold mark, a link, a placeholder
+
+
+@lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[_Part, ...]:
+    """The template read once per process (a sheet fills each of its texts, and a box that
+    must shrink fills them again): literal text, bold marks, links and placeholders."""
+    parts: list[_Part] = []
+    pos = 0
+    for m in _TOKEN.finditer(template):
+        if m.start() > pos:
+            parts.append(template[pos : m.start()])
+        pos = m.end()
+        if m["bold"]:
+            parts.append(_BOLD)
+        elif m["link"]:
+            parts.append(_Link(m["label"], m["url"]))
+        else:
+            parts.append(_Ph(m["name"], m["fmt"], m["one"], m["many"]))
+    if pos < len(template):
+        parts.append(template[pos:])
+    return tuple(parts)
+
+
 def _fill(
     template: str, ctx: Mapping[str, Val], notes: Notes | None, numerals: bool = False
 ) -> list[Seg]:
     segs: list[Seg] = []
     bold = False
-    pos = 0
-    for m in _TOKEN.finditer(template):
-        if m.start() > pos:
-            segs.append(Seg(template[pos : m.start()], bold))
-        pos = m.end()
-        if m["bold"]:
+    for part in _parts(template):
+        if isinstance(part, str):
+            segs.append(Seg(part, bold))
+        elif isinstance(part, _Bold):
             bold = not bold
-        elif m["link"]:
-            if problem := link_problem(m["url"]):
+        elif isinstance(part, _Link):
+            if problem := link_problem(part.url):
                 raise LayoutError(problem)
-            segs.append(Seg(m["label"], bold, m["url"]))
+            segs.append(Seg(part.label, bold, part.url))
         else:
-            segs.append(Seg(_resolve(m, ctx, notes, numerals), bold, value=True))
-    if pos < len(template):
-        segs.append(Seg(template[pos:], bold))
+            segs.append(Seg(_resolve(part, ctx, notes, numerals), bold, value=True))
     return _typography(segs)
 
 
-def _resolve(
-    m: re.Match[str], ctx: Mapping[str, Val], notes: Notes | None, numerals: bool = False
-) -> str:
-    name = m["name"]
+def _resolve(m: _Ph, ctx: Mapping[str, Val], notes: Notes | None, numerals: bool = False) -> str:
+    name = m.name
     val = ctx.get(name)
     if val is None:
         raise KeyError(name)
@@ -284,17 +317,17 @@ def _resolve(
             notes.example(val)
     if val.kind == "mark":  # {fodnote.<id>}: a numbered footnote mark
         text = notes.mark(name.split(".", 1)[1], str(val.raw)) if notes else ""
-    elif m["one"] is not None:
+    elif m.one is not None:
         if val.kind in ("code", "year", "text") or not isinstance(
             val.raw, (int, float, type(None))
         ):
             raise LayoutError(
-                f"{{{name}|{m['one']}|{m['many']}}}: the singular/plural form needs a number; "
+                f"{{{name}|{m.one}|{m.many}}}: the singular/plural form needs a number; "
                 f"{name} is text ({val.raw!r})"
             )
-        text = _plural(val, m["one"], m["many"])
+        text = _plural(val, m.one, str(m.many))
     else:
-        text = format_value(val, m["fmt"] or ("cifre" if numerals else None))
+        text = format_value(val, m.fmt or ("cifre" if numerals else None))
     if notes is not None:  # as the page shows it (BL’s for BL's), for provenance
         notes.printed.append(Printed(name, _characters(text), val, *notes.where))
     return text
