@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 __all__ = [
     "MINUS",
@@ -43,6 +44,7 @@ MAANEDER = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)  # a sheet prints the same few hundred numbers as its neighbours
 def round_half_up(value: float, decimals: int = 0) -> Decimal:
     """Round like a person does: 0,5 goes up (away from zero)."""
     if not math.isfinite(value):
@@ -51,6 +53,7 @@ def round_half_up(value: float, decimals: int = 0) -> Decimal:
     return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=8192)
 def tal(value: float | int, decimals: int = 0, thousands: str = ".") -> str:
     """`4451` -> `4.451`, `8.25, 1` -> `8,3`, `-12` -> `−12`.
 
