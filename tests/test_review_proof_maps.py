@@ -3,8 +3,9 @@ cartographer would catch, and names it; the real sheets pass.
 
 A user would check here: that `faktaark proof` catches a map framed on the whole region, an
 inset nobody needs, a name away from its area, a long leader line, a leader line through a
-name, two names that read as one, small names and names that do not stand out; and that a
-name set in two lines ("Ringkøbing-" / "Skjern") is read as one name with one box.
+name or across the highlighted municipality, two names that read as one, small names and
+names that do not stand out; and that a name set in two lines ("Ringkøbing-" / "Skjern") is
+read as one name with one box.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from faktaark import api
 from faktaark.core.kommuner import register
 from faktaark.core.units import MM
-from faktaark.plan import maps
+from faktaark.plan import mapgeom, maps
 from faktaark.plan.model import LineOp, Node, Op, PathOp, RectOp, SheetPlan, TextOp
 from faktaark.review import proof_maps
 from faktaark.review.proof import Finding, Sheet, rules, sheet_view
@@ -74,7 +75,7 @@ def moved(name: str, x: float, y: float) -> Callable[[tuple[Op, ...]], tuple[Op,
 
 MAP_RULES = (
     "kort_udsnit", "kort_indsaet", "kort_navn_sted", "kort_hjaelpelinje", "kort_krydser",
-    "kort_afstand", "kort_skrift", "kort_kontrast",
+    "kort_over", "kort_afstand", "kort_skrift", "kort_kontrast",
 )  # fmt: skip
 
 
@@ -180,6 +181,33 @@ def test_a_leader_line_through_a_name(kbh: SheetPlan) -> None:
     across = LineOp(line.x1, line.y2, line.x2, line.y1, LAYOUT.colors["text"], 0.35)
     bad = found("kort_krydser", with_ops(kbh, lambda ops: (*ops, across)))
     assert any(f.detail.startswith("the leader lines of ") for f in bad), bad
+
+
+def test_a_leader_line_across_the_highlighted_municipality(kbh: SheetPlan) -> None:
+    """Tårnby named with a leader line that runs across København is reported; Frederiksberg's
+    leader line crosses København too, and is not: every way into an enclave does."""
+    (v,) = proof_maps.map_views(real(kbh))
+    assert found("kort_over", kbh) == []
+    fb = _leader(kbh)
+    assert any(
+        mapgeom.in_shape(fb.x1 + (fb.x2 - fb.x1) * t / 10, fb.y1 + (fb.y2 - fb.y1) * t / 10,
+                         v.subject)
+        for t in range(1, 10)
+    )  # fmt: skip
+    taarnby = label(kbh, "Tårnby")
+    sb = [p for r in v.subject for p in r]
+    x0, y0 = min(p[0] for p in sb), min(p[1] for p in sb)
+    x1, y1 = max(p[0] for p in sb), max(p[1] for p in sb)
+    mid = next(
+        (x, y) for x in (x0 + (x1 - x0) * i / 8 for i in range(1, 8))
+        for y in (y0 + (y1 - y0) * j / 8 for j in range(1, 8))
+        if mapgeom.in_shape(x, y, v.subject)
+    )  # fmt: skip
+    across = LineOp(taarnby.x - 1, taarnby.y + 2, *mid, LAYOUT.colors["text"], 0.35)
+    bad = found("kort_over", with_ops(kbh, lambda ops: (*ops, across)))
+    assert [f.detail for f in bad] == [
+        "the leader line of Tårnby runs across the highlighted municipality"
+    ]
 
 
 def test_two_names_that_read_as_one(glostrup: SheetPlan) -> None:

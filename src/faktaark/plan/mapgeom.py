@@ -14,6 +14,7 @@ __all__ = [
     "area",
     "clip",
     "grow",
+    "in_outline",
     "in_shape",
     "nearest_on",
     "on_shape",
@@ -44,6 +45,12 @@ def _inside(px: float, py: float, ring: geodata.Ring) -> bool:
 def in_shape(px: float, py: float, rings: Sequence[geodata.Ring]) -> bool:
     """Whether a point lies in a shape (even-odd over all its rings, as it is filled)."""
     return sum(_inside(px, py, r) for r in rings) % 2 == 1
+
+
+def in_outline(px: float, py: float, rings: Sequence[geodata.Ring]) -> bool:
+    """Whether a point lies within a shape's outline, its holes counted in (an enclave lies
+    within the outline of the municipality around it)."""
+    return any(_inside(px, py, r) for r in rings)
 
 
 def segment_hits_rect(a: tuple[float, float], b: tuple[float, float], r: Rect) -> bool:

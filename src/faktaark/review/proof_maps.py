@@ -11,6 +11,9 @@ on every sheet of every layout with a region map (`view = "region"`).
 - `kort_hjaelpelinje`: a leader line is at most `MAX_LEADER_MM` long;
 - `kort_krydser`: a leader line crosses no name (the municipality's own included) and no
   other leader line;
+- `kort_over`: a neighbour's leader line does not run across the highlighted municipality
+  (unless the neighbour is an enclave of it, as Frederiksberg of København: then every way
+  in does);
 - `kort_afstand`: two names are at least `MIN_GAP_MM` apart (never touching, never read as
   one);
 - `kort_skrift`: every name at least `MIN_SIZE` pt;
@@ -36,6 +39,7 @@ from faktaark.core.kommuner import register
 from faktaark.core.units import MM, Color
 from faktaark.plan import geodata, maps
 from faktaark.plan.mapgeom import (
+    in_outline,
     in_shape,
     rect_gap,
     segment_hits_rect,
@@ -266,6 +270,25 @@ def crossings(s: Sheet) -> Iterator[Finding]:
                     theirs = v.owner(other)
                     detail = f"the leader lines of {who} and {theirs.name if theirs else 'a name'}"
                     yield _finding(s, "kort_krydser", v, detail + " cross")
+
+
+@rule("kort_over", "A neighbour's leader line runs across the highlighted municipality",
+      hard=True)  # fmt: skip
+def across_subject(s: Sheet) -> Iterator[Finding]:
+    for v in map_views(s):
+        for seg in v.leaders:
+            lb = v.owner(seg)
+            if lb is None or lb.kode is None or lb.kode == v.kode:
+                continue
+            steps = [(seg[0] + (seg[2] - seg[0]) * t / 20, seg[1] + (seg[3] - seg[1]) * t / 20)
+                     for t in range(1, 20)]  # fmt: skip
+            if not any(in_shape(x, y, v.subject) for x, y in steps):
+                continue
+            area = v.areas.get(lb.kode, ())
+            if area and all(in_outline(x, y, v.subject) for ring in area for x, y in ring):
+                continue  # an enclave: every way in crosses the municipality around it
+            detail = f"the leader line of {lb.name} runs across the highlighted municipality"
+            yield _finding(s, "kort_over", v, detail)
 
 
 @rule("kort_afstand", "Two names on the regional map are closer than 1.5 mm", hard=True)
