@@ -24,6 +24,7 @@ from faktaark.plan.model import Node, SheetPlan, TextOp, TextPiece
 from faktaark.review.proof import Sheet, sheet_view
 from faktaark.text import hyphenation
 from faktaark.text.linebreak import Span, break_lines
+from faktaark.text.templates import fill
 from test_review_proof import BLACK, FONT, LAYOUT, NB, SHY, edited, found, real, sheet
 
 
@@ -185,6 +186,40 @@ def test_an_unbalanced_two_line_heading() -> None:
         [("H1", "title", "titel", ["GODE NABOER GØR", "RINGKØBING-SKJERN KOMMUNE BEDRE"])]
     )
     assert found("skaev_overskrift", title) == []  # a title breaks where its text says
+
+
+def test_an_unbalanced_key_figure_caption() -> None:
+    """A key figure's caption is set in a `balance` style: its second line alone ("i 2023."
+    under a full line) is reported, as for a heading; a text of a style the layout does not
+    balance is not."""
+
+    def two(style: str, a: tuple[str, float], b: tuple[str, float]) -> Sheet:
+        s = sheet([("P", style, "kpi_fraflytning", [a[0], b[0]])])
+        para = tuple(ln._replace(width=w) for ln, w in zip(s.paras[0], (a[1], b[1]), strict=True))
+        return Sheet(s.layout, s.kommune, s.label, s.plan, (para,))
+
+    assert LAYOUT.styles["kpi_text"].balance
+    assert not LAYOUT.styles["body"].balance
+    lone = (("Fraflytningsprocenten i almene familieboliger var på 7,7 pct.", 230.0),
+            (f"i{NB}2023.", 26.0))  # fmt: skip
+    (f,) = found("skaev_overskrift", two("kpi_text", *lone))
+    assert f.box == "kpi_fraflytning"
+    assert found("skaev_overskrift", two("body", *lone)) == []
+    even = (("Fraflytningsprocenten i almene", 118.0),
+            (f"familieboliger var på 7,7{NB}pct. i{NB}2023.", 138.0))  # fmt: skip
+    assert found("skaev_overskrift", two("kpi_text", *even)) == []
+
+
+def test_the_planner_balances_a_key_figure_caption() -> None:
+    """København's fraflytning caption was "... var på 7,7 pct. / i 2023."; its lines are
+    now as even as its words allow."""
+    plan = api.plan_sheet("København", layout=LAYOUT)
+    caption = next(n for p in plan.pages for t in p.content for n in t.walk()
+                   if n.box == "kpi_fraflytning" and n.style == "kpi_text")  # fmt: skip
+    lines = [op for op in caption.ops if isinstance(op, TextOp)]
+    assert len(lines) == 2
+    assert min(op.width for op in lines) > 0.6 * max(op.width for op in lines)
+    assert lines[-1].text != f"i{NB}2023."
 
 
 def test_the_planner_balances_a_heading(glostrup: SheetPlan) -> None:
@@ -386,3 +421,17 @@ def test_the_sender_slot_draws_an_svg_logo(tmp_path: Path, variant: bool) -> Non
     )
     with pytest.raises(LayoutError, match="convert its text to paths"):
         api.load_layout_for(folder)
+
+
+def test_a_line_that_starts_with_an_operator() -> None:
+    """»× fraflytningsprocent« at the start of a key figure's line is reported; the texts
+    bind the operator to the term before it, so the real sheets never set it so."""
+    head = "ledige familieboliger om året (anslået:"
+    bad = sheet([("P", "kpi_text", "kpi_ledige", [f"{head} boliger", "× fraflytningsprocent)."])])
+    (f,) = found("regnetegn_forrest", bad)
+    assert f.box == "kpi_ledige"
+    tail = f"boliger{NB}× fraflytningsprocent)."
+    good = sheet([("P", "kpi_text", "kpi_ledige", [head, tail])])
+    assert found("regnetegn_forrest", good) == []
+    segs = fill("(anslået: boliger × fraflytningsprocent)", {})
+    assert "".join(s.text for s in segs) == f"(anslået: boliger{NB}× fraflytningsprocent)"

@@ -130,7 +130,7 @@ def _styles(model: Any, fonts: Mapping[str, str]) -> dict[str, Style]:
             leading=s.leading or round(s.size * 1.3, 2), min_size=s.min_size, color=s.color,
             align=s.align, upper=s.upper, hyphenate=s.hyphenate, space_before=s.space_before,
             space_after=s.space_after, indent=s.indent, bullet=s.bullet,
-            bullet_color=s.bullet_color, tag=s.tag,
+            bullet_color=s.bullet_color, tag=s.tag, balance=s.balance,
         )  # fmt: skip
     return out
 

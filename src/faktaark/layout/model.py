@@ -38,6 +38,7 @@ class Style:
     bullet: str | None
     bullet_color: str | None
     tag: str
+    balance: bool = False  # lines as even as the words allow, their number kept (`H` tags too)
 
 
 @dataclass(frozen=True)

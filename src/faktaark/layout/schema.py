@@ -55,6 +55,7 @@ class StyleModel(_Strict):
     align: Literal["left", "center", "right"] = "left"
     upper: bool = False
     hyphenate: bool = True
+    balance: bool = False  # lines as even as the words allow (headings' lines always are)
     space_before: Annotated[float, Field(ge=0, le=100)] = 0
     space_after: Annotated[float, Field(ge=0, le=100)] = 0
     indent: Annotated[float, Field(ge=0, le=100)] = 0

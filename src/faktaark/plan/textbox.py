@@ -109,7 +109,8 @@ def _lines(
             known=c.layout.hyphenation, avoid=avoid, runt=runt,
         )
     )  # fmt: skip
-    if style.tag.startswith("H") and len(lines) >= 2 and not any("\n" in s.text for s in segs):
+    balance = style.balance or style.tag.startswith("H")
+    if balance and len(lines) >= 2 and not any("\n" in s.text for s in segs):
         lines = _balanced(spans, style, width - style.indent, c, lines, runt)
     if len(_LINES) > 20_000:
         _LINES.clear()
@@ -121,9 +122,9 @@ def _balanced(
     spans: Sequence[linebreak.Span], style: Style, width: float, c: Ctx,
     lines: tuple[linebreak.Line, ...], runt: tuple[int, float],
 ) -> tuple[linebreak.Line, ...]:  # fmt: skip
-    """A heading's lines made as even as its words allow: the narrowest measure that keeps
-    the number of lines (so "... boligudbud med plads / til alle" becomes "... varieret /
-    boligudbud med plads til alle")."""
+    """A heading's lines (and a `balance` style's) made as even as its words allow: the
+    narrowest measure that keeps the number of lines (so "... boligudbud med plads / til
+    alle" becomes "... varieret / boligudbud med plads til alle")."""
     lo, hi, best = width / 2, width, lines
     for _ in range(8):
         mid = (lo + hi) / 2

@@ -10,14 +10,14 @@ key figures), texts by the language data of `faktaark.text` (short words, number
 - text flow: a short list split over two columns (`liste_delt`), the columns of a box ending
   more than two lines apart (`spalter_skaeve`), a heading, lead or table head whose line ends
   in a one- or two-letter preposition or conjunction (`kort_ord_sidst`), an unbalanced
-  two-line heading (`skaev_overskrift`);
+  two-line heading or key figure caption (`skaev_overskrift`);
 - key figures: a number in words in a key figure (`noegletal_i_ord`), a key-figure box
   without its figure (`noegletal_uden_tal`), a table's "–" without its note beside it
   (`tankestreg_uden_note`);
 - house style: the official name (the authority) after "i" where the area is meant
   (`kommune_som_sted`), two source lines in one box or a method inside a source line
   (`kilde_dobbelt`), a semicolon or colon straight after an abbreviation's point
-  (`tegn_efter_forkortelse`).
+  (`tegn_efter_forkortelse`), a line that starts with an operator (`regnetegn_forrest`).
 
 The composition rules (a panel with a hole, the sender) are in `proof_panels.py`.
 """
@@ -184,13 +184,19 @@ def short_word_at_line_end(s: Sheet) -> Iterator[Finding]:
                 yield s.finding("kort_ord_sidst", a, f"{a.text} | {b.text}")
 
 
-@rule("skaev_overskrift", "A two-line heading whose second line is under half the first, or the "
-      "other way round", hard=True)  # fmt: skip
+@rule("skaev_overskrift", "A two-line heading (or text of a `balance` style: a key figure's "
+      "caption) whose second line is under half the first, or the other way round",
+      hard=True)  # fmt: skip
 def heading_unbalanced(s: Sheet) -> Iterator[Finding]:
-    """Headings (H2-H6); a title (H1) breaks where its text says, before the name, and has
-    rules of its own (`ensomt_ord_i_titel`, `titel_stoerrelse`)."""
+    """Headings (H2-H6) and the texts of a style the layout balances; a title (H1) breaks
+    where its text says, before the name, and has rules of its own (`ensomt_ord_i_titel`,
+    `titel_stoerrelse`)."""
     for para in s.paras:
-        if len(para) == 2 and para[0].role[:1] == "H" and para[0].role != "H1":
+        if len(para) != 2:
+            continue
+        style = s.layout.styles.get(para[0].style)
+        heading = para[0].role[:1] == "H" and para[0].role != "H1"
+        if heading or (style is not None and style.balance and para[0].role != "H1"):
             a, b = para
             if min(a.width, b.width) < BALANCE * max(a.width, b.width):
                 yield s.finding("skaev_overskrift", b, f"{a.text} | {b.text}")
@@ -288,3 +294,12 @@ def punctuation_after_abbreviation(s: Sheet) -> Iterator[Finding]:
     for para in s.paras:
         if m := _ABBREVIATION.search(_para_text(para)):
             yield s.finding("tegn_efter_forkortelse", para[0], m[0])
+
+
+@rule("regnetegn_forrest", "A line starts with an operator (»× 4«, »= 12«): it belongs with "
+      "the term before it", hard=True)  # fmt: skip
+def operator_first(s: Sheet) -> Iterator[Finding]:
+    for para in s.paras:
+        for line in para[1:]:
+            if line.text.lstrip()[:1] in ("×", "=", "+"):
+                yield s.finding("regnetegn_forrest", line, line.text)

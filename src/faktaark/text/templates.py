@@ -53,6 +53,7 @@ _ABBR = re.compile(r"\b(ca\.|nr\.|kl\.|gns\.) (?=\d)")
 # an official name stays on one line: "Glostrup Kommune", "Bornholms Regionskommune", the
 # running-text form "Glostrup kommune", and the genitive of each ("Glostrup Kommunes")
 _NAME = re.compile(r"\b([A-ZÆØÅ][\w-]*) (?=(?:[Kk]ommunes?|[Rr]egionskommunes?)\b)")
+_OPERATOR = re.compile(r" (?=[×=+] )")  # the space before an operator between two terms
 _REGION = re.compile(r"\b(Region) (?=[A-ZÆØÅ])")  # "Region Hovedstaden": one name, never split
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # BL's -> BL’s
 _QUOTES = re.compile(r'"([^"\n]*)"')  # "..." -> »...« (the layouts' quote style)
@@ -370,6 +371,7 @@ def _typeset(text: str) -> tuple[str, bool]:
     fixed = _REGION.sub(lambda m: m[1] + NBSP, fixed)
     fixed = _characters(fixed)
     fixed = fixed.replace("mio. kr.", f"mio.{NBSP}kr.").replace("mia. kr.", f"mia.{NBSP}kr.")
+    fixed = _OPERATOR.sub(NBSP, fixed)  # "a × b": a line never starts with "×"
     return fixed, _DOUBLE_STOP.search(fixed) is not None
 
 
