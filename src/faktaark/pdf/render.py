@@ -1,4 +1,5 @@
-"""Paint a `SheetPlan` with ReportLab: the only module that draws.
+"""Paint a `SheetPlan` with ReportLab: the module that draws a plan (a sender's SVG logo:
+`faktaark.pdf.logo`).
 
 No layout decision is made here. Every drawing operation of the plan becomes PDF operators;
 decoration is wrapped as `/Artifact` marked content and each structure node's operations as

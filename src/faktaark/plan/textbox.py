@@ -1,4 +1,5 @@
-"""Text boxes: fill items into lines, flow them into the box's columns, and fit.
+"""Text boxes: set a box's filled items (`faktaark.plan.filled`) into lines, flow them into
+the box's columns, and fit.
 
 A text box holds items (paragraphs, lists, the notes, spaces, column breaks). Each is broken
 into lines at its style's size, then the lines flow top to bottom and column to column:
