@@ -136,6 +136,7 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
     pages = len(_PAGE.findall(data))
     total = 0
     pos = 0
+    objs = _Objects(data)
     while (m := _STREAM.search(data, pos)) is not None:
         pos = m.end()
         before = data[max(0, m.start() - 16) : m.start()]
@@ -144,7 +145,7 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
         lo = max(0, m.start() - 65536)  # a stream's dictionary: from its "obj" (64 KB at most)
         at = data.rfind(b"obj", lo, m.start())
         head = data[at + 3 if at >= 0 else lo : m.start()]
-        raw = _raw(data, m.end(), head)
+        raw = _raw(data, m.end(), head, objs)
         pos = m.end() + len(raw)
         objstm = _OBJSTM.search(head) is not None
         if not inflate and not objstm and _METADATA.search(head) is None:
@@ -164,7 +165,7 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
             else None
         )
         try:
-            size, found = _decoded(raw, _filters(head, data), objstm, cap)
+            size, found = _decoded(raw, _filters(head, objs), objstm, cap)
         except _TooBig as exc:
             raise BoundsError(f"{where}: a stream at byte {m.end()} {exc}; refused (a "
                               "decompression bomb or a damaged file).") from None  # fmt: skip
@@ -182,21 +183,36 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
     return PdfSize(pages, objects, total)
 
 
-def _resolve(data: bytes, number: bytes, generation: bytes) -> bytes:
-    """The text of an indirect object (up to 4 KB), for a /Length or /Filter given by
-    reference; b"" when it is not found."""
-    m = re.search(rb"(?<![0-9])" + number + rb"\s+" + generation + rb"\s+obj\b", data)
-    return data[m.end() : m.end() + 4096].split(b"endobj")[0] if m else b""
+_OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+(\d+)\s+obj\b")
 
 
-def _raw(data: bytes, start: int, head: bytes) -> bytes:
+class _Objects:
+    """The indirect objects of a file, for a /Length or /Filter given by reference. Where each
+    object starts is found in one pass over the file, at the first reference: a file of
+    thousands of streams whose lengths are references is read once, not once per stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._at: dict[tuple[bytes, bytes], int] | None = None
+
+    def text(self, number: bytes, generation: bytes) -> bytes:
+        """The object's text (up to 4 KB); b"" when there is no such object."""
+        if self._at is None:
+            self._at = {}
+            for m in _OBJECT.finditer(self.data):
+                self._at.setdefault((m[1], m[2]), m.end())
+        at = self._at.get((number, generation))
+        return b"" if at is None else self.data[at : at + 4096].split(b"endobj")[0]
+
+
+def _raw(data: bytes, start: int, head: bytes, objs: _Objects) -> bytes:
     """A stream's data: /Length bytes when they end at `endstream`, else up to `endstream`."""
     m = _LENGTH.search(head)
     length = None
     if m is not None and m[3] is not None:
         length = int(m[3])
     elif m is not None:
-        value = _resolve(data, m[1], m[2]).strip()
+        value = objs.text(m[1], m[2]).strip()
         length = int(value) if value.isdigit() else None
     if length is not None and _ENDSTREAM.match(data, start + length):
         return data[start : start + length]
@@ -204,11 +220,11 @@ def _raw(data: bytes, start: int, head: bytes) -> bytes:
     return data[start : end if end >= 0 else len(data)]
 
 
-def _filters(head: bytes, data: bytes) -> list[bytes]:
+def _filters(head: bytes, objs: _Objects) -> list[bytes]:
     m = _FILTER.search(head)
     if m is None:
         return []
-    text = m[1] or m[2] or _resolve(data, m[3], m[4])
+    text = m[1] or m[2] or objs.text(m[3], m[4])
     return [name.lstrip(b"/") for name in re.findall(rb"/[^\s/\[\]<>()]+", text)]
 
 
