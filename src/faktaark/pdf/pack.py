@@ -7,7 +7,7 @@ stream (PDF 1.5, allowed by PDF/A-2 and PDF/X-4). qpdf can make object streams i
 cannot be told to keep the compressed data of an object stream from ending in CR or LF: the
 last four bytes of zlib data are the Adler-32 checksum of the content, and one stream in 128
 ends so, which makes the EOL before `endstream` ambiguous (validators then count it into
-/Length; see `writing.flate`). Here an object stream gets trailing spaces (harmless after its
+/Length; see `flate`). Here an object stream gets trailing spaces (harmless after its
 last object) until its data ends well, and the cross-reference stream an extra free entry
 (generation 65535: its two 0xFF bytes change the checksum; zero bytes would not).
 
@@ -21,21 +21,25 @@ import struct
 import zlib
 from itertools import pairwise
 
-__all__ = ["pack_object_streams"]
+__all__ = ["EOL", "flate", "pack_object_streams"]
 
 PER_STREAM = 1000  # objects per object stream
-_EOL = (b"\r", b"\n")
+EOL = (b"\r", b"\n")  # the bytes zlib data must not end in (before `endstream`)
 _OBJ_HEAD = re.compile(rb"(\d+) 0 obj\n")
 _TRAILER_KEY = re.compile(rb"/(Root|Info) (\d+ 0 R)")
 _TRAILER_ID = re.compile(rb"/ID \[[^\]]*\]")
 
 
-def _deflate(data: bytes) -> bytes:
-    """zlib data of `data` plus as many trailing spaces as it takes not to end in an EOL."""
-    packed = zlib.compress(data, 6)
-    while packed[-1:] in _EOL:
+def flate(data: bytes, level: int = 6) -> bytes:
+    """zlib data whose last byte is not CR or LF. Such data is legal, but the EOL before
+    `endstream` then becomes ambiguous and validators may count it into /Length. The last
+    bytes are the Adler-32 checksum of `data`, so no compression level changes them: the data
+    is padded with spaces (harmless in content streams, CMaps and after an object stream's
+    last object) until they end well. (Also the sheets' streams: `writing`.)"""
+    packed = zlib.compress(data, level)
+    while packed[-1:] in EOL:
         data += b" "
-        packed = zlib.compress(data, 6)
+        packed = zlib.compress(data, level)
     return packed
 
 
@@ -92,7 +96,7 @@ def pack_object_streams(data: bytes) -> bytes:
             pos += len(value) + 1
             where[n] = (number, index)
         header = b" ".join(pairs) + b"\n"
-        stream = _deflate(header + bytes(body))
+        stream = flate(header + bytes(body))
         new_offsets[number] = len(out)
         out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>" % (
             number,
@@ -119,7 +123,7 @@ def pack_object_streams(data: bytes) -> bytes:
             else:  # free: no next free object, generation 65535 (never to be reused)
                 rows.append(struct.pack(">BIH", 0, 0, 65535))
         stream = zlib.compress(b"".join(rows), 6)
-        if stream[-1:] not in _EOL:
+        if stream[-1:] not in EOL:
             break
         # the last byte of zlib data is the low byte of the sum of the bytes (Adler-32): one
         # more free entry adds 0x1FE to it, which ends the data in neither CR nor LF

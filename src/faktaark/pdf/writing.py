@@ -14,19 +14,9 @@ from typing import Any
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 
+from faktaark.pdf.pack import EOL, flate
+
 __all__ = ["CONTENT_LEVEL", "flate"]
-
-
-def flate(data: bytes, level: int = 6) -> bytes:
-    """zlib data whose last byte is not CR or LF. Such data is legal, but the EOL before
-    `endstream` then becomes ambiguous and validators may count it into /Length. The last
-    bytes are the Adler-32 checksum of `data`, so no compression level changes them: the data
-    is padded with spaces (harmless in content streams and CMaps) until they end well."""
-    packed = zlib.compress(data, level)
-    while packed[-1:] in _EOL:
-        data += b" "
-        packed = zlib.compress(data, level)
-    return packed
 
 
 # Page content is different on every sheet: compressed fast (level 3: a third of the time of
@@ -41,7 +31,6 @@ def _packed_once(raw: bytes, font_file: bool) -> bytes:
     return zlib.compress(raw, 9) if font_file else flate(raw, 9)
 
 
-_EOL = (b"\r", b"\n")
 _FLATE = PDFName("FlateDecode")  # "/FlateDecode": ReportLab escapes a name character by character
 
 
@@ -71,7 +60,7 @@ def _stream_format(self: PDFStream, document: Any) -> bytes:
             small = len(raw) < 8192  # a CMap, not page content
             content = _packed_once(raw, False) if small else flate(raw, CONTENT_LEVEL)
             dictionary["Filter"] = PDFArray([_FLATE])
-        elif (packed := _packed_once(raw, True))[-1:] not in _EOL or raw[-1:] in _EOL:
+        elif (packed := _packed_once(raw, True))[-1:] not in EOL or raw[-1:] in EOL:
             # a font file cannot be padded like a content stream: on the rare bad checksum
             # (2 in 256) it is embedded uncompressed, since it ends in zero padding
             content = packed
