@@ -12,7 +12,6 @@ __all__ = [
     "MAX_LAYOUT_BYTES",
     "MAX_MANIFEST_BYTES",
     "MAX_PDF_BYTES",
-    "MAX_PREFLIGHT_PAGES",
     "MAX_ROWS",
 ]
 
@@ -24,6 +23,5 @@ MAX_LAYOUT_BYTES = 4 * 1024 * 1024  # layout.toml, texts.da.toml: a few tens of 
 MAX_ASSET_BYTES = 16 * 1024 * 1024  # an image of a layout (a logo, a photo)
 MAX_ASSET_PIXELS = 40_000_000  # 40 Mpixel: an A4 page at 600 dpi is 35 Mpixel
 MAX_PDF_BYTES = 256 * 1024 * 1024  # a PDF given to `check`
-MAX_PREFLIGHT_PAGES = 2000  # a combined print PDF of the 98 sheets is a few hundred pages
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # a manifest of 98 sheets is about 60 KB
 MAX_JOBS = 256  # worker processes: more than the sheets of any run is waste

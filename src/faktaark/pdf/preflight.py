@@ -76,9 +76,8 @@ def _one_line(text: str) -> str:
 def _preflight(p: Path, res: Preflight) -> None:
     import pikepdf
 
-    from faktaark.core.limits import MAX_PREFLIGHT_PAGES
     from faktaark.errors import FaktaarkError
-    from faktaark.pdf.bounds import read_pdf
+    from faktaark.pdf.bounds import MAX_PDF_PAGES, read_pdf
 
     logging.getLogger("pikepdf").setLevel(logging.ERROR)
     try:  # the path guard (a FIFO, a device, a folder or a huge file is never opened) and the
@@ -105,9 +104,9 @@ def _preflight(p: Path, res: Preflight) -> None:
         if pdf.is_encrypted:
             res.error = "encrypted: PDF/X and PDF/A forbid encryption"
             return
-        if len(pdf.pages) > MAX_PREFLIGHT_PAGES:
+        if len(pdf.pages) > MAX_PDF_PAGES:  # page objects without /Type pass the byte scan
             res.error = (
-                f"{len(pdf.pages)} pages, more than the {MAX_PREFLIGHT_PAGES} pages a preflight "
+                f"{len(pdf.pages)} pages, more than the {MAX_PDF_PAGES} pages a preflight "
                 "checks; refused"
             )
             return

@@ -313,7 +313,3 @@ class Interp(ColourUse, Painting):
 
     def new_state(self) -> GState:
         return GState()
-
-    @property
-    def spaces(self) -> set[str]:
-        return set(self.uses)

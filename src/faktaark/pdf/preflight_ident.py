@@ -175,13 +175,8 @@ def _version(res: Preflight, xver: str | None, info_x: str | None, xmp_x: str | 
         )  # fmt: skip
 
 
-def _model(profile: Any) -> str | None:
-    """The colour space of an ICC profile's data ("CMYK", "RGB", "GRAY"), from its header."""
-    try:
-        head = profile.read_bytes()[16:20]
-    except Exception:  # an unreadable profile: its model is unknown (x-intent says why)
-        return None
-    return {b"CMYK": "CMYK", b"RGB ": "RGB", b"GRAY": "GRAY"}.get(head)
+# an ICC profile's colour space, from bytes 16-20 of its header
+_MODELS = {b"CMYK": "CMYK", b"RGB ": "RGB", b"GRAY": "GRAY"}
 
 
 def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
@@ -201,8 +196,9 @@ def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
         f.append(Finding("x-intent", f"{len(x)} /GTS_PDFX output intents; exactly one required"))
     for oi in x:
         prof = oi.get("/DestOutputProfile")
+        head = prof.read_bytes()[:20] if isinstance(prof, pikepdf.Stream) else b""  # once
         if isinstance(prof, pikepdf.Stream):
-            res.intent = _model(prof)
+            res.intent = _MODELS.get(head[16:20])
         cond = str(oi.get("/OutputConditionIdentifier", ""))
         if not cond:
             f.append(Finding("x-intent", "the /GTS_PDFX intent has no /OutputConditionIdentifier"))
@@ -214,7 +210,6 @@ def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
                     Finding("x-intent", f"the /GTS_PDFX profile has {n} components; {wanted} "
                             "expected")
                 )  # fmt: skip
-            head = prof.read_bytes()[:20]
             if head[12:16] not in (b"prtr", b"mntr") or head[16:20] not in (b"CMYK", b"RGB "):
                 got = head[12:20].decode("latin-1", "replace")
                 f.append(Finding("x-intent", f"the profile is not an output profile ({got!r})"))
