@@ -51,14 +51,15 @@ def preflight_files(paths: object) -> list[Preflight]:
     return [preflight(p) for p in pdf_paths(paths)]
 
 
-def preflight(path: str | Path, expect: str | None = None) -> Preflight:
+def preflight(path: str | Path, expect: str | None = None, data: bytes | None = None) -> Preflight:
     """Preflight one file; never raises (a file that cannot be checked gets `error`).
     `expect`: the PDF/X version the file must identify itself as ("PDF/X-4", "PDF/X-1a:2003");
-    by default either."""
+    by default either. `data`: the file's bytes when the caller has read them within the
+    bounds already (`pdf.bounds.read_pdf`), so they are not read and scanned again."""
     p = Path(path)
     res = Preflight(str(p), expect=expect)
     try:
-        _preflight(p, res)
+        _preflight(p, res, data)
     except BoundsError as exc:  # past the bounds of what faktaark reads
         res.error = _one_line(str(exc).removeprefix(f"{p}: "))
         res.pages, res.findings = [], []
@@ -73,18 +74,19 @@ def _one_line(text: str) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def _preflight(p: Path, res: Preflight) -> None:
+def _preflight(p: Path, res: Preflight, data: bytes | None) -> None:
     import pikepdf
 
     from faktaark.errors import FaktaarkError
     from faktaark.pdf.bounds import MAX_PDF_PAGES, read_pdf
 
     logging.getLogger("pikepdf").setLevel(logging.ERROR)
-    try:  # the path guard (a FIFO, a device, a folder or a huge file is never opened) and the
-        data = read_pdf(p)  # PDF bounds (a decompression bomb, 10.000 pages: refused)
-    except FaktaarkError as exc:
-        res.error = _one_line(str(exc).removeprefix(f"{p}: ").removeprefix(f"{p}:"))
-        return
+    if data is None:
+        try:  # the path guard (a FIFO, a device, a folder or a huge file is never opened) and
+            data = read_pdf(p)  # the PDF bounds (a decompression bomb, 10.000 pages: refused)
+        except FaktaarkError as exc:
+            res.error = _one_line(str(exc).removeprefix(f"{p}: ").removeprefix(f"{p}:"))
+            return
     head = data[:1024]
     at = head.find(b"%PDF-")
     if at < 0:

@@ -135,15 +135,16 @@ def resolve(asked: Sequence[str], claims: Claims) -> tuple[list[str], list[str]]
 
 
 def judge(data: bytes, path: Path, profiles: Sequence[str]) -> dict[str, str]:
-    """The verdict of each profile on the bytes of one file: "pass" or "fail: ...", labelled
-    with the standard and who judged it."""
+    """The verdict of each profile on the bytes of one file (read within the bounds,
+    `pdf.bounds.read_pdf`): "pass" or "fail: ...", labelled with the standard and who judged
+    it."""
     out: dict[str, str] = {}
     for name in profiles:
         standard, validator = PROFILES[name]
         if validator is not None:
             out[f"{standard} (page-validation)"] = _page_validation(data, validator)
         else:
-            out[f"{standard} (faktaark preflight, ISO rules)"] = _pdfx(path, standard)
+            out[f"{standard} (faktaark preflight, ISO rules)"] = _pdfx(path, standard, data)
     return out
 
 
@@ -161,12 +162,12 @@ def _page_validation(data: bytes, profile: str) -> str:
     return "fail: " + "; ".join(str(f) for f in list(rep.failures)[:3])
 
 
-def _pdfx(path: Path, standard: str) -> str:
+def _pdfx(path: Path, standard: str, data: bytes) -> str:
     """The preflight's findings of the rules a PDF/X standard sets (not the conventions)."""
     from faktaark.pdf.preflight import preflight
     from faktaark.pdf.preflight_report import RULES
 
-    report = preflight(path, expect=standard)
+    report = preflight(path, expect=standard, data=data)
     if report.error is not None:
         return f"fail: {report.error}"
     part = "ISO 15930-7" if standard == "PDF/X-4" else "ISO 15930-4"
