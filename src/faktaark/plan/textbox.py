@@ -31,6 +31,7 @@ from faktaark.text.templates import Seg, plain
 __all__ = ["plan_text_box", "segments_to_spans"]
 
 EPS = 0.01
+EVEN = 0.6  # a balanced style's last line shorter than this part of the longest is evened out
 
 
 def segments_to_spans(segs: Sequence[Seg], style: Style) -> list[linebreak.Span]:
@@ -110,7 +111,10 @@ def _lines(
             known=c.layout.hyphenation, avoid=avoid, runt=runt,
         )
     )  # fmt: skip
-    balance = style.balance or style.tag.startswith("H")
+    # headings always; a `balance` style when its last line is short (the search costs eight
+    # line breaks, and most key figures' captions are even enough as they break)
+    short = len(lines) >= 2 and lines[-1].width < EVEN * max(ln.width for ln in lines)
+    balance = style.tag.startswith("H") or (style.balance and short)
     if balance and len(lines) >= 2 and not any("\n" in s.text for s in segs):
         lines = _balanced(spans, style, width - style.indent, c, lines, runt)
     if len(_LINES) > 20_000:
