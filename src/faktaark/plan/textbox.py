@@ -130,21 +130,23 @@ def _balanced(
     """A heading's lines (and a `balance` style's) made as even as its words allow: the
     narrowest measure that keeps the number of lines (so "... boligudbud med plads / til
     alle" becomes "... varieret / boligudbud med plads til alle")."""
-    lo, hi, best = width / 2, width, lines
-    for _ in range(8):
+    lo, hi, best = width / 2, width, None
+    for _ in range(8):  # the lines are counted at each measure, and set at the best one
         mid = (lo + hi) / 2
         try:
-            trial = linebreak.break_lines(
-                spans, style.size, mid, c.metrics, hyphenate=False, runt=runt
-            )
+            n = linebreak.count_lines(spans, style.size, mid, c.metrics, runt=runt)
         except linebreak.Overflow:
             lo = mid
             continue
-        if len(trial) == len(lines):
-            hi, best = mid, tuple(trial)
+        if n == len(lines):
+            hi, best = mid, mid
         else:
             lo = mid
-    return best
+    if best is None:
+        return lines
+    return tuple(
+        linebreak.break_lines(spans, style.size, best, c.metrics, hyphenate=False, runt=runt)
+    )
 
 
 Avoid = Mapping[int, frozenset[int]]  # block index -> lines that must not end hyphenated

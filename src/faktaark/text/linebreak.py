@@ -28,6 +28,7 @@ __all__ = [
     "Piece",
     "Span",
     "break_lines",
+    "count_lines",
     "hyphenate_words",
     "hyphenation_points",
     "is_runt",
@@ -262,6 +263,16 @@ def break_lines(
     if len(rows) >= 2:
         rows = _no_runt(rows, size, width, m, runt)
     return [_make_line(r.items, size, m, r.end == "soft") for r in rows]
+
+
+def count_lines(
+    spans: Sequence[Span], size: float, width: float, m: Measure,
+    runt: tuple[int, float] = (RUNT_WORDS, RUNT_CHARS),
+) -> int:  # fmt: skip
+    """How many lines `break_lines` (without hyphenation) sets the spans in, without setting
+    them (a search for the narrowest measure tries many)."""
+    rows = _rows(spans, size, width, m, None, False, None, frozenset())
+    return len(_no_runt(rows, size, width, m, runt) if len(rows) >= 2 else rows)
 
 
 def _rows(
