@@ -53,6 +53,36 @@ def test_output_does_not_depend_on_the_number_of_jobs(
     ).read_bytes()
 
 
+def test_one_process_reports_in_order_each_sheet_once_written(
+    tmp_path: Path, prepared: api.Prepared
+) -> None:
+    """In one process a thread writes each sheet while the next is made (`builder.work`): a
+    sheet whose file cannot be written fails alone, with nothing of it left, and the progress
+    reports every sheet in order, each after its files are on disk."""
+    lay = api.load_layout_for(None, prepared.dataset)
+    todo = api.resolve_kommuner(SOME)
+    out = tmp_path / "ark"
+    (out / "101-koebenhavn.pdf").mkdir(parents=True)  # a folder where the PDF belongs
+    (out / "101-koebenhavn.pdf" / "x").write_text("keep")
+    seen: list[tuple[int, str, bool]] = []
+
+    def progress(o: object) -> None:
+        files = getattr(o, "files", [])
+        on_disk = bool(files) and all((out / f["file"]).is_file() for f in files)
+        seen.append((getattr(o, "kommunekode", 0), getattr(o, "status", ""), on_disk))
+
+    report = run_batch(todo, prepared, lay, out, jobs=1, progress=progress)
+    assert seen == [(k.kode, "failed" if k.kode == 101 else "built", k.kode != 101) for k in todo]
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    assert [o.kommunekode for o in failed] == [101]
+    assert f"{out / '101-koebenhavn.pdf'}: cannot write" in failed[0].error
+    assert failed[0].exit_code == 1
+    assert not (out / "101-koebenhavn.json").exists()
+    assert (out / "101-koebenhavn.pdf" / "x").read_text() == "keep"
+    assert not list(out.glob(".faktaark-tmp-*"))
+    assert len(report.built) == len(SOME) - 1
+
+
 def test_manifest_is_stable_and_complete(tmp_path: Path) -> None:
     code, _, err = cli("build", *kargs(SOME[:3]), "--out", str(tmp_path))
     assert code == 0, err
@@ -197,7 +227,8 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["2", "1"])  # 1: a thread writes while the next sheet is made
+def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "ark"
     proc = subprocess.Popen(
         [
@@ -211,7 +242,7 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
             "--validate",
             "full",
             "--jobs",
-            "2",
+            jobs,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -15,7 +15,8 @@ import pytest
 from faktaark.core.kommuner import register
 from faktaark.pdf.embedding import subset_tag
 from faktaark.text import linebreak
-from faktaark.text.linebreak import SOFT_HYPHEN, Span, break_lines, hyphenation_points, is_runt
+from faktaark.text.hyphenation import hyphenation_points
+from faktaark.text.linebreak import SOFT_HYPHEN, Span, break_lines, is_runt
 from faktaark.text.templates import fill, plain
 from faktaark.values.sheet import kommune_values
 

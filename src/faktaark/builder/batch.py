@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from faktaark.builder import work
 from faktaark.builder.jobs import worker_count
 from faktaark.builder.keys import fonts_digest, shared_key, sheet_key
 from faktaark.builder.manifest import SheetOutcome, files_present, manifest_doc, read_manifest
@@ -26,9 +27,8 @@ from faktaark.core.atomic import clean_leftovers, write_atomic
 from faktaark.core.folderlock import FolderId, FolderLock, lock_folder, open_folder
 from faktaark.core.kommuner import Kommune, register
 from faktaark.core.paths import DISK_FULL, guard_out_dir
-from faktaark.errors import FaktaarkError
 from faktaark.layout.model import Layout
-from faktaark.layout.rules import compares_municipalities, is_print, manifest_name
+from faktaark.layout.rules import compares_municipalities, manifest_name
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
@@ -66,79 +66,7 @@ class BatchReport:
         return [o for o in self.outcomes if o.status == "skipped"]
 
 
-# ----------------------------------------------------------------------------- workers
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init(
-    prep: Prepared,
-    layout: Layout,
-    out: Path,
-    variants: tuple[str, ...],
-    validate: str,
-    keep_results: bool = False,
-    folder: FolderId | None = None,
-) -> None:
-    from faktaark.text.fonts import metrics
-
-    metrics()  # parse the fonts once per worker
-    _WORKER.update(
-        prep=prep, layout=layout, out=out, variants=variants, validate=validate, validated=set(),
-        keep=keep_results, folder=folder,
-    )  # fmt: skip
-
-
 SAMPLE_EVERY = 32  # "sample" validation: the full validator on sheet 1, 33, 65, ... of a run
-
-
-def _init_worker(*args: Any) -> None:
-    """Initializer of a worker process (`faktaark.builder.worker`): the data, layout and
-    fonts prepared once are frozen out of the garbage collector's way."""
-    import gc
-
-    _init(*args)
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
-# A sheet allocates many small objects that die young; the default thresholds make the cyclic
-# collector run every few hundred allocations (about 4 ms of 25 per sheet, measured).
-GC_THRESHOLDS = (50_000, 50, 50)
-
-
-def _build(job: tuple[int, str, str]) -> SheetOutcome:
-    from faktaark.builder.sheet import build_sheet
-    from faktaark.core.kommuner import register
-
-    kode, key, mode = job
-    w = _WORKER
-    k = register().get(kode)
-    t0 = time.perf_counter()
-    outcome = SheetOutcome(kode, k.navn, key)
-    try:
-        printed = next((v for v in w["variants"] if is_print(v)), False)
-        res = build_sheet(k, w["prep"], w["layout"], w["out"], printed, mode, w["folder"])
-    except FaktaarkError as exc:
-        outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
-    else:
-        outcome.files = [
-            {
-                "file": f.path.name,
-                "variant": f.variant,
-                "sha256": f.sha256,
-                "pages": f.pages,
-                "bytes": f.bytes,
-            }
-            for f in res.files
-        ]
-        outcome.eksempel = res.eksempel
-        outcome.warnings = [str(x) for x in res.warnings]
-        outcome.validation = mode
-        if w["keep"]:
-            outcome.result = res
-    outcome.duration_ms = (time.perf_counter() - t0) * 1000
-    return outcome
 
 
 # ----------------------------------------------------------------------------- the run
@@ -327,18 +255,13 @@ def _execute(
         from faktaark.builder.pool import start_early
 
         start_early(jobs - 1)
-    _init(prep, layout, out, variants, validate, keep_results, folder)
+    work.init(prep, layout, out, variants, validate, keep_results, folder)
     before = gc.get_threshold()
     gc.freeze()  # what is prepared once stays out of the collector's way, as in a worker
-    gc.set_threshold(*GC_THRESHOLDS)
+    gc.set_threshold(*work.GC_THRESHOLDS)
     try:
         if jobs == 1:
-            stop = _stops_the_run(fail_fast)
-            for job in todo:
-                o = _build(job)
-                yield o
-                if stop(o):
-                    return
+            yield from work.one_process(todo, _stops_the_run(fail_fast))
             return
         # this process and `jobs - 1` worker processes of faktaark's own (`builder.pool`):
         # fresh interpreters, never the caller's __main__; each prepares the data, layout and
@@ -347,9 +270,9 @@ def _execute(
         from faktaark.builder.pool import run_in_workers
 
         yield from run_in_workers(
-            jobs - 1, todo, _build, _init_worker,
+            jobs - 1, todo, work.build, work.init_worker,
             (prep, layout, out, variants, validate, keep_results, folder), _failed,
-            _stops_the_run(fail_fast), local=_build,
+            _stops_the_run(fail_fast), local=work.build,
         )  # fmt: skip
     finally:
         gc.set_threshold(*before)

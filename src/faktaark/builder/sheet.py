@@ -1,14 +1,16 @@
 """One sheet, from prepared values to files on disk: plan, make the PDF(s), ask for a verdict
 on their bytes, write them atomically, and write the provenance sidecar next to them.
 
-Nothing is written until every variant has been made and has passed the checks asked for.
+Nothing is written until every variant has been made and has passed the checks asked for:
+`make_sheet` makes and checks, `write_sheet` writes (a batch in one process writes one sheet
+while it makes the next, `builder.batch`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,8 @@ from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BuildResult", "OutputFile", "build_into", "build_sheet", "output_path"]
+__all__ = ["BuildResult", "OutputFile", "Writes", "build_into", "build_sheet", "make_sheet",
+           "output_path", "write_sheet"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,31 @@ def build_sheet(
     each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar.
     `folder`: the identity of `out` when a batch locked it; then `out` is never created
     again, and a sheet whose folder was removed or replaced fails (nothing written)."""
+    t0 = time.perf_counter()
+    result, files = make_sheet(k, prep, lay, out, print_variant, validate, folder)
+    write_sheet(files, folder)
+    return replace(result, duration_ms=(time.perf_counter() - t0) * 1000)
+
+
+# what `make_sheet` has to write: (path, bytes), the PDFs first, the sidecar last
+Writes = tuple[tuple[Path, bytes], ...]
+
+
+def make_sheet(
+    k: Kommune,
+    prep: Prepared,
+    lay: Layout,
+    out: Path,
+    print_variant: bool | str = False,
+    validate: str = "full",
+    folder: FolderId | None = None,
+) -> tuple[BuildResult, Writes]:
+    """`build_sheet` up to its files: the result it returns once they are written (without
+    its duration), and the files to write (`write_sheet`). Nothing is written here."""
     from faktaark.layout.rules import variants_for
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
 
-    t0 = time.perf_counter()
     if folder is None:
         guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
@@ -98,27 +121,18 @@ def build_sheet(
             raise stop
     sd = prep.sheet_data(k)
     sheet = make_plan(lay, sd)
-    made = []
+    writes: list[tuple[Path, bytes]] = []
+    files: list[OutputFile] = []
     for variant in variants_for(print_variant):
         pdf = make_pdf(sheet, variant)
         check_bytes(pdf, variant, validate, sheet.title)
-        made.append((variant, pdf))
-    files: list[OutputFile] = []
-    prov = None
-    # in a batch: into the folder the run locked, never through a symlink put in its place
-    with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
-        try:  # an OS error (a full disk, a folder in the way) fails this sheet, and takes back
-            for variant, pdf in made:  # what it had written: a sheet is all its files or none
-                path = output_path(out, k, variant, lay.name)
-                write_atomic(path, pdf, fd)
-                files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
-            prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
-            write_atomic(sidecar_path(files[0].path), prov.to_json(), fd)
-        except BaseException:
-            for f in files:
-                remove(f.path, fd)
-            raise
-    return BuildResult(
+        path = output_path(out, k, variant, lay.name)
+        writes.append((path, pdf))
+        files.append(OutputFile(path, variant, len(sheet.pages), len(pdf), sha256(pdf)))
+    prov = collect(sheet, sd.record, sd.dictionary, files[0].path.name, files[0].sha256)
+    sidecar = sidecar_path(files[0].path)
+    writes.append((sidecar, prov.to_json()))
+    result = BuildResult(
         k.kode,
         k.navn,
         lay.name,
@@ -128,10 +142,28 @@ def build_sheet(
             *(w for w in prep.dataset.warnings if w.kommune in (None, k.navn)),
             *prep.blocked_warnings(),
         ),
-        duration_ms=(time.perf_counter() - t0) * 1000,
         provenance=prov,
-        provenance_path=sidecar_path(files[0].path),
+        provenance_path=sidecar,
     )
+    return result, tuple(writes)
+
+
+def write_sheet(files: Writes, folder: FolderId | None = None) -> None:
+    """Write a sheet's files (`make_sheet`), each atomically, all or none: an OS error (a full
+    disk, a folder in the way) is an `OutputError`, and the files already written are taken
+    back. `folder`: as in `build_sheet`; the files go into that folder, never through a
+    symlink put in its place."""
+    out = files[0][0].parent
+    done: list[Path] = []
+    with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
+        try:
+            for path, data in files:
+                write_atomic(path, data, fd)
+                done.append(path)
+        except BaseException:
+            for path in done:
+                remove(path, fd)
+            raise
 
 
 def build_into(

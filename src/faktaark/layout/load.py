@@ -23,7 +23,7 @@ from faktaark.core.units import Color
 from faktaark.errors import LayoutError, UsageError
 from faktaark.layout.model import DEFAULT_LAYOUT, PAGE_SIZES, Box, Item, Layout, Style, strings
 from faktaark.text.fonts import FONT_FILES
-from faktaark.text.linebreak import hyphenate_words
+from faktaark.text.hyphenation import hyphenate_words
 
 __all__ = ["available", "cached_layout", "describe", "load_layout", "resolve"]
 

@@ -131,10 +131,11 @@ def _balanced(
     narrowest measure that keeps the number of lines (so "... boligudbud med plads / til
     alle" becomes "... varieret / boligudbud med plads til alle")."""
     lo, hi, best = width / 2, width, None
+    words = linebreak.measure(spans, style.size, c.metrics)  # once for every measure tried
     for _ in range(8):  # the lines are counted at each measure, and set at the best one
         mid = (lo + hi) / 2
         try:
-            n = linebreak.count_lines(spans, style.size, mid, c.metrics, runt=runt)
+            n = linebreak.count_lines(words, mid, c.metrics, runt=runt)
         except linebreak.Overflow:
             lo = mid
             continue

@@ -31,8 +31,9 @@ from itertools import pairwise
 
 from faktaark.plan.model import Node
 from faktaark.review.proof import Finding, Line, Sheet, rule
+from faktaark.text.hyphenation import word_breaks
 from faktaark.text.lexicon import number_words, short_words
-from faktaark.text.linebreak import SOFT_HYPHEN, word_breaks
+from faktaark.text.linebreak import SOFT_HYPHEN
 from faktaark.text.templates import area_name
 
 NBSP = "\u00a0"

@@ -12,19 +12,24 @@ the dictionary does not know is hyphenated by the patterns alone. Words of the l
 `lexicon/da_DK-orddeling.txt` (a house list, data) break exactly where it says.
 
 `breaks(word)` returns every allowed break (at least MIN_PART letters from either end of the
-word and of the part a syllable break is in) and which of them are joints.
+word and of the part a syllable break is in) and which of them are joints; `word_breaks` those
+a line breaker may use in a word as it stands in a text (punctuation around it, words shorter
+than MIN_HYPHENATE letters never), and `hyphenate_words` works them out in advance for every
+word of a layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+import re
+from collections.abc import Callable, Container, Iterable, Mapping
 from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
 from faktaark.text.lexicon import read, read_section, read_trie
 
-__all__ = ["MIN_PART", "Breaks", "breaks", "parts"]
+__all__ = ["MIN_HYPHENATE", "MIN_PART", "Breaks", "Known", "breaks", "hyphenate_words",
+           "hyphenation_points", "parts", "word_breaks"]  # fmt: skip
 
 MIN_PART = 3  # letters at least on either side of a break (and inside a part, of a syllable)
 MIN_STEM = 3  # the shortest part of a compound (the dictionary allows 2: "by", too many false
@@ -171,3 +176,46 @@ def breaks(word: str) -> Breaks:
         at += len(part)
     ok = sorted({p for p in points if MIN_PART <= p <= n - MIN_PART})
     return Breaks(tuple(ok), tuple(p for p in joints if p in ok))
+
+
+MIN_HYPHENATE = 7  # shortest word that may be hyphenated
+_PUNCT = ".,;:!?()«»\"'”“„"
+
+
+def hyphenate_words(texts: Iterable[str]) -> dict[str, Breaks]:
+    """The breaks (compound joints marked) of every hyphenatable word in `texts`."""
+    out: dict[str, Breaks] = {}
+    for text in texts:
+        for word in re.split(r"[\s\u00a0]+", text):
+            core = word.strip(_PUNCT)
+            if len(core) >= MIN_HYPHENATE and core.isalpha() and core not in out:
+                out[core] = breaks(core)
+    return out
+
+
+# breaks worked out in advance, by word (a plain tuple: points without joints)
+Known = Mapping[str, Breaks | tuple[int, ...]]
+
+
+def word_breaks(word: str, known: Known | None = None) -> Breaks:
+    """Where `word` may break (index of the first character after the break) and which of
+    those are compound joints, at least MIN_PART letters from either end. `known`: the
+    breaks of words worked out in advance (a layout's words: `Layout.hyphenation`), so a
+    sheet whose words are all known never loads the hyphenation dictionaries."""
+    core = word.strip(_PUNCT)
+    if len(core) < MIN_HYPHENATE or not core.isalpha():
+        return Breaks(())
+    offset = word.find(core)
+    found = known.get(core) if known is not None else None
+    if found is None:
+        found = breaks(core)
+    elif not isinstance(found, Breaks):
+        found = Breaks(tuple(found))
+    n = len(core)
+    points = tuple(offset + p for p in found.points if MIN_PART <= p <= n - MIN_PART)
+    return Breaks(points, tuple(offset + p for p in found.joints if offset + p in points))
+
+
+def hyphenation_points(word: str, known: Known | None = None) -> tuple[int, ...]:
+    """Where `word` may break (see `word_breaks`)."""
+    return word_breaks(word, known).points

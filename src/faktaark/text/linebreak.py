@@ -10,12 +10,10 @@ capitalised word inside a sentence). Pure Python: widths come from a
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from faktaark.text import hyphenation
-from faktaark.text.hyphenation import MIN_PART, Breaks
+from faktaark.text.hyphenation import MIN_PART, Breaks, Known, word_breaks
 
 __all__ = [
     "MIN_PART",
@@ -25,21 +23,19 @@ __all__ = [
     "Breaks",
     "Line",
     "Measure",
+    "Measured",
     "Piece",
     "Span",
     "break_lines",
     "count_lines",
-    "hyphenate_words",
-    "hyphenation_points",
     "is_runt",
-    "word_breaks",
+    "measure",
 ]
 
 HYPHEN = "-"
 SOFT_HYPHEN = (
     "\u00ad"  # an inserted hyphen: drawn as a hyphen, read as U+00AD (ISO 32000-1 14.8.2.2.3)
 )
-MIN_HYPHENATE = 7  # shortest word that may be hyphenated
 MAX_LADDER = 2  # hyphenated lines in a row at most
 RUNT_WORDS, RUNT_CHARS = 2, 8  # a paragraph's last line: at least 2 words or 8 characters
 
@@ -108,48 +104,6 @@ def _words(spans: Sequence[Span]) -> list[tuple[list[_Frag], Span | None]]:
     if current:
         words.append((current, space_before))
     return words
-
-
-_PUNCT = ".,;:!?()«»\"'”“„"
-
-
-def hyphenate_words(texts: Iterable[str]) -> dict[str, Breaks]:
-    """The breaks (compound joints marked) of every hyphenatable word in `texts`."""
-    out: dict[str, Breaks] = {}
-    for text in texts:
-        for word in re.split(r"[\s\u00a0]+", text):
-            core = word.strip(_PUNCT)
-            if len(core) >= MIN_HYPHENATE and core.isalpha() and core not in out:
-                out[core] = hyphenation.breaks(core)
-    return out
-
-
-# breaks worked out in advance, by word (a plain tuple: points without joints)
-Known = Mapping[str, Breaks | tuple[int, ...]]
-
-
-def word_breaks(word: str, known: Known | None = None) -> Breaks:
-    """Where `word` may break (index of the first character after the break) and which of
-    those are compound joints, at least MIN_PART letters from either end. `known`: the
-    breaks of words worked out in advance (a layout's words: `Layout.hyphenation`), so a
-    sheet whose words are all known never loads the hyphenation dictionaries."""
-    core = word.strip(_PUNCT)
-    if len(core) < MIN_HYPHENATE or not core.isalpha():
-        return Breaks(())
-    offset = word.find(core)
-    found = known.get(core) if known is not None else None
-    if found is None:
-        found = hyphenation.breaks(core)
-    elif not isinstance(found, Breaks):
-        found = Breaks(tuple(found))
-    n = len(core)
-    points = tuple(offset + p for p in found.points if MIN_PART <= p <= n - MIN_PART)
-    return Breaks(points, tuple(offset + p for p in found.joints if offset + p in points))
-
-
-def hyphenation_points(word: str, known: Known | None = None) -> tuple[int, ...]:
-    """Where `word` may break (see `word_breaks`)."""
-    return word_breaks(word, known).points
 
 
 def _frag_width(frags: Sequence[_Frag], size: float, m: Measure) -> float:
@@ -259,24 +213,49 @@ def break_lines(
     ends), and no runt: a paragraph's last line with fewer than `runt` = (words, characters)
     of both (default one word under 8 characters), or that is only the rest of a hyphenated
     word, takes the last word of the line above when it fits."""
-    rows = _rows(spans, size, width, m, first_width, hyphenate, known, avoid)
+    words = _measured(spans, size, m)
+    rows = _rows(words, size, width, m, first_width, hyphenate, known, avoid)
     if len(rows) >= 2:
         rows = _no_runt(rows, size, width, m, runt)
     return [_make_line(r.items, size, m, r.end == "soft") for r in rows]
 
 
+class Measured(NamedTuple):
+    """Spans split into words, each measured once at `size` (with the space before it), to
+    be counted into lines at many measures (`count_lines`)."""
+
+    size: float
+    words: tuple[_Word, ...]
+
+
+def measure(spans: Sequence[Span], size: float, m: Measure) -> Measured:
+    return Measured(size, tuple(_measured(spans, size, m)))
+
+
 def count_lines(
-    spans: Sequence[Span], size: float, width: float, m: Measure,
-    runt: tuple[int, float] = (RUNT_WORDS, RUNT_CHARS),
-) -> int:  # fmt: skip
-    """How many lines `break_lines` (without hyphenation) sets the spans in, without setting
+    words: Measured, width: float, m: Measure, runt: tuple[int, float] = (RUNT_WORDS, RUNT_CHARS)
+) -> int:
+    """How many lines `break_lines` (without hyphenation) sets the words in, without setting
     them (a search for the narrowest measure tries many)."""
-    rows = _rows(spans, size, width, m, None, False, None, frozenset())
+    size = words.size
+    rows = _rows(words.words, size, width, m, None, False, None, frozenset())
     return len(_no_runt(rows, size, width, m, runt) if len(rows) >= 2 else rows)
 
 
+# a word as `_rows` sets it: its fragments, the span of the space before it (None: no space),
+# its width and the width of that space, in points
+_Word = tuple[list[_Frag], Span | None, float, float]
+
+
+def _measured(spans: Sequence[Span], size: float, m: Measure) -> list[_Word]:
+    return [
+        (frags, sp, _frag_width(frags, size, m), m.width(" ", sp.font, size) if sp else 0.0)
+        for frags, sp in _words(spans)
+    ]
+
+
 def _rows(
-    spans: Sequence[Span],
+    words: Sequence[_Word],
     size: float,
     width: float,
     m: Measure,
@@ -289,17 +268,16 @@ def _rows(
     current: list[_Frag] = []
     used = 0.0
     room = first_width if first_width is not None else width
-    pending = list(_words(spans))
+    pending = list(words)
     i = 0
     while i < len(pending):
-        frags, space_span = pending[i]
+        frags, space_span, ww, space = pending[i]
         if not frags:  # a forced line break
             rows.append(_Row(current, "forced"))
             current, used, room = [], 0.0, width
             i += 1
             continue
-        ww = _frag_width(frags, size, m)
-        gap = m.width(" ", space_span.font, size) if current and space_span else 0.0
+        gap = space if current and space_span else 0.0
         if used + gap + ww <= room + 1e-6:
             if gap and space_span:
                 current.append((" ", space_span))
@@ -319,7 +297,7 @@ def _rows(
             if gap and space_span:
                 current.append((" ", space_span))
             current.extend(head)
-            pending[i] = (tail, None)
+            pending[i] = (tail, None, _frag_width(tail, size, m), 0.0)
             end = "soft" if inserted else "hard"
         elif not current:
             # alone on a line and still too wide: a name may break at its hard hyphen
@@ -327,7 +305,7 @@ def _rows(
             if split is None or not split[0]:
                 raise Overflow("".join(t for t, _ in frags), ww, room)
             current.extend(split[0])
-            pending[i] = (split[1], None)
+            pending[i] = (split[1], None, _frag_width(split[1], size, m), 0.0)
             end = "hard"
         rows.append(_Row(current, end))
         current, used, room = [], 0.0, width
@@ -336,7 +314,7 @@ def _rows(
     return rows
 
 
-def _sentence_start(pending: Sequence[tuple[list[_Frag], Span | None]], i: int) -> bool:
+def _sentence_start(pending: Sequence[_Word], i: int) -> bool:
     """Whether word `i` starts a sentence (or the paragraph, or a line after a forced break):
     a capitalised word elsewhere is a name."""
     if i == 0 or not pending[i - 1][0]:
