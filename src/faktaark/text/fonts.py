@@ -219,6 +219,8 @@ class Metrics:
 
     def missing(self, text: str, font: str) -> set[str]:
         cmap = self._cmaps[font]
+        if cmap.issuperset(text):
+            return set()
         return {c for c in text if c not in cmap and c not in _ZERO_WIDTH_OK}
 
 

@@ -165,18 +165,26 @@ def _cut(frags: Sequence[_Frag], index: int) -> tuple[list[_Frag], list[_Frag]]:
 
 
 def _make_line(items: list[_Frag], size: float, m: Measure, hyphen: bool = False) -> Line:
+    """The line of `items`: runs of the same font, link and colour joined into one piece each
+    (its width their widths added in order, as the line's offsets are)."""
     pieces: list[Piece] = []
     x = 0.0
+    run: list[str] = []
+    start = width = 0.0
+    key: tuple[str, str | None, str | None] | None = None
     for text, span in items:
         w = m.width(text, span.font, size)
-        last = pieces[-1] if pieces else None
-        if last and last.font == span.font and last.link == span.link and last.color == span.color:
-            pieces[-1] = Piece(
-                last.text + text, span.font, last.x, last.width + w, span.link, span.color
-            )
+        k = (span.font, span.link, span.color)
+        if k == key:
+            run.append(text)
+            width += w
         else:
-            pieces.append(Piece(text, span.font, x, w, span.link, span.color))
+            if key is not None:
+                pieces.append(Piece("".join(run), key[0], start, width, key[1], key[2]))
+            key, run, start, width = k, [text], x, w
         x += w
+    if key is not None:
+        pieces.append(Piece("".join(run), key[0], start, width, key[1], key[2]))
     return Line(tuple(pieces), x, hyphen)
 
 
