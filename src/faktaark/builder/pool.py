@@ -43,7 +43,12 @@ WORKER_DIED = (
 )
 Job = tuple[int, str, str]
 log = logging.getLogger("faktaark")
-_AHEAD = 2  # jobs a worker holds: the one it builds and the next
+# Jobs a worker holds: the one it builds and two more. This process builds sheets too, and
+# only gives out jobs between its own; with one job in reserve a worker ran dry whenever a
+# sheet here took longer than one there (a process's first sheets do), idle for a sixth of a
+# 98-sheet run. Near the end it is given two at most, so that it is not left with the last
+# few sheets while this process has none.
+_AHEAD, _AHEAD_AT_END = 3, 2
 _POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
 
 
@@ -208,8 +213,9 @@ def run_in_workers(
     try:
         while (live or local is not None) and (waiting or any(w.jobs for w in live)):
             # each worker holds its sheet and the next ones, so it never waits for this loop
+            ahead = _AHEAD if len(waiting) > 2 * _AHEAD * len(live) else _AHEAD_AT_END
             for w in list(live):
-                while waiting and len(w.jobs) < _AHEAD:
+                while waiting and len(w.jobs) < ahead:
                     job = waiting.popleft()
                     w.jobs.append(job)
                     if not _give(w, "job", build, job):  # it has died: its reader says so
