@@ -9,7 +9,7 @@ import pytest
 
 import faktaark
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.core.kommuner import register
 
 
@@ -18,7 +18,7 @@ def test_all_98_build_with_two_pages(tmp_path: Path, prepared: api.Prepared) -> 
     lay = api.load_layout_for(None, prepared.dataset)
     names = []
     for k in register():
-        res = build_sheet(k, prepared, lay, tmp_path)
+        res = make_sheet(k, prepared, lay, tmp_path).write()
         reader = pypdf.PdfReader(str(res.path))
         assert len(reader.pages) == 2, k.navn
         first = (reader.pages[0].extract_text() or "").replace("\n", " ")

@@ -284,18 +284,18 @@ def test_a_written_sheet_leaves_no_cyclic_garbage(tmp_path: Path, kit: str) -> N
     own."""
     import gc
 
-    from faktaark.builder.sheet import build_sheet
+    from faktaark.builder.sheet import make_sheet
 
     prep = api.prepare(layout=kit)
     lay = api.load_layout_for(kit, prep.dataset)
     todo = api.resolve_kommuner(["Glostrup", "Læsø", "Fanø", "København", "Aalborg"])
     for k in todo[:3]:  # the first sheets fill the process's caches (fonts, subsets, lines)
-        build_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast")
+        make_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast").write()
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept in gc.garbage
     try:
         for k in todo[3:]:
-            build_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast")
+            make_sheet(k, prep, lay, tmp_path, print_variant=True, validate="fast").write()
         gc.collect()
         left = sorted({type(o).__qualname__ for o in gc.garbage})
     finally:

@@ -17,7 +17,7 @@ import faktaark
 import faktaark.cli.app
 from conftest import KITS
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.core.kommuner import register
 from faktaark.pdf.examine import inspect_pdf
 from faktaark.pdf.printgeom import PrintGeometry
@@ -246,7 +246,7 @@ def test_every_sheet_passes_both_validators(
     lay = api.load_layout_for(layout, prepared.dataset)
     failures = []
     for k in register():
-        res = build_sheet(k, prepared, lay, tmp_path, validate="none")
+        res = make_sheet(k, prepared, lay, tmp_path, validate="none").write()
         verdicts = full_verdicts(res.path.read_bytes(), "screen", second_opinion=True)
         failures += [f"{k.navn}: {n} {v}" for n, v in verdicts.items() if v != "pass"]
     assert not failures

@@ -18,7 +18,7 @@ import faktaark
 import faktaark.cli.app
 from conftest import KITS, pdf_text
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.core.kommuner import register
 from faktaark.pdf.preflight import preflight
 from faktaark.pdf.scan import scan_written
@@ -198,7 +198,7 @@ def test_every_print_sheet_is_pdfx4_pdfa2b_and_passes_preflight(
     lay = api.load_layout_for(layout, prepared.dataset)
     failures = []
     for k in register():
-        res = build_sheet(k, prepared, lay, tmp_path, print_variant=True, validate="none")
+        res = make_sheet(k, prepared, lay, tmp_path, print_variant=True, validate="none").write()
         path = res.files[1].path
         verdicts = full_verdicts(path.read_bytes(), "print")
         failures += [f"{k.navn}: {n} {v}" for n, v in verdicts.items() if v != "pass"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import faktaark
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.pdf.scan import scan_written
 from faktaark.pdf.writing import flate
 
@@ -143,7 +143,7 @@ def test_a_long_batch_does_not_accumulate_map_paths(tmp_path: Path, prepared: ap
     sizes = []
     for _ in range(3):
         for k in sheets:
-            build_sheet(k, prepared, lay, tmp_path, validate="none")
+            make_sheet(k, prepared, lay, tmp_path, validate="none").write()
         sizes.append(len(paths._RINGS))
     assert sizes[0] > 0
     assert sizes[1] == sizes[2] == sizes[0]

@@ -2,8 +2,8 @@
 on their bytes, write them atomically, and write the provenance sidecar next to them.
 
 Nothing is written until every variant has been made and has passed the checks asked for:
-`make_sheet` makes and checks, `write_sheet` writes (a batch in one process writes one sheet
-while it makes the next, `builder.batch`).
+`make_sheet` makes and checks, `MadeSheet.write` writes (a batch in one process writes one
+sheet while it makes the next, `builder.work`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from faktaark.builder.provenance import Provenance, collect, sidecar_path
 from faktaark.builder.verdicts import check_bytes
@@ -25,8 +25,7 @@ from faktaark.layout.model import Layout
 from faktaark.layout.rules import compares_municipalities, sheet_stem
 from faktaark.values.prepared import Prepared
 
-__all__ = ["BuildResult", "OutputFile", "Writes", "build_into", "build_sheet", "make_sheet",
-           "output_path", "write_sheet"]  # fmt: skip
+__all__ = ["BuildResult", "MadeSheet", "OutputFile", "build_into", "make_sheet", "output_path"]
 
 
 @dataclass(frozen=True)
@@ -74,28 +73,33 @@ def output_path(out: Path, k: Kommune, variant: str, layout_name: str) -> Path:
     return guard_inside(out, f"{sheet_stem(layout_name, k, variant)}.pdf")
 
 
-def build_sheet(
-    k: Kommune,
-    prep: Prepared,
-    lay: Layout,
-    out: Path,
-    print_variant: bool | str = False,
-    validate: str = "full",
-    folder: FolderId | None = None,
-) -> BuildResult:
-    """Build one municipality's sheet into `out/`: the screen PDF (and with `print_variant`
-    the print PDF: `True` or "x4" PDF/X-4, "x1a" PDF/X-1a:2003, or a print variant's name),
-    each checked as `validate` says ("full", "fast", "none"), and the provenance sidecar.
-    `folder`: the identity of `out` when a batch locked it; then `out` is never created
-    again, and a sheet whose folder was removed or replaced fails (nothing written)."""
-    t0 = time.perf_counter()
-    result, files = make_sheet(k, prep, lay, out, print_variant, validate, folder)
-    write_sheet(files, folder)
-    return replace(result, duration_ms=(time.perf_counter() - t0) * 1000)
+class MadeSheet(NamedTuple):
+    """A sheet made and checked (`make_sheet`), its files not yet written."""
 
+    result: BuildResult  # what `write` returns, but for its duration
+    files: tuple[tuple[Path, bytes], ...]  # (path, bytes): the PDFs, then the sidecar
+    folder: FolderId | None
+    made_ms: float
 
-# what `make_sheet` has to write: (path, bytes), the PDFs first, the sidecar last
-Writes = tuple[tuple[Path, bytes], ...]
+    def write(self) -> BuildResult:
+        """Write the files, each atomically, all or none: an OS error (a full disk, a folder
+        in the way) is an `OutputError`, and the files already written are taken back. The
+        result's duration is the time taken to make and to write the sheet."""
+        t0 = time.perf_counter()
+        out = self.files[0][0].parent
+        done: list[Path] = []
+        folder = self.folder
+        with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
+            try:
+                for path, data in self.files:
+                    write_atomic(path, data, fd)
+                    done.append(path)
+            except BaseException:
+                for path in done:
+                    remove(path, fd)
+                raise
+        ms = self.made_ms + (time.perf_counter() - t0) * 1000
+        return replace(self.result, duration_ms=ms)
 
 
 def make_sheet(
@@ -106,13 +110,18 @@ def make_sheet(
     print_variant: bool | str = False,
     validate: str = "full",
     folder: FolderId | None = None,
-) -> tuple[BuildResult, Writes]:
-    """`build_sheet` up to its files: the result it returns once they are written (without
-    its duration), and the files to write (`write_sheet`). Nothing is written here."""
+) -> MadeSheet:
+    """One municipality's sheet for `out/`, made and checked, its files not yet written
+    (`MadeSheet.write`): the screen PDF (and with `print_variant` the print PDF: `True` or
+    "x4" PDF/X-4, "x1a" PDF/X-1a:2003, or a print variant's name), each checked as
+    `validate` says ("full", "fast", "none"), and the provenance sidecar. `folder`: the
+    identity of `out` when a batch locked it; then `out` is never created again, and a sheet
+    whose folder was removed or replaced fails (nothing written)."""
     from faktaark.layout.rules import variants_for
     from faktaark.pdf.make import make_pdf
     from faktaark.plan.planner import make_plan
 
+    t0 = time.perf_counter()
     if folder is None:
         guard_out_dir(out)
     if prep.dataset.blocked:  # rows left out as invalid: this sheet may depend on them
@@ -145,34 +154,16 @@ def make_sheet(
         provenance=prov,
         provenance_path=sidecar,
     )
-    return result, tuple(writes)
-
-
-def write_sheet(files: Writes, folder: FolderId | None = None) -> None:
-    """Write a sheet's files (`make_sheet`), each atomically, all or none: an OS error (a full
-    disk, a folder in the way) is an `OutputError`, and the files already written are taken
-    back. `folder`: as in `build_sheet`; the files go into that folder, never through a
-    symlink put in its place."""
-    out = files[0][0].parent
-    done: list[Path] = []
-    with open_folder(out, folder) if folder is not None else contextlib.nullcontext() as fd:
-        try:
-            for path, data in files:
-                write_atomic(path, data, fd)
-                done.append(path)
-        except BaseException:
-            for path in done:
-                remove(path, fd)
-            raise
+    return MadeSheet(result, tuple(writes), folder, (time.perf_counter() - t0) * 1000)
 
 
 def build_into(
     k: Kommune, prep: Prepared, lay: Layout, out: Path, print_variant: bool | str = False,
     validate: str = "full",
 ) -> BuildResult:  # fmt: skip
-    """`build_sheet` into `out` (created if missing) while holding the folder's lock: one run
-    at a time writes into a folder (`core.folderlock`); a run that finds another at work
-    there waits for it (and says so on the `faktaark` logger)."""
+    """One sheet made (`make_sheet`) and written into `out` (created if missing) while holding
+    the folder's lock: one run at a time writes into a folder (`core.folderlock`); a run that
+    finds another at work there waits for it (and says so on the `faktaark` logger)."""
     import logging
 
     from faktaark.core.config import source_date_epoch
@@ -180,4 +171,4 @@ def build_into(
     source_date_epoch()  # a bad SOURCE_DATE_EPOCH stops before anything is written
     folder = guard_out_dir(out)
     with lock_folder(folder, logging.getLogger("faktaark").warning) as lock:
-        return build_sheet(k, prep, lay, folder, print_variant, validate, lock.ident)
+        return make_sheet(k, prep, lay, folder, print_variant, validate, lock.ident).write()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +23,11 @@ from faktaark.layout.rules import is_print
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
-    from faktaark.builder.sheet import BuildResult, Writes
+    from faktaark.builder.sheet import BuildResult, MadeSheet
 
 __all__ = ["GC_THRESHOLDS", "build", "init", "init_worker", "one_process"]
 
 Job = tuple[int, str, str]  # kommunekode, input key, validation ("full", "fast", "none")
-_Made = tuple[SheetOutcome, "BuildResult | None", "Writes"]
 
 _WORKER: dict[str, Any] = {}
 
@@ -69,8 +67,8 @@ def init_worker(*args: Any) -> None:
 
 def build(job: Job) -> SheetOutcome:
     """One sheet, made and written."""
-    made = _make(job)
-    return _outcome(made, lambda: _write(made[2]))
+    outcome, made = _make(job)
+    return _outcome(outcome, made.write if made is not None else None)
 
 
 def one_process(
@@ -89,25 +87,25 @@ def one_process(
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="faktaark-write")
     try:
-        pending: tuple[_Made, Future[float]] | None = None
+        pending: tuple[SheetOutcome, Future[BuildResult] | None] | None = None
         for job in todo:
-            made = _make(job)
-            writing = pool.submit(_write, made[2])
+            outcome, made = _make(job)
+            writing = pool.submit(made.write) if made is not None else None
             if pending is not None:
-                o = _outcome(pending[0], pending[1].result)
+                o = _outcome(pending[0], pending[1].result if pending[1] else None)
                 yield o
                 if stop(o):
                     return
-            pending = (made, writing)
+            pending = (outcome, writing)
         if pending is not None:
-            yield _outcome(pending[0], pending[1].result)
+            yield _outcome(pending[0], pending[1].result if pending[1] else None)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _make(job: Job) -> _Made:
-    """A sheet made and checked, not yet written: its outcome so far (failed, when it could
-    not be made), its result and the files to write."""
+def _make(job: Job) -> tuple[SheetOutcome, MadeSheet | None]:
+    """A sheet made and checked, not yet written, with its outcome so far (failed, and no
+    sheet, when it could not be made)."""
     from faktaark.builder.sheet import make_sheet
     from faktaark.core.kommuner import register
 
@@ -116,40 +114,29 @@ def _make(job: Job) -> _Made:
     k = register().get(kode)
     t0 = time.perf_counter()
     outcome = SheetOutcome(kode, k.navn, key)
-    made: tuple[BuildResult | None, Writes] = (None, ())
     try:
         printed = next((v for v in w["variants"] if is_print(v)), False)
         made = make_sheet(k, w["prep"], w["layout"], w["out"], printed, mode, w["folder"])
     except FaktaarkError as exc:
         outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
-    else:
-        outcome.validation = mode
-    outcome.duration_ms = (time.perf_counter() - t0) * 1000
-    return (outcome, *made)
+        outcome.duration_ms = (time.perf_counter() - t0) * 1000
+        return outcome, None
+    outcome.validation = mode
+    return outcome, made
 
 
-def _write(files: Writes) -> float:
-    """Write a made sheet's files (`write_sheet`); the milliseconds it took."""
-    from faktaark.builder.sheet import write_sheet
-
-    t0 = time.perf_counter()
-    if files:
-        write_sheet(files, _WORKER["folder"])
-    return (time.perf_counter() - t0) * 1000
-
-
-def _outcome(made: _Made, written: Callable[[], float]) -> SheetOutcome:
-    """A made sheet's outcome once `written()` has written its files (or failed to: then
-    none of them is there)."""
-    outcome, res, _ = made
-    if res is None:
+def _outcome(outcome: SheetOutcome, write: Callable[[], BuildResult] | None) -> SheetOutcome:
+    """A made sheet's outcome once `write()` has written its files (or failed to: then none
+    of them is there); `write` None: it could not be made."""
+    if write is None:
         return outcome
     try:
-        outcome.duration_ms += written()
+        res = write()
     except FaktaarkError as exc:
         outcome.status, outcome.error, outcome.exit_code = "failed", str(exc), exc.exit_code
         outcome.validation = ""
         return outcome
+    outcome.duration_ms = res.duration_ms
     outcome.files = [
         {"file": f.path.name, "variant": f.variant, "sha256": f.sha256, "pages": f.pages,
          "bytes": f.bytes}
@@ -158,5 +145,5 @@ def _outcome(made: _Made, written: Callable[[], float]) -> SheetOutcome:
     outcome.eksempel = res.eksempel
     outcome.warnings = [str(x) for x in res.warnings]
     if _WORKER["keep"]:
-        outcome.result = replace(res, duration_ms=outcome.duration_ms)
+        outcome.result = res
     return outcome
