@@ -241,6 +241,27 @@ def test_a_data_file_missing_a_declared_column_or_with_an_unknown_one(tmp_path: 
     assert f"faktaark data eksempel --layout {kit.name} --source frivillighed" in res.stderr
 
 
+def test_a_data_file_may_carry_another_shipped_kits_columns(tmp_path: Path) -> None:
+    """One file for several kits: a column another shipped kit declares is left out (not an
+    unknown column); a column no kit declares is named, with the file."""
+    from faktaark.core.resources import data_dir
+
+    with (data_dir() / "almene.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    both = tmp_path / "begge.csv"
+    with both.open("w", encoding="utf-8", newline="") as fh:  # afdelinger: levende-faellesskaber
+        csv.writer(fh).writerows([[*rows[0], "afdelinger"], *([*r, "12"] for r in rows[1:])])
+    data = faktaark.load([both])
+    assert len(data.records) == len(rows) - 1
+    assert all("afdelinger" not in r.values for r in data.records)
+    stray = tmp_path / "stray.csv"
+    stray.write_text(both.read_text(encoding="utf-8").replace("afdelinger", "afdelingerne", 1),
+                     encoding="utf-8")  # fmt: skip
+    with pytest.raises(faktaark.DataError, match="unknown column 'afdelingerne'") as err:
+        faktaark.load([stray])
+    assert "stray.csv" in str(err.value)
+
+
 BAD_DICTIONARIES = [
     ("syntax", "[columns.x\nkind = 1", "not valid TOML"),
     ("kind", '[columns.x]\nkind = "antal"\nmeaning = "x"', "columns.x.kind"),
