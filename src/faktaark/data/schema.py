@@ -201,14 +201,14 @@ def header_issues(
 ) -> list[Issue]:
     """Unknown, missing and doubly mapped columns of a figures table (`ignored`: columns other
     kits declare, which this kit does not read)."""
-    import difflib
-
     cols = [mapping.get(h, h) for h in table.header]
     known = d.known_columns()
     issues = []
     explained: set[str] = set()
     for h, c in zip(table.header, cols, strict=False):
         if c not in known and c not in ignored:
+            import difflib  # only for an unknown column
+
             near = difflib.get_close_matches(c, sorted(known), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else " (see `faktaark layouts fields`)"
             if near and near[0] not in cols:
