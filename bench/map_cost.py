@@ -5,7 +5,7 @@
 "Without" is a copy of the default layout with its map boxes (kind "map" and the card under
 it) removed. Two measurements, runs alternating between the two layouts, medians reported:
 
-- in-process: plan + render + write all 98 sheets with `build_sheet` (data prepared and
+- in-process: plan + render + write all 98 sheets with `make_sheet` (data prepared and
   the map shapes loaded before timing: the steady state of `faktaark build --all`);
 - command line: `faktaark build --all` in a fresh process each run (start-up, data, the
   one-time loading and projection of the shapes included).
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.core.kommuner import register
 from faktaark.layout.load import resolve
 
@@ -59,7 +59,7 @@ def in_process(layout: str | Path | None, out: Path) -> Timing:
     lay = api.load_layout_for(layout, prep.dataset)
     t0, c0 = time.perf_counter(), time.process_time()
     for k in register():
-        build_sheet(k, prep, lay, out)
+        make_sheet(k, prep, lay, out).write()
     return time.perf_counter() - t0, time.process_time() - c0
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/print_cost.py [--reps 5] [--layout almene-boliger]
 
-For each of the 98 municipalities, per rep: a whole sheet build (`build_sheet`: plan, draw,
+For each of the 98 municipalities, per rep: a whole sheet build (`make_sheet`: plan, draw,
 write, structural scan, sidecar) of the screen variant alone and with the print variant
 (`build_screen`, `build_screen_print`); drawing and writing one PDF (`make_pdf`, planned once)
 per variant plus the structural scan every sheet gets; and, for the print variant, the
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from faktaark import api
-from faktaark.builder.sheet import build_sheet
+from faktaark.builder.sheet import make_sheet
 from faktaark.core.kommuner import register
 from faktaark.pdf.make import make_pdf
 from faktaark.pdf.preflight import preflight
@@ -46,7 +46,7 @@ def main() -> None:
         for name, printed in (("build_screen", False), ("build_screen_print", True)):
             t0 = time.perf_counter()
             for k in register():
-                build_sheet(k, prep, lay, tmp / name, printed, "fast")
+                make_sheet(k, prep, lay, tmp / name, printed, "fast").write()
             if rep:
                 timings[name].append((time.perf_counter() - t0) / 98 * 1000)
         for variant in ("screen", "print", "print-x1a"):

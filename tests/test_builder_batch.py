@@ -77,10 +77,42 @@ def test_one_process_reports_in_order_each_sheet_once_written(
     assert [o.kommunekode for o in failed] == [101]
     assert f"{out / '101-koebenhavn.pdf'}: cannot write" in failed[0].error
     assert failed[0].exit_code == 1
+    assert failed[0].duration_ms > 0
     assert not (out / "101-koebenhavn.json").exists()
     assert (out / "101-koebenhavn.pdf" / "x").read_text() == "keep"
     assert not list(out.glob(".faktaark-tmp-*"))
     assert len(report.built) == len(SOME) - 1
+
+
+def test_one_process_fail_fast_writes_nothing_after_the_failure(
+    tmp_path: Path, prepared: api.Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail-fast in one process: the sheet made while the failing one was written is never
+    written, so its files of the run before stay as they were (the failing write is slowed
+    down: the next sheet is made, and would be written, meanwhile)."""
+    from faktaark.builder.sheet import MadeSheet
+
+    write = MadeSheet.write
+
+    def slow_for_101(made: MadeSheet) -> api.BuildResult:
+        if made.result.kommunekode == 101:
+            time.sleep(0.3)
+        return write(made)
+
+    monkeypatch.setattr(MadeSheet, "write", slow_for_101)
+    lay = api.load_layout_for(None, prepared.dataset)
+    todo = api.resolve_kommuner(["København", "Frederiksberg", "Glostrup"])
+    out = tmp_path / "ark"
+    assert len(run_batch(todo, prepared, lay, out, jobs=1).built) == 3
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob("147-*")}
+    (out / "101-koebenhavn.pdf").unlink()
+    (out / "101-koebenhavn.pdf").mkdir()  # the first sheet cannot be written
+    report = run_batch(todo, prepared, lay, out, jobs=1, force=True, fail_fast=True)
+    assert [(o.kommunekode, o.status) for o in report.outcomes] == [(101, "failed")]
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob("147-*")}
+    assert after == before
+    assert len(before) == 2
+    assert not list(out.glob(".faktaark-tmp-*"))
 
 
 def test_manifest_is_stable_and_complete(tmp_path: Path) -> None:

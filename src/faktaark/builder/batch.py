@@ -278,7 +278,8 @@ def _execute(
         # what the batch left young joins the frozen objects first (freezing zeroes the young
         # generation's count): with the usual thresholds back, the collector would otherwise
         # go through its tens of thousands of young objects at once (9 ms at the end of a
-        # run, for nothing: a sheet leaves no cyclic garbage)
+        # run, for nothing: a sheet leaves no cyclic garbage, a test holds it; any other
+        # waits for the next full collection)
         gc.freeze()
         gc.set_threshold(*before)
         gc.unfreeze()

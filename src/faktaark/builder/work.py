@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ from faktaark.layout.rules import is_print
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from faktaark.builder.sheet import BuildResult, MadeSheet
 
 __all__ = ["GC_THRESHOLDS", "build", "init", "init_worker", "one_process"]
@@ -75,32 +78,71 @@ def one_process(
     todo: Sequence[Job], stop: Callable[[SheetOutcome], bool]
 ) -> Generator[SheetOutcome, None, None]:
     """Every sheet in this process, each sheet's files written by a thread while the next one
-    is made. Outcomes come in order, each once its files are written. At an end (`stop` says
-    so, an interrupt, the caller closes the generator) the write under way finishes and no
-    other starts; a sheet whose files were written but not reported is the batch's to take
-    back (`batch._remove_unrecorded`), as when a worker process dies."""
+    is made. Outcomes come in order, each once its files are written; a sheet's write starts
+    only after the one before it was reported and did not stop the run (`stop`: fail-fast, a
+    full disk). At an end (a stop, an interrupt, the caller closes the generator) the write
+    under way finishes, also through a second Ctrl-C, and no other starts: a sheet made but
+    not reported has no files, and one written but not reported is the batch's to take back
+    (`batch._remove_unrecorded`), as when a worker process dies."""
     if len(todo) < 2:
         for job in todo:
             yield build(job)
         return
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="faktaark-write")
+    pending: tuple[SheetOutcome, Future[BuildResult]] | None = None
     try:
-        pending: tuple[SheetOutcome, Future[BuildResult] | None] | None = None
         for job in todo:
-            outcome, made = _make(job)
-            writing = pool.submit(made.write) if made is not None else None
+            outcome, made = _make(job)  # while the sheet before it is written
             if pending is not None:
-                o = _outcome(pending[0], pending[1].result if pending[1] else None)
+                done, pending = pending, None
+                o = _outcome(done[0], partial(_result, done[1]))
                 yield o
                 if stop(o):
                     return
-            pending = (outcome, writing)
+            if made is None:  # not made: nothing to write
+                yield outcome
+                if stop(outcome):
+                    return
+                continue
+            pending = (outcome, pool.submit(made.write))
         if pending is not None:
-            yield _outcome(pending[0], pending[1].result if pending[1] else None)
+            done, pending = pending, None
+            yield _outcome(done[0], partial(_result, done[1]))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pending is not None:
+            _ended(pending[1])
+        pool.shutdown(wait=True)
+
+
+_POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
+
+
+def _result(writing: Future[BuildResult]) -> BuildResult:
+    """A write's result, waited for in steps (a wait without one cannot be interrupted on
+    Windows)."""
+    while True:
+        try:
+            return writing.result(timeout=_POLL)
+        except TimeoutError:
+            continue
+
+
+def _ended(writing: Future[BuildResult]) -> None:
+    """Wait until a write under way has ended, whatever arrives meanwhile: the batch then
+    takes back what was written for sheets it did not report, which must not race the
+    thread. A Ctrl-C meanwhile is raised once it has."""
+    from concurrent.futures import wait
+
+    interrupted = False
+    while not writing.done():
+        try:
+            wait([writing], timeout=_POLL)
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _make(job: Job) -> tuple[SheetOutcome, MadeSheet | None]:
@@ -122,12 +164,14 @@ def _make(job: Job) -> tuple[SheetOutcome, MadeSheet | None]:
         outcome.duration_ms = (time.perf_counter() - t0) * 1000
         return outcome, None
     outcome.validation = mode
+    outcome.duration_ms = made.made_ms  # the write's time is added once it is written
     return outcome, made
 
 
 def _outcome(outcome: SheetOutcome, write: Callable[[], BuildResult] | None) -> SheetOutcome:
     """A made sheet's outcome once `write()` has written its files (or failed to: then none
-    of them is there); `write` None: it could not be made."""
+    of them is there, and its duration is the time it took to make); `write` None: it could
+    not be made."""
     if write is None:
         return outcome
     try:
