@@ -115,6 +115,32 @@ def test_one_process_fail_fast_writes_nothing_after_the_failure(
     assert not list(out.glob(".faktaark-tmp-*"))
 
 
+def test_one_process_without_a_thread_writes_each_sheet_itself(
+    tmp_path: Path, prepared: api.Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No thread can be started (a process or thread limit): the batch writes each sheet
+    itself, one after the other, with the same files."""
+    import threading
+
+    start = threading.Thread.start
+
+    def refuse_writer(thread: threading.Thread) -> None:
+        if thread.name.startswith("faktaark-write"):
+            raise RuntimeError("can't start new thread")
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse_writer)
+    lay = api.load_layout_for(None, prepared.dataset)
+    todo = api.resolve_kommuner(["København", "Frederiksberg", "Glostrup"])
+    report = run_batch(todo, prepared, lay, tmp_path / "ark", jobs=1)
+    assert [(o.kommunekode, o.status) for o in report.outcomes] == [
+        (101, "built"), (147, "built"), (161, "built")
+    ]  # fmt: skip
+    for o in report.outcomes:
+        assert all((tmp_path / "ark" / f["file"]).is_file() for f in o.files)
+    assert not [t for t in threading.enumerate() if t.name.startswith("faktaark-write")]
+
+
 def test_manifest_is_stable_and_complete(tmp_path: Path) -> None:
     code, _, err = cli("build", *kargs(SOME[:3]), "--out", str(tmp_path))
     assert code == 0, err

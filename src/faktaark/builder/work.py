@@ -24,7 +24,7 @@ from faktaark.layout.rules import is_print
 from faktaark.values.prepared import Prepared
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from faktaark.builder.sheet import BuildResult, MadeSheet
 
@@ -84,13 +84,14 @@ def one_process(
     under way finishes, also through a second Ctrl-C, and no other starts: a sheet made but
     not reported has no files, and one written but not reported is the batch's to take back
     (`batch._remove_unrecorded`), as when a worker process dies."""
-    if len(todo) < 2:
+    pool = _writer() if len(todo) > 1 else None
+    if pool is None:  # one sheet, or no thread to be had (a process or thread limit)
         for job in todo:
-            yield build(job)
+            o = build(job)
+            yield o
+            if stop(o):
+                return
         return
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1, thread_name_prefix="faktaark-write")
     pending: tuple[SheetOutcome, Future[BuildResult]] | None = None
     try:
         for job in todo:
@@ -114,6 +115,19 @@ def one_process(
         if pending is not None:
             _ended(pending[1])
         pool.shutdown(wait=True)
+
+
+def _writer() -> ThreadPoolExecutor | None:
+    """The thread that writes, started now; None when no thread can be started."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="faktaark-write")
+    try:
+        pool.submit(int).result()  # the thread starts here, or not at all
+    except RuntimeError:  # "can't start new thread"
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool
 
 
 _POLL = 0.25  # seconds: how often a wait wakes up (a Ctrl-C is handled within this on Windows)
