@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 import faktaark
 from faktaark import api
 from faktaark.builder.sheet import make_sheet
+from faktaark.pdf.pack import flate
 from faktaark.pdf.scan import scan_written
-from faktaark.pdf.writing import flate
 
 
 @pytest.fixture(scope="module")

@@ -28,9 +28,10 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from faktaark.core.resources import package_dir
+from faktaark.pdf import writing
 from faktaark.pdf.metadata import DocMeta, xmp_packet
+from faktaark.pdf.pack import flate
 from faktaark.pdf.render import Rendered
-from faktaark.pdf.writing import flate
 from faktaark.plan.model import Node
 
 __all__ = ["cmyk_profile", "finish"]
@@ -290,6 +291,7 @@ def finish(
     """The finished PDF bytes of a drawn sheet (`render.draw`): structure tree (screen),
     output intent, XMP and info, a content-derived ID, PDF/A stream framing. With `standard`
     ("x4", "x1a") the print variant is also PDF/X-4 or PDF/X-1a:2003 (`faktaark.pdf.pdfx`)."""
+    writing.install()  # ReportLab writes as PDF/A asks (and faster)
     tagged = variant == "screen"
     canvas = rendered.canvas
     doc = canvas._doc

@@ -1,7 +1,8 @@
-"""How ReportLab writes the objects of faktaark's files (imported by `pdfa`, which finishes
-every sheet): the framing PDF/A asks of every stream, Flate data compressed as each kind of
-stream deserves, and two shortcuts that give the same bytes faster (ASCII text without the
-PDFDocEncoding codec, a dictionary key's name written once per process).
+"""How ReportLab writes the objects of faktaark's files: the framing PDF/A asks of every
+stream, Flate data compressed as each kind of stream deserves, and two shortcuts that give
+the same bytes faster (ASCII text without the PDFDocEncoding codec, a dictionary key's name
+written once per process). `install()` puts them into ReportLab; `pdfa.finish` calls it
+before it writes a sheet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 
 from faktaark.pdf.pack import EOL, flate
 
-__all__ = ["CONTENT_LEVEL", "flate"]
+__all__ = ["CONTENT_LEVEL", "install"]
 
 
 # Page content is different on every sheet: compressed fast (level 3: a third of the time of
@@ -74,8 +75,6 @@ def _stream_format(self: PDFStream, document: Any) -> bytes:
     return head + b"\nstream\n" + bytes(content) + b"\nendstream\n"
 
 
-PDFStream.format = _stream_format
-
 _rl_pdfdoc_enc = pdfdoc.pdfdocEnc
 _NOT_ASCII_IN_PDFDOC = re.compile("[\x18-\x1f]")  # ASCII codes PDFDocEncoding gives to accents
 
@@ -90,9 +89,6 @@ def _pdfdoc_enc(x: str | bytes) -> bytes:
     return out
 
 
-pdfdoc.pdfdocEnc = _pdfdoc_enc
-
-_rl_pdf_name = pdfdoc.PDFName
 _rl_dict_format = PDFDictionary.format
 _NAMES: dict[str, bytes] = {}  # a dictionary key -> the name as written ("Type" -> b"/Type")
 
@@ -107,7 +103,7 @@ def _dict_format(self: PDFDictionary, document: Any, IND: bytes = b"\n ") -> byt
     for k in d if isinstance(d, pdfdoc.OrderedDict) else sorted(d):
         name = _NAMES.get(k)
         if name is None:
-            name = _NAMES[k] = bytes(fmt(_rl_pdf_name(k), document))
+            name = _NAMES[k] = bytes(fmt(PDFName(k), document))
         items.append(name + b" " + fmt(d[k], document))
     if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
         body = IND.join(items)
@@ -118,4 +114,10 @@ def _dict_format(self: PDFDictionary, document: Any, IND: bytes = b"\n ") -> byt
     return b"<<\n" + body + b"\n>>"
 
 
-PDFDictionary.format = _dict_format
+def install() -> None:
+    """Put the stream framing and the two shortcuts into ReportLab (again: no change). The
+    framing applies only to the documents `pdfa.finish` writes; the shortcuts give ReportLab's
+    own bytes to any document."""
+    PDFStream.format = _stream_format
+    pdfdoc.pdfdocEnc = _pdfdoc_enc
+    PDFDictionary.format = _dict_format
