@@ -145,7 +145,7 @@ def scan_pdf(data: bytes, path: Path | str, *, inflate: bool = True) -> PdfSize:
         lo = max(0, m.start() - 65536)  # a stream's dictionary: from its "obj" (64 KB at most)
         at = data.rfind(b"obj", lo, m.start())
         head = data[at + 3 if at >= 0 else lo : m.start()]
-        raw = _raw(data, m.end(), head, objs)
+        raw = _raw(m.end(), head, objs)
         pos = m.end() + len(raw)
         objstm = _OBJSTM.search(head) is not None
         if not inflate and not objstm and _METADATA.search(head) is None:
@@ -205,8 +205,9 @@ class _Objects:
         return b"" if at is None else self.data[at : at + 4096].split(b"endobj")[0]
 
 
-def _raw(data: bytes, start: int, head: bytes, objs: _Objects) -> bytes:
+def _raw(start: int, head: bytes, objs: _Objects) -> bytes:
     """A stream's data: /Length bytes when they end at `endstream`, else up to `endstream`."""
+    data = objs.data
     m = _LENGTH.search(head)
     length = None
     if m is not None and m[3] is not None:

@@ -196,13 +196,12 @@ def _intents(pdf: Any, res: Preflight, x1a: bool) -> None:
         f.append(Finding("x-intent", f"{len(x)} /GTS_PDFX output intents; exactly one required"))
     for oi in x:
         prof = oi.get("/DestOutputProfile")
-        head = prof.read_bytes()[:20] if isinstance(prof, pikepdf.Stream) else b""  # once
-        if isinstance(prof, pikepdf.Stream):
-            res.intent = _MODELS.get(head[16:20])
         cond = str(oi.get("/OutputConditionIdentifier", ""))
         if not cond:
             f.append(Finding("x-intent", "the /GTS_PDFX intent has no /OutputConditionIdentifier"))
         if isinstance(prof, pikepdf.Stream):
+            head = prof.read_bytes()[:20]  # the profile's header, read once
+            res.intent = _MODELS.get(head[16:20])
             n = int(prof.get("/N", 0))
             if n not in ((4,) if x1a else (1, 3, 4)):
                 wanted = "CMYK (4)" if x1a else "gray, RGB or CMYK (1, 3 or 4)"

@@ -161,7 +161,7 @@ class _Painter:
         out = [f"BT 1 0 0 1 {fp(op.x + op.pieces[0].dx)} {fp(op.y)} Tm"]
         for p in op.pieces:
             font = self._fonts[p.font]
-            if self.cmyk and (gs := self.overprint(p.color)):
+            if self.cmyk and (gs := self.overprint(p.color)):  # no call at all on screen
                 out.append(gs)
             out.append(self.color_op(p.color))
             size = fp(p.size)
