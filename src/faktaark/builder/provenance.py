@@ -26,7 +26,7 @@ from faktaark.core.paths import read_bytes
 from faktaark.data.dataset import Record
 from faktaark.dictionary.model import Dictionary
 from faktaark.errors import FaktaarkError
-from faktaark.plan.model import Node, SheetPlan, TextOp
+from faktaark.plan.model import SheetPlan
 from faktaark.text.templates import Printed
 
 __all__ = [
@@ -182,7 +182,7 @@ def collect(
     for page in plan.pages:
         for node in page.content:
             key = (page.number, node.box)
-            shown[key] = shown.get(key, "") + _visible(node)
+            shown[key] = shown.get(key, "") + _norm(node.text)
     groups: dict[str, list[tuple[Printed, bool]]] = {}
     for p in plan.printed:
         if p.page:  # values printed on a page (not only in the document metadata)
@@ -203,21 +203,6 @@ def collect(
     )  # fmt: skip
 
 
-def _visible(node: Node) -> str:
-    """`_norm(node.text)`, without spacing the text first (spaces are dropped anyway): the
-    texts of its lines in reading order, a line's soft hyphen left out."""
-    parts: list[str] = []
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        for op in n.ops:
-            if isinstance(op, TextOp) and (text := op.text):
-                parts.append(text[:-1] if op.hyphen and text.endswith("\u00ad") else text)
-        todo.extend(reversed(n.children))
-    return _norm("".join(parts))
-
-
-@lru_cache(maxsize=4096)  # a sheet's texts are mostly the same on every sheet
 def _norm(text: str) -> str:
     """For finding a value in a box's text: no whitespace, case folded (styles upper-case)."""
     return "".join(text.split()).casefold()

@@ -138,8 +138,8 @@ class Node(NamedTuple):
                 out += ("" if joined else " ") + op.text.removesuffix("\u00ad" if op.hyphen else "")
                 joined = op.hyphen or (op.continued and op.text.endswith("-"))
         for c in self.children:
-            if c.text:
-                out += ("" if joined else " ") + c.text
+            if text := c.text:  # once: each level asks its children again
+                out += ("" if joined else " ") + text
                 joined = False
         return out
 
@@ -160,7 +160,7 @@ class PagePlan(NamedTuple):
     content: tuple[Node, ...]
 
     def texts(self) -> list[str]:
-        return [n.text for n in self.content if n.text]
+        return [t for n in self.content if (t := n.text)]
 
 
 class SheetPlan(NamedTuple):
