@@ -282,7 +282,8 @@ def plan_text_box(
     col_w = (inner_w - gutter * (box.columns - 1)) / box.columns
     geom = (x + pad, y + h - pad, col_w, gutter)
     avoid: dict[int, frozenset[int]] = {}
-    blocks, placed, s, room = _solve(box, c, geom, inner_h, max_scale, avoid)
+    filled = fill_box(box, c)  # once: filling also records the sheet's notes and sources
+    blocks, placed, s, room = _solve(box, filled, c, geom, inner_h, max_scale, avoid)
     for _ in range(3):  # no hyphen at the bottom of a column: break those lines elsewhere
         bad = columns.column_end_hyphens(blocks, placed)
         if not bad:
@@ -290,7 +291,7 @@ def plan_text_box(
         for bi, lines in bad.items():
             avoid[bi] = avoid.get(bi, frozenset()) | lines
         try:
-            blocks, placed, s, room = _solve(box, c, geom, inner_h, max_scale, avoid)
+            blocks, placed, s, room = _solve(box, filled, c, geom, inner_h, max_scale, avoid)
         except FitError:
             break  # keep the last plan that fits (the proof check reports the hyphen)
     offset = 0.0
@@ -323,15 +324,15 @@ def _static_box(box: Box, layout: Layout) -> bool:
 
 
 def _solve(
-    box: Box, c: Ctx, geom: tuple[float, float, float, float], inner_h: float,
+    box: Box, filled: Filled, c: Ctx, geom: tuple[float, float, float, float], inner_h: float,
     max_scale: float, avoid: Avoid,
 ) -> tuple[list[Block], list[Placed], float, float]:  # fmt: skip
-    """The largest scale (at most `max_scale`) at which the box fits, and its placement."""
+    """The largest scale (at most `max_scale`) at which the box, `filled`, fits, and its
+    placement."""
     styles = [c.layout.styles[str(it.style)] for it in box.content if it.style]
     shrinkable = [st for st in styles if st.min_size is not None]
     s_min = max((st.min_size / st.size for st in shrinkable if st.min_size), default=1.0)
     where = (c.layout.name, c.kommune, box.page, box.id)
-    filled = fill_box(box, c)
 
     def attempt(s: float) -> tuple[list[Block], list[Placed], float, float]:
         try:
