@@ -15,7 +15,7 @@ import pytest
 from faktaark.core.kommuner import register
 from faktaark.pdf.embedding import subset_tag
 from faktaark.text import linebreak
-from faktaark.text.hyphenation import hyphenation_points
+from faktaark.text.hyphenation import word_breaks
 from faktaark.text.linebreak import SOFT_HYPHEN, Span, break_lines, is_runt
 from faktaark.text.templates import fill, plain
 from faktaark.values.sheet import kommune_values
@@ -37,8 +37,8 @@ def lines(text: str, width: float, **kw: object) -> list[str]:
 
 def test_three_letters_either_side_of_a_break() -> None:
     known = {"byudviklingen": (2, 6, 9), "boligområder": (3, 5, 9, 10)}
-    assert hyphenation_points("byudviklingen", known) == (6, 9)
-    assert hyphenation_points("boligområder.", known) == (3, 5, 9)
+    assert word_breaks("byudviklingen", known).points == (6, 9)
+    assert word_breaks("boligområder.", known).points == (3, 5, 9)
     out = lines("sektoren byudviklingen og", 12, known=known)
     assert not any(ln.endswith("by" + SOFT_HYPHEN) for ln in out)
 

@@ -343,10 +343,9 @@ class Dictionary:
                 todo.extend(self.aggregates[bare].inputs)
         return out
 
-    def sources_of(self, name: str) -> set[str]:
+    def sources_of(self, name: str) -> frozenset[str]:
         """The sources a figure is made from (its columns' sources). Worked out once per
-        figure and dictionary in a process (every sheet asks for every figure); the set is
-        shared: read it, never change it."""
+        figure and dictionary in a process (every sheet asks for every figure)."""
         return _sources_of(self, name)
 
     def compares(self, name: str) -> bool:
@@ -390,8 +389,8 @@ class Dictionary:
 
 
 @lru_cache(maxsize=4096)
-def _sources_of(d: Dictionary, name: str) -> set[str]:
-    return {d.columns[c].source for c in d.depends_on(name) if c in d.columns}
+def _sources_of(d: Dictionary, name: str) -> frozenset[str]:
+    return frozenset(d.columns[c].source for c in d.depends_on(name) if c in d.columns)
 
 
 @lru_cache(maxsize=4096)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from faktaark.text.lexicon import read, read_section, read_trie
 
 __all__ = ["MIN_HYPHENATE", "MIN_PART", "Breaks", "Known", "breaks", "hyphenate_words",
-           "hyphenation_points", "parts", "word_breaks"]  # fmt: skip
+           "parts", "word_breaks"]  # fmt: skip
 
 MIN_PART = 3  # letters at least on either side of a break (and inside a part, of a syllable)
 MIN_STEM = 3  # the shortest part of a compound (the dictionary allows 2: "by", too many false
@@ -214,8 +214,3 @@ def word_breaks(word: str, known: Known | None = None) -> Breaks:
     n = len(core)
     points = tuple(offset + p for p in found.points if MIN_PART <= p <= n - MIN_PART)
     return Breaks(points, tuple(offset + p for p in found.joints if offset + p in points))
-
-
-def hyphenation_points(word: str, known: Known | None = None) -> tuple[int, ...]:
-    """Where `word` may break (see `word_breaks`)."""
-    return word_breaks(word, known).points

@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from faktaark.text.hyphenation import MIN_PART, Breaks, Known, word_breaks
+from faktaark.text.hyphenation import Known, word_breaks
 
 __all__ = [
-    "MIN_PART",
     "RUNT_CHARS",
     "RUNT_WORDS",
     "SOFT_HYPHEN",
-    "Breaks",
     "Line",
     "Measure",
     "Measured",
