@@ -140,3 +140,31 @@ def test_every_subset_has_its_own_name(sheets_dir: Path) -> None:
     assert len(names["FaktaSans-Regular"]) > 1  # different sheets, different subsets
     again = api.build("Glostrup", out=sheets_dir / "again")
     assert fonts_of(again.path) == fonts_of(sheets_dir / "161-glostrup.pdf")
+
+
+def test_a_box_set_again_lists_the_sheets_notes_and_sources_once(
+    prepared: api.Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A box is set again when a hyphen ends one of its columns (`column_end_hyphens`); its
+    texts are filled once all the same, so the notes and sources of the sheet are listed as
+    when it is set once. Here every box is made to be set twice."""
+    from faktaark.plan import columns
+    from faktaark.plan.planner import make_plan
+
+    lay = api.load_layout_for(None, prepared.dataset)
+    sd = prepared.sheet_data(register().get(161))
+    once = make_plan(lay, sd).all_text()
+    real = columns.column_end_hyphens
+    asked = [0]
+
+    def twice(*args: object) -> dict[int, frozenset[int]]:
+        asked[0] += 1
+        if asked[0] % 2:  # the first look at each box: a hyphen (at a line it does not have)
+            return {0: frozenset({10_000})}
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(columns, "column_end_hyphens", twice)
+    again = make_plan(lay, sd).all_text()
+    assert asked[0] >= 20
+    assert "Kilde:" in once
+    assert again == once
